@@ -1,0 +1,104 @@
+/*
+ * varint.h
+ *	  Unsigned LEB128 integers and little-endian float8s, the two building
+ *	  blocks of the stored journey (see journey.h).  Readers are bounds
+ *	  checked so that a damaged value gives an error, never a wild read.
+ */
+#ifndef JOURNEY_VARINT_H
+#define JOURNEY_VARINT_H
+
+#define VARINT_MAX_BYTES 10
+
+static inline int
+VarintSize(uint64 v)
+{
+	int			n = 1;
+
+	while (v >= 0x80)
+	{
+		v >>= 7;
+		n++;
+	}
+	return n;
+}
+
+static inline uint8 *
+VarintWrite(uint8 *p, uint64 v)
+{
+	while (v >= 0x80)
+	{
+		*p++ = (uint8) (v | 0x80);
+		v >>= 7;
+	}
+	*p++ = (uint8) v;
+	return p;
+}
+
+static inline uint64
+VarintRead(const uint8 **pp, const uint8 *end)
+{
+	const uint8 *p = *pp;
+	uint64		v = 0;
+	int			shift = 0;
+
+	for (;;)
+	{
+		uint8		byte;
+
+		if (p >= end)
+			JourneyReportCorrupt("truncated integer");
+		byte = *p++;
+		if (shift == 63 && byte > 1)
+			JourneyReportCorrupt("integer overflow");
+		v |= (uint64) (byte & 0x7f) << shift;
+		if ((byte & 0x80) == 0)
+			break;
+		shift += 7;
+	}
+	*pp = p;
+	return v;
+}
+
+/* Signed integers are zigzag-mapped so that small magnitudes stay short. */
+static inline uint64
+ZigzagEncode(int64 v)
+{
+	return ((uint64) v << 1) ^ (uint64) (v >> 63);
+}
+
+static inline int64
+ZigzagDecode(uint64 v)
+{
+	return (int64) (v >> 1) ^ -(int64) (v & 1);
+}
+
+static inline uint8 *
+Float8Write(uint8 *p, double value)
+{
+	uint64		bits;
+	int			i;
+
+	memcpy(&bits, &value, sizeof(bits));
+	for (i = 0; i < 8; i++)
+		*p++ = (uint8) (bits >> (8 * i));
+	return p;
+}
+
+static inline double
+Float8Read(const uint8 **pp, const uint8 *end)
+{
+	const uint8 *p = *pp;
+	uint64		bits = 0;
+	double		value;
+	int			i;
+
+	if (end - p < 8)
+		JourneyReportCorrupt("truncated value");
+	for (i = 0; i < 8; i++)
+		bits |= (uint64) p[i] << (8 * i);
+	memcpy(&value, &bits, sizeof(value));
+	*pp = p + 8;
+	return value;
+}
+
+#endif							/* JOURNEY_VARINT_H */

@@ -1,0 +1,230 @@
+/* journey 0.1.0: the journey type, building and reading journeys */
+
+\echo Use "CREATE EXTENSION journey" to load this file. \quit
+
+-- Type
+
+CREATE TYPE journey;
+
+CREATE FUNCTION journey_in(cstring) RETURNS journey
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION journey_out(journey) RETURNS cstring
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION journey_recv(internal) RETURNS journey
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION journey_send(journey) RETURNS bytea
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE TYPE journey (
+	INPUT = journey_in,
+	OUTPUT = journey_out,
+	RECEIVE = journey_recv,
+	SEND = journey_send,
+	INTERNALLENGTH = VARIABLE,
+	ALIGNMENT = int4,
+	STORAGE = extended
+);
+
+COMMENT ON TYPE journey IS 'one customer''s time-ordered touchpoints (timestamp, label, optional value)';
+COMMENT ON FUNCTION journey_in(cstring) IS 'text input of journey';
+COMMENT ON FUNCTION journey_out(journey) IS 'text output of journey (timestamps in UTC)';
+COMMENT ON FUNCTION journey_recv(internal) IS 'binary input of journey';
+COMMENT ON FUNCTION journey_send(journey) IS 'binary output of journey';
+
+-- Constructors
+
+CREATE FUNCTION journey(timestamptz[], text[]) RETURNS journey
+	AS 'MODULE_PATHNAME', 'journey_from_arrays'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION journey(timestamptz[], text[], float8[]) RETURNS journey
+	AS 'MODULE_PATHNAME', 'journey_from_arrays'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION journey_merge(journey, journey) RETURNS journey
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION journey_append(journey, timestamptz, text) RETURNS journey
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION journey_append(journey, timestamptz, text, float8) RETURNS journey
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION journey_slice(journey, integer, integer) RETURNS journey
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION journey_slice(journey, tstzrange) RETURNS journey
+	AS 'MODULE_PATHNAME', 'journey_slice_range'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION journey_dedup(journey) RETURNS journey
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION journey(timestamptz[], text[]) IS 'journey from parallel arrays of timestamps and labels; NULL timestamps or labels are skipped';
+COMMENT ON FUNCTION journey(timestamptz[], text[], float8[]) IS 'journey from parallel arrays of timestamps, labels and values (NULL value: none)';
+COMMENT ON FUNCTION journey_merge(journey, journey) IS 'all touchpoints of both journeys, in touchpoint order';
+COMMENT ON FUNCTION journey_append(journey, timestamptz, text) IS 'journey with one more touchpoint; a NULL journey counts as empty';
+COMMENT ON FUNCTION journey_append(journey, timestamptz, text, float8) IS 'journey with one more touchpoint carrying a value; a NULL journey counts as empty';
+COMMENT ON FUNCTION journey_slice(journey, integer, integer) IS 'touchpoints at positions from..to (1-based, inclusive, clamped)';
+COMMENT ON FUNCTION journey_slice(journey, tstzrange) IS 'touchpoints whose timestamp lies in the range';
+COMMENT ON FUNCTION journey_dedup(journey) IS 'journey with exact duplicate touchpoints kept once';
+
+-- Readers
+
+CREATE FUNCTION journey_length(journey) RETURNS integer
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION journey_first_label(journey) RETURNS text
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION journey_last_label(journey) RETURNS text
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION journey_start(journey) RETURNS timestamptz
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION journey_end(journey) RETURNS timestamptz
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION journey_duration(journey) RETURNS interval
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION journey_labels(journey) RETURNS text[]
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION journey_unnest(journey,
+	OUT ordinality integer, OUT ts timestamptz, OUT label text, OUT value float8)
+	RETURNS SETOF record
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 20;
+CREATE FUNCTION journey_path(journey, separator text DEFAULT ' > ',
+	collapse_repeats boolean DEFAULT false) RETURNS text
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION journey_has_label(journey, text) RETURNS boolean
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION journey_length(journey) IS 'number of touchpoints';
+COMMENT ON FUNCTION journey_first_label(journey) IS 'label of the first touchpoint (NULL if empty)';
+COMMENT ON FUNCTION journey_last_label(journey) IS 'label of the last touchpoint (NULL if empty)';
+COMMENT ON FUNCTION journey_start(journey) IS 'timestamp of the first touchpoint (NULL if empty)';
+COMMENT ON FUNCTION journey_end(journey) IS 'timestamp of the last touchpoint (NULL if empty)';
+COMMENT ON FUNCTION journey_duration(journey) IS 'end minus start (NULL if empty)';
+COMMENT ON FUNCTION journey_labels(journey) IS 'label of every touchpoint, in order';
+COMMENT ON FUNCTION journey_unnest(journey) IS 'one row (ordinality, ts, label, value) per touchpoint';
+COMMENT ON FUNCTION journey_path(journey, text, boolean) IS 'labels joined by the separator, optionally with consecutive repeats collapsed';
+COMMENT ON FUNCTION journey_has_label(journey, text) IS 'true if some touchpoint has the label';
+
+-- Aggregates
+
+CREATE FUNCTION journey_agg_transfn(journey, timestamptz, text) RETURNS journey
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION journey_agg_transfn(journey, timestamptz, text, float8) RETURNS journey
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION journey_agg_combine(journey, journey) RETURNS journey
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION journey_agg_final(journey) RETURNS journey
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION journey_agg_transfn(journey, timestamptz, text) IS 'transition function of journey_agg';
+COMMENT ON FUNCTION journey_agg_transfn(journey, timestamptz, text, float8) IS 'transition function of journey_agg with values';
+COMMENT ON FUNCTION journey_agg_combine(journey, journey) IS 'combine function of the journey aggregates; transition function of journey_rollup';
+COMMENT ON FUNCTION journey_agg_final(journey) IS 'final function of the journey aggregates';
+
+CREATE AGGREGATE journey_agg(timestamptz, text) (
+	SFUNC = journey_agg_transfn,
+	STYPE = journey,
+	FINALFUNC = journey_agg_final,
+	COMBINEFUNC = journey_agg_combine,
+	PARALLEL = SAFE
+);
+CREATE AGGREGATE journey_agg(timestamptz, text, float8) (
+	SFUNC = journey_agg_transfn,
+	STYPE = journey,
+	FINALFUNC = journey_agg_final,
+	COMBINEFUNC = journey_agg_combine,
+	PARALLEL = SAFE
+);
+CREATE AGGREGATE journey_rollup(journey) (
+	SFUNC = journey_agg_combine,
+	STYPE = journey,
+	FINALFUNC = journey_agg_final,
+	COMBINEFUNC = journey_agg_combine,
+	PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE journey_agg(timestamptz, text) IS 'journey of the rows'' (timestamp, label) touchpoints; NULL timestamps or labels are skipped';
+COMMENT ON AGGREGATE journey_agg(timestamptz, text, float8) IS 'journey of the rows'' (timestamp, label, value) touchpoints; NULL timestamps or labels are skipped';
+COMMENT ON AGGREGATE journey_rollup(journey) IS 'one journey holding the touchpoints of all input journeys';
+
+-- Operators
+
+CREATE FUNCTION journey_cmp(journey, journey) RETURNS integer
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION journey_eq(journey, journey) RETURNS boolean
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION journey_ne(journey, journey) RETURNS boolean
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION journey_lt(journey, journey) RETURNS boolean
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION journey_le(journey, journey) RETURNS boolean
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION journey_gt(journey, journey) RETURNS boolean
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION journey_ge(journey, journey) RETURNS boolean
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION journey_hash(journey) RETURNS integer
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION journey_hash_extended(journey, bigint) RETURNS bigint
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION journey_cmp(journey, journey) IS 'btree comparison of journeys';
+COMMENT ON FUNCTION journey_eq(journey, journey) IS 'implementation of = for journeys';
+COMMENT ON FUNCTION journey_ne(journey, journey) IS 'implementation of <> for journeys';
+COMMENT ON FUNCTION journey_lt(journey, journey) IS 'implementation of < for journeys';
+COMMENT ON FUNCTION journey_le(journey, journey) IS 'implementation of <= for journeys';
+COMMENT ON FUNCTION journey_gt(journey, journey) IS 'implementation of > for journeys';
+COMMENT ON FUNCTION journey_ge(journey, journey) IS 'implementation of >= for journeys';
+COMMENT ON FUNCTION journey_hash(journey) IS 'hash of a journey';
+COMMENT ON FUNCTION journey_hash_extended(journey, bigint) IS 'seeded 64-bit hash of a journey';
+
+CREATE OPERATOR = (
+	LEFTARG = journey, RIGHTARG = journey, PROCEDURE = journey_eq,
+	COMMUTATOR = =, NEGATOR = <>, RESTRICT = eqsel, JOIN = eqjoinsel,
+	HASHES, MERGES
+);
+CREATE OPERATOR <> (
+	LEFTARG = journey, RIGHTARG = journey, PROCEDURE = journey_ne,
+	COMMUTATOR = <>, NEGATOR = =, RESTRICT = neqsel, JOIN = neqjoinsel
+);
+CREATE OPERATOR < (
+	LEFTARG = journey, RIGHTARG = journey, PROCEDURE = journey_lt,
+	COMMUTATOR = >, NEGATOR = >=, RESTRICT = scalarltsel, JOIN = scalarltjoinsel
+);
+CREATE OPERATOR <= (
+	LEFTARG = journey, RIGHTARG = journey, PROCEDURE = journey_le,
+	COMMUTATOR = >=, NEGATOR = >, RESTRICT = scalarlesel, JOIN = scalarlejoinsel
+);
+CREATE OPERATOR > (
+	LEFTARG = journey, RIGHTARG = journey, PROCEDURE = journey_gt,
+	COMMUTATOR = <, NEGATOR = <=, RESTRICT = scalargtsel, JOIN = scalargtjoinsel
+);
+CREATE OPERATOR >= (
+	LEFTARG = journey, RIGHTARG = journey, PROCEDURE = journey_ge,
+	COMMUTATOR = <=, NEGATOR = <, RESTRICT = scalargesel, JOIN = scalargejoinsel
+);
+CREATE OPERATOR || (
+	LEFTARG = journey, RIGHTARG = journey, PROCEDURE = journey_merge
+);
+CREATE OPERATOR ? (
+	LEFTARG = journey, RIGHTARG = text, PROCEDURE = journey_has_label,
+	RESTRICT = contsel, JOIN = contjoinsel
+);
+
+COMMENT ON OPERATOR = (journey, journey) IS 'same touchpoints';
+COMMENT ON OPERATOR <> (journey, journey) IS 'different touchpoints';
+COMMENT ON OPERATOR < (journey, journey) IS 'less than, touchpoint by touchpoint';
+COMMENT ON OPERATOR <= (journey, journey) IS 'less than or equal, touchpoint by touchpoint';
+COMMENT ON OPERATOR > (journey, journey) IS 'greater than, touchpoint by touchpoint';
+COMMENT ON OPERATOR >= (journey, journey) IS 'greater than or equal, touchpoint by touchpoint';
+COMMENT ON OPERATOR || (journey, journey) IS 'merge two journeys in touchpoint order';
+COMMENT ON OPERATOR ? (journey, text) IS 'journey has a touchpoint with this label';
+
+-- Operator classes
+
+CREATE OPERATOR CLASS journey_ops DEFAULT FOR TYPE journey USING btree AS
+	OPERATOR 1 <,
+	OPERATOR 2 <=,
+	OPERATOR 3 =,
+	OPERATOR 4 >=,
+	OPERATOR 5 >,
+	FUNCTION 1 journey_cmp(journey, journey);
+
+CREATE OPERATOR CLASS journey_hash_ops DEFAULT FOR TYPE journey USING hash AS
+	OPERATOR 1 =,
+	FUNCTION 1 journey_hash(journey),
+	FUNCTION 2 journey_hash_extended(journey, bigint);

@@ -1,0 +1,216 @@
+/*
+ * access.c
+ *	  Reading journeys: size, ends, labels, rows, the path as text, and
+ *	  label membership.  An empty journey has no first or last anything:
+ *	  those readers return NULL for it.
+ */
+#include "postgres.h"
+
+#include "catalog/pg_type.h"
+#include "funcapi.h"
+#include "miscadmin.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/timestamp.h"
+
+#include "journey.h"
+
+PG_FUNCTION_INFO_V1(journey_length);
+PG_FUNCTION_INFO_V1(journey_first_label);
+PG_FUNCTION_INFO_V1(journey_last_label);
+PG_FUNCTION_INFO_V1(journey_start);
+PG_FUNCTION_INFO_V1(journey_end);
+PG_FUNCTION_INFO_V1(journey_duration);
+PG_FUNCTION_INFO_V1(journey_labels);
+PG_FUNCTION_INFO_V1(journey_unnest);
+PG_FUNCTION_INFO_V1(journey_path);
+PG_FUNCTION_INFO_V1(journey_has_label);
+
+static text *
+LabelText(const Journey *j, int32 label)
+{
+	return cstring_to_text_with_len(j->labels[label], j->label_lens[label]);
+}
+
+Datum
+journey_length(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_INT32(JourneyTouchCount(PG_GETARG_JOURNEY_P(0)));
+}
+
+/* Decodes argument 0 and returns its touchpoint at index, or NULL. */
+static const JourneyTouch *
+TouchAt(FunctionCallInfo fcinfo, Journey *j, bool last)
+{
+	JourneyDecode(PG_GETARG_JOURNEY_P(0), j);
+	if (j->ntouch == 0)
+		return NULL;
+	return &j->touches[last ? j->ntouch - 1 : 0];
+}
+
+Datum
+journey_first_label(PG_FUNCTION_ARGS)
+{
+	Journey		j;
+	const JourneyTouch *t = TouchAt(fcinfo, &j, false);
+
+	if (t == NULL)
+		PG_RETURN_NULL();
+	PG_RETURN_TEXT_P(LabelText(&j, t->label));
+}
+
+Datum
+journey_last_label(PG_FUNCTION_ARGS)
+{
+	Journey		j;
+	const JourneyTouch *t = TouchAt(fcinfo, &j, true);
+
+	if (t == NULL)
+		PG_RETURN_NULL();
+	PG_RETURN_TEXT_P(LabelText(&j, t->label));
+}
+
+Datum
+journey_start(PG_FUNCTION_ARGS)
+{
+	Journey		j;
+	const JourneyTouch *t = TouchAt(fcinfo, &j, false);
+
+	if (t == NULL)
+		PG_RETURN_NULL();
+	PG_RETURN_TIMESTAMPTZ(t->ts);
+}
+
+Datum
+journey_end(PG_FUNCTION_ARGS)
+{
+	Journey		j;
+	const JourneyTouch *t = TouchAt(fcinfo, &j, true);
+
+	if (t == NULL)
+		PG_RETURN_NULL();
+	PG_RETURN_TIMESTAMPTZ(t->ts);
+}
+
+/* end - start, as timestamptz subtraction gives it */
+Datum
+journey_duration(PG_FUNCTION_ARGS)
+{
+	Journey		j;
+	const JourneyTouch *t = TouchAt(fcinfo, &j, false);
+
+	if (t == NULL)
+		PG_RETURN_NULL();
+	return DirectFunctionCall2(timestamp_mi,
+							   TimestampTzGetDatum(j.touches[j.ntouch - 1].ts),
+							   TimestampTzGetDatum(t->ts));
+}
+
+/* The label of every touchpoint, in order. */
+Datum
+journey_labels(PG_FUNCTION_ARGS)
+{
+	Journey		j;
+	Datum	   *distinct;
+	Datum	   *elems;
+	int32		i;
+
+	JourneyDecode(PG_GETARG_JOURNEY_P(0), &j);
+	distinct = palloc(Max(j.nlabels, 1) * sizeof(Datum));
+	for (i = 0; i < j.nlabels; i++)
+		distinct[i] = PointerGetDatum(LabelText(&j, i));
+	elems = palloc(Max(j.ntouch, 1) * sizeof(Datum));
+	for (i = 0; i < j.ntouch; i++)
+		elems[i] = distinct[j.touches[i].label];
+	PG_RETURN_ARRAYTYPE_P(construct_array(elems, j.ntouch, TEXTOID, -1, false,
+										  TYPALIGN_INT));
+}
+
+/* Rows (ordinality, ts, label, value), one per touchpoint. */
+Datum
+journey_unnest(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	Journey		j;
+	text	  **labels;
+	int32		i;
+
+	InitMaterializedSRF(fcinfo, 0);
+	JourneyDecode(PG_GETARG_JOURNEY_P(0), &j);
+	labels = palloc(Max(j.nlabels, 1) * sizeof(text *));
+	for (i = 0; i < j.nlabels; i++)
+		labels[i] = LabelText(&j, i);
+	for (i = 0; i < j.ntouch; i++)
+	{
+		const JourneyTouch *t = &j.touches[i];
+		Datum		values[4];
+		bool		nulls[4] = {false, false, false, !t->has_value};
+
+		values[0] = Int32GetDatum(i + 1);
+		values[1] = TimestampTzGetDatum(t->ts);
+		values[2] = PointerGetDatum(labels[t->label]);
+		values[3] = Float8GetDatum(t->value);
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+		if ((i & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
+	}
+	return (Datum) 0;
+}
+
+/*
+ * journey_path(j, separator, collapse_repeats): the labels joined by the
+ * separator; with collapse_repeats a label equal to the one before it is
+ * left out (search > search > email reads search > email).
+ */
+Datum
+journey_path(PG_FUNCTION_ARGS)
+{
+	Journey		j;
+	text	   *separator = PG_GETARG_TEXT_PP(1);
+	bool		collapse = PG_GETARG_BOOL(2);
+	StringInfoData buf;
+	int32		i;
+
+	JourneyDecode(PG_GETARG_JOURNEY_P(0), &j);
+	initStringInfo(&buf);
+	for (i = 0; i < j.ntouch; i++)
+	{
+		int32		label = j.touches[i].label;
+
+		if (collapse && i > 0 && label == j.touches[i - 1].label)
+			continue;
+		if (i > 0)
+			appendBinaryStringInfo(&buf, VARDATA_ANY(separator),
+								   VARSIZE_ANY_EXHDR(separator));
+		appendBinaryStringInfo(&buf, j.labels[label], j.label_lens[label]);
+	}
+	PG_RETURN_TEXT_P(cstring_to_text_with_len(buf.data, buf.len));
+}
+
+/* j ? label: some touchpoint has this label (binary search: labels sorted). */
+Datum
+journey_has_label(PG_FUNCTION_ARGS)
+{
+	Journey		j;
+	text	   *label = PG_GETARG_TEXT_PP(1);
+	int32		lo = 0;
+	int32		hi;
+
+	JourneyDecode(PG_GETARG_JOURNEY_P(0), &j);
+	hi = j.nlabels;
+	while (lo < hi)
+	{
+		int32		mid = lo + (hi - lo) / 2;
+		int			c = JourneyCompareLabels(j.labels[mid], j.label_lens[mid],
+											 VARDATA_ANY(label),
+											 VARSIZE_ANY_EXHDR(label));
+
+		if (c == 0)
+			PG_RETURN_BOOL(true);
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	PG_RETURN_BOOL(false);
+}

@@ -1,0 +1,206 @@
+/*
+ * format.c
+ *	  Reading the stored journey (layout in journey.h) and the checks that
+ *	  every touchpoint passes before it is stored.
+ *
+ * Decoding trusts nothing about lengths or counts: a damaged or crafted
+ * value gives a "corrupt" error instead of a read past its end.  Values
+ * from outside (text, binary, arrays, aggregates) never reach storage
+ * without passing through a JourneyBuilder, which applies the checks here.
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "common/int.h"
+#include "utils/timestamp.h"
+
+#include "journey.h"
+#include "varint.h"
+
+void
+JourneyReportCorrupt(const char *what)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_DATA_CORRUPTED),
+			 errmsg("journey value is corrupt: %s", what)));
+}
+
+static void
+ReadHeader(struct varlena *stored, const uint8 **pp, const uint8 **endp,
+		   int32 *ntouch, int32 *nlabels)
+{
+	const uint8 *p = (const uint8 *) VARDATA_ANY(stored);
+	const uint8 *end = p + VARSIZE_ANY_EXHDR(stored);
+	uint64		n;
+	uint64		nl;
+
+	if (end - p < JOURNEY_HEADER_BYTES)
+		JourneyReportCorrupt("truncated header");
+	if (p[0] != JOURNEY_FORMAT_VERSION)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("journey format version %d is not supported", p[0]),
+				 errdetail("This build reads format version %d.",
+						   JOURNEY_FORMAT_VERSION),
+				 errhint("Install the version of the extension that wrote the value.")));
+	if (p[1] != 0)
+		JourneyReportCorrupt("unknown flags");
+	p += JOURNEY_HEADER_BYTES;
+	n = VarintRead(&p, end);
+	nl = VarintRead(&p, end);
+	if (n > JOURNEY_MAX_TOUCHPOINTS || nl > n || (n > 0 && nl == 0))
+		JourneyReportCorrupt("bad counts");
+	*ntouch = (int32) n;
+	*nlabels = (int32) nl;
+	*pp = p;
+	*endp = end;
+}
+
+/* Number of touchpoints, without decoding the rest. */
+int32
+JourneyTouchCount(struct varlena *stored)
+{
+	const uint8 *p;
+	const uint8 *end;
+	int32		ntouch;
+	int32		nlabels;
+
+	ReadHeader(stored, &p, &end, &ntouch, &nlabels);
+	return ntouch;
+}
+
+void
+JourneyDecode(struct varlena *stored, Journey *j)
+{
+	const uint8 *p;
+	const uint8 *end;
+	int64		ts = 0;
+	uint64		unit = 1;
+	int32		i;
+
+	ReadHeader(stored, &p, &end, &j->ntouch, &j->nlabels);
+	j->labels = palloc(Max(j->nlabels, 1) * sizeof(char *));
+	j->label_lens = palloc(Max(j->nlabels, 1) * sizeof(int32));
+	j->touches = palloc(Max(j->ntouch, 1) * sizeof(JourneyTouch));
+
+	if (j->ntouch > 0)
+	{
+		ts = ZigzagDecode(VarintRead(&p, end));
+		unit = VarintRead(&p, end);
+		if (unit == 0 || unit > PG_INT64_MAX)
+			JourneyReportCorrupt("bad time unit");
+	}
+
+	for (i = 0; i < j->nlabels; i++)
+	{
+		uint64		len = VarintRead(&p, end);
+
+		if (len > JOURNEY_MAX_LABEL_BYTES || len > (uint64) (end - p))
+			JourneyReportCorrupt("bad label length");
+		j->labels[i] = (const char *) p;
+		j->label_lens[i] = (int32) len;
+		p += len;
+	}
+
+	for (i = 0; i < j->ntouch; i++)
+	{
+		JourneyTouch *t = &j->touches[i];
+		uint64		code;
+
+		if (i > 0)
+		{
+			uint64		gap = VarintRead(&p, end);
+			int64		step;
+
+			if (gap > PG_INT64_MAX ||
+				pg_mul_s64_overflow((int64) gap, (int64) unit, &step) ||
+				pg_add_s64_overflow(ts, step, &ts))
+				JourneyReportCorrupt("timestamp overflow");
+		}
+		code = VarintRead(&p, end);
+		if ((code >> 1) >= (uint64) j->nlabels)
+			JourneyReportCorrupt("label index out of range");
+		t->ts = ts;
+		t->label = (int32) (code >> 1);
+		t->has_value = (code & 1) != 0;
+		t->value = t->has_value ? Float8Read(&p, end) : 0.0;
+	}
+
+	if (p != end)
+		JourneyReportCorrupt("trailing bytes");
+}
+
+/* Bytewise, a prefix before the longer label: the order of labels. */
+int
+JourneyCompareLabels(const char *a, int32 alen, const char *b, int32 blen)
+{
+	int			c = memcmp(a, b, Min(alen, blen));
+
+	if (c != 0)
+		return c < 0 ? -1 : 1;
+	if (alen != blen)
+		return alen < blen ? -1 : 1;
+	return 0;
+}
+
+/* The touchpoint order: timestamp, label, value with absent first. */
+int
+JourneyCompareTouches(const Journey *a, const JourneyTouch *ta,
+					  const Journey *b, const JourneyTouch *tb)
+{
+	int			c;
+
+	if (ta->ts != tb->ts)
+		return ta->ts < tb->ts ? -1 : 1;
+	if (a == b)
+		c = (ta->label > tb->label) - (ta->label < tb->label);
+	else
+		c = JourneyCompareLabels(a->labels[ta->label], a->label_lens[ta->label],
+								 b->labels[tb->label], b->label_lens[tb->label]);
+	if (c != 0)
+		return c;
+	if (ta->has_value != tb->has_value)
+		return ta->has_value ? 1 : -1;
+	if (ta->has_value && ta->value != tb->value)
+		return ta->value < tb->value ? -1 : 1;
+	return 0;
+}
+
+void
+JourneyCheckTimestamp(TimestampTz ts)
+{
+	if (TIMESTAMP_NOT_FINITE(ts) || !IS_VALID_TIMESTAMP(ts))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+				 errmsg("touchpoint timestamp out of range"),
+				 errdetail("A touchpoint needs a finite timestamp within the range of timestamp with time zone."),
+				 errhint("Filter out infinite timestamps before building journeys.")));
+}
+
+void
+JourneyCheckValue(double value)
+{
+	if (!isfinite(value))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("touchpoint value must be finite"),
+				 errdetail("NaN and infinite values cannot be stored in a journey."),
+				 errhint("Use NULL for a touchpoint without a value.")));
+}
+
+void
+JourneyCheckLabel(const char *label, int32 len)
+{
+	if (len > JOURNEY_MAX_LABEL_BYTES)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("journey label too long"),
+				 errdetail("A label has %d bytes; the limit is %d.",
+						   len, JOURNEY_MAX_LABEL_BYTES),
+				 errhint("Shorten or map long labels before building journeys.")));
+	if (memchr(label, '\0', len) != NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_CHARACTER_NOT_IN_REPERTOIRE),
+				 errmsg("journey label contains a zero byte")));
+}
