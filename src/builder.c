@@ -213,6 +213,13 @@ CompareRankedTouches(const void *a, const void *b, void *arg)
 	return 0;
 }
 
+/* later - earlier, exact even where it would overflow int64 */
+static inline uint64
+TimeGap(TimestampTz earlier, TimestampTz later)
+{
+	return (uint64) later - (uint64) earlier;
+}
+
 static uint64
 Gcd(uint64 a, uint64 b)
 {
@@ -265,7 +272,7 @@ JourneyBuilderEncode(JourneyBuilder *b)
 			final[order[i]] = nused++;
 
 	for (i = 1; i < b->ntouch; i++)
-		unit = Gcd(unit, (uint64) (b->touches[i].ts - b->touches[i - 1].ts));
+		unit = Gcd(unit, TimeGap(b->touches[i - 1].ts, b->touches[i].ts));
 	if (unit == 0)
 		unit = 1;
 
@@ -281,7 +288,7 @@ JourneyBuilderEncode(JourneyBuilder *b)
 		const JourneyTouch *t = &b->touches[i];
 
 		if (i > 0)
-			size += VarintSize((uint64) (t->ts - t[-1].ts) / unit);
+			size += VarintSize(TimeGap(t[-1].ts, t->ts) / unit);
 		size += VarintSize((uint64) final[t->label] << 1) +
 			(t->has_value ? 8 : 0);
 	}
@@ -319,7 +326,7 @@ JourneyBuilderEncode(JourneyBuilder *b)
 		const JourneyTouch *t = &b->touches[i];
 
 		if (i > 0)
-			p = VarintWrite(p, (uint64) (t->ts - t[-1].ts) / unit);
+			p = VarintWrite(p, TimeGap(t[-1].ts, t->ts) / unit);
 		p = VarintWrite(p, ((uint64) final[t->label] << 1) | t->has_value);
 		if (t->has_value)
 			p = Float8Write(p, t->value);

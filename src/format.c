@@ -88,7 +88,9 @@ JourneyDecode(struct varlena *stored, Journey *j)
 	{
 		ts = ZigzagDecode(VarintRead(&p, end));
 		unit = VarintRead(&p, end);
-		if (unit == 0 || unit > PG_INT64_MAX)
+		if (!IS_VALID_TIMESTAMP(ts))
+			JourneyReportCorrupt("timestamp out of range");
+		if (unit == 0)
 			JourneyReportCorrupt("bad time unit");
 	}
 
@@ -110,13 +112,13 @@ JourneyDecode(struct varlena *stored, Journey *j)
 
 		if (i > 0)
 		{
-			uint64		gap = VarintRead(&p, end);
-			int64		step;
+			uint64		step;
 
-			if (gap > PG_INT64_MAX ||
-				pg_mul_s64_overflow((int64) gap, (int64) unit, &step) ||
-				pg_add_s64_overflow(ts, step, &ts))
+			/* gaps are unsigned: the full range does not fit in int64 */
+			if (pg_mul_u64_overflow(VarintRead(&p, end), unit, &step) ||
+				step > (uint64) (END_TIMESTAMP - 1) - (uint64) ts)
 				JourneyReportCorrupt("timestamp overflow");
+			ts = (int64) ((uint64) ts + step);
 		}
 		code = VarintRead(&p, end);
 		if ((code >> 1) >= (uint64) j->nlabels)

@@ -1,0 +1,32 @@
+-- Reading journeys.
+
+CREATE TABLE jr (name text, j journey);
+INSERT INTO jr VALUES
+	('three', '[2024-03-01 09:00:00+00 email, 2024-03-01 10:00:00+00 search, 2024-03-02 10:30:00.5+00 purchase 49.9]'),
+	('repeats', '[2024-03-01 09:00:00+00 search, 2024-03-01 09:01:00+00 search, 2024-03-01 09:02:00+00 email, 2024-03-01 09:03:00+00 search]'),
+	('one', '[2024-03-01 09:00:00+00 direct]'),
+	('empty', '[]');
+
+SELECT name, journey_length(j), journey_first_label(j), journey_last_label(j),
+	   journey_start(j), journey_end(j), journey_duration(j)
+FROM jr ORDER BY name;
+
+SELECT name, journey_labels(j), journey_path(j), journey_path(j, ' → ', true), journey_path(j, ',')
+FROM jr ORDER BY name;
+
+SELECT name, u.* FROM jr, journey_unnest(j) u ORDER BY name, ordinality;
+
+-- Contains-label, as function and operator; usable in WHERE.
+SELECT name FROM jr WHERE j ? 'search' ORDER BY name;
+SELECT name, journey_has_label(j, 'email'), j ? '', j ? 'searc' FROM jr ORDER BY name;
+
+-- Output of readers does not depend on the session time zone except where
+-- PostgreSQL renders a timestamptz itself.
+SET TimeZone = 'America/New_York';
+SELECT journey_start(j), journey_duration(j), journey_start(j) = '2024-03-01 09:00:00+00' AS same_instant FROM jr WHERE name = 'three';
+RESET TimeZone;
+
+-- NULL in, NULL out.
+SELECT journey_length(NULL), journey_path(NULL), journey_path(j, NULL) FROM jr WHERE name = 'one';
+
+DROP TABLE jr;

@@ -1,0 +1,100 @@
+-- Binary input: crafted values reach journey_recv through binary COPY.
+BEGIN;
+SELECT plan(22);
+
+CREATE TEMP TABLE recv_target (j journey);
+
+-- COPY of one row holding payload as its only field, read back.
+CREATE FUNCTION recv_journey(payload bytea) RETURNS journey
+LANGUAGE plpgsql AS $$
+DECLARE
+	path text := '/tmp/journey_tap_' || pg_backend_pid() || '.bin';
+	lo oid;
+	result journey;
+BEGIN
+	lo := lo_from_bytea(0, '\x5047434f50590aff0d0a00'::bytea || '\x0000000000000000'::bytea
+		|| '\x0001'::bytea || int4send(length(payload)) || payload || '\xffff'::bytea);
+	PERFORM lo_export(lo, path);
+	PERFORM lo_unlink(lo);
+	TRUNCATE recv_target;
+	EXECUTE format('COPY recv_target FROM %L (FORMAT binary)', path);
+	SELECT j INTO result FROM recv_target;
+	RETURN result;
+END $$;
+
+-- Pieces of the wire format.
+CREATE FUNCTION wire_label(t bytea) RETURNS bytea LANGUAGE sql
+AS $$ SELECT int4send(length(t)) || t $$;
+CREATE FUNCTION wire_touch(ts bigint, label int, has_value int, value float8 DEFAULT NULL)
+RETURNS bytea LANGUAGE sql
+AS $$ SELECT int8send(ts) || int4send(label) || set_byte('\x00'::bytea, 0, has_value)
+		|| coalesce(float8send(value), '') $$;
+
+-- 2024-03-01 10:00:00+00 in microseconds since 2000-01-01.
+CREATE FUNCTION t0() RETURNS bigint LANGUAGE sql
+AS $$ SELECT ((extract(epoch FROM '2024-03-01 10:00:00+00'::timestamptz) - 946684800) * 1000000)::bigint $$;
+
+SELECT is(recv_journey('\x01'::bytea || int4send(1) || wire_label('a') || int4send(1) || wire_touch(t0(), 0, 0)),
+		  '[2024-03-01 10:00:00+00 a]'::journey, 'a minimal binary journey is read');
+SELECT is(recv_journey('\x01'::bytea || int4send(2) || wire_label('b') || wire_label('a') || int4send(3)
+						|| wire_touch(t0() + 1, 0, 1, 2.5) || wire_touch(t0(), 0, 0) || wire_touch(t0(), 1, 0)),
+		  '[2024-03-01 10:00:00+00 a, 2024-03-01 10:00:00+00 b, 2024-03-01 10:00:00.000001+00 b 2.5]'::journey,
+		  'unordered touchpoints and labels are put in order');
+SELECT is(recv_journey('\x01'::bytea || int4send(3) || wire_label('a') || wire_label('a') || wire_label('unused')
+						|| int4send(2) || wire_touch(t0(), 0, 0) || wire_touch(t0(), 1, 0)),
+		  '[2024-03-01 10:00:00+00 a, 2024-03-01 10:00:00+00 a]'::journey,
+		  'duplicate and unused labels in the dictionary are canonicalised');
+SELECT is(recv_journey('\x01'::bytea || int4send(0) || int4send(0)), '[]'::journey, 'the empty journey is read');
+
+-- What binary output writes, binary input reads back.
+CREATE TABLE bin_src (id int, j journey);
+INSERT INTO bin_src VALUES
+	(1, '[2024-03-01 10:00:00+00 "say \"hi\"" -1.5, 2024-03-01 10:00:01.123456+00 "" 0.30000000000000004]'),
+	(2, '[]'),
+	(3, '[4713-01-01 00:00:00+00 BC first, 294276-12-31 23:59:59.999999+00 "→ last" 1e300]'),
+	(4, '[4714-11-24 00:00:00+00 BC first, 294276-12-31 23:59:59.999999+00 last]');
+SELECT lives_ok(format($$COPY bin_src TO %L (FORMAT binary)$$, '/tmp/journey_tap_' || pg_backend_pid() || '.out'),
+				'binary COPY out');
+CREATE TABLE bin_dst (id int, j journey);
+SELECT lives_ok(format($$COPY bin_dst FROM %L (FORMAT binary)$$, '/tmp/journey_tap_' || pg_backend_pid() || '.out'),
+				'binary COPY in');
+SELECT set_eq('SELECT id, j::text FROM bin_dst', 'SELECT id, j::text FROM bin_src', 'binary COPY round trip is exact');
+
+-- Crafted and damaged input: a clear error, never a crash.
+SELECT throws_ok($$SELECT recv_journey('\x02'::bytea || int4send(0) || int4send(0))$$,
+				 '22P03', 'invalid binary input for type journey', 'unknown version');
+SELECT throws_ok($$SELECT recv_journey('\x01'::bytea || int4send(-1) || int4send(0))$$,
+				 '22P03', 'invalid binary input for type journey', 'negative label count');
+SELECT throws_ok($$SELECT recv_journey('\x01'::bytea || int4send(1000000) || int4send(0))$$,
+				 '22P03', 'invalid binary input for type journey', 'label count larger than the message');
+SELECT throws_ok($$SELECT recv_journey('\x01'::bytea || int4send(1) || int4send(1000) || 'abc'::bytea)$$,
+				 '22P03', 'invalid binary input for type journey', 'label length past the end');
+SELECT throws_ok($$SELECT recv_journey('\x01'::bytea || int4send(1) || wire_label('a\000b'::bytea) || int4send(0))$$,
+				 '22021', NULL, 'label with a zero byte');
+SELECT throws_ok($$SELECT recv_journey('\x01'::bytea || int4send(1) || wire_label('\xff'::bytea) || int4send(0))$$,
+				 '22021', NULL, 'label that is not valid in the encoding');
+SELECT throws_ok($$SELECT recv_journey('\x01'::bytea || int4send(1) || wire_label(convert_to(repeat('x', 4097), 'UTF8'))
+									  || int4send(0))$$,
+				 '54000', 'journey label too long', 'label over the length limit');
+SELECT throws_ok($$SELECT recv_journey('\x01'::bytea || int4send(1) || wire_label('a') || int4send(1) || wire_touch(t0(), 1, 0))$$,
+				 '22P03', 'invalid binary input for type journey', 'label index out of range');
+SELECT throws_ok($$SELECT recv_journey('\x01'::bytea || int4send(1) || wire_label('a') || int4send(1) || wire_touch(t0(), 0, 2))$$,
+				 '22P03', 'invalid binary input for type journey', 'has-value flag neither 0 nor 1');
+SELECT throws_ok($$SELECT recv_journey('\x01'::bytea || int4send(1) || wire_label('a') || int4send(1)
+									  || wire_touch(9223372036854775807, 0, 0))$$,
+				 '22008', 'touchpoint timestamp out of range', 'infinite timestamp');
+SELECT throws_ok($$SELECT recv_journey('\x01'::bytea || int4send(1) || wire_label('a') || int4send(1)
+									  || wire_touch(t0(), 0, 1, 'NaN'))$$,
+				 '22003', 'touchpoint value must be finite', 'NaN value');
+SELECT throws_ok($$SELECT recv_journey('\x01'::bytea || int4send(1) || wire_label('a') || int4send(-5))$$,
+				 '22P03', 'invalid binary input for type journey', 'negative touchpoint count');
+SELECT throws_ok($$SELECT recv_journey('\x01'::bytea || int4send(1) || wire_label('a') || int4send(2) || wire_touch(t0(), 0, 0))$$,
+				 '22P03', 'invalid binary input for type journey', 'touchpoint count larger than the message');
+SELECT throws_ok($$SELECT recv_journey('\x01'::bytea || int4send(1) || wire_label('a') || int4send(1)
+									  || substring(wire_touch(t0(), 0, 1, 1.0) FROM 1 FOR 16))$$,
+				 '08P01', NULL, 'value cut off');
+SELECT throws_ok($$SELECT recv_journey('\x01'::bytea || int4send(0) || int4send(0) || '\x00'::bytea)$$,
+				 '22P03', NULL, 'trailing bytes');
+
+SELECT * FROM finish();
+ROLLBACK;

@@ -1,0 +1,46 @@
+-- Catalogue checks: how every object of the extension is declared.
+BEGIN;
+SELECT plan(9);
+
+CREATE TEMP VIEW ext_functions AS
+SELECT p.oid, p.proname, p.prokind, p.proparallel, p.provolatile, p.proisstrict,
+	   p.oid::regprocedure::text AS signature
+FROM pg_proc p
+JOIN pg_depend d ON d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e'
+JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'journey';
+
+SELECT cmp_ok((SELECT count(*) FROM ext_functions), '>=', 38::bigint, 'the extension has its functions');
+
+SELECT is_empty($$SELECT signature FROM ext_functions WHERE proparallel <> 's'$$,
+				'every function and aggregate is PARALLEL SAFE');
+SELECT is_empty($$SELECT signature FROM ext_functions WHERE provolatile <> 'i'$$,
+				'every function is IMMUTABLE (nothing depends on settings or time)');
+SELECT is_empty($$SELECT signature FROM ext_functions WHERE obj_description(oid, 'pg_proc') IS NULL$$,
+				'every function and aggregate has a comment');
+
+-- Functions that must see NULL arguments, and only those, are not STRICT.
+SELECT set_eq($$SELECT signature FROM ext_functions WHERE NOT proisstrict AND prokind = 'f'$$,
+			  ARRAY['journey_append(journey,timestamp with time zone,text)',
+					'journey_append(journey,timestamp with time zone,text,double precision)',
+					'journey_agg_transfn(journey,timestamp with time zone,text)',
+					'journey_agg_transfn(journey,timestamp with time zone,text,double precision)',
+					'journey_agg_combine(journey,journey)'],
+			  'only functions that handle NULL themselves are not STRICT');
+
+SELECT is_empty($$SELECT a.aggfnoid::regprocedure::text FROM pg_aggregate a JOIN ext_functions f ON f.oid = a.aggfnoid
+				 WHERE a.aggcombinefn = 0 OR a.aggtranstype = 'internal'::regtype$$,
+				'every aggregate has a combine function and a real state type');
+
+SELECT is_empty($$SELECT o.oid::regoperator::text FROM pg_operator o
+				 JOIN pg_depend d ON d.classid = 'pg_operator'::regclass AND d.objid = o.oid AND d.deptype = 'e'
+				 JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'journey'
+				 WHERE obj_description(o.oid, 'pg_operator') IS NULL$$,
+				'every operator has a comment');
+SELECT isnt(obj_description('journey'::regtype, 'pg_type'), NULL, 'the type has a comment');
+
+SELECT set_eq($$SELECT am.amname::text FROM pg_opclass c JOIN pg_am am ON am.oid = c.opcmethod
+			   WHERE c.opcintype = 'journey'::regtype AND c.opcdefault$$,
+			  ARRAY['btree', 'hash'], 'default btree and hash operator classes');
+
+SELECT * FROM finish();
+ROLLBACK;

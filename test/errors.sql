@@ -1,0 +1,49 @@
+-- Bad input to every function: a clear error with a real SQLSTATE, or the
+-- documented NULL behaviour.
+BEGIN;
+SELECT plan(27);
+
+-- Malformed text.
+SELECT throws_ok($$SELECT 'search'::journey$$, '22P02', NULL, 'text without brackets');
+SELECT throws_ok($$SELECT '[2024-03-01 10:00:00 a]'::journey$$, '22P02', NULL, 'timestamp without offset');
+SELECT throws_ok($$SELECT '[2024-13-01 10:00:00+00 a]'::journey$$, '22P02', NULL, 'month 13');
+SELECT throws_ok($$SELECT '[2023-02-29 10:00:00+00 a]'::journey$$, '22P02', NULL, 'February 29 of a common year');
+SELECT lives_ok($$SELECT '[2024-02-29 10:00:00+00 a]'::journey$$, 'February 29 of a leap year');
+SELECT throws_ok($$SELECT '[2024-03-01 10:00:00+00 a,, 2024-03-01 10:00:00+00 b]'::journey$$, '22P02', NULL, 'double comma');
+SELECT throws_ok($$SELECT '[2024-03-01 10:00:00+00 a 1 2]'::journey$$, '22P02', NULL, 'two values');
+SELECT throws_ok($$SELECT '[2024-03-01 10:00:00+00]'::journey$$, '22P02', NULL, 'missing label');
+SELECT throws_ok($$SELECT '[2024-03-01 10:00:00+00 a 1e999]'::journey$$, '22003', NULL, 'value out of float8 range');
+SELECT throws_ok($$SELECT format('[2024-03-01 10:00:00+00 "%s"]', repeat('x', 4097))::journey$$,
+				 '54000', 'journey label too long', 'label over 4096 bytes in text');
+SELECT lives_ok($$SELECT format('[2024-03-01 10:00:00+00 "%s"]', repeat('x', 4096))::journey$$,
+				'label of exactly 4096 bytes');
+SELECT throws_ok($$SELECT ('[' || repeat('2024-03-01 10:00:00+00 a, ', 1000) || ']')::journey$$,
+				 '22P02', NULL, 'long malformed text');
+SELECT throws_like($$SELECT ('[' || repeat('2024-03-01 10:00:00+00 a, ', 1000) || ']')::journey$$,
+				   '%...%', 'long input is clipped in the message');
+
+-- Building.
+SELECT throws_ok($$SELECT journey_agg(ts, 'a') FROM (VALUES ('infinity'::timestamptz)) v(ts)$$,
+				 '22008', 'touchpoint timestamp out of range', 'journey_agg rejects infinity');
+SELECT throws_ok($$SELECT journey_agg(now(), 'a', v) FROM (VALUES ('Infinity'::float8)) v(v)$$,
+				 '22003', 'touchpoint value must be finite', 'journey_agg rejects infinite values');
+SELECT throws_ok($$SELECT journey_agg(now(), repeat('x', 5000))$$,
+				 '54000', 'journey label too long', 'journey_agg rejects long labels');
+SELECT throws_ok($$SELECT journey(ARRAY[now()], ARRAY['a', 'b'])$$,
+				 '2202E', 'journey arrays must have the same length', 'array lengths differ');
+SELECT throws_ok($$SELECT journey(ARRAY[[now()], [now()]], ARRAY['a', 'b'])$$,
+				 '2202E', 'timestamp array must have one dimension', 'two-dimensional arrays');
+SELECT is(journey(NULL, ARRAY['a']), NULL, 'NULL array gives NULL');
+SELECT throws_ok($$SELECT journey_agg_transfn(NULL, now(), 'a')$$, '0A000', NULL, 'support function outside an aggregate');
+
+-- Readers with NULL and empty input.
+SELECT is(journey_length(NULL), NULL, 'journey_length(NULL) is NULL');
+SELECT is(journey_first_label('[]'), NULL, 'first label of the empty journey is NULL');
+SELECT is(journey_duration('[]'), NULL, 'duration of the empty journey is NULL');
+SELECT is(journey_path('[]'), '', 'path of the empty journey is empty');
+SELECT is(journey_slice('[2024-03-01 10:00:00+00 a]', 2147483647, -2147483648), '[]', 'extreme slice bounds');
+SELECT is(journey_slice('[2024-03-01 10:00:00+00 a]', -2147483648, 2147483647), '[2024-03-01 10:00:00+00 a]', 'slice of everything');
+SELECT is('[2024-03-01 10:00:00+00 a]'::journey ? NULL, NULL, 'label NULL gives NULL');
+
+SELECT * FROM finish();
+ROLLBACK;

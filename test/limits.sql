@@ -1,0 +1,23 @@
+-- Limits: huge journeys work within bounds; past the limits, clear errors.
+BEGIN;
+SELECT plan(7);
+
+CREATE TEMP TABLE big AS
+SELECT journey_agg('2024-01-01 00:00:00+00'::timestamptz + i * interval '1 second', 'l' || (i % 1000)::text,
+				   CASE WHEN i % 10 = 0 THEN i END) AS j
+FROM generate_series(1, 1000000) i;
+
+SELECT is((SELECT journey_length(j) FROM big), 1000000, 'a journey of a million touchpoints');
+SELECT ok((SELECT j::text::journey = j FROM big), 'a million touchpoints survive the text round trip');
+SELECT cmp_ok((SELECT pg_column_size(j) FROM big), '<', 4000000, 'a million touchpoints take under 4 bytes each');
+SELECT is((SELECT journey_last_label(journey_slice(j, 999999, 1000000)) FROM big), 'l0', 'slicing a huge journey');
+
+SELECT lives_ok($$SELECT journey_agg('2024-01-01 00:00:00+00'::timestamptz, 'l' || i::text) FROM generate_series(1, 1000000) i$$,
+				'a million distinct labels');
+SELECT throws_ok($$SELECT journey_agg('2024-01-01 00:00:00+00'::timestamptz, 'l' || i::text) FROM generate_series(1, 1000001) i$$,
+				 '54000', 'journey has too many distinct labels', 'more than a million distinct labels');
+SELECT throws_ok($$SELECT journey_agg('2024-01-01 00:00:00+00'::timestamptz, 'l') FROM generate_series(1, 10000001) i$$,
+				 '54000', 'journey has too many touchpoints', 'more than ten million touchpoints');
+
+SELECT * FROM finish();
+ROLLBACK;

@@ -1,0 +1,125 @@
+-- Properties that must hold for every journey, checked on a few hundred
+-- random ones (seeded) with awkward labels, values and timestamps.
+BEGIN;
+SELECT plan(20);
+
+SELECT setseed(0.4242);
+CREATE TEMP TABLE rj AS
+WITH pool(labels) AS (
+	SELECT ARRAY['search', 'email', 'say "hi"', 'back\slash', 'a, b > c [d]', '→ unicode ✓', '',
+				 'BC', '123', 'x y', 'purchase']
+)
+SELECT g AS id, coalesce(journey_agg(t.ts, t.label, t.value), '[]') AS j
+FROM generate_series(1, 300) g
+LEFT JOIN LATERAL (
+	SELECT CASE WHEN random() < 0.05
+				THEN (ARRAY['4714-11-24 00:00:00+00 BC', '294276-12-31 23:59:59.999999+00'])[1 + (random() < 0.5)::int]::timestamptz
+				ELSE '2024-01-01 00:00:00+00'::timestamptz
+					 + floor(random() * 1e6) * interval '1 second'
+					 + CASE WHEN random() < 0.3 THEN floor(random() * 1e6) * interval '1 microsecond' ELSE interval '0' END
+		   END AS ts,
+		   (SELECT labels FROM pool)[1 + floor(random() * 11)::int] AS label,
+		   CASE WHEN random() < 0.3 THEN round((random() * 1000 - 500)::numeric, (random() * 4)::int)::float8
+				WHEN random() < 0.1 THEN random() * 1e-300 END AS value
+	FROM generate_series(1, floor(random() * 40)::int + g * 0)
+) t ON true
+GROUP BY g;
+
+SELECT ok((SELECT count(*) FILTER (WHERE journey_length(j) = 0) > 0 AND count(*) = 300 FROM rj),
+		  'the sample has 300 journeys, some empty');
+
+SELECT ok((SELECT bool_and(j::text::journey = j AND j::text::journey::text = j::text) FROM rj),
+		  'text output reads back to the same journey');
+
+SET LOCAL TimeZone = 'Pacific/Chatham';
+SET LOCAL DateStyle = 'German';
+SET LOCAL extra_float_digits = -10;
+CREATE TEMP TABLE rj_text_elsewhere AS SELECT id, j::text AS t FROM rj;
+RESET TimeZone;
+RESET DateStyle;
+RESET extra_float_digits;
+SELECT ok((SELECT bool_and(e.t = r.j::text) FROM rj r JOIN rj_text_elsewhere e USING (id)),
+		  'text output does not depend on TimeZone, DateStyle or extra_float_digits');
+
+SELECT ok((SELECT bool_and(coalesce((SELECT journey_agg(u.ts, u.label, u.value) FROM journey_unnest(j) u), '[]') = j) FROM rj),
+		  'unnest then journey_agg gives the journey back');
+
+SELECT ok((SELECT bool_and((SELECT journey(array_agg(u.ts), array_agg(u.label), array_agg(u.value)) FROM journey_unnest(j) u)
+						   IS NOT DISTINCT FROM CASE WHEN journey_length(j) > 0 THEN j END) FROM rj),
+		  'the array constructor gives the journey back');
+
+SELECT ok((SELECT bool_and(coalesce((SELECT journey_agg(u.ts, u.label, u.value ORDER BY random()) FROM journey_unnest(j) u), '[]') = j)
+		   FROM rj),
+		  'journey_agg does not depend on input order');
+
+SELECT ok((SELECT bool_and(journey_length(a.j || b.j) = journey_length(a.j) + journey_length(b.j)
+						   AND a.j || b.j = b.j || a.j)
+		   FROM rj a JOIN rj b ON b.id = a.id % 300 + 1),
+		  'merge keeps every touchpoint and is commutative');
+
+SELECT ok((SELECT bool_and((a.j || b.j) || c.j = a.j || (b.j || c.j))
+		   FROM rj a JOIN rj b ON b.id = a.id % 300 + 1 JOIN rj c ON c.id = b.id % 300 + 1),
+		  'merge is associative');
+
+SELECT ok((SELECT bool_and(r.j = x.rolled)
+		   FROM rj r
+		   JOIN (SELECT id, journey_rollup(p) AS rolled
+				 FROM (SELECT id, journey_slice(j, k, k + 4) AS p FROM rj, generate_series(1, 40, 5) k) parts
+				 GROUP BY id) x USING (id)),
+		  'journey_rollup of consecutive slices gives the journey back');
+
+SELECT ok((SELECT bool_and(journey_slice(j, 1, k) || journey_slice(j, k + 1, journey_length(j)) = j)
+		   FROM rj, LATERAL (SELECT (id * 7) % (journey_length(j) + 1) AS k) s),
+		  'position slices split a journey without loss');
+
+SELECT ok((SELECT bool_and(journey_slice(j, tstzrange(NULL, t)) || journey_slice(j, tstzrange(t, NULL)) = j)
+		   FROM rj, LATERAL (SELECT coalesce((SELECT ts FROM journey_unnest(j) WHERE ordinality = 1 + id % greatest(journey_length(j), 1)),
+											now()) AS t) s),
+		  'time slices split a journey without loss');
+
+SELECT ok((SELECT bool_and(journey_dedup(journey_dedup(j)) = journey_dedup(j) AND journey_dedup(j || j) = journey_dedup(j)
+						   AND journey_length(journey_dedup(j)) = (SELECT count(*) FROM (SELECT DISTINCT ts, label, value FROM journey_unnest(j)) d))
+		   FROM rj),
+		  'dedup keeps each distinct touchpoint once');
+
+SELECT ok((SELECT bool_and(journey_hash(a.j) = journey_hash(b.j)
+						   AND journey_hash_extended(a.j, 1) = journey_hash_extended(b.j, 1))
+		   FROM rj r, LATERAL (VALUES (r.j)) a(j),
+				LATERAL (VALUES (r.j), (r.j || '[]'), (r.j::text::journey), (journey_slice(r.j, 1, 100))) b(j)),
+		  'equal journeys hash equally');
+
+SELECT ok((SELECT bool_and(journey_cmp(a.j, b.j) = -journey_cmp(b.j, a.j) AND (journey_cmp(a.j, b.j) = 0) = (a.j = b.j))
+		   FROM rj a JOIN rj b ON b.id % 10 = a.id % 10),
+		  'comparison is antisymmetric and agrees with equality');
+
+SELECT ok((SELECT bool_and(c <= 0) FROM (SELECT journey_cmp(lag(j) OVER (ORDER BY j), j) AS c FROM rj) s WHERE c IS NOT NULL),
+		  'sorting by journey gives a sequence consistent with journey_cmp');
+
+SELECT ok((SELECT bool_and(journey_length(j) = cardinality(journey_labels(j))
+						   AND journey_first_label(j) IS NOT DISTINCT FROM (journey_labels(j))[1]
+						   AND journey_last_label(j) IS NOT DISTINCT FROM (journey_labels(j))[journey_length(j)])
+		   FROM rj),
+		  'length, first and last label agree with the label array');
+
+SELECT ok((SELECT bool_and(journey_path(j, ' | ') = array_to_string(journey_labels(j), ' | ')) FROM rj),
+		  'journey_path joins the labels with the separator');
+
+SELECT ok((SELECT bool_and(journey_path(j, '>', true) =
+						   coalesce((SELECT string_agg(label, '>' ORDER BY ordinality)
+									 FROM (SELECT ordinality, label, lag(label) OVER (ORDER BY ordinality) AS prev FROM journey_unnest(j)) u
+									 WHERE prev IS DISTINCT FROM label), ''))
+		   FROM rj),
+		  'journey_path with collapse_repeats drops labels equal to the previous one');
+
+SELECT ok((SELECT bool_and((j ? l) = (l = ANY (journey_labels(j))))
+		   FROM rj, unnest(ARRAY['search', '', 'BC', 'nope', 'back\slash']) l),
+		  'the ? operator agrees with the label array');
+
+SELECT ok((SELECT bool_and(journey_start(j) IS NOT DISTINCT FROM (SELECT min(ts) FROM journey_unnest(j))
+						   AND journey_end(j) IS NOT DISTINCT FROM (SELECT max(ts) FROM journey_unnest(j))
+						   AND (SELECT bool_and(ordinality = rn) FROM (SELECT ordinality, row_number() OVER (ORDER BY ts, label COLLATE "C", value NULLS FIRST) AS rn FROM journey_unnest(j)) o) IS NOT FALSE)
+		   FROM rj),
+		  'touchpoints are in (timestamp, label bytewise, value absent first) order');
+
+SELECT * FROM finish();
+ROLLBACK;
