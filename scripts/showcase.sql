@@ -1,0 +1,67 @@
+-- The showcase: what journey answers on the sample CRM data set.
+\pset footer off
+\timing off
+
+\echo
+\echo '== 1. Build one journey per customer (event name and revenue) =='
+\timing on
+CREATE TABLE customer_journeys AS
+SELECT customer_id, journey_agg(ts, event, value) AS j
+FROM events GROUP BY customer_id;
+\timing off
+SELECT count(*) AS customers, sum(journey_length(j)) AS touchpoints,
+	   round(sum(pg_column_size(j))::numeric / sum(journey_length(j)), 2) AS bytes_per_touchpoint,
+	   round(pg_total_relation_size('events')::numeric / (SELECT count(*) FROM events), 1) AS bytes_per_raw_event_row
+FROM customer_journeys;
+
+\echo
+\echo '== 2. One customer''s journey: as a value, as a path, as rows =='
+SELECT j FROM customer_journeys WHERE customer_id = (SELECT min(customer_id) FROM customer_journeys WHERE journey_length(j) BETWEEN 5 AND 8);
+SELECT journey_path(j, ' > ', collapse_repeats => true) AS path FROM customer_journeys WHERE customer_id = (SELECT min(customer_id) FROM customer_journeys WHERE journey_length(j) BETWEEN 5 AND 8);
+SELECT u.* FROM customer_journeys, journey_unnest(j) u WHERE customer_id = (SELECT min(customer_id) FROM customer_journeys WHERE journey_length(j) BETWEEN 5 AND 8);
+
+\echo
+\echo '== 3. The most common channel paths (consecutive repeats collapsed) =='
+WITH channel_journeys AS (
+	SELECT customer_id, journey_agg(ts, channel) AS j FROM events GROUP BY customer_id
+)
+SELECT journey_path(j, ' > ', true) AS channel_path, count(*) AS customers,
+	   round(100.0 * count(*) / sum(count(*)) OVER (), 1) AS pct
+FROM channel_journeys GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 10;
+
+\echo
+\echo '== 4. Who buys? Customers by touchpoints they passed through =='
+SELECT j ? 'add_to_cart' AS added_to_cart, j ? 'support_ticket' AS contacted_support,
+	   count(*) AS customers,
+	   round(100.0 * count(*) FILTER (WHERE j ? 'purchase') / count(*), 1) AS pct_purchased
+FROM customer_journeys GROUP BY 1, 2 ORDER BY 1, 2;
+
+\echo
+\echo '== 5. Journey length and duration by outcome =='
+SELECT j ? 'purchase' AS purchased, count(*) AS customers,
+	   percentile_disc(0.5) WITHIN GROUP (ORDER BY journey_length(j)) AS median_touchpoints,
+	   justify_interval(percentile_disc(0.5) WITHIN GROUP (ORDER BY journey_duration(j))) AS median_duration
+FROM customer_journeys GROUP BY 1 ORDER BY 1;
+
+\echo
+\echo '== 6. Buyers by first touchpoint, with revenue summed from the journey values =='
+SELECT journey_first_label(j) AS first_touch, count(*) AS buyers,
+	   round(sum((SELECT sum(value) FROM journey_unnest(j) WHERE label = 'purchase'))::numeric, 2) AS revenue
+FROM customer_journeys WHERE j ? 'purchase' GROUP BY 1 ORDER BY 3 DESC;
+
+\echo
+\echo '== 7. Journeys in a time window: touchpoints in March 2024 =='
+SELECT count(*) FILTER (WHERE journey_length(journey_slice(j, tstzrange('2024-03-01 00:00+00', '2024-04-01 00:00+00'))) > 0) AS customers_active_in_march,
+	   sum(journey_length(journey_slice(j, tstzrange('2024-03-01 00:00+00', '2024-04-01 00:00+00')))) AS touchpoints_in_march
+FROM customer_journeys;
+
+\echo
+\echo '== 8. Cross-device: per-device journeys rolled up equal the customer journey =='
+WITH device_journeys AS (
+	SELECT customer_id, device_id, journey_agg(ts, event, value) AS j FROM events GROUP BY 1, 2
+)
+SELECT count(*) AS customers,
+	   count(*) FILTER (WHERE n_devices > 1) AS multi_device_customers,
+	   count(*) FILTER (WHERE rolled = c.j) AS rollup_equals_customer_journey
+FROM (SELECT customer_id, count(*) AS n_devices, journey_rollup(j) AS rolled FROM device_journeys GROUP BY 1) d
+JOIN customer_journeys c USING (customer_id);
