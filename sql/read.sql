@@ -11,6 +11,11 @@ SELECT name, journey_length(j), journey_first_label(j), journey_last_label(j),
 	   journey_start(j), journey_end(j), journey_duration(j)
 FROM jr ORDER BY name;
 
+-- The touchpoint at a position: 1-based, negative from the end, NULL outside.
+SELECT name, n, journey_label_at(j, n), journey_time_at(j, n), journey_value_at(j, n)
+FROM jr, unnest(ARRAY[1, 3, -1, -3, 0, 4, -4, 2147483647, -2147483648]) n
+WHERE name IN ('three', 'empty') ORDER BY name, n;
+
 SELECT name, journey_labels(j), journey_path(j), journey_path(j, ' → ', true), journey_path(j, ',')
 FROM jr ORDER BY name;
 

@@ -1,8 +1,8 @@
 /*
  * access.c
- *	  Reading journeys: size, ends, labels, rows, the path as text, and
- *	  label membership.  An empty journey has no first or last anything:
- *	  those readers return NULL for it.
+ *	  Reading journeys: size, the touchpoint at a position, labels, rows,
+ *	  the path as text, and label membership.  A position outside the
+ *	  journey (every position of an empty one) reads as NULL.
  */
 #include "postgres.h"
 
@@ -16,10 +16,9 @@
 #include "journey.h"
 
 PG_FUNCTION_INFO_V1(journey_length);
-PG_FUNCTION_INFO_V1(journey_first_label);
-PG_FUNCTION_INFO_V1(journey_last_label);
-PG_FUNCTION_INFO_V1(journey_start);
-PG_FUNCTION_INFO_V1(journey_end);
+PG_FUNCTION_INFO_V1(journey_label_at);
+PG_FUNCTION_INFO_V1(journey_time_at);
+PG_FUNCTION_INFO_V1(journey_value_at);
 PG_FUNCTION_INFO_V1(journey_duration);
 PG_FUNCTION_INFO_V1(journey_labels);
 PG_FUNCTION_INFO_V1(journey_unnest);
@@ -38,21 +37,26 @@ journey_length(PG_FUNCTION_ARGS)
 	PG_RETURN_INT32(JourneyTouchCount(PG_GETARG_JOURNEY_P(0)));
 }
 
-/* Decodes argument 0 and returns its touchpoint at index, or NULL. */
+/*
+ * Decodes argument 0 and returns its touchpoint at position n: 1-based,
+ * negative counts from the end (-1 is the last); NULL when out of range.
+ */
 static const JourneyTouch *
-TouchAt(FunctionCallInfo fcinfo, Journey *j, bool last)
+TouchAt(FunctionCallInfo fcinfo, Journey *j, int32 n)
 {
 	JourneyDecode(PG_GETARG_JOURNEY_P(0), j);
-	if (j->ntouch == 0)
+	if (n < 0)
+		n = j->ntouch + 1 + n;
+	if (n < 1 || n > j->ntouch)
 		return NULL;
-	return &j->touches[last ? j->ntouch - 1 : 0];
+	return &j->touches[n - 1];
 }
 
 Datum
-journey_first_label(PG_FUNCTION_ARGS)
+journey_label_at(PG_FUNCTION_ARGS)
 {
 	Journey		j;
-	const JourneyTouch *t = TouchAt(fcinfo, &j, false);
+	const JourneyTouch *t = TouchAt(fcinfo, &j, PG_GETARG_INT32(1));
 
 	if (t == NULL)
 		PG_RETURN_NULL();
@@ -60,36 +64,26 @@ journey_first_label(PG_FUNCTION_ARGS)
 }
 
 Datum
-journey_last_label(PG_FUNCTION_ARGS)
+journey_time_at(PG_FUNCTION_ARGS)
 {
 	Journey		j;
-	const JourneyTouch *t = TouchAt(fcinfo, &j, true);
-
-	if (t == NULL)
-		PG_RETURN_NULL();
-	PG_RETURN_TEXT_P(LabelText(&j, t->label));
-}
-
-Datum
-journey_start(PG_FUNCTION_ARGS)
-{
-	Journey		j;
-	const JourneyTouch *t = TouchAt(fcinfo, &j, false);
+	const JourneyTouch *t = TouchAt(fcinfo, &j, PG_GETARG_INT32(1));
 
 	if (t == NULL)
 		PG_RETURN_NULL();
 	PG_RETURN_TIMESTAMPTZ(t->ts);
 }
 
+/* NULL also when the touchpoint has no value */
 Datum
-journey_end(PG_FUNCTION_ARGS)
+journey_value_at(PG_FUNCTION_ARGS)
 {
 	Journey		j;
-	const JourneyTouch *t = TouchAt(fcinfo, &j, true);
+	const JourneyTouch *t = TouchAt(fcinfo, &j, PG_GETARG_INT32(1));
 
-	if (t == NULL)
+	if (t == NULL || !t->has_value)
 		PG_RETURN_NULL();
-	PG_RETURN_TIMESTAMPTZ(t->ts);
+	PG_RETURN_FLOAT8(t->value);
 }
 
 /* end - start, as timestamptz subtraction gives it */
@@ -97,13 +91,13 @@ Datum
 journey_duration(PG_FUNCTION_ARGS)
 {
 	Journey		j;
-	const JourneyTouch *t = TouchAt(fcinfo, &j, false);
+	const JourneyTouch *first = TouchAt(fcinfo, &j, 1);
 
-	if (t == NULL)
+	if (first == NULL)
 		PG_RETURN_NULL();
 	return DirectFunctionCall2(timestamp_mi,
 							   TimestampTzGetDatum(j.touches[j.ntouch - 1].ts),
-							   TimestampTzGetDatum(t->ts));
+							   TimestampTzGetDatum(first->ts));
 }
 
 /* The label of every touchpoint, in order. */

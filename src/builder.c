@@ -29,7 +29,23 @@ JourneyBuilderInit(JourneyBuilder *b, MemoryContext cxt)
 	b->cxt = cxt;
 }
 
-/* The limits keep every array below MaxAllocSize. */
+/*
+ * The next capacity of a full array of count elements: doubled, capped at
+ * limit, and an error once count has reached the limit.  The limits keep
+ * every array below MaxAllocSize.
+ */
+static int32
+GrowCapacity(int32 count, int32 limit, const char *what, const char *hint)
+{
+	if (count >= limit)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("journey has too many %s", what),
+				 errdetail("The limit is %d %s per journey.", limit, what),
+				 errhint("%s", hint)));
+	return count > 0 ? Min((int64) count * 2, limit) : 8;
+}
+
 static void *
 ResizeArray(MemoryContext cxt, void *array, int32 capacity, Size elem)
 {
@@ -81,16 +97,11 @@ JourneyBuilderLabel(JourneyBuilder *b, const char *label, int32 len)
 			return id;
 	}
 
-	if (b->nlabels >= JOURNEY_MAX_LABELS)
-		ereport(ERROR,
-				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("journey has too many distinct labels"),
-				 errdetail("The limit is %d distinct labels per journey.",
-						   JOURNEY_MAX_LABELS),
-				 errhint("Group events into fewer labels, or build journeys per smaller key.")));
 	if (b->nlabels >= b->maxlabels)
 	{
-		b->maxlabels = b->maxlabels > 0 ? b->maxlabels * 2 : 8;
+		b->maxlabels = GrowCapacity(b->maxlabels, JOURNEY_MAX_LABELS,
+									"distinct labels",
+									"Group events into fewer labels, or build journeys per smaller key.");
 		b->labels = ResizeArray(b->cxt, b->labels, b->maxlabels,
 								sizeof(char *));
 		b->label_lens = ResizeArray(b->cxt, b->label_lens, b->maxlabels,
@@ -123,16 +134,11 @@ JourneyBuilderAdd(JourneyBuilder *b, TimestampTz ts, int32 label,
 	}
 	else
 		value = 0;
-	if (b->ntouch >= JOURNEY_MAX_TOUCHPOINTS)
-		ereport(ERROR,
-				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("journey has too many touchpoints"),
-				 errdetail("The limit is %d touchpoints per journey.",
-						   JOURNEY_MAX_TOUCHPOINTS),
-				 errhint("Split long histories, for example into sessions or periods.")));
 	if (b->ntouch >= b->maxtouch)
 	{
-		b->maxtouch = b->maxtouch > 0 ? b->maxtouch * 2 : 8;
+		b->maxtouch = GrowCapacity(b->maxtouch, JOURNEY_MAX_TOUCHPOINTS,
+								   "touchpoints",
+								   "Split long histories, for example into sessions or periods.");
 		b->touches = ResizeArray(b->cxt, b->touches, b->maxtouch,
 								 sizeof(JourneyTouch));
 	}

@@ -1,7 +1,7 @@
 -- Bad input to every function: a clear error with a real SQLSTATE, or the
 -- documented NULL behaviour.
 BEGIN;
-SELECT plan(27);
+SELECT plan(28);
 
 -- Malformed text.
 SELECT throws_ok($$SELECT 'search'::journey$$, '22P02', NULL, 'text without brackets');
@@ -40,6 +40,7 @@ SELECT throws_ok($$SELECT journey_agg_transfn(NULL, now(), 'a')$$, '0A000', NULL
 SELECT is(journey_length(NULL), NULL, 'journey_length(NULL) is NULL');
 SELECT is(journey_first_label('[]'), NULL, 'first label of the empty journey is NULL');
 SELECT is(journey_duration('[]'), NULL, 'duration of the empty journey is NULL');
+SELECT is(journey_value_at('[2024-03-01 10:00:00+00 a]', 1), NULL, 'value of a touchpoint without one is NULL');
 SELECT is(journey_path('[]'), '', 'path of the empty journey is empty');
 SELECT is(journey_slice('[2024-03-01 10:00:00+00 a]', 2147483647, -2147483648), '[]', 'extreme slice bounds');
 SELECT is(journey_slice('[2024-03-01 10:00:00+00 a]', -2147483648, 2147483647), '[2024-03-01 10:00:00+00 a]', 'slice of everything');

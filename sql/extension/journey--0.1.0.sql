@@ -66,14 +66,24 @@ COMMENT ON FUNCTION journey_dedup(journey) IS 'journey with exact duplicate touc
 
 CREATE FUNCTION journey_length(journey) RETURNS integer
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION journey_label_at(journey, integer) RETURNS text
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION journey_time_at(journey, integer) RETURNS timestamptz
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION journey_value_at(journey, integer) RETURNS float8
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION journey_first_label(journey) RETURNS text
-	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+	LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+	RETURN journey_label_at($1, 1);
 CREATE FUNCTION journey_last_label(journey) RETURNS text
-	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+	LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+	RETURN journey_label_at($1, -1);
 CREATE FUNCTION journey_start(journey) RETURNS timestamptz
-	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+	LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+	RETURN journey_time_at($1, 1);
 CREATE FUNCTION journey_end(journey) RETURNS timestamptz
-	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+	LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+	RETURN journey_time_at($1, -1);
 CREATE FUNCTION journey_duration(journey) RETURNS interval
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION journey_labels(journey) RETURNS text[]
@@ -89,6 +99,9 @@ CREATE FUNCTION journey_has_label(journey, text) RETURNS boolean
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 
 COMMENT ON FUNCTION journey_length(journey) IS 'number of touchpoints';
+COMMENT ON FUNCTION journey_label_at(journey, integer) IS 'label of the touchpoint at a position (1-based; negative counts from the end; NULL if out of range)';
+COMMENT ON FUNCTION journey_time_at(journey, integer) IS 'timestamp of the touchpoint at a position (1-based; negative counts from the end; NULL if out of range)';
+COMMENT ON FUNCTION journey_value_at(journey, integer) IS 'value of the touchpoint at a position (1-based; negative counts from the end; NULL if out of range or absent)';
 COMMENT ON FUNCTION journey_first_label(journey) IS 'label of the first touchpoint (NULL if empty)';
 COMMENT ON FUNCTION journey_last_label(journey) IS 'label of the last touchpoint (NULL if empty)';
 COMMENT ON FUNCTION journey_start(journey) IS 'timestamp of the first touchpoint (NULL if empty)';
