@@ -1,15 +1,16 @@
 /*
  * builder.h
  *	  Making journeys: an unordered, growable collection of touchpoints with
- *	  a label dictionary, encoded into the stored form on demand; and its
- *	  expanded-object wrapper, which lets aggregates grow one journey in
- *	  place instead of re-encoding it for every row.
+ *	  a label dictionary, encoded into the stored form on demand.  As an
+ *	  aggregate state (JourneySummary) it grows in place instead of being
+ *	  re-encoded for every row.
  */
 #ifndef JOURNEY_BUILDER_H
 #define JOURNEY_BUILDER_H
 
 #include "journey.h"
-#include "utils/expandeddatum.h"
+#include "dict.h"
+#include "summary.h"
 
 typedef struct JourneyBuilder
 {
@@ -17,13 +18,7 @@ typedef struct JourneyBuilder
 	int32		ntouch;
 	int32		maxtouch;
 	JourneyTouch *touches;		/* in insertion order until encoded */
-	int32		nlabels;
-	int32		maxlabels;
-	char	  **labels;			/* insertion order, copied */
-	int32	   *label_lens;
-	uint32	   *label_hashes;
-	int32	   *slots;			/* open addressing: label index + 1, 0 free */
-	int32		nslots;			/* a power of two */
+	StringDict	labels;
 } JourneyBuilder;
 
 extern void JourneyBuilderInit(JourneyBuilder *b, MemoryContext cxt);
@@ -37,18 +32,6 @@ extern struct varlena *JourneyBuilderEncode(JourneyBuilder *b);
 extern struct varlena *JourneyFromDecoded(const Journey *j, int32 from,
 										  int32 to, const bool *keep);
 
-/* An expanded journey: a builder that aggregates grow in place. */
-typedef struct ExpandedJourney
-{
-	ExpandedObjectHeader hdr;
-	JourneyBuilder builder;
-	struct varlena *encoded;	/* cached flat form, or NULL */
-} ExpandedJourney;
-
-extern ExpandedJourney *ExpandedJourneyCreate(MemoryContext parent);
-extern ExpandedJourney *ExpandedJourneyGetRW(Datum d, MemoryContext parent);
-extern void ExpandedJourneyAddDatum(ExpandedJourney *ej, Datum d);
-extern void ExpandedJourneyChanged(ExpandedJourney *ej);
-extern struct varlena *JourneyDatumGetEncoded(Datum d);
+extern const SummaryType JourneySummary;
 
 #endif							/* JOURNEY_BUILDER_H */

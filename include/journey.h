@@ -77,8 +77,6 @@ typedef struct Journey
 extern void JourneyReportCorrupt(const char *what) pg_attribute_noreturn();
 extern void JourneyDecode(struct varlena *stored, Journey *j);
 extern int32 JourneyTouchCount(struct varlena *stored);
-extern int	JourneyCompareLabels(const char *a, int32 alen,
-								 const char *b, int32 blen);
 extern int	JourneyCompareTouches(const Journey *a, const JourneyTouch *ta,
 								  const Journey *b, const JourneyTouch *tb);
 extern void JourneyCheckTimestamp(TimestampTz ts);

@@ -13,6 +13,7 @@
 #include "utils/builtins.h"
 #include "utils/timestamp.h"
 
+#include "dict.h"
 #include "journey.h"
 
 PG_FUNCTION_INFO_V1(journey_length);
@@ -195,9 +196,9 @@ journey_has_label(PG_FUNCTION_ARGS)
 	while (lo < hi)
 	{
 		int32		mid = lo + (hi - lo) / 2;
-		int			c = JourneyCompareLabels(j.labels[mid], j.label_lens[mid],
-											 VARDATA_ANY(label),
-											 VARSIZE_ANY_EXHDR(label));
+		int			c = CompareBytes(j.labels[mid], j.label_lens[mid],
+									  VARDATA_ANY(label),
+									  VARSIZE_ANY_EXHDR(label));
 
 		if (c == 0)
 			PG_RETURN_BOOL(true);

@@ -15,6 +15,7 @@
 #include "common/int.h"
 #include "utils/timestamp.h"
 
+#include "dict.h"
 #include "journey.h"
 #include "varint.h"
 
@@ -133,19 +134,6 @@ JourneyDecode(struct varlena *stored, Journey *j)
 		JourneyReportCorrupt("trailing bytes");
 }
 
-/* Bytewise, a prefix before the longer label: the order of labels. */
-int
-JourneyCompareLabels(const char *a, int32 alen, const char *b, int32 blen)
-{
-	int			c = memcmp(a, b, Min(alen, blen));
-
-	if (c != 0)
-		return c < 0 ? -1 : 1;
-	if (alen != blen)
-		return alen < blen ? -1 : 1;
-	return 0;
-}
-
 /* The touchpoint order: timestamp, label, value with absent first. */
 int
 JourneyCompareTouches(const Journey *a, const JourneyTouch *ta,
@@ -158,8 +146,8 @@ JourneyCompareTouches(const Journey *a, const JourneyTouch *ta,
 	if (a == b)
 		c = (ta->label > tb->label) - (ta->label < tb->label);
 	else
-		c = JourneyCompareLabels(a->labels[ta->label], a->label_lens[ta->label],
-								 b->labels[tb->label], b->label_lens[tb->label]);
+		c = CompareBytes(a->labels[ta->label], a->label_lens[ta->label],
+						 b->labels[tb->label], b->label_lens[tb->label]);
 	if (c != 0)
 		return c;
 	if (ta->has_value != tb->has_value)

@@ -15,9 +15,9 @@ SELECT is((SELECT journey_last_label(journey_slice(j, 999999, 1000000)) FROM big
 SELECT lives_ok($$SELECT journey_agg('2024-01-01 00:00:00+00'::timestamptz, 'l' || i::text) FROM generate_series(1, 1000000) i$$,
 				'a million distinct labels');
 SELECT throws_ok($$SELECT journey_agg('2024-01-01 00:00:00+00'::timestamptz, 'l' || i::text) FROM generate_series(1, 1000001) i$$,
-				 '54000', 'journey has too many distinct labels', 'more than a million distinct labels');
+				 '54000', 'too many distinct labels in a journey', 'more than a million distinct labels');
 SELECT throws_ok($$SELECT journey_agg('2024-01-01 00:00:00+00'::timestamptz, 'l') FROM generate_series(1, 10000001) i$$,
-				 '54000', 'journey has too many touchpoints', 'more than ten million touchpoints');
+				 '54000', 'too many touchpoints in a journey', 'more than ten million touchpoints');
 
 SELECT * FROM finish();
 ROLLBACK;
