@@ -24,7 +24,9 @@ SELECT set_eq($$SELECT signature FROM ext_functions WHERE NOT proisstrict AND pr
 					'journey_append(journey,timestamp with time zone,text,double precision)',
 					'journey_agg_transfn(journey,timestamp with time zone,text)',
 					'journey_agg_transfn(journey,timestamp with time zone,text,double precision)',
-					'journey_agg_combine(journey,journey)'],
+					'journey_agg_combine(journey,journey)',
+					'journey_sessions(journey,interval,text[],text,interval)',
+					'journey_session_count(journey,interval,text[],text,interval)'],
 			  'only functions that handle NULL themselves are not STRICT');
 
 SELECT is_empty($$SELECT a.aggfnoid::regprocedure::text FROM pg_aggregate a JOIN ext_functions f ON f.oid = a.aggfnoid

@@ -154,6 +154,36 @@ COMMENT ON AGGREGATE journey_agg(timestamptz, text) IS 'journey of the rows'' (t
 COMMENT ON AGGREGATE journey_agg(timestamptz, text, float8) IS 'journey of the rows'' (timestamp, label, value) touchpoints; NULL timestamps or labels are skipped';
 COMMENT ON AGGREGATE journey_rollup(journey) IS 'one journey holding the touchpoints of all input journeys';
 
+-- Sessions
+
+CREATE FUNCTION session_number(ts timestamptz, timeout interval DEFAULT '30 minutes',
+	label text DEFAULT NULL, new_session_labels text[] DEFAULT NULL,
+	split_at_midnight text DEFAULT NULL, max_length interval DEFAULT NULL)
+	RETURNS bigint
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE WINDOW PARALLEL SAFE;
+CREATE FUNCTION session_start(ts timestamptz, timeout interval DEFAULT '30 minutes',
+	label text DEFAULT NULL, new_session_labels text[] DEFAULT NULL,
+	split_at_midnight text DEFAULT NULL, max_length interval DEFAULT NULL)
+	RETURNS timestamptz
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE WINDOW PARALLEL SAFE;
+CREATE FUNCTION journey_sessions(j journey, timeout interval DEFAULT '30 minutes',
+	new_session_labels text[] DEFAULT NULL, split_at_midnight text DEFAULT NULL,
+	max_length interval DEFAULT NULL)
+	RETURNS TABLE (session_no integer, session journey, session_start timestamptz,
+		session_end timestamptz, duration interval, touchpoints integer,
+		entry_label text, exit_label text)
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE ROWS 5;
+CREATE FUNCTION journey_session_count(j journey, timeout interval DEFAULT '30 minutes',
+	new_session_labels text[] DEFAULT NULL, split_at_midnight text DEFAULT NULL,
+	max_length interval DEFAULT NULL)
+	RETURNS integer
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION session_number(timestamptz, interval, text, text[], text, interval) IS 'window function: session number (from 1) of each row within its partition';
+COMMENT ON FUNCTION session_start(timestamptz, interval, text, text[], text, interval) IS 'window function: start time of each row''s session within its partition';
+COMMENT ON FUNCTION journey_sessions(journey, interval, text[], text, interval) IS 'one row per session of a journey, with the session as a journey and its summary';
+COMMENT ON FUNCTION journey_session_count(journey, interval, text[], text, interval) IS 'number of sessions in a journey';
+
 -- Operators
 
 CREATE FUNCTION journey_cmp(journey, journey) RETURNS integer
