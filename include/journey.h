@@ -44,9 +44,6 @@
 #define JOURNEY_MAX_LABELS			1000000
 #define JOURNEY_MAX_LABEL_BYTES		4096
 
-/* Bytes before the varint stream: version and flags. */
-#define JOURNEY_HEADER_BYTES		2
-
 typedef struct JourneyTouch
 {
 	TimestampTz ts;
@@ -74,7 +71,6 @@ typedef struct Journey
 #define DatumGetJourneyP(X)		PG_DETOAST_DATUM_PACKED(X)
 #define PG_GETARG_JOURNEY_P(n)	DatumGetJourneyP(PG_GETARG_DATUM(n))
 
-extern void JourneyReportCorrupt(const char *what) pg_attribute_noreturn();
 extern void JourneyDecode(struct varlena *stored, Journey *j);
 extern int32 JourneyTouchCount(struct varlena *stored);
 extern int	JourneyCompareTouches(const Journey *a, const JourneyTouch *ta,

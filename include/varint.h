@@ -1,13 +1,22 @@
 /*
  * varint.h
- *	  Unsigned LEB128 integers and little-endian float8s, the two building
- *	  blocks of the stored journey (see journey.h).  Readers are bounds
+ *	  Unsigned LEB128 integers and little-endian float8s, the building
+ *	  blocks of every stored summary (see journey.h, identity.h), and the
+ *	  version and flags bytes they all start with.  Readers are bounds
  *	  checked so that a damaged value gives an error, never a wild read.
  */
 #ifndef JOURNEY_VARINT_H
 #define JOURNEY_VARINT_H
 
 #define VARINT_MAX_BYTES 10
+
+/* Bytes before the varint stream of every stored summary: version, flags. */
+#define STORED_HEADER_BYTES 2
+
+extern void ReportCorrupt(const char *what) pg_attribute_noreturn();
+extern void StoredOpen(struct varlena *stored, int version,
+					   const char *type_name, const uint8 **p,
+					   const uint8 **end);
 
 static inline int
 VarintSize(uint64 v)
@@ -46,10 +55,10 @@ VarintRead(const uint8 **pp, const uint8 *end)
 		uint8		byte;
 
 		if (p >= end)
-			JourneyReportCorrupt("truncated integer");
+			ReportCorrupt("truncated integer");
 		byte = *p++;
 		if (shift == 63 && byte > 1)
-			JourneyReportCorrupt("integer overflow");
+			ReportCorrupt("integer overflow");
 		v |= (uint64) (byte & 0x7f) << shift;
 		if ((byte & 0x80) == 0)
 			break;
@@ -93,7 +102,7 @@ Float8Read(const uint8 **pp, const uint8 *end)
 	int			i;
 
 	if (end - p < 8)
-		JourneyReportCorrupt("truncated value");
+		ReportCorrupt("truncated value");
 	for (i = 0; i < 8; i++)
 		bits |= (uint64) p[i] << (8 * i);
 	memcpy(&value, &bits, sizeof(value));

@@ -32,6 +32,7 @@ SET max_parallel_workers_per_gather = 0;
 CREATE TABLE serial_grouped AS SELECT customer, journey_agg(ts, label, value) AS j FROM pev GROUP BY customer;
 CREATE TABLE serial_one AS SELECT journey_agg(ts, label, value) AS j FROM pev;
 CREATE TABLE serial_rollup AS SELECT customer % 10 AS k, journey_rollup(j) AS j FROM serial_grouped GROUP BY 1;
+CREATE TABLE serial_graph AS SELECT identity_links('c' || customer, label || (value::int % 40)) AS g FROM pev;
 
 SET parallel_setup_cost = 0;
 SET parallel_tuple_cost = 0;
@@ -46,7 +47,10 @@ FROM parallel_shape('SELECT journey_agg(ts, label, value) FROM pev');
 SELECT workers > 0 AS workers_ran, partial_aggs > 0 AS partial_aggregate
 FROM parallel_shape('SELECT customer % 10, journey_rollup(j) FROM serial_grouped GROUP BY 1');
 
--- Same journeys as the serial plan, group by group.
+SELECT workers > 0 AS workers_ran, partial_aggs > 0 AS partial_aggregate
+FROM parallel_shape($$SELECT identity_links('c' || customer, label || (value::int % 40)) FROM pev$$);
+
+-- Same results as the serial plan, group by group.
 SELECT count(*) AS groups,
 	   count(*) FILTER (WHERE s.j IS DISTINCT FROM p.j) AS different
 FROM serial_grouped s
@@ -58,6 +62,9 @@ SELECT count(*) AS groups,
 FROM serial_rollup s
 FULL JOIN (SELECT customer % 10 AS k, journey_rollup(j) AS j FROM serial_grouped GROUP BY 1) p USING (k);
 
+SELECT s.g::text = p.g::text AS same_graph
+FROM serial_graph s, (SELECT identity_links('c' || customer, label || (value::int % 40)) AS g FROM pev) p;
+
 -- And the same as combining per-shard partial journeys shipped as text,
 -- the way Citus moves partial aggregates between nodes.
 SELECT count(*) FILTER (WHERE s.j IS DISTINCT FROM c.j) AS different
@@ -68,5 +75,5 @@ JOIN (SELECT customer, journey_rollup(part::text::journey) AS j
 	  GROUP BY customer) c USING (customer);
 
 RESET ALL;
-DROP TABLE pev, serial_grouped, serial_one, serial_rollup;
+DROP TABLE pev, serial_grouped, serial_one, serial_rollup, serial_graph;
 DROP FUNCTION parallel_shape;

@@ -189,7 +189,7 @@ JourneyBuilderEncode(JourneyBuilder *b)
 	if (unit == 0)
 		unit = 1;
 
-	size = VARHDRSZ + JOURNEY_HEADER_BYTES + VarintSize(b->ntouch) +
+	size = VARHDRSZ + STORED_HEADER_BYTES + VarintSize(b->ntouch) +
 		VarintSize(nused);
 	if (b->ntouch > 0)
 		size += VarintSize(ZigzagEncode(b->touches[0].ts)) + VarintSize(unit);

@@ -19,39 +19,20 @@
 #include "journey.h"
 #include "varint.h"
 
-void
-JourneyReportCorrupt(const char *what)
-{
-	ereport(ERROR,
-			(errcode(ERRCODE_DATA_CORRUPTED),
-			 errmsg("journey value is corrupt: %s", what)));
-}
-
 static void
 ReadHeader(struct varlena *stored, const uint8 **pp, const uint8 **endp,
 		   int32 *ntouch, int32 *nlabels)
 {
-	const uint8 *p = (const uint8 *) VARDATA_ANY(stored);
-	const uint8 *end = p + VARSIZE_ANY_EXHDR(stored);
+	const uint8 *p;
+	const uint8 *end;
 	uint64		n;
 	uint64		nl;
 
-	if (end - p < JOURNEY_HEADER_BYTES)
-		JourneyReportCorrupt("truncated header");
-	if (p[0] != JOURNEY_FORMAT_VERSION)
-		ereport(ERROR,
-				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("journey format version %d is not supported", p[0]),
-				 errdetail("This build reads format version %d.",
-						   JOURNEY_FORMAT_VERSION),
-				 errhint("Install the version of the extension that wrote the value.")));
-	if (p[1] != 0)
-		JourneyReportCorrupt("unknown flags");
-	p += JOURNEY_HEADER_BYTES;
+	StoredOpen(stored, JOURNEY_FORMAT_VERSION, "journey", &p, &end);
 	n = VarintRead(&p, end);
 	nl = VarintRead(&p, end);
 	if (n > JOURNEY_MAX_TOUCHPOINTS || nl > n || (n > 0 && nl == 0))
-		JourneyReportCorrupt("bad counts");
+		ReportCorrupt("bad counts");
 	*ntouch = (int32) n;
 	*nlabels = (int32) nl;
 	*pp = p;
@@ -90,9 +71,9 @@ JourneyDecode(struct varlena *stored, Journey *j)
 		ts = ZigzagDecode(VarintRead(&p, end));
 		unit = VarintRead(&p, end);
 		if (!IS_VALID_TIMESTAMP(ts))
-			JourneyReportCorrupt("timestamp out of range");
+			ReportCorrupt("timestamp out of range");
 		if (unit == 0)
-			JourneyReportCorrupt("bad time unit");
+			ReportCorrupt("bad time unit");
 	}
 
 	for (i = 0; i < j->nlabels; i++)
@@ -100,7 +81,7 @@ JourneyDecode(struct varlena *stored, Journey *j)
 		uint64		len = VarintRead(&p, end);
 
 		if (len > JOURNEY_MAX_LABEL_BYTES || len > (uint64) (end - p))
-			JourneyReportCorrupt("bad label length");
+			ReportCorrupt("bad label length");
 		j->labels[i] = (const char *) p;
 		j->label_lens[i] = (int32) len;
 		p += len;
@@ -118,12 +99,12 @@ JourneyDecode(struct varlena *stored, Journey *j)
 			/* gaps are unsigned: the full range does not fit in int64 */
 			if (pg_mul_u64_overflow(VarintRead(&p, end), unit, &step) ||
 				step > (uint64) (END_TIMESTAMP - 1) - (uint64) ts)
-				JourneyReportCorrupt("timestamp overflow");
+				ReportCorrupt("timestamp overflow");
 			ts = (int64) ((uint64) ts + step);
 		}
 		code = VarintRead(&p, end);
 		if ((code >> 1) >= (uint64) j->nlabels)
-			JourneyReportCorrupt("label index out of range");
+			ReportCorrupt("label index out of range");
 		t->ts = ts;
 		t->label = (int32) (code >> 1);
 		t->has_value = (code & 1) != 0;
@@ -131,7 +112,7 @@ JourneyDecode(struct varlena *stored, Journey *j)
 	}
 
 	if (p != end)
-		JourneyReportCorrupt("trailing bytes");
+		ReportCorrupt("trailing bytes");
 }
 
 /* The touchpoint order: timestamp, label, value with absent first. */

@@ -13,6 +13,7 @@
 
 #include "journey.h"
 #include "textparse.h"
+#include "varint.h"
 
 /* The input is shown clipped to 60 characters. */
 void
@@ -174,7 +175,7 @@ ParseString(TextParser *ps, StringInfo label)
 	if (*ps->p != '"')
 	{
 		if (!IsBareLabelChar(*ps->p))
-			ParseError(ps, "a label (a word or a double-quoted string)");
+			ParseError(ps, "a word or a double-quoted string");
 		while (IsBareLabelChar(*ps->p))
 			appendStringInfoChar(label, *ps->p++);
 		return;
@@ -204,7 +205,7 @@ AppendTimestamp(StringInfo buf, TimestampTz ts)
 
 	/* no time zone argument: the fields come out in UTC */
 	if (timestamp2tm(ts, NULL, &tm, &fsec, NULL, NULL) != 0)
-		JourneyReportCorrupt("timestamp out of range");
+		ReportCorrupt("timestamp out of range");
 	tm.tm_isdst = 0;			/* else EncodeDateTime leaves out the offset */
 	EncodeDateTime(&tm, fsec, true, 0, NULL, USE_ISO_DATES, text);
 	appendStringInfoString(buf, text);

@@ -1,26 +1,28 @@
 -- Binary input: crafted values reach journey_recv through binary COPY.
 BEGIN;
-SELECT plan(22);
+SELECT plan(28);
 
-CREATE TEMP TABLE recv_target (j journey);
-
--- COPY of one row holding payload as its only field, read back.
-CREATE FUNCTION recv_journey(payload bytea) RETURNS journey
+-- COPY of one row holding payload as its only field into a column of
+-- type typ; the value read back, as text.
+CREATE FUNCTION recv_value(payload bytea, typ regtype) RETURNS text
 LANGUAGE plpgsql AS $$
 DECLARE
 	path text := '/tmp/journey_tap_' || pg_backend_pid() || '.bin';
 	lo oid;
-	result journey;
+	result text;
 BEGIN
 	lo := lo_from_bytea(0, '\x5047434f50590aff0d0a00'::bytea || '\x0000000000000000'::bytea
 		|| '\x0001'::bytea || int4send(length(payload)) || payload || '\xffff'::bytea);
 	PERFORM lo_export(lo, path);
 	PERFORM lo_unlink(lo);
-	TRUNCATE recv_target;
+	EXECUTE format('CREATE TEMP TABLE recv_target (v %s)', typ);
 	EXECUTE format('COPY recv_target FROM %L (FORMAT binary)', path);
-	SELECT j INTO result FROM recv_target;
+	SELECT v::text INTO result FROM recv_target;
+	DROP TABLE recv_target;
 	RETURN result;
 END $$;
+CREATE FUNCTION recv_journey(payload bytea) RETURNS journey LANGUAGE sql
+AS $$ SELECT recv_value(payload, 'journey')::journey $$;
 
 -- Pieces of the wire format.
 CREATE FUNCTION wire_label(t bytea) RETURNS bytea LANGUAGE sql
@@ -95,6 +97,24 @@ SELECT throws_ok($$SELECT recv_journey('\x01'::bytea || int4send(1) || wire_labe
 				 '08P01', NULL, 'value cut off');
 SELECT throws_ok($$SELECT recv_journey('\x01'::bytea || int4send(0) || int4send(0) || '\x00'::bytea)$$,
 				 '22P03', NULL, 'trailing bytes');
+
+-- identity_graph: round trip and crafted input.
+CREATE TABLE ig_src (g identity_graph);
+INSERT INTO ig_src VALUES ('["cookie:1" -- "crm:7", "d" -- "crm:7", "lone", "→"]'), ('[]');
+SELECT lives_ok(format($$COPY ig_src TO %L (FORMAT binary)$$, '/tmp/journey_tap_' || pg_backend_pid() || '.ig'),
+				'identity_graph binary COPY out');
+CREATE TABLE ig_dst (g identity_graph);
+SELECT lives_ok(format($$COPY ig_dst FROM %L (FORMAT binary)$$, '/tmp/journey_tap_' || pg_backend_pid() || '.ig'),
+				'identity_graph binary COPY in');
+SELECT set_eq('SELECT g::text FROM ig_dst', 'SELECT g::text FROM ig_src', 'identity_graph binary round trip is exact');
+SELECT is(recv_value('\x01'::bytea || int4send(3) || wire_label('b') || wire_label('a') || wire_label('b')
+					 || int4send(2) || int4send(0) || int4send(1) || int4send(1) || int4send(2), 'identity_graph'),
+		  '["a" -- "b"]', 'duplicate identifiers and links are canonicalised');
+SELECT throws_ok($$SELECT recv_value('\x01'::bytea || int4send(1) || wire_label('a') || int4send(1)
+									 || int4send(0) || int4send(1), 'identity_graph')$$,
+				 '22P03', 'invalid binary input for type identity_graph', 'identifier index out of range');
+SELECT throws_ok($$SELECT recv_value('\x01'::bytea || int4send(-1) || int4send(0), 'identity_graph')$$,
+				 '22P03', 'invalid binary input for type identity_graph', 'negative identifier count');
 
 SELECT * FROM finish();
 ROLLBACK;

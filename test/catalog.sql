@@ -26,7 +26,11 @@ SELECT set_eq($$SELECT signature FROM ext_functions WHERE NOT proisstrict AND pr
 					'journey_agg_transfn(journey,timestamp with time zone,text,double precision)',
 					'journey_agg_combine(journey,journey)',
 					'journey_sessions(journey,interval,text[],text,interval)',
-					'journey_session_count(journey,interval,text[],text,interval)'],
+					'journey_session_count(journey,interval,text[],text,interval)',
+					'identity_links_transfn(identity_graph,text,text)',
+					'identity_links_combine(identity_graph,identity_graph)',
+					'identity_resolve(identity_graph,text[],text)',
+					'identity_conflicts(identity_graph,text)'],
 			  'only functions that handle NULL themselves are not STRICT');
 
 SELECT is_empty($$SELECT a.aggfnoid::regprocedure::text FROM pg_aggregate a JOIN ext_functions f ON f.oid = a.aggfnoid

@@ -184,6 +184,75 @@ COMMENT ON FUNCTION session_start(timestamptz, interval, text, text[], text, int
 COMMENT ON FUNCTION journey_sessions(journey, interval, text[], text, interval) IS 'one row per session of a journey, with the session as a journey and its summary';
 COMMENT ON FUNCTION journey_session_count(journey, interval, text[], text, interval) IS 'number of sessions in a journey';
 
+-- Identity stitching
+
+CREATE TYPE identity_graph;
+
+CREATE FUNCTION identity_graph_in(cstring) RETURNS identity_graph
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION identity_graph_out(identity_graph) RETURNS cstring
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION identity_graph_recv(internal) RETURNS identity_graph
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION identity_graph_send(identity_graph) RETURNS bytea
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE TYPE identity_graph (
+	INPUT = identity_graph_in,
+	OUTPUT = identity_graph_out,
+	RECEIVE = identity_graph_recv,
+	SEND = identity_graph_send,
+	INTERNALLENGTH = VARIABLE,
+	ALIGNMENT = int4,
+	STORAGE = extended
+);
+
+COMMENT ON TYPE identity_graph IS 'identifiers and the links between them, for identity stitching';
+COMMENT ON FUNCTION identity_graph_in(cstring) IS 'text input of identity_graph';
+COMMENT ON FUNCTION identity_graph_out(identity_graph) IS 'text output of identity_graph';
+COMMENT ON FUNCTION identity_graph_recv(internal) IS 'binary input of identity_graph';
+COMMENT ON FUNCTION identity_graph_send(identity_graph) IS 'binary output of identity_graph';
+
+CREATE FUNCTION identity_links_transfn(identity_graph, text, text) RETURNS identity_graph
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION identity_links_combine(identity_graph, identity_graph) RETURNS identity_graph
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION identity_links_final(identity_graph) RETURNS identity_graph
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION identity_links_transfn(identity_graph, text, text) IS 'transition function of identity_links';
+COMMENT ON FUNCTION identity_links_combine(identity_graph, identity_graph) IS 'combine function of the identity aggregates; transition function of identity_rollup';
+COMMENT ON FUNCTION identity_links_final(identity_graph) IS 'final function of the identity aggregates';
+
+CREATE AGGREGATE identity_links(id_a text, id_b text) (
+	SFUNC = identity_links_transfn,
+	STYPE = identity_graph,
+	FINALFUNC = identity_links_final,
+	COMBINEFUNC = identity_links_combine,
+	PARALLEL = SAFE
+);
+CREATE AGGREGATE identity_rollup(identity_graph) (
+	SFUNC = identity_links_combine,
+	STYPE = identity_graph,
+	FINALFUNC = identity_links_final,
+	COMBINEFUNC = identity_links_combine,
+	PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE identity_links(text, text) IS 'identity graph of the rows'' links; a row with one NULL side registers the other identifier alone';
+COMMENT ON AGGREGATE identity_rollup(identity_graph) IS 'one identity graph holding all identifiers and links of the input graphs';
+
+CREATE FUNCTION identity_resolve(graph identity_graph, prefer text[] DEFAULT NULL,
+	known text DEFAULT NULL)
+	RETURNS TABLE (id text, person_id text)
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE ROWS 1000;
+CREATE FUNCTION identity_conflicts(graph identity_graph, known text)
+	RETURNS TABLE (id text, known_ids text[])
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE ROWS 10;
+
+COMMENT ON FUNCTION identity_resolve(identity_graph, text[], text) IS 'the person (canonical identifier) of every identifier; with known, known customers are never merged';
+COMMENT ON FUNCTION identity_conflicts(identity_graph, text) IS 'identifiers linked to two or more known customers (shared devices)';
+
 -- Operators
 
 CREATE FUNCTION journey_cmp(journey, journey) RETURNS integer
