@@ -65,3 +65,27 @@ SELECT count(*) AS customers,
 	   count(*) FILTER (WHERE rolled = c.j) AS rollup_equals_customer_journey
 FROM (SELECT customer_id, count(*) AS n_devices, journey_rollup(j) AS rolled FROM device_journeys GROUP BY 1) d
 JOIN customer_journeys c USING (customer_id);
+
+\echo
+\echo '== 9. Sessions (30 minutes of inactivity, or a new e-mail/ad click): entry and exit points =='
+SELECT s.entry_label, s.exit_label, count(*) AS sessions,
+	   round(avg(s.touchpoints), 1) AS avg_touchpoints,
+	   date_trunc('second', avg(s.duration)) AS avg_duration
+FROM customer_journeys, journey_sessions(j, '30 minutes', '{email_open,ad_click}') s
+GROUP BY 1, 2 ORDER BY 3 DESC LIMIT 8;
+
+\echo
+\echo '== 10. The same sessions over raw events with a window function =='
+SELECT count(*) AS events, count(DISTINCT (customer_id, session)) AS sessions,
+	   (SELECT sum(journey_session_count(j, '30 minutes', '{email_open,ad_click}')) FROM customer_journeys) AS sessions_from_journeys
+FROM (SELECT customer_id,
+			 session_number(ts, '30 minutes', event, '{email_open,ad_click}') OVER (PARTITION BY customer_id ORDER BY ts, event COLLATE "C") AS session
+	  FROM events) e;
+
+\echo
+\echo '== 11. Identity stitching: devices linked to CRM customers =='
+WITH graph AS (SELECT identity_links(device_id, 'crm:' || customer_id) AS g FROM events)
+SELECT count(*) AS identifiers,
+	   count(DISTINCT person_id) AS persons,
+	   (SELECT count(*) FROM identity_conflicts((SELECT g FROM graph), 'crm:')) AS shared_devices
+FROM identity_resolve((SELECT g FROM graph), '{crm:}', 'crm:');
