@@ -20,6 +20,7 @@ typedef struct StringDict
 	uint32	   *hashes;
 	int32	   *slots;			/* open addressing: id + 1, 0 free */
 	int32		nslots;			/* a power of two */
+	int32		last;			/* id returned last, or -1 */
 } StringDict;
 
 extern void StringDictInit(StringDict *d, MemoryContext cxt, int32 limit,

@@ -8,7 +8,8 @@
  *
  * The executor adopts a read-write expanded datum returned by a transition
  * or combine function without copying it when the object's memory context
- * is a child of the aggregate context, which is where these live.
+ * is a child of the aggregate context, which is where these live (see
+ * summary.c for why many objects share one such context).
  */
 #ifndef JOURNEY_SUMMARY_H
 #define JOURNEY_SUMMARY_H
@@ -37,9 +38,11 @@ typedef struct ExpandedSummary
 	void	   *builder;
 } ExpandedSummary;
 
-extern ExpandedSummary *SummaryCreate(const SummaryType *type,
+extern ExpandedSummary *SummaryCreate(FunctionCallInfo fcinfo,
+									  const SummaryType *type,
 									  MemoryContext parent);
-extern ExpandedSummary *SummaryGetRW(const SummaryType *type, Datum d,
+extern ExpandedSummary *SummaryGetRW(FunctionCallInfo fcinfo,
+									 const SummaryType *type, Datum d,
 									 MemoryContext parent);
 extern void SummaryAddDatum(ExpandedSummary *es, Datum d);
 extern void SummaryChanged(ExpandedSummary *es);

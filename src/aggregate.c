@@ -38,8 +38,8 @@ journey_agg_transfn(PG_FUNCTION_ARGS)
 			PG_RETURN_NULL();
 		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
 	}
-	es = PG_ARGISNULL(0) ? SummaryCreate(&JourneySummary, aggcxt) :
-		SummaryGetRW(&JourneySummary, PG_GETARG_DATUM(0), aggcxt);
+	es = PG_ARGISNULL(0) ? SummaryCreate(fcinfo, &JourneySummary, aggcxt) :
+		SummaryGetRW(fcinfo, &JourneySummary, PG_GETARG_DATUM(0), aggcxt);
 	b = es->builder;
 	label = PG_GETARG_TEXT_PP(2);
 	has_value = PG_NARGS() > 3 && !PG_ARGISNULL(3);

@@ -57,6 +57,7 @@ StringDictInit(StringDict *d, MemoryContext cxt, int32 limit,
 	d->limit = limit;
 	d->what = what;
 	d->hint = hint;
+	d->last = -1;
 }
 
 static void
@@ -84,11 +85,16 @@ Rehash(StringDict *d)
 int32
 StringDictIntern(StringDict *d, const char *s, int32 len)
 {
-	uint32		hash = hash_bytes((const unsigned char *) s, len);
+	uint32		hash;
 	int32		mask;
 	int32		slot;
 	int32		id;
 
+	/* events often repeat the string of the one before */
+	if (d->last >= 0 && d->lens[d->last] == len &&
+		memcmp(d->strs[d->last], s, len) == 0)
+		return d->last;
+	hash = hash_bytes((const unsigned char *) s, len);
 	if ((int64) (d->n + 1) * 2 > d->nslots)
 		Rehash(d);
 	mask = d->nslots - 1;
@@ -97,7 +103,7 @@ StringDictIntern(StringDict *d, const char *s, int32 len)
 		id = d->slots[slot] - 1;
 		if (d->hashes[id] == hash && d->lens[id] == len &&
 			memcmp(d->strs[id], s, len) == 0)
-			return id;
+			return d->last = id;
 	}
 
 	if (d->n >= d->max)
@@ -113,7 +119,7 @@ StringDictIntern(StringDict *d, const char *s, int32 len)
 	d->lens[id] = len;
 	d->hashes[id] = hash;
 	d->slots[slot] = id + 1;
-	return id;
+	return d->last = id;
 }
 
 static int

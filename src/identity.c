@@ -60,10 +60,6 @@ IdentityBuilderId(IdentityBuilder *b, const char *id, int32 len)
 				 errmsg("identifier too long"),
 				 errdetail("An identifier has %d bytes; the limit is %d.",
 						   len, IDENTITY_MAX_ID_BYTES)));
-	if (memchr(id, '\0', len) != NULL)
-		ereport(ERROR,
-				(errcode(ERRCODE_CHARACTER_NOT_IN_REPERTOIRE),
-				 errmsg("identifier contains a zero byte")));
 	return StringDictIntern(&b->ids, id, len);
 }
 
@@ -447,8 +443,8 @@ identity_links_transfn(PG_FUNCTION_ARGS)
 			PG_RETURN_NULL();
 		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
 	}
-	es = PG_ARGISNULL(0) ? SummaryCreate(&IdentitySummary, aggcxt) :
-		SummaryGetRW(&IdentitySummary, PG_GETARG_DATUM(0), aggcxt);
+	es = PG_ARGISNULL(0) ? SummaryCreate(fcinfo, &IdentitySummary, aggcxt) :
+		SummaryGetRW(fcinfo, &IdentitySummary, PG_GETARG_DATUM(0), aggcxt);
 	b = es->builder;
 	for (arg = 1; arg <= 2; arg++)
 	{

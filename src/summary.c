@@ -58,15 +58,67 @@ DatumGetSummary(const SummaryType *type, Datum d)
 	return es;
 }
 
-/* A new, empty summary in its own child context of parent. */
-ExpandedSummary *
-SummaryCreate(const SummaryType *type, MemoryContext parent)
+/*
+ * Builders live in one "arena" context per aggregate context, a child of
+ * it, never in a context of their own: hash aggregation measures its
+ * memory by walking every child context of the aggregate context for each
+ * new group, so a context per group would make it quadratic.  The executor
+ * still adopts the objects (their context's parent is the aggregate
+ * context), and no code path deletes them one by one: transition and
+ * combine functions always hand back the object they were given, and it is
+ * freed with the aggregate context.  The arenas are remembered in fn_extra
+ * and forgotten when their context goes away.
+ */
+typedef struct SummaryArena
 {
-	MemoryContext cxt = AllocSetContextCreate(parent, "summary builder",
-											  ALLOCSET_SMALL_SIZES);
+	MemoryContext parent;		/* the aggregate context */
+	MemoryContext cxt;			/* NULL once reset or deleted */
+	MemoryContextCallback forget;
+	struct SummaryArena *next;
+} SummaryArena;
+
+static void
+ForgetArena(void *arg)
+{
+	((SummaryArena *) arg)->cxt = NULL;
+}
+
+static MemoryContext
+ArenaFor(FunctionCallInfo fcinfo, MemoryContext parent)
+{
+	SummaryArena **list = (SummaryArena **) &fcinfo->flinfo->fn_extra;
+	SummaryArena *arena;
+
+	for (arena = *list; arena != NULL; arena = arena->next)
+		if (arena->parent == parent)
+			break;
+	if (arena == NULL)
+	{
+		arena = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt,
+									   sizeof(SummaryArena));
+		arena->parent = parent;
+		arena->next = *list;
+		*list = arena;
+	}
+	if (arena->cxt == NULL)
+	{
+		arena->cxt = AllocSetContextCreate(parent, "summary builders",
+										   ALLOCSET_DEFAULT_SIZES);
+		arena->forget.func = ForgetArena;
+		arena->forget.arg = arena;
+		MemoryContextRegisterResetCallback(arena->cxt, &arena->forget);
+	}
+	return arena->cxt;
+}
+
+/* A new, empty summary for the aggregate context parent. */
+ExpandedSummary *
+SummaryCreate(FunctionCallInfo fcinfo, const SummaryType *type,
+			  MemoryContext parent)
+{
+	MemoryContext cxt = ArenaFor(fcinfo, parent);
 	ExpandedSummary *es = MemoryContextAlloc(cxt, sizeof(ExpandedSummary));
 
-	MemoryContextSetIdentifier(cxt, type->name);
 	EOH_init_header(&es->hdr, &SummaryMethods, cxt);
 	es->type = type;
 	es->encoded = NULL;
@@ -77,17 +129,19 @@ SummaryCreate(const SummaryType *type, MemoryContext parent)
 
 /*
  * The summary behind d if the caller may change it in place (read-write
- * and living under parent), else a new one holding a copy of d.
+ * and living under the aggregate context parent), else a new one holding a
+ * copy of d.
  */
 ExpandedSummary *
-SummaryGetRW(const SummaryType *type, Datum d, MemoryContext parent)
+SummaryGetRW(FunctionCallInfo fcinfo, const SummaryType *type, Datum d,
+			 MemoryContext parent)
 {
 	ExpandedSummary *es = DatumGetSummary(type, d);
 
 	if (es != NULL && VARATT_IS_EXTERNAL_EXPANDED_RW(DatumGetPointer(d)) &&
 		MemoryContextGetParent(es->hdr.eoh_context) == parent)
 		return es;
-	es = SummaryCreate(type, parent);
+	es = SummaryCreate(fcinfo, type, parent);
 	SummaryAddDatum(es, d);
 	return es;
 }
@@ -157,8 +211,8 @@ SummaryCombine(FunctionCallInfo fcinfo, const SummaryType *type)
 			PG_RETURN_NULL();
 		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
 	}
-	es = PG_ARGISNULL(0) ? SummaryCreate(type, aggcxt) :
-		SummaryGetRW(type, PG_GETARG_DATUM(0), aggcxt);
+	es = PG_ARGISNULL(0) ? SummaryCreate(fcinfo, type, aggcxt) :
+		SummaryGetRW(fcinfo, type, PG_GETARG_DATUM(0), aggcxt);
 	SummaryAddDatum(es, PG_GETARG_DATUM(1));
 	PG_RETURN_DATUM(EOHPGetRWDatum(&es->hdr));
 }
