@@ -69,6 +69,36 @@ FROM (SELECT '[2024-03-01 10:00:00+00 a, 2024-03-02 10:00:00+00 b, 2024-03-03 10
 -- De-duplication keeps one of each exact duplicate.
 SELECT journey_dedup('[2024-03-01 10:00:00+00 a, 2024-03-01 10:00:00+00 a, 2024-03-01 10:00:00+00 a 1, 2024-03-01 10:00:00+00 a 1, 2024-03-01 10:00:00+00 b]');
 
+-- Hash aggregation over many groups, spilling to disk when work_mem is
+-- small, gives the same journeys as sorted aggregation.
+CREATE TABLE many AS
+SELECT i % 20000 AS k, '2024-01-01 00:00:00+00'::timestamptz + i * interval '1 minute' AS ts, 'l' || (i % 7) AS label
+FROM generate_series(1, 60000) i;
+ANALYZE many;
+SET enable_sort = off;
+SET work_mem = '64kB';
+CREATE FUNCTION hash_batches(query text) RETURNS int LANGUAGE plpgsql AS $$
+DECLARE
+	line text;
+BEGIN
+	FOR line IN EXECUTE 'EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) ' || query LOOP
+		IF line ~ 'Batches: \d+' THEN
+			RETURN substring(line FROM 'Batches: (\d+)')::int;
+		END IF;
+	END LOOP;
+	RETURN 0;
+END $$;
+SELECT hash_batches('SELECT k, journey_agg(ts, label) FROM many GROUP BY k') > 1 AS spilled;
+CREATE TABLE hashed AS SELECT k, journey_agg(ts, label) AS j FROM many GROUP BY k;
+RESET enable_sort;
+RESET work_mem;
+SET enable_hashagg = off;
+SELECT count(*) AS groups, count(*) FILTER (WHERE h.j = s.j) AS same
+FROM hashed h JOIN (SELECT k, journey_agg(ts, label) AS j FROM many GROUP BY k) s USING (k);
+RESET enable_hashagg;
+DROP TABLE many, hashed;
+DROP FUNCTION hash_batches;
+
 -- The support functions refuse to run outside an aggregate.
 SELECT journey_agg_transfn(NULL, now(), 'a');
 SELECT journey_agg_combine('[]', '[]');
