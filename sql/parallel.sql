@@ -32,6 +32,7 @@ SET max_parallel_workers_per_gather = 0;
 CREATE TABLE serial_grouped AS SELECT customer, journey_agg(ts, label, value) AS j FROM pev GROUP BY customer;
 CREATE TABLE serial_one AS SELECT journey_agg(ts, label, value) AS j FROM pev;
 CREATE TABLE serial_rollup AS SELECT customer % 10 AS k, journey_rollup(j) AS j FROM serial_grouped GROUP BY 1;
+CREATE TABLE serial_paths AS SELECT transition_counts(j) AS c FROM serial_grouped;
 CREATE TABLE serial_graph AS SELECT identity_links('c' || customer, label || (value::int % 40)) AS g FROM pev;
 
 SET parallel_setup_cost = 0;
@@ -62,6 +63,13 @@ SELECT count(*) AS groups,
 FROM serial_rollup s
 FULL JOIN (SELECT customer % 10 AS k, journey_rollup(j) AS j FROM serial_grouped GROUP BY 1) p USING (k);
 
+SELECT workers > 0 AS workers_ran, partial_aggs > 0 AS partial_aggregate
+FROM parallel_shape('SELECT transition_counts(j) FROM serial_grouped');
+SELECT s.c::text = p.c::text AS same_transitions
+FROM serial_paths s, (SELECT transition_counts(j) AS c FROM serial_grouped) p;
+SELECT (SELECT c FROM serial_paths)::text = path_counts_rollup(part::text::path_counts)::text AS same_after_text_shipping
+FROM (SELECT customer % 3 AS shard, transition_counts(j) AS part FROM serial_grouped GROUP BY 1) parts;
+
 SELECT s.g::text = p.g::text AS same_graph
 FROM serial_graph s, (SELECT identity_links('c' || customer, label || (value::int % 40)) AS g FROM pev) p;
 
@@ -75,5 +83,5 @@ JOIN (SELECT customer, journey_rollup(part::text::journey) AS j
 	  GROUP BY customer) c USING (customer);
 
 RESET ALL;
-DROP TABLE pev, serial_grouped, serial_one, serial_rollup, serial_graph;
+DROP TABLE pev, serial_grouped, serial_one, serial_rollup, serial_graph, serial_paths;
 DROP FUNCTION parallel_shape;

@@ -1,6 +1,6 @@
 -- Binary input: crafted values reach journey_recv through binary COPY.
 BEGIN;
-SELECT plan(28);
+SELECT plan(31);
 
 -- COPY of one row holding payload as its only field into a column of
 -- type typ; the value read back, as text.
@@ -115,6 +115,16 @@ SELECT throws_ok($$SELECT recv_value('\x01'::bytea || int4send(1) || wire_label(
 				 '22P03', 'invalid binary input for type identity_graph', 'identifier index out of range');
 SELECT throws_ok($$SELECT recv_value('\x01'::bytea || int4send(-1) || int4send(0), 'identity_graph')$$,
 				 '22P03', 'invalid binary input for type identity_graph', 'negative identifier count');
+
+-- path_counts: round trip and crafted input.
+CREATE TABLE pc_src (c path_counts);
+INSERT INTO pc_src SELECT step_counts(j, 'b', 2) FROM (VALUES ('[2024-01-01 00:00:00+00 a, 2024-01-01 00:01:00+00 b, 2024-01-01 00:02:00+00 "→"]'::journey)) v(j);
+SELECT lives_ok(format($$COPY pc_src TO %L (FORMAT binary)$$, '/tmp/journey_tap_' || pg_backend_pid() || '.pc'),
+				'path_counts binary COPY out');
+CREATE TABLE pc_dst (c path_counts);
+SELECT lives_ok(format($$COPY pc_dst FROM %L (FORMAT binary)$$, '/tmp/journey_tap_' || pg_backend_pid() || '.pc'),
+				'path_counts binary COPY in');
+SELECT set_eq('SELECT c::text FROM pc_dst', 'SELECT c::text FROM pc_src', 'path_counts binary round trip is exact');
 
 SELECT * FROM finish();
 ROLLBACK;

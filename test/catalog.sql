@@ -30,7 +30,19 @@ SELECT set_eq($$SELECT signature FROM ext_functions WHERE NOT proisstrict AND pr
 					'identity_links_transfn(identity_graph,text,text)',
 					'identity_links_combine(identity_graph,identity_graph)',
 					'identity_resolve(identity_graph,text[],text)',
-					'identity_conflicts(identity_graph,text)'],
+					'identity_conflicts(identity_graph,text)',
+					'path_counts_transfn(path_counts,journey)',
+					'path_counts_transfn(path_counts,journey,boolean)',
+					'transition_counts_transfn(path_counts,journey)',
+					'transition_counts_transfn(path_counts,journey,boolean)',
+					'ngram_counts_transfn(path_counts,journey,integer)',
+					'ngram_counts_transfn(path_counts,journey,integer,boolean)',
+					'step_counts_transfn(path_counts,journey,text,integer)',
+					'step_counts_transfn(path_counts,journey,text,integer,boolean)',
+					'flow_counts_transfn(path_counts,journey,integer)',
+					'flow_counts_transfn(path_counts,journey,integer,text)',
+					'flow_counts_transfn(path_counts,journey,integer,text,boolean)',
+					'path_counts_combine(path_counts,path_counts)'],
 			  'only functions that handle NULL themselves are not STRICT');
 
 SELECT is_empty($$SELECT a.aggfnoid::regprocedure::text FROM pg_aggregate a JOIN ext_functions f ON f.oid = a.aggfnoid

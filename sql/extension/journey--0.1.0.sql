@@ -253,7 +253,222 @@ CREATE FUNCTION identity_conflicts(graph identity_graph, known text)
 COMMENT ON FUNCTION identity_resolve(identity_graph, text[], text) IS 'the person (canonical identifier) of every identifier; with known, known customers are never merged';
 COMMENT ON FUNCTION identity_conflicts(identity_graph, text) IS 'identifiers linked to two or more known customers (shared devices)';
 
--- Operators
+-- Path transforms
+
+CREATE FUNCTION journey_collapse(journey) RETURNS journey
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION journey_first_occurrences(journey) RETURNS journey
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION journey_drop(journey, labels text[]) RETURNS journey
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION journey_head(journey, n integer) RETURNS journey
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION journey_tail(journey, n integer) RETURNS journey
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION journey_until(journey, label text, inclusive boolean DEFAULT true) RETURNS journey
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION journey_map(journey, from_labels text[], to_labels text[]) RETURNS journey
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION journey_collapse(journey) IS 'journey without touchpoints whose label equals the previous touchpoint''s';
+COMMENT ON FUNCTION journey_first_occurrences(journey) IS 'journey with only the first touchpoint of each label';
+COMMENT ON FUNCTION journey_drop(journey, text[]) IS 'journey without touchpoints whose label is in the array';
+COMMENT ON FUNCTION journey_head(journey, integer) IS 'the first n touchpoints';
+COMMENT ON FUNCTION journey_tail(journey, integer) IS 'the last n touchpoints';
+COMMENT ON FUNCTION journey_until(journey, text, boolean) IS 'touchpoints up to the first one with the label (the whole journey if none has it)';
+COMMENT ON FUNCTION journey_map(journey, text[], text[]) IS 'journey with labels renamed through a from/to map (NULL target: dropped)';
+
+-- Path statistics
+
+CREATE TYPE path_counts;
+
+CREATE FUNCTION path_counts_in(cstring) RETURNS path_counts
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION path_counts_out(path_counts) RETURNS cstring
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION path_counts_recv(internal) RETURNS path_counts
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION path_counts_send(path_counts) RETURNS bytea
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE TYPE path_counts (
+	INPUT = path_counts_in,
+	OUTPUT = path_counts_out,
+	RECEIVE = path_counts_recv,
+	SEND = path_counts_send,
+	INTERNALLENGTH = VARIABLE,
+	ALIGNMENT = int4,
+	STORAGE = extended
+);
+
+COMMENT ON TYPE path_counts IS 'how often paths, transitions, n-grams, steps or flow edges occur across journeys';
+COMMENT ON FUNCTION path_counts_in(cstring) IS 'text input of path_counts';
+COMMENT ON FUNCTION path_counts_out(path_counts) IS 'text output of path_counts';
+COMMENT ON FUNCTION path_counts_recv(internal) IS 'binary input of path_counts';
+COMMENT ON FUNCTION path_counts_send(path_counts) IS 'binary output of path_counts';
+
+CREATE FUNCTION path_counts_transfn(path_counts, journey) RETURNS path_counts
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION path_counts_transfn(path_counts, journey, boolean) RETURNS path_counts
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION transition_counts_transfn(path_counts, journey) RETURNS path_counts
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION transition_counts_transfn(path_counts, journey, boolean) RETURNS path_counts
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION ngram_counts_transfn(path_counts, journey, integer) RETURNS path_counts
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION ngram_counts_transfn(path_counts, journey, integer, boolean) RETURNS path_counts
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION step_counts_transfn(path_counts, journey, text, integer) RETURNS path_counts
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION step_counts_transfn(path_counts, journey, text, integer, boolean) RETURNS path_counts
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION flow_counts_transfn(path_counts, journey, integer) RETURNS path_counts
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION flow_counts_transfn(path_counts, journey, integer, text) RETURNS path_counts
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION flow_counts_transfn(path_counts, journey, integer, text, boolean) RETURNS path_counts
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION path_counts_combine(path_counts, path_counts) RETURNS path_counts
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION path_counts_final(path_counts) RETURNS path_counts
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION path_counts_transfn(path_counts, journey) IS 'transition function of path_counts';
+COMMENT ON FUNCTION path_counts_transfn(path_counts, journey, boolean) IS 'transition function of path_counts';
+COMMENT ON FUNCTION transition_counts_transfn(path_counts, journey) IS 'transition function of transition_counts';
+COMMENT ON FUNCTION transition_counts_transfn(path_counts, journey, boolean) IS 'transition function of transition_counts';
+COMMENT ON FUNCTION ngram_counts_transfn(path_counts, journey, integer) IS 'transition function of ngram_counts';
+COMMENT ON FUNCTION ngram_counts_transfn(path_counts, journey, integer, boolean) IS 'transition function of ngram_counts';
+COMMENT ON FUNCTION step_counts_transfn(path_counts, journey, text, integer) IS 'transition function of step_counts';
+COMMENT ON FUNCTION step_counts_transfn(path_counts, journey, text, integer, boolean) IS 'transition function of step_counts';
+COMMENT ON FUNCTION flow_counts_transfn(path_counts, journey, integer) IS 'transition function of flow_counts';
+COMMENT ON FUNCTION flow_counts_transfn(path_counts, journey, integer, text) IS 'transition function of flow_counts';
+COMMENT ON FUNCTION flow_counts_transfn(path_counts, journey, integer, text, boolean) IS 'transition function of flow_counts';
+COMMENT ON FUNCTION path_counts_combine(path_counts, path_counts) IS 'combine function of the path aggregates; transition function of path_counts_rollup';
+COMMENT ON FUNCTION path_counts_final(path_counts) IS 'final function of the path aggregates';
+
+CREATE AGGREGATE path_counts(journey) (
+	SFUNC = path_counts_transfn,
+	STYPE = path_counts,
+	FINALFUNC = path_counts_final,
+	COMBINEFUNC = path_counts_combine,
+	PARALLEL = SAFE
+);
+CREATE AGGREGATE path_counts(journey, collapse_repeats boolean) (
+	SFUNC = path_counts_transfn,
+	STYPE = path_counts,
+	FINALFUNC = path_counts_final,
+	COMBINEFUNC = path_counts_combine,
+	PARALLEL = SAFE
+);
+CREATE AGGREGATE transition_counts(journey) (
+	SFUNC = transition_counts_transfn,
+	STYPE = path_counts,
+	FINALFUNC = path_counts_final,
+	COMBINEFUNC = path_counts_combine,
+	PARALLEL = SAFE
+);
+CREATE AGGREGATE transition_counts(journey, collapse_repeats boolean) (
+	SFUNC = transition_counts_transfn,
+	STYPE = path_counts,
+	FINALFUNC = path_counts_final,
+	COMBINEFUNC = path_counts_combine,
+	PARALLEL = SAFE
+);
+CREATE AGGREGATE ngram_counts(journey, n integer) (
+	SFUNC = ngram_counts_transfn,
+	STYPE = path_counts,
+	FINALFUNC = path_counts_final,
+	COMBINEFUNC = path_counts_combine,
+	PARALLEL = SAFE
+);
+CREATE AGGREGATE ngram_counts(journey, n integer, collapse_repeats boolean) (
+	SFUNC = ngram_counts_transfn,
+	STYPE = path_counts,
+	FINALFUNC = path_counts_final,
+	COMBINEFUNC = path_counts_combine,
+	PARALLEL = SAFE
+);
+CREATE AGGREGATE step_counts(journey, anchor text, n integer) (
+	SFUNC = step_counts_transfn,
+	STYPE = path_counts,
+	FINALFUNC = path_counts_final,
+	COMBINEFUNC = path_counts_combine,
+	PARALLEL = SAFE
+);
+CREATE AGGREGATE step_counts(journey, anchor text, n integer, collapse_repeats boolean) (
+	SFUNC = step_counts_transfn,
+	STYPE = path_counts,
+	FINALFUNC = path_counts_final,
+	COMBINEFUNC = path_counts_combine,
+	PARALLEL = SAFE
+);
+CREATE AGGREGATE flow_counts(journey, depth integer) (
+	SFUNC = flow_counts_transfn,
+	STYPE = path_counts,
+	FINALFUNC = path_counts_final,
+	COMBINEFUNC = path_counts_combine,
+	PARALLEL = SAFE
+);
+CREATE AGGREGATE flow_counts(journey, depth integer, anchor text) (
+	SFUNC = flow_counts_transfn,
+	STYPE = path_counts,
+	FINALFUNC = path_counts_final,
+	COMBINEFUNC = path_counts_combine,
+	PARALLEL = SAFE
+);
+CREATE AGGREGATE flow_counts(journey, depth integer, anchor text, backward boolean) (
+	SFUNC = flow_counts_transfn,
+	STYPE = path_counts,
+	FINALFUNC = path_counts_final,
+	COMBINEFUNC = path_counts_combine,
+	PARALLEL = SAFE
+);
+CREATE AGGREGATE path_counts_rollup(path_counts) (
+	SFUNC = path_counts_combine,
+	STYPE = path_counts,
+	FINALFUNC = path_counts_final,
+	COMBINEFUNC = path_counts_combine,
+	PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE path_counts(journey) IS 'how often each path occurs (consecutive repeats collapsed)';
+COMMENT ON AGGREGATE path_counts(journey, boolean) IS 'how often each path occurs';
+COMMENT ON AGGREGATE transition_counts(journey) IS 'transitions between consecutive labels, with (start) and (end), repeats collapsed';
+COMMENT ON AGGREGATE transition_counts(journey, boolean) IS 'transitions between consecutive labels, with (start) and (end)';
+COMMENT ON AGGREGATE ngram_counts(journey, integer) IS 'occurrences of each sequence of n consecutive labels, repeats collapsed';
+COMMENT ON AGGREGATE ngram_counts(journey, integer, boolean) IS 'occurrences of each sequence of n consecutive labels';
+COMMENT ON AGGREGATE step_counts(journey, text, integer) IS 'labels up to n steps before and after the first anchor, repeats collapsed';
+COMMENT ON AGGREGATE step_counts(journey, text, integer, boolean) IS 'labels up to n steps before and after the first anchor';
+COMMENT ON AGGREGATE flow_counts(journey, integer) IS 'Sankey edges from the start of each journey, up to depth steps';
+COMMENT ON AGGREGATE flow_counts(journey, integer, text) IS 'Sankey edges from the first anchor (NULL: the start), up to depth steps';
+COMMENT ON AGGREGATE flow_counts(journey, integer, text, boolean) IS 'Sankey edges from the first anchor, forward or backward, up to depth steps';
+COMMENT ON AGGREGATE path_counts_rollup(path_counts) IS 'path counts of the same kind added together';
+
+CREATE FUNCTION top_paths(counts path_counts, n integer DEFAULT 20)
+	RETURNS TABLE (rank integer, path text, labels text[], journeys bigint, share float8)
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 21;
+CREATE FUNCTION transitions(counts path_counts)
+	RETURNS TABLE (from_label text, to_label text, transitions bigint, probability float8)
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 100;
+CREATE FUNCTION ngrams(counts path_counts)
+	RETURNS TABLE (ngram text, labels text[], occurrences bigint, share float8)
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 100;
+CREATE FUNCTION path_steps(counts path_counts)
+	RETURNS TABLE (step integer, label text, journeys bigint, share float8)
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 50;
+CREATE FUNCTION flows(counts path_counts, min_journeys bigint DEFAULT 1)
+	RETURNS TABLE (depth integer, from_label text, to_label text, journeys bigint)
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 100;
+
+COMMENT ON FUNCTION top_paths(path_counts, integer) IS 'the n most frequent paths with counts and shares, then an (other) row';
+COMMENT ON FUNCTION transitions(path_counts) IS 'transition counts and probabilities (first-order Markov chain)';
+COMMENT ON FUNCTION ngrams(path_counts) IS 'n-gram occurrences and shares';
+COMMENT ON FUNCTION path_steps(path_counts) IS 'labels at each step before and after the anchor, with journeys and shares';
+COMMENT ON FUNCTION flows(path_counts, bigint) IS 'Sankey edges (depth, from, to, journeys) with rare nodes folded into (other)';
+
+
 
 CREATE FUNCTION journey_cmp(journey, journey) RETURNS integer
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;

@@ -1,0 +1,79 @@
+/*
+ * counts.h
+ *	  The path_counts type: how often each key occurs across journeys, the
+ *	  summary behind top paths, transitions, n-grams, next/previous steps and
+ *	  flows.  A key is a position (a depth or an offset; 0 where the kind has
+ *	  none) and a sequence of labels, where the markers (start) and (end)
+ *	  stand for the ends of a journey.  The kind and its parameters travel
+ *	  with the value, so a value is only read, or combined, as what it is.
+ *	  This header is the only code that knows the layout.
+ *
+ * Stored layout (a varlena, alignment 'int4', storage 'extended'):
+ *
+ *	 version		 1 byte, COUNTS_FORMAT_VERSION
+ *	 flags			 1 byte, 0 in version 1
+ *	 kind			 1 byte, a CountsKind
+ *	 collapse		 1 byte, 1 if consecutive repeats were collapsed
+ *	 param			 zigzag varint: n for n-grams and steps, depth for flows
+ *	 anchor			 varint byte length + 1 and bytes; 0 when there is none
+ *	 total			 varint, journeys counted
+ *	 nlabels		 varint, then nlabels x (varint length, bytes), strictly
+ *					 ascending bytewise
+ *	 nkeys			 varint, then nkeys x (varint count, zigzag varint
+ *					 position, varint key length, key length x varint label:
+ *					 0 (start), 1 (end), 2 + label index), strictly ascending
+ *					 by (position, labels)
+ */
+#ifndef JOURNEY_COUNTS_H
+#define JOURNEY_COUNTS_H
+
+#include "fmgr.h"
+
+#define COUNTS_FORMAT_VERSION	1
+
+#define COUNTS_MAX_KEYS			10000000
+#define COUNTS_MAX_KEY_LABELS	100000
+
+/* Markers in keys, next to label indexes 0, 1, ... */
+#define COUNTS_START			(-2)
+#define COUNTS_END				(-1)
+
+typedef enum CountsKind
+{
+	COUNTS_PATHS = 1,
+	COUNTS_TRANSITIONS = 2,
+	COUNTS_NGRAMS = 3,
+	COUNTS_STEPS = 4,
+	COUNTS_FLOWS = 5,
+	COUNTS_FLOWS_BACKWARD = 6
+} CountsKind;
+
+/* What was counted: equal specs are required to combine. */
+typedef struct CountsSpec
+{
+	int			kind;
+	bool		collapse;
+	int32		param;
+	const char *anchor;			/* NULL: none */
+	int32		anchor_len;
+} CountsSpec;
+
+/* A decoded value; labels point into the stored value. */
+typedef struct Counts
+{
+	CountsSpec	spec;
+	int64		total;
+	int32		nlabels;
+	const char **labels;
+	int32	   *label_lens;
+	int32		nkeys;
+	int64	   *counts;
+	int32	   *positions;
+	int32	   *key_start;		/* key k is key_labels[key_start[k] .. key_start[k + 1]) */
+	int32	   *key_labels;		/* label indexes or COUNTS_START/COUNTS_END */
+} Counts;
+
+extern void CountsDecode(struct varlena *stored, Counts *c);
+extern const char *CountsKindName(int kind);
+
+#endif							/* JOURNEY_COUNTS_H */

@@ -1,0 +1,1044 @@
+/*
+ * counts.c
+ *	  The path_counts type (layout in counts.h): building it from journeys
+ *	  with the path aggregates, and its text and binary forms.
+ *
+ * Text form: paths collapse=1 param=0 total=3 [2 @0 "search" "purchase",
+ * 1 @0 "direct"], with anchor="..." after param where there is one; the
+ * markers are written (start) and (end), unquoted.  Binary form (version
+ * byte 1): kind and collapse bytes, int32 param, anchor as int32 length
+ * (-1: none) and text, int64 total, int32 label count and the labels as
+ * counted text, int32 key count, then per key int64 count, int32 position,
+ * int32 length and the labels as int32 (-2 start, -1 end, else an index).
+ */
+#include "postgres.h"
+
+#include "libpq/pqformat.h"
+#include "miscadmin.h"
+#include "utils/builtins.h"
+#include "common/int.h"
+#include "utils/memutils.h"
+
+#include "builder.h"
+#include "counts.h"
+#include "dict.h"
+#include "summary.h"
+#include "textparse.h"
+#include "varint.h"
+
+#define COUNTS_BINARY_VERSION 1
+
+PG_FUNCTION_INFO_V1(path_counts_in);
+PG_FUNCTION_INFO_V1(path_counts_out);
+PG_FUNCTION_INFO_V1(path_counts_recv);
+PG_FUNCTION_INFO_V1(path_counts_send);
+PG_FUNCTION_INFO_V1(path_counts_transfn);
+PG_FUNCTION_INFO_V1(transition_counts_transfn);
+PG_FUNCTION_INFO_V1(ngram_counts_transfn);
+PG_FUNCTION_INFO_V1(step_counts_transfn);
+PG_FUNCTION_INFO_V1(flow_counts_transfn);
+PG_FUNCTION_INFO_V1(path_counts_combine);
+PG_FUNCTION_INFO_V1(path_counts_final);
+
+static const char *const KindNames[] = {
+	NULL, "paths", "transitions", "ngrams", "steps", "flows", "backward_flows"
+};
+
+const char *
+CountsKindName(int kind)
+{
+	return KindNames[kind];
+}
+
+typedef struct CountsBuilder
+{
+	MemoryContext cxt;
+	bool		has_spec;
+	CountsSpec	spec;			/* anchor copied into cxt */
+	int64		total;
+	StringDict	labels;
+	StringDict	keys;			/* int32 position, then int32 builder ids */
+	int64	   *counts;			/* per key id */
+	int32		maxcounts;
+	int32	   *scratch;		/* a key being assembled */
+	int32		maxscratch;
+} CountsBuilder;
+
+static void
+CountsBuilderInit(CountsBuilder *b, MemoryContext cxt)
+{
+	memset(b, 0, sizeof(*b));
+	b->cxt = cxt;
+	StringDictInit(&b->labels, cxt, JOURNEY_MAX_LABELS,
+				   "distinct labels in path counts",
+				   "Map labels to fewer values with journey_map first.");
+	StringDictInit(&b->keys, cxt, COUNTS_MAX_KEYS, "distinct keys in path counts",
+				   "Shorten paths first, for example with journey_head or journey_collapse.");
+}
+
+static bool
+SpecsEqual(const CountsSpec *a, const CountsSpec *b)
+{
+	return a->kind == b->kind && a->collapse == b->collapse &&
+		a->param == b->param && (a->anchor == NULL) == (b->anchor == NULL) &&
+		(a->anchor == NULL ||
+		 CompareBytes(a->anchor, a->anchor_len, b->anchor, b->anchor_len) == 0);
+}
+
+/* The first spec sticks; every later one must equal it. */
+static void
+CountsBuilderSetSpec(CountsBuilder *b, const CountsSpec *spec)
+{
+	if (b->has_spec)
+	{
+		if (!SpecsEqual(&b->spec, spec))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("path counts of different kinds or parameters cannot be combined"),
+					 errdetail("One is %s, the other %s.",
+							   CountsKindName(b->spec.kind),
+							   CountsKindName(spec->kind)),
+					 errhint("Pass the same options on every row and to every part.")));
+		return;
+	}
+	b->spec = *spec;
+	if (spec->anchor != NULL)
+	{
+		char	   *copy = MemoryContextAlloc(b->cxt, Max(spec->anchor_len, 1));
+
+		memcpy(copy, spec->anchor, spec->anchor_len);
+		b->spec.anchor = copy;
+	}
+	b->has_spec = true;
+}
+
+/* Adds count to the key (position, labels[0..n)), labels being builder ids. */
+static void
+CountsBuilderAdd(CountsBuilder *b, int32 position, const int32 *labels,
+				 int32 n, int64 count)
+{
+	int32		id;
+
+	if (n > COUNTS_MAX_KEY_LABELS)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("path too long to count"),
+				 errdetail("A key has %d labels; the limit is %d.",
+						   n, COUNTS_MAX_KEY_LABELS),
+				 errhint("Shorten paths first, for example with journey_head or journey_collapse.")));
+	if (n + 1 > b->maxscratch)
+	{
+		b->maxscratch = Max(n + 1, 2 * b->maxscratch);
+		b->scratch = ResizeArray(b->cxt, b->scratch, b->maxscratch, sizeof(int32));
+	}
+	b->scratch[0] = position;
+	memcpy(b->scratch + 1, labels, n * sizeof(int32));
+	id = StringDictIntern(&b->keys, (const char *) b->scratch,
+						  (n + 1) * sizeof(int32));
+	if (id >= b->maxcounts)
+	{
+		int32		old = b->maxcounts;
+
+		b->maxcounts = b->keys.max;
+		b->counts = ResizeArray(b->cxt, b->counts, b->maxcounts, sizeof(int64));
+		memset(b->counts + old, 0, (b->maxcounts - old) * sizeof(int64));
+	}
+	if (pg_add_s64_overflow(b->counts[id], count, &b->counts[id]))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("path count out of range")));
+}
+
+static void
+CountsBuilderAddTotal(CountsBuilder *b, int64 n)
+{
+	if (pg_add_s64_overflow(b->total, n, &b->total))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("path count total out of range")));
+}
+
+/* Adds a decoded value (labels as indexes into c). */
+static void
+CountsBuilderAddCounts(CountsBuilder *b, const Counts *c)
+{
+	int32	   *map = palloc(Max(c->nlabels, 1) * sizeof(int32));
+	int32	   *key = NULL;
+	int32		maxkey = 0;
+	int32		i;
+	int32		k;
+
+	CountsBuilderSetSpec(b, &c->spec);
+	CountsBuilderAddTotal(b, c->total);
+	for (i = 0; i < c->nlabels; i++)
+		map[i] = StringDictIntern(&b->labels, c->labels[i], c->label_lens[i]);
+	for (k = 0; k < c->nkeys; k++)
+	{
+		int32		n = c->key_start[k + 1] - c->key_start[k];
+		const int32 *src = c->key_labels + c->key_start[k];
+
+		if (n > maxkey)
+		{
+			maxkey = Max(n, 2 * maxkey);
+			key = key ? repalloc(key, maxkey * sizeof(int32)) :
+				palloc(maxkey * sizeof(int32));
+		}
+		for (i = 0; i < n; i++)
+			key[i] = src[i] < 0 ? src[i] : map[src[i]];
+		CountsBuilderAdd(b, c->positions[k], key, n, c->counts[k]);
+		if ((k & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
+	}
+}
+
+/* Sorting keys: position, then labels by rank (markers first), shorter first. */
+typedef struct KeyOrder
+{
+	const StringDict *keys;
+	const int32 *rank;			/* builder label id -> bytewise rank */
+} KeyOrder;
+
+static int32
+KeyLabel(const KeyOrder *o, int32 key, int32 i)
+{
+	int32		v;
+
+	memcpy(&v, o->keys->strs[key] + (i + 1) * sizeof(int32), sizeof(int32));
+	return v < 0 ? v : o->rank[v];
+}
+
+static int32
+KeyLength(const KeyOrder *o, int32 key)
+{
+	return o->keys->lens[key] / sizeof(int32) - 1;
+}
+
+static int
+CompareKeys(const void *a, const void *b, void *arg)
+{
+	const KeyOrder *o = arg;
+	int32		x = *(const int32 *) a;
+	int32		y = *(const int32 *) b;
+	int32		px;
+	int32		py;
+	int32		nx = KeyLength(o, x);
+	int32		ny = KeyLength(o, y);
+	int32		i;
+
+	memcpy(&px, o->keys->strs[x], sizeof(int32));
+	memcpy(&py, o->keys->strs[y], sizeof(int32));
+	if (px != py)
+		return px < py ? -1 : 1;
+	for (i = 0; i < nx && i < ny; i++)
+	{
+		int32		lx = KeyLabel(o, x, i);
+		int32		ly = KeyLabel(o, y, i);
+
+		if (lx != ly)
+			return lx < ly ? -1 : 1;
+	}
+	return (nx > ny) - (nx < ny);
+}
+
+static struct varlena *
+CountsBuilderEncode(CountsBuilder *b)
+{
+	const StringDict *labels = &b->labels;
+	int32	   *lorder = StringDictSortedIds(labels);
+	int32	   *rank = palloc(Max(labels->n, 1) * sizeof(int32));
+	int32	   *final = palloc(Max(labels->n, 1) * sizeof(int32));
+	int32	   *korder = palloc(Max(b->keys.n, 1) * sizeof(int32));
+	KeyOrder	o = {&b->keys, rank};
+	int32		nused = 0;
+	int32		nkeys = 0;
+	Size		size;
+	struct varlena *result;
+	uint8	   *p;
+	int32		i;
+	int32		k;
+
+	for (i = 0; i < labels->n; i++)
+	{
+		rank[lorder[i]] = i;
+		final[i] = -1;
+	}
+	for (k = 0; k < b->keys.n; k++)
+	{
+		if (b->counts[k] == 0)
+			continue;
+		korder[nkeys++] = k;
+		for (i = 0; i < KeyLength(&o, k); i++)
+		{
+			int32		v;
+
+			memcpy(&v, b->keys.strs[k] + (i + 1) * sizeof(int32), sizeof(int32));
+			if (v >= 0)
+				final[v] = 0;
+		}
+	}
+	for (i = 0; i < labels->n; i++)
+		if (final[lorder[i]] == 0)
+			final[lorder[i]] = nused++;
+	qsort_arg(korder, nkeys, sizeof(int32), CompareKeys, &o);
+	CHECK_FOR_INTERRUPTS();
+
+	size = VARHDRSZ + STORED_HEADER_BYTES + 2 +
+		VarintSize(ZigzagEncode(b->spec.param)) +
+		VarintSize(b->spec.anchor ? b->spec.anchor_len + 1 : 0) +
+		(b->spec.anchor ? b->spec.anchor_len : 0) +
+		VarintSize(b->total) + VarintSize(nused) + VarintSize(nkeys);
+	for (i = 0; i < labels->n; i++)
+		if (final[i] >= 0)
+			size += VarintSize(labels->lens[i]) + labels->lens[i];
+	for (k = 0; k < nkeys; k++)
+	{
+		int32		key = korder[k];
+		int32		n = KeyLength(&o, key);
+		int32		position;
+
+		memcpy(&position, b->keys.strs[key], sizeof(int32));
+		size += VarintSize(b->counts[key]) + VarintSize(ZigzagEncode(position)) +
+			VarintSize(n);
+		for (i = 0; i < n; i++)
+		{
+			int32		v;
+
+			memcpy(&v, b->keys.strs[key] + (i + 1) * sizeof(int32), sizeof(int32));
+			size += VarintSize(v < 0 ? v - COUNTS_START : final[v] + 2);
+		}
+	}
+	if (size > MaxAllocSize)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("path counts too large"),
+				 errdetail("The encoded value would take %zu bytes; the limit is %zu.",
+						   size, (Size) MaxAllocSize)));
+
+	result = palloc(size);
+	SET_VARSIZE(result, size);
+	p = (uint8 *) VARDATA(result);
+	*p++ = COUNTS_FORMAT_VERSION;
+	*p++ = 0;
+	*p++ = (uint8) b->spec.kind;
+	*p++ = b->spec.collapse ? 1 : 0;
+	p = VarintWrite(p, ZigzagEncode(b->spec.param));
+	p = VarintWrite(p, b->spec.anchor ? b->spec.anchor_len + 1 : 0);
+	if (b->spec.anchor)
+	{
+		memcpy(p, b->spec.anchor, b->spec.anchor_len);
+		p += b->spec.anchor_len;
+	}
+	p = VarintWrite(p, b->total);
+	p = VarintWrite(p, nused);
+	for (i = 0; i < labels->n; i++)
+	{
+		int32		id = lorder[i];
+
+		if (final[id] < 0)
+			continue;
+		p = VarintWrite(p, labels->lens[id]);
+		memcpy(p, labels->strs[id], labels->lens[id]);
+		p += labels->lens[id];
+	}
+	p = VarintWrite(p, nkeys);
+	for (k = 0; k < nkeys; k++)
+	{
+		int32		key = korder[k];
+		int32		n = KeyLength(&o, key);
+		int32		position;
+
+		memcpy(&position, b->keys.strs[key], sizeof(int32));
+		p = VarintWrite(p, b->counts[key]);
+		p = VarintWrite(p, ZigzagEncode(position));
+		p = VarintWrite(p, n);
+		for (i = 0; i < n; i++)
+		{
+			int32		v;
+
+			memcpy(&v, b->keys.strs[key] + (i + 1) * sizeof(int32), sizeof(int32));
+			p = VarintWrite(p, v < 0 ? v - COUNTS_START : final[v] + 2);
+		}
+	}
+	Assert((Size) ((char *) p - (char *) result) == size);
+	return result;
+}
+
+void
+CountsDecode(struct varlena *stored, Counts *c)
+{
+	const uint8 *p;
+	const uint8 *end;
+	uint64		anchor;
+	uint64		n;
+	int32		nlabels_total = 0;
+	int32		maxlabels = 16;
+	int32		i;
+	int32		k;
+
+	StoredOpen(stored, COUNTS_FORMAT_VERSION, "path_counts", &p, &end);
+	if (end - p < 2 || p[0] < COUNTS_PATHS || p[0] > COUNTS_FLOWS_BACKWARD || p[1] > 1)
+		ReportCorrupt("bad kind");
+	c->spec.kind = p[0];
+	c->spec.collapse = p[1] == 1;
+	p += 2;
+	c->spec.param = (int32) ZigzagDecode(VarintRead(&p, end));
+	anchor = VarintRead(&p, end);
+	c->spec.anchor = NULL;
+	c->spec.anchor_len = 0;
+	if (anchor > 0)
+	{
+		if (anchor - 1 > JOURNEY_MAX_LABEL_BYTES || anchor - 1 > (uint64) (end - p))
+			ReportCorrupt("bad anchor length");
+		c->spec.anchor = (const char *) p;
+		c->spec.anchor_len = (int32) (anchor - 1);
+		p += anchor - 1;
+	}
+	c->total = (int64) VarintRead(&p, end);
+	n = VarintRead(&p, end);
+	if (n > JOURNEY_MAX_LABELS || c->total < 0)
+		ReportCorrupt("bad counts");
+	c->nlabels = (int32) n;
+	c->labels = palloc(Max(c->nlabels, 1) * sizeof(char *));
+	c->label_lens = palloc(Max(c->nlabels, 1) * sizeof(int32));
+	for (i = 0; i < c->nlabels; i++)
+	{
+		uint64		len = VarintRead(&p, end);
+
+		if (len > JOURNEY_MAX_LABEL_BYTES || len > (uint64) (end - p))
+			ReportCorrupt("bad label length");
+		c->labels[i] = (const char *) p;
+		c->label_lens[i] = (int32) len;
+		p += len;
+	}
+	n = VarintRead(&p, end);
+	if (n > COUNTS_MAX_KEYS)
+		ReportCorrupt("bad key count");
+	c->nkeys = (int32) n;
+	c->counts = palloc(Max(c->nkeys, 1) * sizeof(int64));
+	c->positions = palloc(Max(c->nkeys, 1) * sizeof(int32));
+	c->key_start = palloc((c->nkeys + 1) * sizeof(int32));
+	c->key_labels = palloc(maxlabels * sizeof(int32));
+	for (k = 0; k < c->nkeys; k++)
+	{
+		uint64		count = VarintRead(&p, end);
+		int64		position = ZigzagDecode(VarintRead(&p, end));
+		uint64		len = VarintRead(&p, end);
+
+		if (count > PG_INT64_MAX || position < PG_INT32_MIN ||
+			position > PG_INT32_MAX || len > COUNTS_MAX_KEY_LABELS ||
+			len > (uint64) (end - p))
+			ReportCorrupt("bad key");
+		c->counts[k] = (int64) count;
+		c->positions[k] = (int32) position;
+		c->key_start[k] = nlabels_total;
+		if ((int64) nlabels_total + (int64) len > (int64) (MaxAllocSize / sizeof(int32)))
+			ReportCorrupt("keys too long");
+		if (nlabels_total + (int32) len > maxlabels)
+		{
+			maxlabels = Max(nlabels_total + (int32) len, 2 * maxlabels);
+			c->key_labels = repalloc(c->key_labels, (Size) maxlabels * sizeof(int32));
+		}
+		for (i = 0; i < (int32) len; i++)
+		{
+			uint64		v = VarintRead(&p, end);
+
+			if (v >= (uint64) c->nlabels + 2)
+				ReportCorrupt("label index out of range");
+			c->key_labels[nlabels_total++] = (int32) v + COUNTS_START;
+		}
+	}
+	c->key_start[c->nkeys] = nlabels_total;
+	if (p != end)
+		ReportCorrupt("trailing bytes");
+}
+
+/* Text and binary forms */
+
+static void
+AppendKeyLabel(StringInfo buf, const Counts *c, int32 v)
+{
+	if (v == COUNTS_START)
+		appendStringInfoString(buf, "(start)");
+	else if (v == COUNTS_END)
+		appendStringInfoString(buf, "(end)");
+	else
+		AppendQuoted(buf, c->labels[v], c->label_lens[v]);
+}
+
+Datum
+path_counts_out(PG_FUNCTION_ARGS)
+{
+	Counts		c;
+	StringInfoData buf;
+	int32		k;
+	int32		i;
+
+	CountsDecode(PG_DETOAST_DATUM_PACKED(PG_GETARG_DATUM(0)), &c);
+	initStringInfo(&buf);
+	appendStringInfo(&buf, "%s collapse=%d param=%d", CountsKindName(c.spec.kind),
+					 c.spec.collapse ? 1 : 0, c.spec.param);
+	if (c.spec.anchor)
+	{
+		appendStringInfoString(&buf, " anchor=");
+		AppendQuoted(&buf, c.spec.anchor, c.spec.anchor_len);
+	}
+	appendStringInfo(&buf, " total=" INT64_FORMAT " [", c.total);
+	for (k = 0; k < c.nkeys; k++)
+	{
+		if (k > 0)
+			appendStringInfoString(&buf, ", ");
+		appendStringInfo(&buf, INT64_FORMAT " @%d", c.counts[k], c.positions[k]);
+		for (i = c.key_start[k]; i < c.key_start[k + 1]; i++)
+		{
+			appendStringInfoChar(&buf, ' ');
+			AppendKeyLabel(&buf, &c, c.key_labels[i]);
+		}
+		if ((k & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
+	}
+	appendStringInfoChar(&buf, ']');
+	PG_RETURN_CSTRING(buf.data);
+}
+
+/* A non-negative decimal integer that fits in int64. */
+static int64
+ParseInt64(TextParser *ps, const char *what, bool allow_sign)
+{
+	bool		negative = false;
+	int64		v = 0;
+
+	if (allow_sign && (*ps->p == '-' || *ps->p == '+'))
+		negative = *ps->p++ == '-';
+	if (!isdigit((unsigned char) *ps->p))
+		ParseError(ps, what);
+	while (isdigit((unsigned char) *ps->p))
+	{
+		if (pg_mul_s64_overflow(v, 10, &v) ||
+			pg_add_s64_overflow(v, *ps->p - '0', &v))
+			ParseError(ps, what);
+		ps->p++;
+	}
+	return negative ? -v : v;
+}
+
+static void
+ParseWord(TextParser *ps, const char *word)
+{
+	size_t		len = strlen(word);
+
+	if (strncmp(ps->p, word, len) != 0)
+		ParseError(ps, psprintf("\"%s\"", word));
+	ps->p += len;
+}
+
+Datum
+path_counts_in(PG_FUNCTION_ARGS)
+{
+	char	   *input = PG_GETARG_CSTRING(0);
+	TextParser	ps = {input, input, "path_counts",
+	"Write path counts as paths collapse=1 param=0 total=2 [2 @0 \"search\" \"purchase\"]."};
+	CountsBuilder b;
+	CountsSpec	spec = {0};
+	StringInfoData s;
+	int32	   *key = NULL;
+	int32		maxkey = 0;
+	int64		total;
+	int			kind;
+
+	CountsBuilderInit(&b, CurrentMemoryContext);
+	initStringInfo(&s);
+	SkipSpace(&ps);
+	for (kind = COUNTS_FLOWS_BACKWARD; kind >= COUNTS_PATHS; kind--)
+		if (strncmp(ps.p, KindNames[kind], strlen(KindNames[kind])) == 0)
+			break;
+	if (kind < COUNTS_PATHS)
+		ParseError(&ps, "a kind (paths, transitions, ngrams, steps, flows, backward_flows)");
+	ps.p += strlen(KindNames[kind]);
+	spec.kind = kind;
+	SkipSpace(&ps);
+	ParseWord(&ps, "collapse=");
+	if (*ps.p != '0' && *ps.p != '1')
+		ParseError(&ps, "0 or 1");
+	spec.collapse = *ps.p++ == '1';
+	SkipSpace(&ps);
+	ParseWord(&ps, "param=");
+	spec.param = (int32) ParseInt64(&ps, "an integer", true);
+	SkipSpace(&ps);
+	if (strncmp(ps.p, "anchor=", 7) == 0)
+	{
+		ps.p += 7;
+		ParseString(&ps, &s);
+		spec.anchor = pstrdup(s.data);
+		spec.anchor_len = s.len;
+		SkipSpace(&ps);
+	}
+	CountsBuilderSetSpec(&b, &spec);
+	ParseWord(&ps, "total=");
+	total = ParseInt64(&ps, "a count", false);
+	CountsBuilderAddTotal(&b, total);
+	SkipSpace(&ps);
+	ParseChar(&ps, '[', "\"[\"");
+	SkipSpace(&ps);
+	if (*ps.p != ']')
+	{
+		for (;;)
+		{
+			int64		count = ParseInt64(&ps, "a count", false);
+			int32		position;
+			int32		n = 0;
+
+			SkipSpace(&ps);
+			ParseChar(&ps, '@', "\"@\" and a position");
+			position = (int32) ParseInt64(&ps, "a position", true);
+			SkipSpace(&ps);
+			while (*ps.p != ',' && *ps.p != ']' && *ps.p != '\0')
+			{
+				bool		quoted = *ps.p == '"';
+
+				if (n >= maxkey)
+				{
+					maxkey = Max(8, 2 * maxkey);
+					key = key ? repalloc(key, maxkey * sizeof(int32)) :
+						palloc(maxkey * sizeof(int32));
+				}
+				ParseString(&ps, &s);
+				if (!quoted && strcmp(s.data, "(start)") == 0)
+					key[n++] = COUNTS_START;
+				else if (!quoted && strcmp(s.data, "(end)") == 0)
+					key[n++] = COUNTS_END;
+				else
+				{
+					JourneyCheckLabel(s.data, s.len);
+					key[n++] = StringDictIntern(&b.labels, s.data, s.len);
+				}
+				SkipSpace(&ps);
+			}
+			if (count > 0)
+				CountsBuilderAdd(&b, position, key, n, count);
+			if (*ps.p != ',')
+				break;
+			ps.p++;
+			SkipSpace(&ps);
+			CHECK_FOR_INTERRUPTS();
+		}
+	}
+	ParseChar(&ps, ']', "\",\" or \"]\"");
+	SkipSpace(&ps);
+	if (*ps.p != '\0')
+		ParseError(&ps, "the end of input after \"]\"");
+	PG_RETURN_POINTER(CountsBuilderEncode(&b));
+}
+
+Datum
+path_counts_recv(PG_FUNCTION_ARGS)
+{
+	StringInfo	msg = (StringInfo) PG_GETARG_POINTER(0);
+	CountsBuilder b;
+	CountsSpec	spec = {0};
+	int32		anchor_len;
+	int32		nlabels;
+	int32		nkeys;
+	int32	   *map;
+	int32	   *key = NULL;
+	int32		maxkey = 0;
+	int64		total;
+	int32		i;
+	int32		k;
+
+	CountsBuilderInit(&b, CurrentMemoryContext);
+	if (pq_getmsgbyte(msg) != COUNTS_BINARY_VERSION)
+		BinaryError("path_counts", "Unsupported binary format version.");
+	spec.kind = pq_getmsgbyte(msg);
+	spec.collapse = pq_getmsgbyte(msg);
+	if (spec.kind < COUNTS_PATHS || spec.kind > COUNTS_FLOWS_BACKWARD ||
+		(spec.collapse != 0 && spec.collapse != 1))
+		BinaryError("path_counts", "Unknown kind or collapse flag.");
+	spec.param = pq_getmsgint(msg, 4);
+	anchor_len = pq_getmsgint(msg, 4);
+	if (anchor_len < -1 || anchor_len > msg->len - msg->cursor)
+		BinaryError("path_counts", "Anchor length out of range.");
+	if (anchor_len >= 0)
+	{
+		int			nbytes;
+
+		spec.anchor = pq_getmsgtext(msg, anchor_len, &nbytes);
+		spec.anchor_len = nbytes;
+		JourneyCheckLabel(spec.anchor, spec.anchor_len);
+	}
+	CountsBuilderSetSpec(&b, &spec);
+	total = pq_getmsgint64(msg);
+	if (total < 0)
+		BinaryError("path_counts", "Negative total.");
+	CountsBuilderAddTotal(&b, total);
+	nlabels = pq_getmsgint(msg, 4);
+	if (nlabels < 0 || nlabels > JOURNEY_MAX_LABELS || nlabels > (msg->len - msg->cursor) / 4)
+		BinaryError("path_counts", "Label count out of range.");
+	map = palloc(Max(nlabels, 1) * sizeof(int32));
+	for (i = 0; i < nlabels; i++)
+	{
+		int32		len = pq_getmsgint(msg, 4);
+		int			nbytes;
+		char	   *label;
+
+		if (len < 0 || len > msg->len - msg->cursor)
+			BinaryError("path_counts", "Label length out of range.");
+		label = pq_getmsgtext(msg, len, &nbytes);
+		JourneyCheckLabel(label, nbytes);
+		map[i] = StringDictIntern(&b.labels, label, nbytes);
+	}
+	nkeys = pq_getmsgint(msg, 4);
+	if (nkeys < 0 || nkeys > COUNTS_MAX_KEYS || nkeys > (msg->len - msg->cursor) / 16)
+		BinaryError("path_counts", "Key count out of range.");
+	for (k = 0; k < nkeys; k++)
+	{
+		int64		count = pq_getmsgint64(msg);
+		int32		position = pq_getmsgint(msg, 4);
+		int32		n = pq_getmsgint(msg, 4);
+
+		if (count < 0 || n < 0 || n > COUNTS_MAX_KEY_LABELS ||
+			n > (msg->len - msg->cursor) / 4)
+			BinaryError("path_counts", "Key count or length out of range.");
+		if (n > maxkey)
+		{
+			maxkey = Max(n, 2 * maxkey);
+			key = key ? repalloc(key, maxkey * sizeof(int32)) :
+				palloc(maxkey * sizeof(int32));
+		}
+		for (i = 0; i < n; i++)
+		{
+			int32		v = pq_getmsgint(msg, 4);
+
+			if (v < COUNTS_START || v >= nlabels)
+				BinaryError("path_counts", "Label index out of range.");
+			key[i] = v < 0 ? v : map[v];
+		}
+		if (count > 0)
+			CountsBuilderAdd(&b, position, key, n, count);
+	}
+	PG_RETURN_POINTER(CountsBuilderEncode(&b));
+}
+
+Datum
+path_counts_send(PG_FUNCTION_ARGS)
+{
+	Counts		c;
+	StringInfoData buf;
+	int32		i;
+	int32		k;
+
+	CountsDecode(PG_DETOAST_DATUM_PACKED(PG_GETARG_DATUM(0)), &c);
+	pq_begintypsend(&buf);
+	pq_sendbyte(&buf, COUNTS_BINARY_VERSION);
+	pq_sendbyte(&buf, c.spec.kind);
+	pq_sendbyte(&buf, c.spec.collapse ? 1 : 0);
+	pq_sendint32(&buf, c.spec.param);
+	if (c.spec.anchor)
+		pq_sendcountedtext(&buf, c.spec.anchor, c.spec.anchor_len, false);
+	else
+		pq_sendint32(&buf, -1);
+	pq_sendint64(&buf, c.total);
+	pq_sendint32(&buf, c.nlabels);
+	for (i = 0; i < c.nlabels; i++)
+		pq_sendcountedtext(&buf, c.labels[i], c.label_lens[i], false);
+	pq_sendint32(&buf, c.nkeys);
+	for (k = 0; k < c.nkeys; k++)
+	{
+		pq_sendint64(&buf, c.counts[k]);
+		pq_sendint32(&buf, c.positions[k]);
+		pq_sendint32(&buf, c.key_start[k + 1] - c.key_start[k]);
+		for (i = c.key_start[k]; i < c.key_start[k + 1]; i++)
+			pq_sendint32(&buf, c.key_labels[i]);
+	}
+	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+}
+
+/* Aggregates */
+
+static void
+SummaryInit(void *builder, MemoryContext cxt)
+{
+	CountsBuilderInit(builder, cxt);
+}
+
+static void
+SummaryAddStored(void *builder, struct varlena *stored)
+{
+	Counts		c;
+
+	CountsDecode(stored, &c);
+	CountsBuilderAddCounts(builder, &c);
+}
+
+/* A builder read through its own encoding: merging states is rare. */
+static void
+SummaryAddBuilder(void *builder, void *other)
+{
+	SummaryAddStored(builder, CountsBuilderEncode(other));
+}
+
+static struct varlena *
+SummaryEncode(void *builder)
+{
+	CountsBuilder *b = builder;
+
+	/* an aggregate over no journeys still has a kind: paths by default */
+	if (!b->has_spec)
+	{
+		CountsSpec	spec = {COUNTS_PATHS, true, 0, NULL, 0};
+
+		CountsBuilderSetSpec(b, &spec);
+	}
+	return CountsBuilderEncode(b);
+}
+
+static const SummaryType CountsSummary = {
+	"path_counts",
+	sizeof(CountsBuilder),
+	SummaryInit,
+	SummaryAddStored,
+	SummaryAddBuilder,
+	SummaryEncode
+};
+
+/*
+ * A journey's labels as builder label ids, consecutive repeats collapsed
+ * if asked; returns the number of labels.
+ */
+static int32
+JourneyPath(CountsBuilder *b, const Journey *j, bool collapse, int32 *path)
+{
+	int32	   *map = palloc(Max(j->nlabels, 1) * sizeof(int32));
+	int32		n = 0;
+	int32		i;
+
+	for (i = 0; i < j->nlabels; i++)
+		map[i] = -1;
+	for (i = 0; i < j->ntouch; i++)
+	{
+		int32		l = j->touches[i].label;
+
+		if (collapse && i > 0 && l == j->touches[i - 1].label)
+			continue;
+		if (map[l] < 0)
+			map[l] = StringDictIntern(&b->labels, j->labels[l], j->label_lens[l]);
+		path[n++] = map[l];
+	}
+	pfree(map);
+	return n;
+}
+
+/* Index in path of the first occurrence of the anchor's builder id, or -1. */
+static int32
+FindAnchor(CountsBuilder *b, const int32 *path, int32 n)
+{
+	int32		anchor = StringDictIntern(&b->labels, b->spec.anchor,
+										  b->spec.anchor_len);
+	int32		i;
+
+	for (i = 0; i < n; i++)
+		if (path[i] == anchor)
+			return i;
+	return -1;
+}
+
+/* Counts one journey into the builder as its spec says. */
+static void
+CountJourney(CountsBuilder *b, const Journey *j)
+{
+	int32	   *path = palloc((j->ntouch + 2) * sizeof(int32));
+	int32		n = JourneyPath(b, j, b->spec.collapse, path + 1);
+	int32		param = b->spec.param;
+	int32		i;
+
+	/* path[0] and path[n + 1] hold the markers around the labels */
+	path[0] = COUNTS_START;
+	path[n + 1] = COUNTS_END;
+	switch (b->spec.kind)
+	{
+		case COUNTS_PATHS:
+			CountsBuilderAdd(b, 0, path + 1, n, 1);
+			break;
+		case COUNTS_TRANSITIONS:
+			for (i = 0; i <= n; i++)
+				CountsBuilderAdd(b, 0, path + i, 2, 1);
+			break;
+		case COUNTS_NGRAMS:
+			for (i = 1; i + param - 1 <= n; i++)
+				CountsBuilderAdd(b, 0, path + i, param, 1);
+			break;
+		case COUNTS_STEPS:
+			{
+				int32		at = FindAnchor(b, path + 1, n);
+				int32		d;
+
+				if (at < 0)
+					return;
+				at++;			/* index into path, markers included */
+				for (d = 1; d <= param && at + d <= n + 1; d++)
+					CountsBuilderAdd(b, d, path + at + d, 1, 1);
+				for (d = 1; d <= param && at - d >= 0; d++)
+					CountsBuilderAdd(b, -d, path + at - d, 1, 1);
+			}
+			break;
+		case COUNTS_FLOWS:
+		case COUNTS_FLOWS_BACKWARD:
+			{
+				bool		backward = b->spec.kind == COUNTS_FLOWS_BACKWARD;
+				int32		at;
+				int32		d;
+
+				if (b->spec.anchor)
+					at = FindAnchor(b, path + 1, n);
+				else
+					at = backward ? n - 1 : 0;
+				if (at < 0 || n == 0)
+					return;
+				at++;
+				for (d = 1; d <= param; d++)
+				{
+					int32		edge[2];
+					int32		from = backward ? at - d + 1 : at + d - 1;
+					int32		to = backward ? at - d : at + d;
+
+					if (to < 0 || to > n + 1)
+						break;
+					edge[0] = path[from];
+					edge[1] = path[to];
+					CountsBuilderAdd(b, d, edge, 2, 1);
+				}
+			}
+			break;
+	}
+	CountsBuilderAddTotal(b, 1);
+	pfree(path);
+}
+
+/* Shared by the transition functions: NULL journeys are skipped. */
+static Datum
+CountsTransition(FunctionCallInfo fcinfo, const CountsSpec *spec)
+{
+	MemoryContext aggcxt = SummaryAggContext(fcinfo);
+	ExpandedSummary *es;
+	CountsBuilder *b;
+	Journey		j;
+
+	if (PG_ARGISNULL(1))
+	{
+		if (PG_ARGISNULL(0))
+			PG_RETURN_NULL();
+		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
+	}
+	es = PG_ARGISNULL(0) ? SummaryCreate(fcinfo, &CountsSummary, aggcxt) :
+		SummaryGetRW(fcinfo, &CountsSummary, PG_GETARG_DATUM(0), aggcxt);
+	b = es->builder;
+	CountsBuilderSetSpec(b, spec);
+	JourneyDecode(PG_GETARG_JOURNEY_P(1), &j);
+	CountJourney(b, &j);
+	SummaryChanged(es);
+	PG_RETURN_DATUM(EOHPGetRWDatum(&es->hdr));
+}
+
+/* An argument that must not be NULL. */
+static Datum
+RequiredArg(FunctionCallInfo fcinfo, int n, const char *what)
+{
+	if (PG_ARGISNULL(n))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("%s must not be NULL", what)));
+	return PG_GETARG_DATUM(n);
+}
+
+static bool
+CollapseArg(FunctionCallInfo fcinfo, int n)
+{
+	return PG_NARGS() <= n || DatumGetBool(RequiredArg(fcinfo, n, "collapse_repeats"));
+}
+
+static int32
+PositiveArg(FunctionCallInfo fcinfo, int n, const char *what, int32 max)
+{
+	int32		v = DatumGetInt32(RequiredArg(fcinfo, n, what));
+
+	if (v < 1 || v > max)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s must be between 1 and %d", what, max)));
+	return v;
+}
+
+static void
+AnchorArg(FunctionCallInfo fcinfo, int n, CountsSpec *spec)
+{
+	text	   *anchor = DatumGetTextPP(RequiredArg(fcinfo, n, "anchor"));
+
+	spec->anchor = VARDATA_ANY(anchor);
+	spec->anchor_len = VARSIZE_ANY_EXHDR(anchor);
+	JourneyCheckLabel(spec->anchor, spec->anchor_len);
+}
+
+/* path_counts(j [, collapse_repeats]) */
+Datum
+path_counts_transfn(PG_FUNCTION_ARGS)
+{
+	CountsSpec	spec = {COUNTS_PATHS, CollapseArg(fcinfo, 2), 0, NULL, 0};
+
+	return CountsTransition(fcinfo, &spec);
+}
+
+/* transition_counts(j [, collapse_repeats]) */
+Datum
+transition_counts_transfn(PG_FUNCTION_ARGS)
+{
+	CountsSpec	spec = {COUNTS_TRANSITIONS, CollapseArg(fcinfo, 2), 0, NULL, 0};
+
+	return CountsTransition(fcinfo, &spec);
+}
+
+/* ngram_counts(j, n [, collapse_repeats]) */
+Datum
+ngram_counts_transfn(PG_FUNCTION_ARGS)
+{
+	CountsSpec	spec = {COUNTS_NGRAMS, CollapseArg(fcinfo, 3),
+	PositiveArg(fcinfo, 2, "n", 100), NULL, 0};
+
+	return CountsTransition(fcinfo, &spec);
+}
+
+/* step_counts(j, anchor, n [, collapse_repeats]) */
+Datum
+step_counts_transfn(PG_FUNCTION_ARGS)
+{
+	CountsSpec	spec = {COUNTS_STEPS, CollapseArg(fcinfo, 4),
+	PositiveArg(fcinfo, 3, "n", 100), NULL, 0};
+
+	AnchorArg(fcinfo, 2, &spec);
+	return CountsTransition(fcinfo, &spec);
+}
+
+/* flow_counts(j, depth [, anchor [, backward]]) */
+Datum
+flow_counts_transfn(PG_FUNCTION_ARGS)
+{
+	CountsSpec	spec = {COUNTS_FLOWS, true, PositiveArg(fcinfo, 2, "depth", 100),
+	NULL, 0};
+
+	if (PG_NARGS() > 3 && !PG_ARGISNULL(3))
+		AnchorArg(fcinfo, 3, &spec);
+	if (PG_NARGS() > 4 && DatumGetBool(RequiredArg(fcinfo, 4, "backward")))
+		spec.kind = COUNTS_FLOWS_BACKWARD;
+	return CountsTransition(fcinfo, &spec);
+}
+
+/* combine function of the path aggregates, transition function of path_counts_rollup */
+Datum
+path_counts_combine(PG_FUNCTION_ARGS)
+{
+	return SummaryCombine(fcinfo, &CountsSummary);
+}
+
+Datum
+path_counts_final(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_POINTER(SummaryDatumGetStored(&CountsSummary, PG_GETARG_DATUM(0)));
+}

@@ -1,0 +1,373 @@
+/*
+ * paths.c
+ *	  Readers of path_counts values: top paths, transitions, n-grams,
+ *	  next/previous steps and Sankey flows, each as plain rows.
+ *
+ * The markers of counts.h read as '(start)' and '(end)'; flows fold rare
+ * nodes into '(other)'.  Ties in every ranking are broken by the key's
+ * canonical order (labels bytewise), so results never depend on the plan.
+ */
+#include "postgres.h"
+
+#include "catalog/pg_type.h"
+#include "funcapi.h"
+#include "miscadmin.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/lsyscache.h"
+
+#include "counts.h"
+
+PG_FUNCTION_INFO_V1(top_paths);
+PG_FUNCTION_INFO_V1(transitions);
+PG_FUNCTION_INFO_V1(ngrams);
+PG_FUNCTION_INFO_V1(path_steps);
+PG_FUNCTION_INFO_V1(flows);
+
+#define COUNTS_OTHER (-3)
+
+/* Decodes argument 0 and checks that it counts what the reader reads. */
+static void
+CountsArg(FunctionCallInfo fcinfo, Counts *c, int kind1, int kind2)
+{
+	CountsDecode(PG_DETOAST_DATUM_PACKED(PG_GETARG_DATUM(0)), c);
+	if (c->spec.kind != kind1 && c->spec.kind != kind2)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s cannot read path counts of kind %s",
+						get_func_name(fcinfo->flinfo->fn_oid),
+						CountsKindName(c->spec.kind)),
+				 errhint("Read %s counts with the function made for them.",
+						 CountsKindName(c->spec.kind))));
+}
+
+static text *
+KeyLabelText(const Counts *c, int32 v)
+{
+	if (v == COUNTS_START)
+		return cstring_to_text("(start)");
+	if (v == COUNTS_END)
+		return cstring_to_text("(end)");
+	if (v == COUNTS_OTHER)
+		return cstring_to_text("(other)");
+	return cstring_to_text_with_len(c->labels[v], c->label_lens[v]);
+}
+
+/* The labels of key k joined by " > ", and as an array. */
+static void
+KeyPath(const Counts *c, int32 k, Datum *path, Datum *labels)
+{
+	StringInfoData buf;
+	int32		n = c->key_start[k + 1] - c->key_start[k];
+	Datum	   *elems = palloc(Max(n, 1) * sizeof(Datum));
+	int32		i;
+
+	initStringInfo(&buf);
+	for (i = 0; i < n; i++)
+	{
+		text	   *t = KeyLabelText(c, c->key_labels[c->key_start[k] + i]);
+
+		if (i > 0)
+			appendStringInfoString(&buf, " > ");
+		appendBinaryStringInfo(&buf, VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t));
+		elems[i] = PointerGetDatum(t);
+	}
+	*path = PointerGetDatum(cstring_to_text_with_len(buf.data, buf.len));
+	*labels = PointerGetDatum(construct_array(elems, n, TEXTOID, -1, false,
+											  TYPALIGN_INT));
+}
+
+static double
+Share(int64 part, int64 whole)
+{
+	return whole > 0 ? (double) part / (double) whole : 0.0;
+}
+
+/* Key indexes by count, largest first; ties keep the canonical order. */
+static const Counts *SortCounts;
+
+static int
+CompareByCount(const void *a, const void *b)
+{
+	int32		x = *(const int32 *) a;
+	int32		y = *(const int32 *) b;
+
+	if (SortCounts->counts[x] != SortCounts->counts[y])
+		return SortCounts->counts[x] > SortCounts->counts[y] ? -1 : 1;
+	return (x > y) - (x < y);
+}
+
+static int32 *
+KeysByCount(const Counts *c)
+{
+	int32	   *order = palloc(Max(c->nkeys, 1) * sizeof(int32));
+	int32		k;
+
+	for (k = 0; k < c->nkeys; k++)
+		order[k] = k;
+	SortCounts = c;
+	qsort(order, c->nkeys, sizeof(int32), CompareByCount);
+	SortCounts = NULL;
+	return order;
+}
+
+/*
+ * top_paths(counts, n): the n most frequent paths (rank, path, labels,
+ * journeys, share), then one '(other)' row with the rest, if any.
+ */
+Datum
+top_paths(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	Counts		c;
+	int32		n = PG_GETARG_INT32(1);
+	int32	   *order;
+	int64		shown = 0;
+	int32		r;
+
+	if (n < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("the number of paths must not be negative")));
+	InitMaterializedSRF(fcinfo, 0);
+	CountsArg(fcinfo, &c, COUNTS_PATHS, COUNTS_PATHS);
+	order = KeysByCount(&c);
+	for (r = 0; r < n && r < c.nkeys; r++)
+	{
+		Datum		values[5];
+		bool		nulls[5] = {0};
+
+		values[0] = Int32GetDatum(r + 1);
+		KeyPath(&c, order[r], &values[1], &values[2]);
+		values[3] = Int64GetDatum(c.counts[order[r]]);
+		values[4] = Float8GetDatum(Share(c.counts[order[r]], c.total));
+		shown += c.counts[order[r]];
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+	if (c.total > shown)
+	{
+		Datum		values[5];
+		bool		nulls[5] = {true, false, true, false, false};
+
+		values[1] = PointerGetDatum(cstring_to_text("(other)"));
+		values[3] = Int64GetDatum(c.total - shown);
+		values[4] = Float8GetDatum(Share(c.total - shown, c.total));
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+	return (Datum) 0;
+}
+
+/*
+ * transitions(counts): (from_label, to_label, transitions, probability),
+ * probability being the share of the transitions out of from_label.
+ */
+Datum
+transitions(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	Counts		c;
+	int32		k;
+	int32		group = 0;
+
+	InitMaterializedSRF(fcinfo, 0);
+	CountsArg(fcinfo, &c, COUNTS_TRANSITIONS, COUNTS_TRANSITIONS);
+	/* keys are sorted by from label: each group of equal ones is contiguous */
+	while (group < c.nkeys)
+	{
+		int32		from = c.key_labels[c.key_start[group]];
+		int32		next = group;
+		int64		out = 0;
+
+		while (next < c.nkeys && c.key_labels[c.key_start[next]] == from)
+			out += c.counts[next++];
+		for (k = group; k < next; k++)
+		{
+			Datum		values[4];
+			bool		nulls[4] = {0};
+
+			values[0] = PointerGetDatum(KeyLabelText(&c, from));
+			values[1] = PointerGetDatum(KeyLabelText(&c, c.key_labels[c.key_start[k] + 1]));
+			values[2] = Int64GetDatum(c.counts[k]);
+			values[3] = Float8GetDatum(Share(c.counts[k], out));
+			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+		}
+		group = next;
+		CHECK_FOR_INTERRUPTS();
+	}
+	return (Datum) 0;
+}
+
+/* ngrams(counts): (ngram, labels, occurrences, share of all occurrences) */
+Datum
+ngrams(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	Counts		c;
+	int32	   *order;
+	int64		all = 0;
+	int32		k;
+
+	InitMaterializedSRF(fcinfo, 0);
+	CountsArg(fcinfo, &c, COUNTS_NGRAMS, COUNTS_NGRAMS);
+	for (k = 0; k < c.nkeys; k++)
+		all += c.counts[k];
+	order = KeysByCount(&c);
+	for (k = 0; k < c.nkeys; k++)
+	{
+		Datum		values[4];
+		bool		nulls[4] = {0};
+
+		KeyPath(&c, order[k], &values[0], &values[1]);
+		values[2] = Int64GetDatum(c.counts[order[k]]);
+		values[3] = Float8GetDatum(Share(c.counts[order[k]], all));
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+		CHECK_FOR_INTERRUPTS();
+	}
+	return (Datum) 0;
+}
+
+/*
+ * path_steps(counts): (step, label, journeys, share): for step +k, the
+ * label k touchpoints after the anchor, for -k, k before; share of the
+ * journeys that have the anchor.
+ */
+Datum
+path_steps(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	Counts		c;
+	int32	   *order;
+	int32		k;
+
+	InitMaterializedSRF(fcinfo, 0);
+	CountsArg(fcinfo, &c, COUNTS_STEPS, COUNTS_STEPS);
+	order = KeysByCount(&c);
+	for (k = 0; k < c.nkeys; k++)
+	{
+		int32		key = order[k];
+		Datum		values[4];
+		bool		nulls[4] = {0};
+
+		values[0] = Int32GetDatum(c.positions[key]);
+		values[1] = PointerGetDatum(KeyLabelText(&c, c.key_labels[c.key_start[key]]));
+		values[2] = Int64GetDatum(c.counts[key]);
+		values[3] = Float8GetDatum(Share(c.counts[key], c.total));
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+	return (Datum) 0;
+}
+
+typedef struct FlowEdge
+{
+	int32		depth;
+	int32		from;
+	int32		to;
+	int64		journeys;
+} FlowEdge;
+
+static int
+CompareEdges(const void *a, const void *b)
+{
+	const FlowEdge *x = a;
+	const FlowEdge *y = b;
+
+	if (x->depth != y->depth)
+		return x->depth < y->depth ? -1 : 1;
+	if (x->from != y->from)
+		return x->from < y->from ? -1 : 1;
+	return (x->to > y->to) - (x->to < y->to);
+}
+
+/*
+ * Journeys through each node (depth, label): the flow into it, or out of
+ * it at depth 0; as FlowEdges with from unused, sorted, duplicates summed.
+ */
+static FlowEdge *
+NodeTotals(const Counts *c, int32 *nnodes)
+{
+	FlowEdge   *nodes = palloc(Max(2 * c->nkeys, 1) * sizeof(FlowEdge));
+	int32		n = 0;
+	int32		out = 0;
+	int32		k;
+
+	for (k = 0; k < c->nkeys; k++)
+	{
+		const int32 *key = c->key_labels + c->key_start[k];
+
+		nodes[n++] = (FlowEdge) {c->positions[k], 0, key[1], c->counts[k]};
+		if (c->positions[k] == 1)
+			nodes[n++] = (FlowEdge) {0, 0, key[0], c->counts[k]};
+	}
+	qsort(nodes, n, sizeof(FlowEdge), CompareEdges);
+	for (k = 0; k < n; k++)
+	{
+		if (out > 0 && CompareEdges(&nodes[out - 1], &nodes[k]) == 0)
+			nodes[out - 1].journeys += nodes[k].journeys;
+		else
+			nodes[out++] = nodes[k];
+	}
+	*nnodes = out;
+	return nodes;
+}
+
+static int64
+NodeJourneys(const FlowEdge *nodes, int32 nnodes, int32 depth, int32 label)
+{
+	FlowEdge	key = {depth, 0, label, 0};
+	FlowEdge   *found = bsearch(&key, nodes, nnodes, sizeof(FlowEdge),
+								CompareEdges);
+
+	return found ? found->journeys : 0;
+}
+
+/*
+ * flows(counts, min_journeys): Sankey edges (depth, from_label, to_label,
+ * journeys); a node reached by fewer than min_journeys journeys at its
+ * depth is folded into '(other)'.
+ */
+Datum
+flows(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	Counts		c;
+	int64		min_journeys = PG_GETARG_INT64(1);
+	FlowEdge   *edges;
+	FlowEdge   *nodes;
+	int32		nnodes;
+	int32		nedges = 0;
+	int32		k;
+
+	InitMaterializedSRF(fcinfo, 0);
+	CountsArg(fcinfo, &c, COUNTS_FLOWS, COUNTS_FLOWS_BACKWARD);
+	nodes = NodeTotals(&c, &nnodes);
+	edges = palloc(Max(c.nkeys, 1) * sizeof(FlowEdge));
+	for (k = 0; k < c.nkeys; k++)
+	{
+		const int32 *key = c.key_labels + c.key_start[k];
+		FlowEdge   *e = &edges[nedges++];
+
+		e->depth = c.positions[k];
+		e->from = NodeJourneys(nodes, nnodes, e->depth - 1, key[0]) < min_journeys ?
+			COUNTS_OTHER : key[0];
+		e->to = NodeJourneys(nodes, nnodes, e->depth, key[1]) < min_journeys ?
+			COUNTS_OTHER : key[1];
+		e->journeys = c.counts[k];
+		CHECK_FOR_INTERRUPTS();
+	}
+	qsort(edges, nedges, sizeof(FlowEdge), CompareEdges);
+	for (k = 0; k < nedges; k++)
+	{
+		Datum		values[4];
+		bool		nulls[4] = {0};
+		int64		journeys = edges[k].journeys;
+
+		while (k + 1 < nedges && CompareEdges(&edges[k], &edges[k + 1]) == 0)
+			journeys += edges[++k].journeys;
+		values[0] = Int32GetDatum(edges[k].depth);
+		values[1] = PointerGetDatum(KeyLabelText(&c, edges[k].from));
+		values[2] = PointerGetDatum(KeyLabelText(&c, edges[k].to));
+		values[3] = Int64GetDatum(journeys);
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+	return (Datum) 0;
+}

@@ -1,0 +1,54 @@
+-- Path statistics: properties and bad input.
+BEGIN;
+SELECT plan(18);
+
+SELECT setseed(0.31);
+CREATE TEMP TABLE rj AS
+SELECT g AS id, coalesce(journey_agg(t.ts, t.label), '[]') AS j
+FROM generate_series(1, 400) g
+LEFT JOIN LATERAL (
+	SELECT '2024-01-01 00:00:00+00'::timestamptz + floor(random() * 1e6) * interval '1 second' AS ts,
+		   (ARRAY['search', 'email', 'social', 'direct', 'purchase', 'a "quoted" one'])[1 + floor(random() * 6)::int] AS label
+	FROM generate_series(1, floor(random() * 12)::int + g * 0)
+) t ON true
+GROUP BY g;
+
+SELECT is((SELECT sum(journeys)::bigint FROM top_paths((SELECT path_counts(j) FROM rj), 5)), 400::bigint,
+		  'top paths plus (other) add up to the number of journeys');
+SELECT is((SELECT sum(journeys)::bigint FROM top_paths((SELECT path_counts(j) FROM rj), 100000)), 400::bigint,
+		  'all paths add up to the number of journeys');
+SELECT ok((SELECT bool_and(t.journeys = s.n) FROM top_paths((SELECT path_counts(j, false) FROM rj), 100000) t
+		   JOIN (SELECT journey_path(j) AS path, count(*) AS n FROM rj GROUP BY 1) s USING (path)),
+		  'path counts equal GROUP BY journey_path');
+SELECT ok((SELECT bool_and(abs(p - 1) < 1e-12) FROM (SELECT sum(probability) AS p FROM transitions((SELECT transition_counts(j) FROM rj)) GROUP BY from_label) s),
+		  'transition probabilities out of each state sum to 1');
+SELECT is((SELECT sum(transitions)::bigint FROM transitions((SELECT transition_counts(j, false) FROM rj))),
+		  (SELECT sum(journey_length(j) + 1)::bigint FROM rj),
+		  'a journey of n touchpoints makes n + 1 transitions');
+SELECT is((SELECT sum(occurrences)::bigint FROM ngrams((SELECT ngram_counts(j, 3, false) FROM rj))),
+		  (SELECT sum(greatest(journey_length(j) - 2, 0))::bigint FROM rj),
+		  'a journey of n touchpoints has n - 2 trigrams');
+SELECT ok((SELECT bool_and(n = (SELECT count(*) FROM rj WHERE j ? 'purchase'))
+		   FROM (SELECT step, sum(journeys) AS n FROM path_steps((SELECT step_counts(j, 'purchase', 3) FROM rj)) WHERE step IN (-1, 1) GROUP BY step) s),
+		  'every journey with the anchor has one label right before and after it');
+SELECT ok((SELECT path_counts(j ORDER BY random())::text = (SELECT path_counts(j) FROM rj)::text FROM rj),
+		  'path_counts does not depend on input order');
+SELECT ok((SELECT bool_and(v::text::path_counts::text = v::text)
+		   FROM (SELECT flow_counts(j, 4, 'email', true) AS v FROM rj UNION ALL SELECT ngram_counts(j, 2) FROM rj) s),
+		  'text output reads back to the same value');
+SELECT is((SELECT sum(journeys)::bigint FROM flows((SELECT flow_counts(j, 3) FROM rj), 1000) WHERE depth = 1),
+		  (SELECT count(*) FROM rj WHERE journey_length(j) > 0),
+		  'folding every node into (other) keeps the journeys');
+
+SELECT throws_ok($$SELECT * FROM transitions((SELECT path_counts(j) FROM rj))$$, '22023', NULL, 'reader of another kind');
+SELECT throws_ok($$SELECT path_counts_rollup(c) FROM (SELECT path_counts(j) AS c FROM rj UNION ALL SELECT transition_counts(j) FROM rj) s$$,
+				 '22023', 'path counts of different kinds or parameters cannot be combined', 'rollup of different kinds');
+SELECT throws_ok($$SELECT ngram_counts(j, id % 2 + 1) FROM rj$$, '22023', NULL, 'parameters that change from row to row');
+SELECT throws_ok($$SELECT ngram_counts(j, 0) FROM rj$$, '22023', 'n must be between 1 and 100', 'n out of range');
+SELECT throws_ok($$SELECT step_counts(j, NULL, 2) FROM rj$$, '22004', 'anchor must not be NULL', 'NULL anchor');
+SELECT throws_ok($$SELECT * FROM top_paths((SELECT path_counts(j) FROM rj), -1)$$, '22023', NULL, 'negative number of paths');
+SELECT throws_ok($$SELECT 'paths collapse=2 param=0 total=1 []'::path_counts$$, '22P02', NULL, 'malformed text');
+SELECT ok((SELECT path_counts(j) FROM rj WHERE false) IS NULL, 'no journeys give NULL');
+
+SELECT * FROM finish();
+ROLLBACK;
