@@ -89,3 +89,27 @@ SELECT count(*) AS identifiers,
 	   count(DISTINCT person_id) AS persons,
 	   (SELECT count(*) FROM identity_conflicts((SELECT g FROM graph), 'crm:')) AS shared_devices
 FROM identity_resolve((SELECT g FROM graph), '{crm:}', 'crm:');
+
+\echo
+\echo '== 12. Top channel paths, with the rest in (other) =='
+CREATE TABLE channel_journeys AS SELECT customer_id, journey_agg(ts, channel) AS j FROM events GROUP BY customer_id;
+SELECT rank, path, journeys, round(share::numeric, 3) AS share
+FROM top_paths((SELECT path_counts(j) FROM channel_journeys), 8);
+
+\echo
+\echo '== 13. Channel transitions (first-order Markov chain), from the start =='
+SELECT from_label, to_label, transitions, round(probability::numeric, 3) AS probability
+FROM transitions((SELECT transition_counts(j) FROM channel_journeys))
+WHERE from_label = '(start)' ORDER BY transitions DESC;
+
+\echo
+\echo '== 14. What happens around add_to_cart (GA4-style path exploration) =='
+SELECT step, label, journeys, round(share::numeric, 3) AS share
+FROM path_steps((SELECT step_counts(j, 'add_to_cart', 2) FROM customer_journeys))
+WHERE share >= 0.05 ORDER BY step, journeys DESC;
+
+\echo
+\echo '== 15. Sankey edges of the first three steps, rare nodes folded =='
+SELECT depth, from_label, to_label, journeys
+FROM flows((SELECT flow_counts(j, 3) FROM customer_journeys), 1000)
+ORDER BY depth, journeys DESC LIMIT 12;
