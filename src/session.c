@@ -24,35 +24,13 @@
 
 #include "builder.h"
 #include "dict.h"
+#include "params.h"
 #include "session.h"
 
 PG_FUNCTION_INFO_V1(session_number);
 PG_FUNCTION_INFO_V1(session_start);
 PG_FUNCTION_INFO_V1(journey_sessions);
 PG_FUNCTION_INFO_V1(journey_session_count);
-
-static int64
-IntervalMicros(Interval *iv, const char *what)
-{
-	int64		us;
-
-	if (iv->month != 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("%s must not contain months or years", what),
-				 errhint("Months differ in length; write days instead, such as 30 days.")));
-	if (pg_mul_s64_overflow(iv->day, USECS_PER_DAY, &us) ||
-		pg_add_s64_overflow(us, iv->time, &us))
-		ereport(ERROR,
-				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
-				 errmsg("%s out of range", what)));
-	if (us <= 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("%s must be positive", what),
-				 errhint("Pass NULL to switch this rule off.")));
-	return us;
-}
 
 static int
 CompareCStrings(const void *a, const void *b)

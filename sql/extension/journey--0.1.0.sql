@@ -253,6 +253,20 @@ CREATE FUNCTION identity_conflicts(graph identity_graph, known text)
 COMMENT ON FUNCTION identity_resolve(identity_graph, text[], text) IS 'the person (canonical identifier) of every identifier; with known, known customers are never merged';
 COMMENT ON FUNCTION identity_conflicts(identity_graph, text) IS 'identifiers linked to two or more known customers (shared devices)';
 
+-- Funnels
+
+CREATE FUNCTION funnel_level(j journey, steps text[], within interval,
+	max_gap interval DEFAULT NULL, exclude text[] DEFAULT NULL, mode text[] DEFAULT NULL)
+	RETURNS integer
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION funnel_timestamps(j journey, steps text[], within interval,
+	max_gap interval DEFAULT NULL, exclude text[] DEFAULT NULL, mode text[] DEFAULT NULL)
+	RETURNS timestamptz[]
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION funnel_level(journey, text[], interval, interval, text[], text[]) IS 'highest funnel step reached by any chain within the window (0 if none)';
+COMMENT ON FUNCTION funnel_timestamps(journey, text[], interval, interval, text[], text[]) IS 'timestamps of the matched steps of the chain that reaches the highest level first';
+
 -- Path transforms
 
 CREATE FUNCTION journey_collapse(journey) RETURNS journey

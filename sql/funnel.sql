@@ -1,0 +1,49 @@
+-- Funnels on stored journeys, one case per rule of DESIGN.md S1-S7.
+SET TimeZone = 'UTC';  -- for readable output; no result depends on it
+
+-- S1: equal timestamps may fill consecutive steps in step order, whatever
+-- the labels' order; strict_increase needs strictly increasing times.
+SELECT funnel_level('[2024-01-01 00:00:00+00 A, 2024-01-01 00:00:00+00 B]', '{A,B}', '1 hour') AS a_then_b,
+	   funnel_level('[2024-01-01 00:00:00+00 A, 2024-01-01 00:00:00+00 B]', '{B,A}', '1 hour') AS b_then_a,
+	   funnel_level('[2024-01-01 00:00:00+00 A, 2024-01-01 00:00:00+00 B]', '{A,B}', '1 hour', mode => '{strict_increase}') AS strict;
+
+-- S2: one touchpoint fills at most one step of a chain.
+SELECT funnel_level('[2024-01-01 00:00:00+00 A]', '{A,A}', '1 hour') AS one_a,
+	   funnel_level('[2024-01-01 00:00:00+00 A, 2024-01-01 00:00:00+00 A]', '{A,A}', '1 hour') AS two_a,
+	   funnel_level('[2024-01-01 00:00:00+00 A, 2024-01-01 00:00:00+00 B, 2024-01-01 00:00:00+00 C]', '{A,B,A}', '1 hour') AS aba_one_a,
+	   funnel_level('[2024-01-01 00:00:00+00 A, 2024-01-01 00:00:00+00 A, 2024-01-01 00:00:00+00 B]', '{A,B,A}', '1 hour') AS aba_two_a;
+
+-- S3: the window is inclusive, measured from the first step; max_gap
+-- bounds each step's distance from the one before.
+SELECT funnel_level('[2024-01-01 00:00:00+00 A, 2024-01-01 01:00:00+00 B]', '{A,B}', '1 hour') AS exactly_the_window,
+	   funnel_level('[2024-01-01 00:00:00+00 A, 2024-01-01 01:00:00.000001+00 B]', '{A,B}', '1 hour') AS one_microsecond_more;
+SELECT funnel_timestamps('[2024-01-01 00:00:00+00 A, 2024-01-01 00:01:00+00 B, 2024-01-01 00:09:00+00 B, 2024-01-01 00:15:00+00 C]',
+						 '{A,B,C}', '1 hour', '10 minutes') AS later_b_keeps_the_gap;
+
+-- S4: the level is the maximum over all chains: a later start can succeed
+-- where the first one fails.
+SELECT funnel_level('[2024-01-01 00:00:00+00 A, 2024-01-01 00:50:00+00 A, 2024-01-01 01:10:00+00 B, 2024-01-01 01:20:00+00 C]', '{A,B,C}', '1 hour');
+
+-- S6: an excluded touchpoint strictly between the first and last match
+-- breaks the chain; a chain starting after it is fine.
+SELECT funnel_level('[2024-01-01 00:00:00+00 A, 2024-01-01 00:05:00+00 X, 2024-01-01 00:10:00+00 B]', '{A,B}', '1 hour', exclude => '{X}') AS excluded,
+	   funnel_level('[2024-01-01 00:00:00+00 A, 2024-01-01 00:05:00+00 X, 2024-01-01 00:06:00+00 A, 2024-01-01 00:10:00+00 B]', '{A,B}', '1 hour', exclude => '{X}') AS restarted,
+	   funnel_level('[2024-01-01 00:00:00+00 A, 2024-01-01 00:00:00+00 X, 2024-01-01 00:10:00+00 B]', '{A,B}', '1 hour', exclude => '{X}') AS not_strictly_between;
+
+-- S7: the timestamps of the chain that reaches the top level first; among
+-- those, the one that started latest.
+SELECT funnel_timestamps('[2024-01-01 00:00:00+00 A, 2024-01-01 00:50:00+00 A, 2024-01-01 01:10:00+00 B, 2024-01-01 01:20:00+00 C, 2024-01-01 01:30:00+00 C]', '{A,B,C}', '1 hour');
+SELECT funnel_timestamps('[2024-01-01 00:00:00+00 A, 2024-01-01 00:10:00+00 A, 2024-01-01 00:20:00+00 B]', '{A,B}', '1 hour');
+
+-- strict_order: the matched touchpoints must be consecutive.
+SELECT funnel_level('[2024-01-01 00:00:00+00 A, 2024-01-01 00:01:00+00 B, 2024-01-01 00:02:00+00 D, 2024-01-01 00:03:00+00 C]', '{A,B,C}', '1 hour', mode => '{strict_order}') AS strict_order,
+	   funnel_level('[2024-01-01 00:00:00+00 A, 2024-01-01 00:01:00+00 B, 2024-01-01 00:02:00+00 D, 2024-01-01 00:03:00+00 C]', '{A,B,C}', '1 hour') AS default_mode;
+
+-- A funnel report over many journeys is a GROUP BY on the level.
+SELECT level, count(*) AS journeys
+FROM (SELECT funnel_level(j, '{search,cart,purchase}', '1 day') AS level
+	  FROM (VALUES ('[2024-01-01 00:00:00+00 search, 2024-01-01 01:00:00+00 cart, 2024-01-01 02:00:00+00 purchase]'::journey),
+				   ('[2024-01-01 00:00:00+00 search, 2024-01-01 01:00:00+00 cart]'),
+				   ('[2024-01-01 00:00:00+00 search, 2024-01-03 01:00:00+00 cart]'),
+				   ('[2024-01-01 00:00:00+00 cart]')) v(j)) s
+GROUP BY level ORDER BY level;

@@ -1,0 +1,466 @@
+/*
+ * funnel.c
+ *	  Funnels on stored journeys (DESIGN.md S1-S7): the highest step a
+ *	  journey reaches, and the timestamps of the chain that reaches it.
+ *
+ * A chain matches steps 1..m with distinct touchpoints, step i by a
+ * touchpoint labelled steps[i], in non-decreasing time (touchpoints with
+ * equal timestamps may fill consecutive steps in step order, S1), with
+ * last - first <= window (S3), consecutive matches at most max_gap apart,
+ * and no excluded touchpoint strictly between the first and the last
+ * match in time (S6).  The level is the largest m over all chains (S4),
+ * found exactly by dynamic programming over groups of equal timestamps:
+ * for each step, the chains completing it are kept as a Pareto list of
+ * (time of the last match, time of the first match), since a later first
+ * match is better for the window and the exclusions and a later last match
+ * is better for max_gap.  The timestamps reported are those of the chain
+ * that reaches the top level earliest, and among those the one that
+ * started latest (S7).
+ *
+ * Modes: strict_increase requires strictly increasing timestamps;
+ * strict_order requires the matched touchpoints to be consecutive in the
+ * journey.
+ */
+#include "postgres.h"
+
+#include "catalog/pg_type.h"
+#include "miscadmin.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/memutils.h"
+
+#include "dict.h"
+#include "journey.h"
+#include "params.h"
+
+PG_FUNCTION_INFO_V1(funnel_level);
+PG_FUNCTION_INFO_V1(funnel_timestamps);
+
+#define FUNNEL_MAX_STEPS 10000
+
+#define MODE_STRICT_INCREASE 0x01
+#define MODE_STRICT_ORDER	0x02
+
+typedef struct FunnelSpec
+{
+	int32		nsteps;
+	int32	   *step_label;		/* per step: label index in the journey, -1 absent */
+	bool	   *excluded;		/* per journey label */
+	int64		window;
+	int64		max_gap;		/* 0: none */
+	int			modes;
+} FunnelSpec;
+
+/* A chain completing step `step` in the group at time last. */
+typedef struct Entry
+{
+	int32		step;			/* 0-based */
+	int32		first_step;		/* first step filled in this group */
+	TimestampTz first;			/* time of the chain's first match */
+	TimestampTz last;
+	int32		parent;			/* entry of step first_step - 1, or -1 */
+} Entry;
+
+typedef struct Pareto
+{
+	int32	   *ids;			/* entries, last increasing, first decreasing */
+	int32		n;
+	int32		max;
+} Pareto;
+
+typedef struct Funnel
+{
+	Entry	   *entries;
+	int32		nentries;
+	int32		maxentries;
+	int32		best;			/* entry of the highest level, or -1 */
+} Funnel;
+
+static int32
+AddEntry(Funnel *f, const Entry *e)
+{
+	if (f->nentries >= f->maxentries)
+	{
+		f->maxentries = GrowCapacity(f->maxentries, MaxAllocSize / sizeof(Entry),
+									 "funnel chain entries", "Use fewer steps.");
+		f->entries = ResizeArray(CurrentMemoryContext, f->entries,
+								 f->maxentries, sizeof(Entry));
+	}
+	f->entries[f->nentries] = *e;
+	return f->nentries++;
+}
+
+/* Whether an excluded touchpoint lies strictly between first and last. */
+static bool
+ExcludedBetween(const TimestampTz *excl, int32 nexcl, TimestampTz first,
+				TimestampTz last)
+{
+	int32		lo = 0;
+	int32		hi = nexcl;
+
+	while (lo < hi)
+	{
+		int32		mid = lo + (hi - lo) / 2;
+
+		if (excl[mid] <= first)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < nexcl && excl[lo] < last;
+}
+
+/*
+ * The entry of the Pareto list that can best be extended to time t, or -1:
+ * the one with the latest first match among those no more than max_gap
+ * before t, if it also satisfies the window and the exclusions.
+ */
+static int32
+Extendable(const Funnel *f, const Pareto *p, const FunnelSpec *spec,
+		   const TimestampTz *excl, int32 nexcl, TimestampTz t)
+{
+	int32		lo = 0;
+	int32		hi = p->n;
+	const Entry *e;
+
+	if (spec->max_gap > 0)
+		while (lo < hi)
+		{
+			int32		mid = lo + (hi - lo) / 2;
+
+			if ((uint64) t - (uint64) f->entries[p->ids[mid]].last > (uint64) spec->max_gap)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+	if (lo >= p->n)
+		return -1;
+	e = &f->entries[p->ids[lo]];
+	if ((uint64) t - (uint64) e->first > (uint64) spec->window ||
+		ExcludedBetween(excl, nexcl, e->first, t))
+		return -1;
+	return p->ids[lo];
+}
+
+static void
+ParetoInsert(const Funnel *f, Pareto *p, int32 id)
+{
+	TimestampTz first = f->entries[id].first;
+
+	while (p->n > 0 && f->entries[p->ids[p->n - 1]].first <= first)
+		p->n--;
+	if (p->n >= p->max)
+	{
+		p->max = GrowCapacity(p->max, MaxAllocSize / sizeof(int32),
+							  "funnel chain entries", "Use fewer steps.");
+		p->ids = ResizeArray(CurrentMemoryContext, p->ids, p->max, sizeof(int32));
+	}
+	p->ids[p->n++] = id;
+}
+
+/* Records the entry if it reaches a higher level than any before. */
+static void
+NoteLevel(Funnel *f, int32 id)
+{
+	if (f->best < 0 || f->entries[id].step > f->entries[f->best].step)
+		f->best = id;
+}
+
+/* The dynamic programme over groups of equal timestamps. */
+static void
+RunFunnel(const Journey *j, const FunnelSpec *spec, Funnel *f)
+{
+	int32		k = spec->nsteps;
+	Pareto	   *lists = palloc0(k * sizeof(Pareto));
+	int32	   *available = palloc0(Max(j->nlabels, 1) * sizeof(int32));
+	int32	   *ingroup = palloc0(Max(j->nlabels, 1) * sizeof(int32));
+	int32	   *pending = palloc(k * sizeof(int32));
+	TimestampTz *excl = palloc(Max(j->ntouch, 1) * sizeof(TimestampTz));
+	int32		nexcl = 0;
+	int32		g;
+	int32		i;
+
+	for (i = 0; i < j->ntouch; i++)
+		if (spec->excluded[j->touches[i].label])
+			excl[nexcl++] = j->touches[i].ts;
+
+	for (g = 0; g < j->ntouch;)
+	{
+		TimestampTz t = j->touches[g].ts;
+		int32		end = g;
+		int32		npending = 0;
+		int32		a = 0;		/* first step of the feasible range ending at b */
+		int32		b;
+		int32		s;
+
+		while (end < j->ntouch && j->touches[end].ts == t)
+		{
+			ingroup[j->touches[end].label]++;
+			available[j->touches[end++].label]++;
+		}
+
+		/*
+		 * For each step b, the ranges [a, b] of steps that this group can
+		 * fill need no label more often than the group has it; they form a
+		 * suffix of [0, b], so a only moves forward.  available[] counts
+		 * what filling steps [a, b) leaves unused.
+		 */
+		for (b = 0; b < k; b++)
+		{
+			int32		label = spec->step_label[b];
+			int32		best_first_step = -1;
+			int32		best_parent = -1;
+			TimestampTz best_first = 0;
+
+			if (label < 0 || ingroup[label] == 0)
+			{
+				for (s = a; s < b; s++)
+					available[spec->step_label[s]]++;
+				a = b + 1;
+				continue;
+			}
+			while (available[label] == 0)
+				available[spec->step_label[a++]]++;
+			available[label]--;
+			if (spec->modes & MODE_STRICT_INCREASE)
+			{
+				for (s = a; s < b; s++)
+					available[spec->step_label[s]]++;
+				a = b;
+			}
+			for (s = b; s >= a; s--)
+			{
+				int32		parent = -1;
+				TimestampTz first = t;
+
+				if (s > 0)
+				{
+					parent = Extendable(f, &lists[s - 1], spec, excl, nexcl, t);
+					if (parent < 0)
+						continue;
+					first = f->entries[parent].first;
+				}
+				if (best_first_step < 0 || first > best_first)
+				{
+					best_first_step = s;
+					best_first = first;
+					best_parent = parent;
+				}
+			}
+			if (best_first_step >= 0)
+			{
+				Entry		e = {b, best_first_step, best_first, t, best_parent};
+
+				pending[npending++] = AddEntry(f, &e);
+			}
+			CHECK_FOR_INTERRUPTS();
+		}
+		for (i = g; i < end; i++)
+			ingroup[j->touches[i].label] = available[j->touches[i].label] = 0;
+
+		/* this group's chains join the lists only now: ranges covered it */
+		for (i = 0; i < npending; i++)
+		{
+			ParetoInsert(f, &lists[f->entries[pending[i]].step], pending[i]);
+			NoteLevel(f, pending[i]);
+		}
+		g = end;
+	}
+}
+
+/* strict_order: the matched touchpoints are consecutive in the journey. */
+static void
+RunStrictOrder(const Journey *j, const FunnelSpec *spec, Funnel *f)
+{
+	int32		p;
+
+	for (p = 0; p < j->ntouch; p++)
+	{
+		int32		parent = -1;
+		int32		s;
+
+		for (s = 0; s < spec->nsteps && p + s < j->ntouch; s++)
+		{
+			const JourneyTouch *t = &j->touches[p + s];
+			Entry		e = {s, s, j->touches[p].ts, t->ts, parent};
+
+			if (t->label != spec->step_label[s] ||
+				(uint64) t->ts - (uint64) e.first > (uint64) spec->window ||
+				(s > 0 && spec->max_gap > 0 &&
+				 (uint64) t->ts - (uint64) j->touches[p + s - 1].ts > (uint64) spec->max_gap) ||
+				(s > 0 && (spec->modes & MODE_STRICT_INCREASE) &&
+				 t->ts == j->touches[p + s - 1].ts))
+				break;
+			parent = AddEntry(f, &e);
+			NoteLevel(f, parent);
+		}
+		CHECK_FOR_INTERRUPTS();
+	}
+}
+
+/* Label index of j equal to t, or -1. */
+static int32
+FindLabel(const Journey *j, text *t)
+{
+	int32		lo = 0;
+	int32		hi = j->nlabels;
+
+	while (lo < hi)
+	{
+		int32		mid = lo + (hi - lo) / 2;
+		int			c = CompareBytes(j->labels[mid], j->label_lens[mid],
+									 VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t));
+
+		if (c == 0)
+			return mid;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return -1;
+}
+
+static Datum *
+TextElements(ArrayType *array, const char *what, int *n)
+{
+	Datum	   *elems;
+	bool	   *nulls;
+	int			i;
+
+	if (ARR_NDIM(array) > 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("%s must be a one-dimensional array", what)));
+	deconstruct_array(array, TEXTOID, -1, false, TYPALIGN_INT, &elems, &nulls, n);
+	for (i = 0; i < *n; i++)
+		if (nulls[i])
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("%s must not contain NULL", what)));
+	return elems;
+}
+
+/*
+ * Reads the arguments (j, steps, window, max_gap, exclude, mode), decodes
+ * the journey and runs the funnel; false if the result is NULL.
+ */
+static bool
+Evaluate(FunctionCallInfo fcinfo, Journey *j, Funnel *f)
+{
+	FunnelSpec	spec = {0};
+	Datum	   *steps;
+	int			nsteps;
+	int			i;
+
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
+		return false;
+	if (PG_ARGISNULL(2))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("funnel window must not be NULL")));
+	JourneyDecode(PG_GETARG_JOURNEY_P(0), j);
+	steps = TextElements(PG_GETARG_ARRAYTYPE_P(1), "funnel steps", &nsteps);
+	if (nsteps < 1 || nsteps > FUNNEL_MAX_STEPS)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("a funnel needs between 1 and %d steps", FUNNEL_MAX_STEPS)));
+	spec.nsteps = nsteps;
+	spec.step_label = palloc(nsteps * sizeof(int32));
+	for (i = 0; i < nsteps; i++)
+		spec.step_label[i] = FindLabel(j, DatumGetTextPP(steps[i]));
+	spec.window = IntervalMicros(PG_GETARG_INTERVAL_P(2), "funnel window");
+	if (!PG_ARGISNULL(3))
+		spec.max_gap = IntervalMicros(PG_GETARG_INTERVAL_P(3), "maximum gap between steps");
+	spec.excluded = palloc0(Max(j->nlabels, 1) * sizeof(bool));
+	if (!PG_ARGISNULL(4))
+	{
+		int			n;
+		Datum	   *excl = TextElements(PG_GETARG_ARRAYTYPE_P(4), "exclusion labels", &n);
+
+		for (i = 0; i < n; i++)
+		{
+			text	   *t = DatumGetTextPP(excl[i]);
+			int32		label = FindLabel(j, t);
+			int			s;
+
+			for (s = 0; s < nsteps; s++)
+				if (CompareBytes(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t),
+								 VARDATA_ANY(DatumGetTextPP(steps[s])),
+								 VARSIZE_ANY_EXHDR(DatumGetTextPP(steps[s]))) == 0)
+					ereport(ERROR,
+							(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+							 errmsg("label \"%s\" is both a step and an exclusion",
+									text_to_cstring(t))));
+			if (label >= 0)
+				spec.excluded[label] = true;
+		}
+	}
+	if (!PG_ARGISNULL(5))
+	{
+		int			n;
+		Datum	   *modes = TextElements(PG_GETARG_ARRAYTYPE_P(5), "funnel modes", &n);
+
+		for (i = 0; i < n; i++)
+		{
+			char	   *mode = TextDatumGetCString(modes[i]);
+
+			if (strcmp(mode, "strict_increase") == 0)
+				spec.modes |= MODE_STRICT_INCREASE;
+			else if (strcmp(mode, "strict_order") == 0)
+				spec.modes |= MODE_STRICT_ORDER;
+			else
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("unknown funnel mode \"%s\"", mode),
+						 errhint("Stored-journey funnels take strict_increase and strict_order.")));
+		}
+	}
+
+	memset(f, 0, sizeof(*f));
+	f->best = -1;
+	if (spec.modes & MODE_STRICT_ORDER)
+		RunStrictOrder(j, &spec, f);
+	else
+		RunFunnel(j, &spec, f);
+	return true;
+}
+
+/* funnel_level(j, steps, window, max_gap, exclude, mode): 0 .. steps */
+Datum
+funnel_level(PG_FUNCTION_ARGS)
+{
+	Journey		j;
+	Funnel		f;
+
+	if (!Evaluate(fcinfo, &j, &f))
+		PG_RETURN_NULL();
+	PG_RETURN_INT32(f.best < 0 ? 0 : f.entries[f.best].step + 1);
+}
+
+/* funnel_timestamps(...): the time of each matched step of the chain (S7). */
+Datum
+funnel_timestamps(PG_FUNCTION_ARGS)
+{
+	Journey		j;
+	Funnel		f;
+	Datum	   *times;
+	int32		level;
+	int32		id;
+
+	if (!Evaluate(fcinfo, &j, &f))
+		PG_RETURN_NULL();
+	level = f.best < 0 ? 0 : f.entries[f.best].step + 1;
+	times = palloc(Max(level, 1) * sizeof(Datum));
+	for (id = f.best; id >= 0; id = f.entries[id].parent)
+	{
+		const Entry *e = &f.entries[id];
+		int32		s;
+
+		for (s = e->first_step; s <= e->step; s++)
+			times[s] = TimestampTzGetDatum(e->last);
+	}
+	PG_RETURN_ARRAYTYPE_P(construct_array(times, level, TIMESTAMPTZOID,
+										  sizeof(TimestampTz), FLOAT8PASSBYVAL,
+										  TYPALIGN_DOUBLE));
+}

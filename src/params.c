@@ -1,0 +1,38 @@
+/*
+ * params.c
+ *	  Checks of parameters that several functions share.
+ */
+#include "postgres.h"
+
+#include "common/int.h"
+#include "utils/timestamp.h"
+
+#include "params.h"
+
+/*
+ * A positive interval without months (their length varies) in
+ * microseconds; what names it in messages.
+ */
+int64
+IntervalMicros(Interval *iv, const char *what)
+{
+	int64		us;
+
+	if (iv->month != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s must not contain months or years", what),
+				 errhint("Months differ in length; write days instead, such as 30 days.")));
+	if (pg_mul_s64_overflow(iv->day, USECS_PER_DAY, &us) ||
+		pg_add_s64_overflow(us, iv->time, &us))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+				 errmsg("%s out of range", what)));
+	if (us <= 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s must be positive", what),
+				 errhint("Pass NULL to switch this rule off.")));
+	return us;
+}
+

@@ -1,0 +1,70 @@
+-- Funnels on stored journeys: the dynamic programme against a brute-force
+-- enumeration of every chain (DESIGN.md S1-S6), and bad input.
+BEGIN;
+SELECT plan(14);
+
+-- Every valid chain, enumerated: the longest one's length.
+CREATE FUNCTION brute_level(j journey, steps text[], w interval, gap interval, excl text[], strict boolean)
+RETURNS integer LANGUAGE sql AS $$
+WITH RECURSIVE t AS (SELECT ordinality AS i, ts, label FROM journey_unnest(j)),
+chains (path, first, last, n) AS (
+	SELECT ARRAY[i], ts, ts, 1 FROM t WHERE label = steps[1]
+	UNION ALL
+	SELECT c.path || t.i, c.first, t.ts, c.n + 1
+	FROM chains c
+	JOIN t ON t.label = steps[c.n + 1] AND NOT t.i = ANY (c.path)
+		AND t.ts >= c.last AND (NOT strict OR t.ts > c.last)
+		AND t.ts - c.first <= w AND (gap IS NULL OR t.ts - c.last <= gap)
+	WHERE c.n < cardinality(steps)
+)
+SELECT coalesce(max(n), 0)::integer FROM chains c
+WHERE excl IS NULL
+   OR NOT EXISTS (SELECT 1 FROM t WHERE t.label = ANY (excl) AND t.ts > c.first AND t.ts < c.last)
+$$;
+
+SELECT setseed(0.123);
+CREATE TEMP TABLE cases AS
+SELECT g AS id, coalesce(journey_agg(t.ts, t.label), '[]') AS j,
+	   (ARRAY['{A,B,C}', '{A,A,B}', '{B,A}', '{A,B,A,C}', '{C}'])[1 + g % 5]::text[] AS steps,
+	   (ARRAY['5 minutes', '12 minutes', '1 hour'])[1 + g % 3]::interval AS w,
+	   CASE WHEN g % 4 = 0 THEN interval '4 minutes' END AS gap,
+	   CASE WHEN g % 7 = 0 THEN '{X}'::text[] END AS excl,
+	   g % 6 = 0 AS strict
+FROM generate_series(1, 1500) g
+LEFT JOIN LATERAL (
+	SELECT '2024-01-01 00:00:00+00'::timestamptz + floor(random() * 5) * interval '3 minutes' AS ts,
+		   (ARRAY['A', 'B', 'C', 'X'])[1 + floor(random() * 4)::int] AS label
+	FROM generate_series(1, 1 + floor(random() * 9 + g * 0)::int)
+) t ON true
+GROUP BY g;
+
+SELECT ok((SELECT count(DISTINCT funnel_level(j, steps, w, gap, excl, CASE WHEN strict THEN '{strict_increase}'::text[] END)) >= 3 FROM cases),
+		  'the cases reach several different levels');
+SELECT is((SELECT count(*) FROM cases
+		   WHERE funnel_level(j, steps, w, gap, excl, CASE WHEN strict THEN '{strict_increase}'::text[] END)
+				 <> brute_level(j, steps, w, gap, excl, strict)),
+		  0::bigint, 'funnel_level equals the longest valid chain on 1500 random journeys');
+SELECT ok((SELECT bool_and(cardinality(ft) = funnel_level(j, steps, w, gap, excl, m)
+						   AND (cardinality(ft) = 0 OR ft[cardinality(ft)] - ft[1] <= w)
+						   AND (SELECT bool_and(x.a <= x.b AND (gap IS NULL OR x.b - x.a <= gap))
+								FROM (SELECT ft[i] AS a, ft[i + 1] AS b FROM generate_series(1, cardinality(ft) - 1) i) x) IS NOT FALSE)
+		   FROM (SELECT *, CASE WHEN strict THEN '{strict_increase}'::text[] END AS m,
+						funnel_timestamps(j, steps, w, gap, excl, CASE WHEN strict THEN '{strict_increase}'::text[] END) AS ft
+				 FROM cases) c),
+		  'funnel_timestamps gives one time per reached step, in order, within the window and gaps');
+SELECT ok((SELECT bool_and(funnel_level(j, steps, w, NULL, NULL, '{strict_order}') <= funnel_level(j, steps, w)) FROM cases),
+		  'strict_order never reaches further than the default mode');
+
+SELECT is(funnel_level(NULL, '{A}', '1 hour'), NULL, 'NULL journey gives NULL');
+SELECT is(funnel_level('[]', '{A}', '1 hour'), 0, 'the empty journey reaches level 0');
+SELECT is(funnel_timestamps('[]', '{A}', '1 hour'), '{}'::timestamptz[], 'no timestamps for level 0');
+SELECT throws_ok($$SELECT funnel_level('[]', '{}', '1 hour')$$, '22023', NULL, 'no steps');
+SELECT throws_ok($$SELECT funnel_level('[]', '{A,NULL}', '1 hour')$$, '22004', NULL, 'NULL step');
+SELECT throws_ok($$SELECT funnel_level('[]', '{A}', NULL)$$, '22004', NULL, 'NULL window');
+SELECT throws_ok($$SELECT funnel_level('[]', '{A}', '-1 hour')$$, '22023', NULL, 'negative window');
+SELECT throws_ok($$SELECT funnel_level('[]', '{A}', '1 month')$$, '22023', NULL, 'window in months');
+SELECT throws_ok($$SELECT funnel_level('[]', '{A,B}', '1 hour', exclude => '{B}')$$, '22023', NULL, 'a step that is also excluded');
+SELECT throws_ok($$SELECT funnel_level('[]', '{A}', '1 hour', mode => '{sideways}')$$, '22023', 'unknown funnel mode "sideways"', 'unknown mode');
+
+SELECT * FROM finish();
+ROLLBACK;
