@@ -113,3 +113,20 @@ WHERE share >= 0.05 ORDER BY step, journeys DESC;
 SELECT depth, from_label, to_label, journeys
 FROM flows((SELECT flow_counts(j, 3) FROM customer_journeys), 1000)
 ORDER BY depth, journeys DESC LIMIT 12;
+
+\echo
+\echo '== 16. Purchase funnel within 7 days, exact over all chains =='
+SELECT level,
+	   (ARRAY['(none)', 'product_view', 'add_to_cart', 'checkout', 'purchase'])[level + 1] AS furthest_step,
+	   count(*) AS customers,
+	   sum(count(*)) OVER (ORDER BY level DESC) AS reached_at_least
+FROM (SELECT funnel_level(j, '{product_view,add_to_cart,checkout,purchase}', '7 days') AS level FROM customer_journeys) s
+GROUP BY level ORDER BY level;
+
+\echo
+\echo '== 17. Time from cart to purchase (one consistent chain per customer) =='
+SELECT count(*) AS buyers,
+	   date_trunc('second', percentile_cont(0.5) WITHIN GROUP (ORDER BY t[2] - t[1])) AS median,
+	   date_trunc('second', percentile_cont(0.9) WITHIN GROUP (ORDER BY t[2] - t[1])) AS p90
+FROM (SELECT funnel_timestamps(j, '{add_to_cart,purchase}', '7 days') AS t FROM customer_journeys) s
+WHERE cardinality(t) = 2;
