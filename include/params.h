@@ -7,6 +7,6 @@
 
 #include "datatype/timestamp.h"
 
-extern int64 IntervalMicros(Interval *iv, const char *what);
+extern int64 IntervalMicros(Interval *iv, const char *what, const char *hint);
 
 #endif							/* JOURNEY_PARAMS_H */

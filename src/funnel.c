@@ -369,9 +369,10 @@ Evaluate(FunctionCallInfo fcinfo, Journey *j, Funnel *f)
 	spec.step_label = palloc(nsteps * sizeof(int32));
 	for (i = 0; i < nsteps; i++)
 		spec.step_label[i] = FindLabel(j, DatumGetTextPP(steps[i]));
-	spec.window = IntervalMicros(PG_GETARG_INTERVAL_P(2), "funnel window");
+	spec.window = IntervalMicros(PG_GETARG_INTERVAL_P(2), "funnel window", NULL);
 	if (!PG_ARGISNULL(3))
-		spec.max_gap = IntervalMicros(PG_GETARG_INTERVAL_P(3), "maximum gap between steps");
+		spec.max_gap = IntervalMicros(PG_GETARG_INTERVAL_P(3), "maximum gap between steps",
+									   "Pass NULL for no limit between steps.");
 	spec.excluded = palloc0(Max(j->nlabels, 1) * sizeof(bool));
 	if (!PG_ARGISNULL(4))
 	{

@@ -11,10 +11,10 @@
 
 /*
  * A positive interval without months (their length varies) in
- * microseconds; what names it in messages.
+ * microseconds; what names it in messages, hint (or NULL) helps.
  */
 int64
-IntervalMicros(Interval *iv, const char *what)
+IntervalMicros(Interval *iv, const char *what, const char *hint)
 {
 	int64		us;
 
@@ -32,7 +32,7 @@ IntervalMicros(Interval *iv, const char *what)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("%s must be positive", what),
-				 errhint("Pass NULL to switch this rule off.")));
+				 hint ? errhint("%s", hint) : 0));
 	return us;
 }
 

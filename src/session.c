@@ -27,6 +27,8 @@
 #include "params.h"
 #include "session.h"
 
+#define OFF_HINT "Pass NULL to switch this rule off."
+
 PG_FUNCTION_INFO_V1(session_number);
 PG_FUNCTION_INFO_V1(session_start);
 PG_FUNCTION_INFO_V1(journey_sessions);
@@ -47,7 +49,7 @@ SessionRulesParse(SessionRules *rules, const Datum *values, const bool *isnull)
 {
 	memset(rules, 0, sizeof(*rules));
 	if (!isnull[0])
-		rules->timeout = IntervalMicros(DatumGetIntervalP(values[0]), "session timeout");
+		rules->timeout = IntervalMicros(DatumGetIntervalP(values[0]), "session timeout", OFF_HINT);
 	if (!isnull[1])
 	{
 		ArrayType  *array = DatumGetArrayTypeP(values[1]);
@@ -80,7 +82,7 @@ SessionRulesParse(SessionRules *rules, const Datum *values, const bool *isnull)
 					 errhint("Use a time zone name such as Europe/Berlin or UTC.")));
 	}
 	if (!isnull[3])
-		rules->max_length = IntervalMicros(DatumGetIntervalP(values[3]), "maximum session length");
+		rules->max_length = IntervalMicros(DatumGetIntervalP(values[3]), "maximum session length", OFF_HINT);
 }
 
 bool

@@ -267,6 +267,20 @@ CREATE FUNCTION funnel_timestamps(j journey, steps text[], within interval,
 COMMENT ON FUNCTION funnel_level(journey, text[], interval, interval, text[], text[]) IS 'highest funnel step reached by any chain within the window (0 if none)';
 COMMENT ON FUNCTION funnel_timestamps(journey, text[], interval, interval, text[], text[]) IS 'timestamps of the matched steps of the chain that reaches the highest level first';
 
+-- Attribution
+
+CREATE FUNCTION journey_attribution(j journey, model text DEFAULT 'linear',
+	conversions text[] DEFAULT NULL, converted boolean DEFAULT NULL,
+	conversion_value float8 DEFAULT NULL, lookback interval DEFAULT NULL,
+	since_previous boolean DEFAULT true, skip_labels text[] DEFAULT '{direct}',
+	position_weights float8[] DEFAULT '{0.4,0.2,0.4}', half_life interval DEFAULT '7 days',
+	per_label boolean DEFAULT false)
+	RETURNS TABLE (conversion_no integer, conversion_ts timestamptz, touch_no integer,
+		ts timestamptz, label text, credit float8, value_credit float8)
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE ROWS 10;
+
+COMMENT ON FUNCTION journey_attribution(journey, text, text[], boolean, float8, interval, boolean, text[], float8[], interval, boolean) IS 'heuristic attribution: each conversion''s credit and value shared among the touchpoints before it';
+
 -- Path transforms
 
 CREATE FUNCTION journey_collapse(journey) RETURNS journey

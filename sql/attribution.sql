@@ -1,0 +1,58 @@
+-- Heuristic attribution per journey (DESIGN.md S11-S14), by hand.
+SET TimeZone = 'UTC';  -- for readable output; no result depends on it
+
+CREATE TABLE aj (j journey);
+-- Two purchases: the first after search, email, direct (7, 6 and 5 days
+-- before it); the second after social.
+INSERT INTO aj VALUES ('[2024-01-01 00:00:00+00 search, 2024-01-02 00:00:00+00 email, 2024-01-03 00:00:00+00 direct,
+	2024-01-08 00:00:00+00 purchase 100, 2024-01-09 00:00:00+00 social, 2024-01-10 00:00:00+00 purchase 50]');
+
+-- Every model: credits add up to 1 per conversion; value shared alike.
+-- Time decay: weights 2^(-7/7), 2^(-6/7), 2^(-5/7), normalised.
+SELECT m AS model, conversion_no, touch_no, label, round(credit::numeric, 4) AS credit, round(value_credit::numeric, 2) AS value_credit
+FROM aj, unnest('{first_touch,last_touch,last_non_direct,linear,position_based,time_decay}'::text[]) m,
+	 journey_attribution(j, m, '{purchase}') a
+ORDER BY 1, 2, 3;
+
+-- Position-based (S12): 1 touch 100%, 2 touches 50/50, 3+ first/last 40%,
+-- the middle share 20%; weights are a parameter.
+SELECT n, touch_no, credit
+FROM generate_series(1, 4) n,
+	 journey_attribution((SELECT journey_agg('2024-01-01 00:00:00+00'::timestamptz + i * interval '1 hour', 't' || i)
+						  FROM generate_series(1, n) i), 'position_based', converted => true) a
+ORDER BY 1, 2;
+SELECT touch_no, credit FROM journey_attribution('[2024-01-01 00:00:00+00 a, 2024-01-02 00:00:00+00 b, 2024-01-03 00:00:00+00 c]',
+												 'position_based', converted => true, position_weights => '{0.3,0.3,0.4}');
+
+-- Per touch by default (S11: A > A > B under linear gives A 2/3, B 1/3 in
+-- two rows for A); per label on request.
+SELECT touch_no, label, round(credit::numeric, 4) AS credit
+FROM journey_attribution('[2024-01-01 00:00:00+00 A, 2024-01-02 00:00:00+00 A, 2024-01-03 00:00:00+00 B]', 'linear', converted => true);
+SELECT touch_no, label, round(credit::numeric, 4) AS credit, value_credit
+FROM journey_attribution('[2024-01-01 00:00:00+00 A, 2024-01-02 00:00:00+00 A, 2024-01-03 00:00:00+00 B]', 'linear',
+						 converted => true, conversion_value => 30, per_label => true);
+
+-- Conversions inside the journey (S14): lookback, and credit since the
+-- previous conversion only (default) or from the start.
+SELECT conversion_no, label FROM aj, journey_attribution(j, 'linear', '{purchase}', lookback => '5 days') ORDER BY 1, touch_no;
+SELECT conversion_no, label FROM aj, journey_attribution(j, 'linear', '{purchase}', since_previous => false) ORDER BY 1, touch_no;
+-- Last non-direct skips the listed labels unless nothing else is left.
+SELECT label FROM journey_attribution('[2024-01-01 00:00:00+00 direct, 2024-01-02 00:00:00+00 direct]', 'last_non_direct', converted => true) WHERE credit = 1;
+
+-- A journey that did not convert, or a conversion with nothing before it,
+-- gets no rows.
+SELECT count(*) FROM journey_attribution('[2024-01-01 00:00:00+00 a]', 'linear', converted => false);
+SELECT count(*) FROM journey_attribution('[2024-01-01 00:00:00+00 purchase]', 'linear', '{purchase}');
+
+-- Channel credit across journeys is a GROUP BY.
+SELECT label, round(sum(credit)::numeric, 4) AS conversions, round(sum(value_credit)::numeric, 2) AS revenue
+FROM aj, journey_attribution(j, 'position_based', '{purchase}') GROUP BY label ORDER BY label;
+
+-- Bad parameters.
+SELECT * FROM journey_attribution('[]', 'magic', '{purchase}');
+SELECT * FROM journey_attribution('[]', 'linear');
+SELECT * FROM journey_attribution('[]', 'linear', '{purchase}', true);
+SELECT * FROM journey_attribution('[]', 'position_based', '{purchase}', position_weights => '{0.5,0.5,0.5}');
+SELECT * FROM journey_attribution('[]', 'time_decay', '{purchase}', half_life => '0 days');
+
+DROP TABLE aj;
