@@ -16,13 +16,15 @@
  *	 collapse		 1 byte, 1 if consecutive repeats were collapsed
  *	 param			 zigzag varint: n for n-grams and steps, depth for flows
  *	 anchor			 varint byte length + 1 and bytes; 0 when there is none
- *	 total			 varint, journeys counted
+ *	 total			 varint, journeys (or paths, for Markov models) counted
+ *	 value			 16 bytes little-endian two's complement, the exact sum
+ *					 of conversion values in COUNTS_VALUE_SCALE units (Markov)
  *	 nlabels		 varint, then nlabels x (varint length, bytes), strictly
  *					 ascending bytewise
  *	 nkeys			 varint, then nkeys x (varint count, zigzag varint
  *					 position, varint key length, key length x varint label:
- *					 0 (start), 1 (end), 2 + label index), strictly ascending
- *					 by (position, labels)
+ *					 0 (null), 1 (conversion), 2 (start), 3 (end), 4 + label
+ *					 index), strictly ascending by (position, labels)
  */
 #ifndef JOURNEY_COUNTS_H
 #define JOURNEY_COUNTS_H
@@ -33,10 +35,16 @@
 
 #define COUNTS_MAX_KEYS			10000000
 #define COUNTS_MAX_KEY_LABELS	100000
+#define COUNTS_VALUE_SCALE		1000000000
+#define COUNTS_MAX_VALUE		1e18
 
 /* Markers in keys, next to label indexes 0, 1, ... */
+#define COUNTS_NULL				(-4)
+#define COUNTS_CONVERSION		(-3)
 #define COUNTS_START			(-2)
 #define COUNTS_END				(-1)
+#define COUNTS_FIRST_MARKER		COUNTS_NULL
+#define COUNTS_OTHER			(-5)	/* made by readers, never stored */
 
 typedef enum CountsKind
 {
@@ -45,7 +53,8 @@ typedef enum CountsKind
 	COUNTS_NGRAMS = 3,
 	COUNTS_STEPS = 4,
 	COUNTS_FLOWS = 5,
-	COUNTS_FLOWS_BACKWARD = 6
+	COUNTS_FLOWS_BACKWARD = 6,
+	COUNTS_MARKOV = 7
 } CountsKind;
 
 /* What was counted: equal specs are required to combine. */
@@ -63,6 +72,7 @@ typedef struct Counts
 {
 	CountsSpec	spec;
 	int64		total;
+	int128		value;			/* in COUNTS_VALUE_SCALE units */
 	int32		nlabels;
 	const char **labels;
 	int32	   *label_lens;
@@ -70,10 +80,12 @@ typedef struct Counts
 	int64	   *counts;
 	int32	   *positions;
 	int32	   *key_start;		/* key k is key_labels[key_start[k] .. key_start[k + 1]) */
-	int32	   *key_labels;		/* label indexes or COUNTS_START/COUNTS_END */
+	int32	   *key_labels;		/* label indexes or markers */
 } Counts;
 
 extern void CountsDecode(struct varlena *stored, Counts *c);
 extern const char *CountsKindName(int kind);
+extern const char *CountsMarkerName(int32 marker);
+extern int128 ValueUnits(double value);
 
 #endif							/* JOURNEY_COUNTS_H */

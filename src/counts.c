@@ -4,18 +4,26 @@
  *	  with the path aggregates, and its text and binary forms.
  *
  * Text form: paths collapse=1 param=0 total=3 [2 @0 "search" "purchase",
- * 1 @0 "direct"], with anchor="..." after param where there is one; the
- * markers are written (start) and (end), unquoted.  Binary form (version
- * byte 1): kind and collapse bytes, int32 param, anchor as int32 length
- * (-1: none) and text, int64 total, int32 label count and the labels as
+ * 1 @0 "direct"], with anchor="..." after param where there is one and
+ * value=... after total where it is not 0; the markers are written (null),
+ * (conversion), (start) and (end), unquoted.  Binary form (version byte 1):
+ * kind and collapse bytes, int32 param, anchor as int32 length (-1: none)
+ * and text, int64 total, float8 value, int32 label count and the labels as
  * counted text, int32 key count, then per key int64 count, int32 position,
- * int32 length and the labels as int32 (-2 start, -1 end, else an index).
+ * int32 length and the labels as int32 (-4 null, -3 conversion, -2 start,
+ * -1 end, else an index).
  */
 #include "postgres.h"
 
+#include <math.h>
+
+#include "common/shortest_dec.h"
 #include "libpq/pqformat.h"
 #include "miscadmin.h"
+#include "catalog/pg_type.h"
+#include "utils/array.h"
 #include "utils/builtins.h"
+#include "utils/float.h"
 #include "common/int.h"
 #include "utils/memutils.h"
 
@@ -37,11 +45,18 @@ PG_FUNCTION_INFO_V1(transition_counts_transfn);
 PG_FUNCTION_INFO_V1(ngram_counts_transfn);
 PG_FUNCTION_INFO_V1(step_counts_transfn);
 PG_FUNCTION_INFO_V1(flow_counts_transfn);
+PG_FUNCTION_INFO_V1(markov_counts_transfn);
 PG_FUNCTION_INFO_V1(path_counts_combine);
 PG_FUNCTION_INFO_V1(path_counts_final);
 
 static const char *const KindNames[] = {
-	NULL, "paths", "transitions", "ngrams", "steps", "flows", "backward_flows"
+	NULL, "paths", "transitions", "ngrams", "steps", "flows", "backward_flows",
+	"markov"
+};
+
+/* indexed by marker - COUNTS_OTHER */
+static const char *const MarkerNames[] = {
+	"(other)", "(null)", "(conversion)", "(start)", "(end)"
 };
 
 const char *
@@ -50,12 +65,104 @@ CountsKindName(int kind)
 	return KindNames[kind];
 }
 
+const char *
+CountsMarkerName(int32 marker)
+{
+	return MarkerNames[marker - COUNTS_OTHER];
+}
+
+/*
+ * Conversion values are added exactly, as integers of VALUE_SCALE units,
+ * so that a sum never depends on the order of the rows; each value is
+ * rounded to 9 decimals once.
+ */
+int128
+ValueUnits(double value)
+{
+	JourneyCheckValue(value);
+	if (fabs(value) > COUNTS_MAX_VALUE)
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("conversion value out of range"),
+				 errdetail("Conversion values are limited to plus or minus 1e18.")));
+	return (int128) rint(value * COUNTS_VALUE_SCALE);
+}
+
+/* An exact decimal: the integer part, then up to 9 decimals if not 0. */
+static void
+AppendValue(StringInfo buf, int128 value)
+{
+	uint128		a = value < 0 ? -(uint128) value : (uint128) value;
+	uint128		whole = a / COUNTS_VALUE_SCALE;
+	uint64		frac = (uint64) (a % COUNTS_VALUE_SCALE);
+	char		digits[48];
+	int			n = 0;
+
+	do
+	{
+		digits[n++] = '0' + (int) (whole % 10);
+		whole /= 10;
+	} while (whole > 0);
+	if (value < 0)
+		appendStringInfoChar(buf, '-');
+	while (n > 0)
+		appendStringInfoChar(buf, digits[--n]);
+	if (frac > 0)
+	{
+		char		decimals[16];
+		int			len;
+
+		snprintf(decimals, sizeof(decimals), "%09llu", (unsigned long long) frac);
+		for (len = 9; decimals[len - 1] == '0'; len--)
+			;
+		appendStringInfo(buf, ".%.*s", len, decimals);
+	}
+}
+
+static int128
+ParseValue(TextParser *ps)
+{
+	bool		negative = *ps->p == '-';
+	int128		whole = 0;
+	int128		frac = 0;
+	int			ndigits = 0;
+	int			scale = COUNTS_VALUE_SCALE;
+
+	if (negative)
+		ps->p++;
+	while (isdigit((unsigned char) *ps->p) && ndigits < 20)
+	{
+		whole = whole * 10 + (*ps->p++ - '0');
+		ndigits++;
+	}
+	if (ndigits == 0 || isdigit((unsigned char) *ps->p))
+		ParseError(ps, "a decimal value of at most 20 integer digits");
+	if (*ps->p == '.')
+	{
+		ps->p++;
+		while (isdigit((unsigned char) *ps->p))
+		{
+			if (scale == 1)
+				ParseError(ps, "at most 9 decimals");
+			scale /= 10;
+			frac += (int128) (*ps->p++ - '0') * scale;
+		}
+	}
+	whole = whole * COUNTS_VALUE_SCALE + frac;
+	return negative ? -whole : whole;
+}
+
+/* A key label as stored: markers first, then label indexes. */
+#define STORED_KEY_LABEL(v, final) \
+	((v) < 0 ? (v) - COUNTS_FIRST_MARKER : (final)[v] - COUNTS_FIRST_MARKER)
+
 typedef struct CountsBuilder
 {
 	MemoryContext cxt;
 	bool		has_spec;
 	CountsSpec	spec;			/* anchor copied into cxt */
 	int64		total;
+	int128		value;			/* conversion value in VALUE_SCALE units */
 	StringDict	labels;
 	StringDict	keys;			/* int32 position, then int32 builder ids */
 	int64	   *counts;			/* per key id */
@@ -170,6 +277,7 @@ CountsBuilderAddCounts(CountsBuilder *b, const Counts *c)
 
 	CountsBuilderSetSpec(b, &c->spec);
 	CountsBuilderAddTotal(b, c->total);
+	b->value += c->value;
 	for (i = 0; i < c->nlabels; i++)
 		map[i] = StringDictIntern(&b->labels, c->labels[i], c->label_lens[i]);
 	for (k = 0; k < c->nkeys; k++)
@@ -286,7 +394,7 @@ CountsBuilderEncode(CountsBuilder *b)
 		VarintSize(ZigzagEncode(b->spec.param)) +
 		VarintSize(b->spec.anchor ? b->spec.anchor_len + 1 : 0) +
 		(b->spec.anchor ? b->spec.anchor_len : 0) +
-		VarintSize(b->total) + VarintSize(nused) + VarintSize(nkeys);
+		VarintSize(b->total) + 16 + VarintSize(nused) + VarintSize(nkeys);
 	for (i = 0; i < labels->n; i++)
 		if (final[i] >= 0)
 			size += VarintSize(labels->lens[i]) + labels->lens[i];
@@ -304,7 +412,7 @@ CountsBuilderEncode(CountsBuilder *b)
 			int32		v;
 
 			memcpy(&v, b->keys.strs[key] + (i + 1) * sizeof(int32), sizeof(int32));
-			size += VarintSize(v < 0 ? v - COUNTS_START : final[v] + 2);
+			size += VarintSize(STORED_KEY_LABEL(v, final));
 		}
 	}
 	if (size > MaxAllocSize)
@@ -329,6 +437,8 @@ CountsBuilderEncode(CountsBuilder *b)
 		p += b->spec.anchor_len;
 	}
 	p = VarintWrite(p, b->total);
+	for (i = 0; i < 16; i++)
+		*p++ = (uint8) ((uint128) b->value >> (8 * i));
 	p = VarintWrite(p, nused);
 	for (i = 0; i < labels->n; i++)
 	{
@@ -356,7 +466,7 @@ CountsBuilderEncode(CountsBuilder *b)
 			int32		v;
 
 			memcpy(&v, b->keys.strs[key] + (i + 1) * sizeof(int32), sizeof(int32));
-			p = VarintWrite(p, v < 0 ? v - COUNTS_START : final[v] + 2);
+			p = VarintWrite(p, STORED_KEY_LABEL(v, final));
 		}
 	}
 	Assert((Size) ((char *) p - (char *) result) == size);
@@ -376,7 +486,7 @@ CountsDecode(struct varlena *stored, Counts *c)
 	int32		k;
 
 	StoredOpen(stored, COUNTS_FORMAT_VERSION, "path_counts", &p, &end);
-	if (end - p < 2 || p[0] < COUNTS_PATHS || p[0] > COUNTS_FLOWS_BACKWARD || p[1] > 1)
+	if (end - p < 2 || p[0] < COUNTS_PATHS || p[0] > COUNTS_MARKOV || p[1] > 1)
 		ReportCorrupt("bad kind");
 	c->spec.kind = p[0];
 	c->spec.collapse = p[1] == 1;
@@ -394,6 +504,16 @@ CountsDecode(struct varlena *stored, Counts *c)
 		p += anchor - 1;
 	}
 	c->total = (int64) VarintRead(&p, end);
+	if (end - p < 16)
+		ReportCorrupt("truncated value");
+	{
+		uint128		v = 0;
+
+		for (i = 0; i < 16; i++)
+			v |= (uint128) p[i] << (8 * i);
+		c->value = (int128) v;
+		p += 16;
+	}
 	n = VarintRead(&p, end);
 	if (n > JOURNEY_MAX_LABELS || c->total < 0)
 		ReportCorrupt("bad counts");
@@ -442,9 +562,9 @@ CountsDecode(struct varlena *stored, Counts *c)
 		{
 			uint64		v = VarintRead(&p, end);
 
-			if (v >= (uint64) c->nlabels + 2)
+			if (v >= (uint64) c->nlabels - COUNTS_FIRST_MARKER)
 				ReportCorrupt("label index out of range");
-			c->key_labels[nlabels_total++] = (int32) v + COUNTS_START;
+			c->key_labels[nlabels_total++] = (int32) v + COUNTS_FIRST_MARKER;
 		}
 	}
 	c->key_start[c->nkeys] = nlabels_total;
@@ -457,10 +577,8 @@ CountsDecode(struct varlena *stored, Counts *c)
 static void
 AppendKeyLabel(StringInfo buf, const Counts *c, int32 v)
 {
-	if (v == COUNTS_START)
-		appendStringInfoString(buf, "(start)");
-	else if (v == COUNTS_END)
-		appendStringInfoString(buf, "(end)");
+	if (v < 0)
+		appendStringInfoString(buf, CountsMarkerName(v));
 	else
 		AppendQuoted(buf, c->labels[v], c->label_lens[v]);
 }
@@ -482,7 +600,13 @@ path_counts_out(PG_FUNCTION_ARGS)
 		appendStringInfoString(&buf, " anchor=");
 		AppendQuoted(&buf, c.spec.anchor, c.spec.anchor_len);
 	}
-	appendStringInfo(&buf, " total=" INT64_FORMAT " [", c.total);
+	appendStringInfo(&buf, " total=" INT64_FORMAT, c.total);
+	if (c.value != 0)
+	{
+		appendStringInfoString(&buf, " value=");
+		AppendValue(&buf, c.value);
+	}
+	appendStringInfoString(&buf, " [");
 	for (k = 0; k < c.nkeys; k++)
 	{
 		if (k > 0)
@@ -548,11 +672,11 @@ path_counts_in(PG_FUNCTION_ARGS)
 	CountsBuilderInit(&b, CurrentMemoryContext);
 	initStringInfo(&s);
 	SkipSpace(&ps);
-	for (kind = COUNTS_FLOWS_BACKWARD; kind >= COUNTS_PATHS; kind--)
+	for (kind = COUNTS_MARKOV; kind >= COUNTS_PATHS; kind--)
 		if (strncmp(ps.p, KindNames[kind], strlen(KindNames[kind])) == 0)
 			break;
 	if (kind < COUNTS_PATHS)
-		ParseError(&ps, "a kind (paths, transitions, ngrams, steps, flows, backward_flows)");
+		ParseError(&ps, "a kind (paths, transitions, ngrams, steps, flows, backward_flows, markov)");
 	ps.p += strlen(KindNames[kind]);
 	spec.kind = kind;
 	SkipSpace(&ps);
@@ -577,6 +701,12 @@ path_counts_in(PG_FUNCTION_ARGS)
 	total = ParseInt64(&ps, "a count", false);
 	CountsBuilderAddTotal(&b, total);
 	SkipSpace(&ps);
+	if (strncmp(ps.p, "value=", 6) == 0)
+	{
+		ps.p += 6;
+		b.value = ParseValue(&ps);
+		SkipSpace(&ps);
+	}
 	ParseChar(&ps, '[', "\"[\"");
 	SkipSpace(&ps);
 	if (*ps.p != ']')
@@ -594,6 +724,7 @@ path_counts_in(PG_FUNCTION_ARGS)
 			while (*ps.p != ',' && *ps.p != ']' && *ps.p != '\0')
 			{
 				bool		quoted = *ps.p == '"';
+				int32		marker;
 
 				if (n >= maxkey)
 				{
@@ -602,10 +733,11 @@ path_counts_in(PG_FUNCTION_ARGS)
 						palloc(maxkey * sizeof(int32));
 				}
 				ParseString(&ps, &s);
-				if (!quoted && strcmp(s.data, "(start)") == 0)
-					key[n++] = COUNTS_START;
-				else if (!quoted && strcmp(s.data, "(end)") == 0)
-					key[n++] = COUNTS_END;
+				for (marker = COUNTS_FIRST_MARKER; marker < 0; marker++)
+					if (!quoted && strcmp(s.data, CountsMarkerName(marker)) == 0)
+						break;
+				if (marker < 0)
+					key[n++] = marker;
 				else
 				{
 					JourneyCheckLabel(s.data, s.len);
@@ -650,7 +782,7 @@ path_counts_recv(PG_FUNCTION_ARGS)
 		BinaryError("path_counts", "Unsupported binary format version.");
 	spec.kind = pq_getmsgbyte(msg);
 	spec.collapse = pq_getmsgbyte(msg);
-	if (spec.kind < COUNTS_PATHS || spec.kind > COUNTS_FLOWS_BACKWARD ||
+	if (spec.kind < COUNTS_PATHS || spec.kind > COUNTS_MARKOV ||
 		(spec.collapse != 0 && spec.collapse != 1))
 		BinaryError("path_counts", "Unknown kind or collapse flag.");
 	spec.param = pq_getmsgint(msg, 4);
@@ -670,6 +802,8 @@ path_counts_recv(PG_FUNCTION_ARGS)
 	if (total < 0)
 		BinaryError("path_counts", "Negative total.");
 	CountsBuilderAddTotal(&b, total);
+	b.value = (int128) ((uint128) (uint64) pq_getmsgint64(msg) << 64 |
+						(uint64) pq_getmsgint64(msg));
 	nlabels = pq_getmsgint(msg, 4);
 	if (nlabels < 0 || nlabels > JOURNEY_MAX_LABELS || nlabels > (msg->len - msg->cursor) / 4)
 		BinaryError("path_counts", "Label count out of range.");
@@ -708,7 +842,7 @@ path_counts_recv(PG_FUNCTION_ARGS)
 		{
 			int32		v = pq_getmsgint(msg, 4);
 
-			if (v < COUNTS_START || v >= nlabels)
+			if (v < COUNTS_FIRST_MARKER || v >= nlabels)
 				BinaryError("path_counts", "Label index out of range.");
 			key[i] = v < 0 ? v : map[v];
 		}
@@ -737,6 +871,8 @@ path_counts_send(PG_FUNCTION_ARGS)
 	else
 		pq_sendint32(&buf, -1);
 	pq_sendint64(&buf, c.total);
+	pq_sendint64(&buf, (int64) ((uint128) c.value >> 64));
+	pq_sendint64(&buf, (int64) (uint64) c.value);
 	pq_sendint32(&buf, c.nlabels);
 	for (i = 0; i < c.nlabels; i++)
 		pq_sendcountedtext(&buf, c.labels[i], c.label_lens[i], false);
@@ -841,9 +977,115 @@ FindAnchor(CountsBuilder *b, const int32 *path, int32 n)
 	return -1;
 }
 
+/*
+ * Counts one path of a Markov model of order k (spec.param): each step from
+ * the history of the last k labels, (start) at first, to the next label,
+ * and finally to the outcome, (conversion) or (null).
+ */
+static void
+CountMarkovPath(CountsBuilder *b, const int32 *path, int32 n, int32 outcome)
+{
+	int32		k = b->spec.param;
+	int32	   *key = palloc((k + 2) * sizeof(int32));
+	int32		t;
+
+	for (t = 0; t <= n; t++)
+	{
+		int32		len = 1;
+
+		if (t == 0)
+			key[0] = COUNTS_START;
+		else
+		{
+			len = Min(t, k);
+			memcpy(key, path + t - len, len * sizeof(int32));
+		}
+		key[len] = t < n ? path[t] : outcome;
+		CountsBuilderAdd(b, 0, key, len + 1, 1);
+	}
+	CountsBuilderAddTotal(b, 1);
+	pfree(key);
+}
+
+/*
+ * What a Markov model needs besides the journey: whether it converted and
+ * the value (one conversion at the end), or which labels are conversions.
+ */
+typedef struct MarkovInput
+{
+	bool		converted;
+	double		value;
+	ArrayType  *conversions;	/* NULL: converted/value */
+} MarkovInput;
+
+/*
+ * A Markov model's paths of a journey, repeats collapsed: the whole
+ * journey, or the segments before each conversion touchpoint and the rest
+ * after the last one (if any touchpoint is left, or if there was none).
+ */
+static void
+CountMarkovJourney(CountsBuilder *b, const Journey *j, const MarkovInput *mi)
+{
+	int32	   *path = palloc((j->ntouch + 1) * sizeof(int32));
+	int32	   *map = palloc(Max(j->nlabels, 1) * sizeof(int32));
+	bool	   *conversion = palloc0(Max(j->nlabels, 1) * sizeof(bool));
+	bool		converted_before = false;
+	int32		n = 0;
+	int32		i;
+
+	for (i = 0; i < j->nlabels; i++)
+		map[i] = -1;
+	if (mi->conversions != NULL)
+	{
+		Datum	   *elems;
+		bool	   *nulls;
+		int			nconv;
+		int			c;
+
+		deconstruct_array(mi->conversions, TEXTOID, -1, false, TYPALIGN_INT,
+						  &elems, &nulls, &nconv);
+		for (c = 0; c < nconv; c++)
+			for (i = 0; i < j->nlabels && !nulls[c]; i++)
+				if (CompareBytes(j->labels[i], j->label_lens[i],
+								 VARDATA_ANY(DatumGetTextPP(elems[c])),
+								 VARSIZE_ANY_EXHDR(DatumGetTextPP(elems[c]))) == 0)
+					conversion[i] = true;
+	}
+	for (i = 0; i < j->ntouch; i++)
+	{
+		const JourneyTouch *t = &j->touches[i];
+
+		if (conversion[t->label])
+		{
+			CountMarkovPath(b, path, n, COUNTS_CONVERSION);
+			if (t->has_value)
+				b->value += ValueUnits(t->value);
+			converted_before = true;
+			n = 0;
+			continue;
+		}
+		if (map[t->label] < 0)
+			map[t->label] = StringDictIntern(&b->labels, j->labels[t->label],
+											 j->label_lens[t->label]);
+		if (n == 0 || path[n - 1] != map[t->label])
+			path[n++] = map[t->label];
+	}
+	if (mi->conversions == NULL)
+	{
+		CountMarkovPath(b, path, n, mi->converted ? COUNTS_CONVERSION : COUNTS_NULL);
+		if (mi->converted)
+			b->value += ValueUnits(mi->value);
+	}
+	else if (n > 0 || !converted_before)
+		CountMarkovPath(b, path, n, COUNTS_NULL);
+	pfree(path);
+	pfree(map);
+	pfree(conversion);
+}
+
 /* Counts one journey into the builder as its spec says. */
 static void
-CountJourney(CountsBuilder *b, const Journey *j)
+CountJourney(CountsBuilder *b, const Journey *j, const MarkovInput *mi)
 {
 	int32	   *path = palloc((j->ntouch + 2) * sizeof(int32));
 	int32		n = JourneyPath(b, j, b->spec.collapse, path + 1);
@@ -855,6 +1097,10 @@ CountJourney(CountsBuilder *b, const Journey *j)
 	path[n + 1] = COUNTS_END;
 	switch (b->spec.kind)
 	{
+		case COUNTS_MARKOV:
+			CountMarkovJourney(b, j, mi);
+			pfree(path);
+			return;
 		case COUNTS_PATHS:
 			CountsBuilderAdd(b, 0, path + 1, n, 1);
 			break;
@@ -915,7 +1161,8 @@ CountJourney(CountsBuilder *b, const Journey *j)
 
 /* Shared by the transition functions: NULL journeys are skipped. */
 static Datum
-CountsTransition(FunctionCallInfo fcinfo, const CountsSpec *spec)
+CountsTransition(FunctionCallInfo fcinfo, const CountsSpec *spec,
+				 const MarkovInput *mi)
 {
 	MemoryContext aggcxt = SummaryAggContext(fcinfo);
 	ExpandedSummary *es;
@@ -933,7 +1180,7 @@ CountsTransition(FunctionCallInfo fcinfo, const CountsSpec *spec)
 	b = es->builder;
 	CountsBuilderSetSpec(b, spec);
 	JourneyDecode(PG_GETARG_JOURNEY_P(1), &j);
-	CountJourney(b, &j);
+	CountJourney(b, &j, mi);
 	SummaryChanged(es);
 	PG_RETURN_DATUM(EOHPGetRWDatum(&es->hdr));
 }
@@ -983,7 +1230,7 @@ path_counts_transfn(PG_FUNCTION_ARGS)
 {
 	CountsSpec	spec = {COUNTS_PATHS, CollapseArg(fcinfo, 2), 0, NULL, 0};
 
-	return CountsTransition(fcinfo, &spec);
+	return CountsTransition(fcinfo, &spec, NULL);
 }
 
 /* transition_counts(j [, collapse_repeats]) */
@@ -992,7 +1239,7 @@ transition_counts_transfn(PG_FUNCTION_ARGS)
 {
 	CountsSpec	spec = {COUNTS_TRANSITIONS, CollapseArg(fcinfo, 2), 0, NULL, 0};
 
-	return CountsTransition(fcinfo, &spec);
+	return CountsTransition(fcinfo, &spec, NULL);
 }
 
 /* ngram_counts(j, n [, collapse_repeats]) */
@@ -1002,7 +1249,7 @@ ngram_counts_transfn(PG_FUNCTION_ARGS)
 	CountsSpec	spec = {COUNTS_NGRAMS, CollapseArg(fcinfo, 3),
 	PositiveArg(fcinfo, 2, "n", 100), NULL, 0};
 
-	return CountsTransition(fcinfo, &spec);
+	return CountsTransition(fcinfo, &spec, NULL);
 }
 
 /* step_counts(j, anchor, n [, collapse_repeats]) */
@@ -1013,7 +1260,7 @@ step_counts_transfn(PG_FUNCTION_ARGS)
 	PositiveArg(fcinfo, 3, "n", 100), NULL, 0};
 
 	AnchorArg(fcinfo, 2, &spec);
-	return CountsTransition(fcinfo, &spec);
+	return CountsTransition(fcinfo, &spec, NULL);
 }
 
 /* flow_counts(j, depth [, anchor [, backward]]) */
@@ -1027,7 +1274,39 @@ flow_counts_transfn(PG_FUNCTION_ARGS)
 		AnchorArg(fcinfo, 3, &spec);
 	if (PG_NARGS() > 4 && DatumGetBool(RequiredArg(fcinfo, 4, "backward")))
 		spec.kind = COUNTS_FLOWS_BACKWARD;
-	return CountsTransition(fcinfo, &spec);
+	return CountsTransition(fcinfo, &spec, NULL);
+}
+
+/*
+ * markov_counts(j, converted, value, order) and markov_counts(j,
+ * conversions, order): a Markov model of the given order; rows with a NULL
+ * converted flag are skipped like NULL journeys.
+ */
+Datum
+markov_counts_transfn(PG_FUNCTION_ARGS)
+{
+	bool		flag_form = get_fn_expr_argtype(fcinfo->flinfo, 2) == BOOLOID;
+	CountsSpec	spec = {COUNTS_MARKOV, true,
+	PositiveArg(fcinfo, flag_form ? 4 : 3, "order", 10), NULL, 0};
+	MarkovInput mi = {false, 0, NULL};
+
+	if (flag_form)
+	{
+		if (PG_ARGISNULL(2))
+		{
+			if (PG_ARGISNULL(0))
+				PG_RETURN_NULL();
+			PG_RETURN_DATUM(PG_GETARG_DATUM(0));
+		}
+		mi.converted = PG_GETARG_BOOL(2);
+		if (!PG_ARGISNULL(3))
+		{
+			mi.value = PG_GETARG_FLOAT8(3);
+		}
+	}
+	else
+		mi.conversions = DatumGetArrayTypeP(RequiredArg(fcinfo, 2, "conversions"));
+	return CountsTransition(fcinfo, &spec, &mi);
 }
 
 /* combine function of the path aggregates, transition function of path_counts_rollup */

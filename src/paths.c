@@ -24,8 +24,6 @@ PG_FUNCTION_INFO_V1(ngrams);
 PG_FUNCTION_INFO_V1(path_steps);
 PG_FUNCTION_INFO_V1(flows);
 
-#define COUNTS_OTHER (-3)
-
 /* Decodes argument 0 and checks that it counts what the reader reads. */
 static void
 CountsArg(FunctionCallInfo fcinfo, Counts *c, int kind1, int kind2)
@@ -44,12 +42,8 @@ CountsArg(FunctionCallInfo fcinfo, Counts *c, int kind1, int kind2)
 static text *
 KeyLabelText(const Counts *c, int32 v)
 {
-	if (v == COUNTS_START)
-		return cstring_to_text("(start)");
-	if (v == COUNTS_END)
-		return cstring_to_text("(end)");
-	if (v == COUNTS_OTHER)
-		return cstring_to_text("(other)");
+	if (v < 0)
+		return cstring_to_text(CountsMarkerName(v));
 	return cstring_to_text_with_len(c->labels[v], c->label_lens[v]);
 }
 

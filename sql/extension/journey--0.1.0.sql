@@ -357,6 +357,10 @@ CREATE FUNCTION flow_counts_transfn(path_counts, journey, integer, text) RETURNS
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE FUNCTION flow_counts_transfn(path_counts, journey, integer, text, boolean) RETURNS path_counts
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION markov_counts_transfn(path_counts, journey, boolean, float8, integer) RETURNS path_counts
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION markov_counts_transfn(path_counts, journey, text[], integer) RETURNS path_counts
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE FUNCTION path_counts_combine(path_counts, path_counts) RETURNS path_counts
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE FUNCTION path_counts_final(path_counts) RETURNS path_counts
@@ -373,6 +377,8 @@ COMMENT ON FUNCTION step_counts_transfn(path_counts, journey, text, integer, boo
 COMMENT ON FUNCTION flow_counts_transfn(path_counts, journey, integer) IS 'transition function of flow_counts';
 COMMENT ON FUNCTION flow_counts_transfn(path_counts, journey, integer, text) IS 'transition function of flow_counts';
 COMMENT ON FUNCTION flow_counts_transfn(path_counts, journey, integer, text, boolean) IS 'transition function of flow_counts';
+COMMENT ON FUNCTION markov_counts_transfn(path_counts, journey, boolean, float8, integer) IS 'transition function of markov_counts';
+COMMENT ON FUNCTION markov_counts_transfn(path_counts, journey, text[], integer) IS 'transition function of markov_counts';
 COMMENT ON FUNCTION path_counts_combine(path_counts, path_counts) IS 'combine function of the path aggregates; transition function of path_counts_rollup';
 COMMENT ON FUNCTION path_counts_final(path_counts) IS 'final function of the path aggregates';
 
@@ -453,6 +459,20 @@ CREATE AGGREGATE flow_counts(journey, depth integer, anchor text, backward boole
 	COMBINEFUNC = path_counts_combine,
 	PARALLEL = SAFE
 );
+CREATE AGGREGATE markov_counts(journey, converted boolean, conversion_value float8, "order" integer) (
+	SFUNC = markov_counts_transfn,
+	STYPE = path_counts,
+	FINALFUNC = path_counts_final,
+	COMBINEFUNC = path_counts_combine,
+	PARALLEL = SAFE
+);
+CREATE AGGREGATE markov_counts(journey, conversions text[], "order" integer) (
+	SFUNC = markov_counts_transfn,
+	STYPE = path_counts,
+	FINALFUNC = path_counts_final,
+	COMBINEFUNC = path_counts_combine,
+	PARALLEL = SAFE
+);
 CREATE AGGREGATE path_counts_rollup(path_counts) (
 	SFUNC = path_counts_combine,
 	STYPE = path_counts,
@@ -472,6 +492,8 @@ COMMENT ON AGGREGATE step_counts(journey, text, integer, boolean) IS 'labels up 
 COMMENT ON AGGREGATE flow_counts(journey, integer) IS 'Sankey edges from the start of each journey, up to depth steps';
 COMMENT ON AGGREGATE flow_counts(journey, integer, text) IS 'Sankey edges from the first anchor (NULL: the start), up to depth steps';
 COMMENT ON AGGREGATE flow_counts(journey, integer, text, boolean) IS 'Sankey edges from the first anchor, forward or backward, up to depth steps';
+COMMENT ON AGGREGATE markov_counts(journey, boolean, float8, integer) IS 'Markov model of the given order from journeys with a conversion flag and value';
+COMMENT ON AGGREGATE markov_counts(journey, text[], integer) IS 'Markov model of the given order from journeys with conversion touchpoints';
 COMMENT ON AGGREGATE path_counts_rollup(path_counts) IS 'path counts of the same kind added together';
 
 CREATE FUNCTION top_paths(counts path_counts, n integer DEFAULT 20)
@@ -490,6 +512,10 @@ CREATE FUNCTION flows(counts path_counts, min_journeys bigint DEFAULT 1)
 	RETURNS TABLE (depth integer, from_label text, to_label text, journeys bigint)
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 100;
 
+CREATE FUNCTION markov_attribution(model path_counts)
+	RETURNS TABLE (label text, removal_effect float8, share float8, conversions float8, value float8)
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 20;
+COMMENT ON FUNCTION markov_attribution(path_counts) IS 'Markov chain removal effects and the conversions and value they credit to each channel';
 COMMENT ON FUNCTION top_paths(path_counts, integer) IS 'the n most frequent paths with counts and shares, then an (other) row';
 COMMENT ON FUNCTION transitions(path_counts) IS 'transition counts and probabilities (first-order Markov chain)';
 COMMENT ON FUNCTION ngrams(path_counts) IS 'n-gram occurrences and shares';

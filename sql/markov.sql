@@ -1,0 +1,42 @@
+-- Markov chain attribution (DESIGN.md S15), worked by hand.
+--
+-- Paths: C1 > C2 > C3 converts (value 10), C1 does not, C2 > C3 does not.
+-- Order 1: (start) goes to C1 with 2/3 and to C2 with 1/3; C1 to (null) or
+-- C2, 1/2 each; C2 to C3; C3 to (conversion) or (null), 1/2 each.
+-- P(conversion) = 2/3 * 1/2 * 1/2 + 1/3 * 1/2 = 1/3.  Without C1: 1/3 * 1/2
+-- = 1/6, removal effect 1/2; without C2 or C3: 0, removal effect 1.
+-- Shares 0.5 : 1 : 1, that is 0.2, 0.4, 0.4 of 1 conversion and 10 of value.
+CREATE TABLE mp (j journey, converted boolean, value float8);
+INSERT INTO mp VALUES
+	('[2024-01-01 00:00:00+00 C1, 2024-01-02 00:00:00+00 C2, 2024-01-03 00:00:00+00 C3]', true, 10),
+	('[2024-01-01 00:00:00+00 C1]', false, NULL),
+	('[2024-01-01 00:00:00+00 C2, 2024-01-02 00:00:00+00 C3]', false, NULL);
+SELECT markov_counts(j, converted, value, 1) FROM mp;
+SELECT label, round(removal_effect::numeric, 12) AS removal_effect, round(share::numeric, 12) AS share,
+	   round(conversions::numeric, 12) AS conversions, round(value::numeric, 9) AS value
+FROM markov_attribution((SELECT markov_counts(j, converted, value, 1) FROM mp));
+
+-- Order 2 remembers where a path came from: C1 > C3 and C2 > C3 differ.
+-- Paths: C1 > C3 converts twice; C2 > C3 never.  Order 1 sees C3 convert
+-- half the time whoever came first; order 2 knows C1 > C3 always converts.
+CREATE TABLE mp2 (j journey, converted boolean);
+INSERT INTO mp2 VALUES
+	('[2024-01-01 00:00:00+00 C1, 2024-01-02 00:00:00+00 C3]', true),
+	('[2024-01-01 00:00:00+00 C1, 2024-01-02 00:00:00+00 C3]', true),
+	('[2024-01-01 00:00:00+00 C2, 2024-01-02 00:00:00+00 C3]', false),
+	('[2024-01-01 00:00:00+00 C2, 2024-01-02 00:00:00+00 C3]', false);
+SELECT k AS "order", label, round(removal_effect::numeric, 12) AS removal_effect, round(share::numeric, 12) AS share
+FROM generate_series(1, 2) k, markov_attribution((SELECT markov_counts(j, converted, NULL, k) FROM mp2))
+ORDER BY 1, 2;
+
+-- Conversion labels inside journeys: each conversion ends a converting
+-- path (with the conversion touchpoint's value), the rest is not converting.
+SELECT markov_counts(j, '{purchase}', 1)
+FROM (VALUES ('[2024-01-01 00:00:00+00 a, 2024-01-02 00:00:00+00 purchase 5, 2024-01-03 00:00:00+00 b, 2024-01-04 00:00:00+00 b, 2024-01-05 00:00:00+00 purchase 7.25]'::journey),
+			 ('[2024-01-01 00:00:00+00 a]')) v(j);
+
+-- The model is an ordinary path_counts value: stored, combined, read back.
+SELECT path_counts_rollup(m)::text = (SELECT markov_counts(j, converted, value, 1) FROM mp)::text AS same
+FROM (SELECT converted, markov_counts(j, converted, value, 1) AS m FROM mp GROUP BY 1) parts;
+
+DROP TABLE mp, mp2;

@@ -1,0 +1,241 @@
+/*
+ * markov.c
+ *	  Markov chain attribution (DESIGN.md S15) from a Markov model counted
+ *	  by markov_counts: removal effects computed exactly by linear algebra.
+ *
+ * States are (start) and the histories of the last k labels seen (shorter
+ * at the start of a path); (conversion) and (null) absorb.  The probability
+ * of converting from each state solves (I - Q) x = r, Q holding the
+ * transition probabilities between transient states and r those into
+ * (conversion).  Removing channel c sends every transition into a state
+ * whose history contains c to (null), which is the same system without
+ * those states.  RE(c) = 1 - P(conversion without c) / P(conversion); the
+ * credit of c is its share of the removal effects, times the conversions
+ * and the conversion value of the model.
+ *
+ * The systems are solved with GSL's LU decomposition on matrices in
+ * palloc'd memory (matrix views), so an error leaks nothing.
+ */
+#include "postgres.h"
+
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_linalg.h>
+
+#include "funcapi.h"
+#include "miscadmin.h"
+#include "utils/builtins.h"
+
+#include "counts.h"
+#include "dict.h"
+#include "varint.h"
+
+PG_FUNCTION_INFO_V1(markov_attribution);
+
+#define MARKOV_MAX_STATES 3000
+
+typedef struct MarkovChain
+{
+	int32		nstates;
+	StringDict	histories;		/* int32 sequences: state id by history */
+	int32		start;			/* state of (start) */
+	int32		nedges;
+	int32	   *from;
+	int32	   *to;				/* state, or COUNTS_CONVERSION / COUNTS_NULL */
+	double	   *count;
+	double	   *out;			/* per state: transitions out */
+	double		conversions;
+} MarkovChain;
+
+/* The state of a history of n labels (markers included), added if new. */
+static int32
+StateOf(MarkovChain *m, const int32 *history, int32 n)
+{
+	return StringDictIntern(&m->histories, (const char *) history,
+							n * sizeof(int32));
+}
+
+static void
+BuildChain(const Counts *c, MarkovChain *m)
+{
+	int32		k = c->spec.param;
+	int32	   *next = palloc((k + 1) * sizeof(int32));
+	int32		i;
+
+	memset(m, 0, sizeof(*m));
+	StringDictInit(&m->histories, CurrentMemoryContext, MARKOV_MAX_STATES,
+				   "states in a Markov model",
+				   "Lower the order, or group labels with journey_map first.");
+	next[0] = COUNTS_START;
+	m->start = StateOf(m, next, 1);
+	m->from = palloc(Max(c->nkeys, 1) * sizeof(int32));
+	m->to = palloc(Max(c->nkeys, 1) * sizeof(int32));
+	m->count = palloc(Max(c->nkeys, 1) * sizeof(double));
+	for (i = 0; i < c->nkeys; i++)
+	{
+		const int32 *key = c->key_labels + c->key_start[i];
+		int32		n = c->key_start[i + 1] - c->key_start[i];
+		int32		last = key[n - 1];
+		int32		to;
+
+		if (n < 2 || n > k + 1)
+			ReportCorrupt("bad Markov transition");
+		if (last == COUNTS_CONVERSION || last == COUNTS_NULL)
+			to = last;
+		else
+		{
+			/* the next history: the last k of history + label, (start) dropped */
+			int32		h = key[0] == COUNTS_START ? 0 : n - 1;
+			int32		len;
+
+			memcpy(next, key + (key[0] == COUNTS_START ? 1 : 0), h * sizeof(int32));
+			next[h] = last;
+			len = Min(h + 1, k);
+			to = StateOf(m, next + h + 1 - len, len);
+		}
+		m->from[m->nedges] = StateOf(m, key, n - 1);
+		m->to[m->nedges] = to;
+		m->count[m->nedges] = (double) c->counts[i];
+		if (to == COUNTS_CONVERSION)
+			m->conversions += (double) c->counts[i];
+		m->nedges++;
+	}
+	m->nstates = m->histories.n;
+	m->out = palloc0(Max(m->nstates, 1) * sizeof(double));
+	for (i = 0; i < m->nedges; i++)
+		m->out[m->from[i]] += m->count[i];
+}
+
+/* Whether the history of state s contains label. */
+static bool
+StateHas(const MarkovChain *m, int32 s, int32 label)
+{
+	int32		n = m->histories.lens[s] / sizeof(int32);
+	int32		i;
+
+	for (i = 0; i < n; i++)
+	{
+		int32		v;
+
+		memcpy(&v, m->histories.strs[s] + i * sizeof(int32), sizeof(int32));
+		if (v == label)
+			return true;
+	}
+	return false;
+}
+
+static void
+CheckGsl(int status, const char *what)
+{
+	if (status != GSL_SUCCESS)
+		ereport(ERROR,
+				(errcode(ERRCODE_INTERNAL_ERROR),
+				 errmsg("%s failed: %s", what, gsl_strerror(status))));
+}
+
+/*
+ * The probability of converting from (start) when the states containing
+ * label are removed (label < 0: none is).
+ */
+static double
+ConversionProbability(const MarkovChain *m, int32 label)
+{
+	int32	   *index = palloc(m->nstates * sizeof(int32));
+	int32		n = 0;
+	double	   *a;
+	double	   *r;
+	double	   *x;
+	size_t	   *perm;
+	gsl_matrix_view A;
+	gsl_vector_view R;
+	gsl_vector_view X;
+	gsl_permutation P;
+	int			signum;
+	int32		i;
+	double		result;
+
+	for (i = 0; i < m->nstates; i++)
+		index[i] = label >= 0 && StateHas(m, i, label) ? -1 : n++;
+	a = palloc0((Size) n * n * sizeof(double));
+	r = palloc0(n * sizeof(double));
+	x = palloc0(n * sizeof(double));
+	perm = palloc(n * sizeof(size_t));
+	for (i = 0; i < n; i++)
+		a[(Size) i * n + i] = 1.0;
+	for (i = 0; i < m->nedges; i++)
+	{
+		int32		s = index[m->from[i]];
+		double		p;
+
+		if (s < 0)
+			continue;
+		p = m->count[i] / m->out[m->from[i]];
+		if (m->to[i] == COUNTS_CONVERSION)
+			r[s] += p;
+		else if (m->to[i] >= 0 && index[m->to[i]] >= 0)
+			a[(Size) s * n + index[m->to[i]]] -= p;
+	}
+	CHECK_FOR_INTERRUPTS();
+
+	A = gsl_matrix_view_array(a, n, n);
+	R = gsl_vector_view_array(r, n);
+	X = gsl_vector_view_array(x, n);
+	P.size = n;
+	P.data = perm;
+	CheckGsl(gsl_linalg_LU_decomp(&A.matrix, &P, &signum), "LU decomposition");
+	CheckGsl(gsl_linalg_LU_solve(&A.matrix, &P, &R.vector, &X.vector), "LU solve");
+	result = x[index[m->start]];
+	pfree(a);
+	pfree(r);
+	pfree(x);
+	pfree(perm);
+	pfree(index);
+	return result;
+}
+
+/*
+ * markov_attribution(model): rows (label, removal_effect, share,
+ * conversions, value), one per label, in bytewise order.
+ */
+Datum
+markov_attribution(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	Counts		c;
+	MarkovChain m;
+	double	   *effect;
+	double		base;
+	double		sum = 0;
+	int32		l;
+
+	InitMaterializedSRF(fcinfo, 0);
+	CountsDecode(PG_DETOAST_DATUM_PACKED(PG_GETARG_DATUM(0)), &c);
+	if (c.spec.kind != COUNTS_MARKOV)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("markov_attribution needs a Markov model, not path counts of kind %s",
+						CountsKindName(c.spec.kind)),
+				 errhint("Build the model with markov_counts.")));
+	BuildChain(&c, &m);
+	base = ConversionProbability(&m, -1);
+	effect = palloc0(Max(c.nlabels, 1) * sizeof(double));
+	for (l = 0; l < c.nlabels; l++)
+	{
+		if (base > 0)
+			effect[l] = Max(0.0, 1.0 - ConversionProbability(&m, l) / base);
+		sum += effect[l];
+	}
+	for (l = 0; l < c.nlabels; l++)
+	{
+		Datum		values[5];
+		bool		nulls[5] = {0};
+		double		share = sum > 0 ? effect[l] / sum : 0;
+
+		values[0] = PointerGetDatum(cstring_to_text_with_len(c.labels[l], c.label_lens[l]));
+		values[1] = Float8GetDatum(effect[l]);
+		values[2] = Float8GetDatum(share);
+		values[3] = Float8GetDatum(share * m.conversions);
+		values[4] = Float8GetDatum(share * ((double) c.value / COUNTS_VALUE_SCALE));
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+	return (Datum) 0;
+}

@@ -1,0 +1,86 @@
+-- Markov attribution: removal effects against an independent computation
+-- (value iteration over transitions counted with plain SQL), and bad input.
+BEGIN;
+SELECT plan(9);
+
+SELECT setseed(0.91);
+CREATE TEMP TABLE mj AS
+SELECT g AS id, coalesce(journey_agg(t.ts, t.label), '[]') AS j, random() < 0.35 AS converted, round((random() * 100)::numeric, 2)::float8 AS value
+FROM generate_series(1, 400) g
+LEFT JOIN LATERAL (
+	SELECT '2024-01-01 00:00:00+00'::timestamptz + floor(random() * 1e6) * interval '1 second' AS ts,
+		   (ARRAY['search', 'email', 'social', 'direct'])[1 + floor(random() * 4)::int] AS label
+	FROM generate_series(1, floor(random() * 6 + g * 0)::int)
+) t ON true
+GROUP BY g;
+
+-- Transitions between histories of the last k labels, with plain SQL.
+CREATE FUNCTION sql_edges(k int) RETURNS TABLE (from_state text, to_state text, n bigint) LANGUAGE sql AS $$
+	WITH steps AS (
+		SELECT id, converted, u.ordinality AS i, u.label,
+			   array_to_string((array_agg(u.label) OVER (PARTITION BY id ORDER BY u.ordinality ROWS BETWEEN k - 1 PRECEDING AND CURRENT ROW)), '>') AS history
+		FROM mj, journey_unnest(journey_collapse(j)) u
+	), moves AS (
+		SELECT coalesce(lag(history) OVER w, '(start)') AS from_state, history AS to_state FROM steps WINDOW w AS (PARTITION BY id ORDER BY i)
+		UNION ALL
+		SELECT coalesce((SELECT history FROM steps s WHERE s.id = mj.id ORDER BY i DESC LIMIT 1), '(start)'),
+			   CASE WHEN converted THEN '(conversion)' ELSE '(null)' END
+		FROM mj
+	)
+	SELECT from_state, to_state, count(*) FROM moves GROUP BY 1, 2
+$$;
+
+CREATE TEMP TABLE e (from_state text, to_state text, p float8);
+CREATE TEMP TABLE x (state text PRIMARY KEY, v float8);
+
+-- P(conversion from (start)) by value iteration, without states holding `removed`.
+CREATE FUNCTION iterate_probability(k int, removed text) RETURNS float8 LANGUAGE plpgsql AS $$
+DECLARE
+	r float8;
+	i int;
+BEGIN
+	TRUNCATE e; TRUNCATE x;
+	INSERT INTO e SELECT from_state, to_state, n::float8 / sum(n) OVER (PARTITION BY from_state) FROM sql_edges(k);
+	INSERT INTO x SELECT DISTINCT from_state, 0 FROM e;
+	FOR i IN 1..200 LOOP
+		UPDATE x SET v = coalesce((SELECT sum(e.p * CASE WHEN e.to_state = '(conversion)' THEN 1
+													WHEN e.to_state = '(null)' OR removed = ANY (string_to_array(e.to_state, '>')) THEN 0
+													ELSE (SELECT x2.v FROM x x2 WHERE x2.state = e.to_state) END)
+								   FROM e WHERE e.from_state = x.state), 0)
+		WHERE removed IS NULL OR NOT removed = ANY (string_to_array(x.state, '>'));
+	END LOOP;
+	SELECT v INTO r FROM x WHERE state = '(start)';
+	RETURN r;
+END $$;
+
+CREATE TEMP TABLE expected AS
+SELECT k, label, 1 - iterate_probability(k, label) / iterate_probability(k, NULL) AS effect
+FROM generate_series(1, 2) k, unnest('{direct,email,search,social}'::text[]) label;
+
+SELECT ok((SELECT bool_and(effect > 0.01) FROM expected), 'every channel has a clear removal effect');
+SELECT ok((SELECT bool_and(abs(a.removal_effect - e.effect) < 1e-9)
+		   FROM markov_attribution((SELECT markov_counts(j, converted, value, 1) FROM mj)) a JOIN expected e ON e.k = 1 AND e.label = a.label),
+		  'order 1 removal effects equal value iteration');
+SELECT ok((SELECT bool_and(abs(a.removal_effect - e.effect) < 1e-9) AND count(*) = 4
+		   FROM markov_attribution((SELECT markov_counts(j, converted, value, 2) FROM mj)) a JOIN expected e ON e.k = 2 AND e.label = a.label),
+		  'order 2 removal effects equal value iteration');
+SELECT ok((SELECT abs(sum(conversions) - (SELECT count(*) FROM mj WHERE converted)) < 1e-9
+				  AND abs(sum(value) - (SELECT sum(value) FROM mj WHERE converted)) < 1e-6
+				  AND abs(sum(share) - 1) < 1e-12
+		   FROM markov_attribution((SELECT markov_counts(j, converted, value, 3) FROM mj))),
+		  'credits add up to the conversions and the conversion value');
+SELECT ok((SELECT markov_counts(j, converted, value, 2 ORDER BY random())::text = (SELECT markov_counts(j, converted, value, 2) FROM mj)::text FROM mj),
+		  'the model does not depend on input order');
+
+-- Conversions inside journeys: each conversion ends a converting path.
+SELECT is((SELECT markov_counts(j, '{purchase}', 1)::text
+		   FROM (VALUES ('[2024-01-01 00:00:00+00 a, 2024-01-02 00:00:00+00 purchase 5, 2024-01-03 00:00:00+00 b]'::journey)) v(j)),
+		  'markov collapse=1 param=1 total=2 value=5 [1 @0 (start) "a", 1 @0 (start) "b", 1 @0 "a" (conversion), 1 @0 "b" (null)]',
+		  'conversion touchpoints split a journey into paths');
+
+SELECT throws_ok($$SELECT * FROM markov_attribution((SELECT path_counts(j) FROM mj))$$, '22023', NULL, 'path counts that are not a Markov model');
+SELECT throws_ok($$SELECT markov_counts(j, converted, value, 0) FROM mj$$, '22023', 'order must be between 1 and 10', 'order out of range');
+SELECT throws_ok($$SELECT markov_counts(j, NULL::text[], 1) FROM mj$$, '22004', NULL, 'NULL conversion labels');
+
+SELECT * FROM finish();
+ROLLBACK;
