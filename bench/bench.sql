@@ -1,0 +1,177 @@
+-- SPDX-License-Identifier: GPL-3.0-or-later
+--
+-- Helpers for bench/run.sh, created in the throwaway benchmark database:
+-- result tables and functions that run one query under EXPLAIN ANALYZE and
+-- pull times and memory figures out of the JSON plan.
+
+SET client_min_messages = warning;
+DROP SCHEMA IF EXISTS bench CASCADE;
+CREATE SCHEMA bench;
+
+-- One row per execution; run 0 is the warm-up.  A run cancelled by
+-- statement_timeout has timed_out set, ms = time until the cancel and no
+-- plan.
+CREATE TABLE bench.runs (
+	size		text NOT NULL,
+	section		text NOT NULL,
+	name		text NOT NULL,
+	run			int NOT NULL,
+	ms			float8 NOT NULL,
+	timed_out	bool NOT NULL,
+	plan		jsonb
+);
+
+-- One row per memory probe: a fresh backend, one execution.
+CREATE TABLE bench.memory (
+	size		text NOT NULL,
+	section		text NOT NULL,
+	name		text NOT NULL,
+	anon_kb		bigint NOT NULL,	-- peak RssAnon minus RssAnon before
+	hwm_kb		bigint NOT NULL,	-- VmHWM minus VmRSS before
+	plan		jsonb				-- NULL: cancelled by statement_timeout
+);
+
+CREATE TABLE bench.storage (
+	size		text NOT NULL,
+	ord			int NOT NULL,
+	what		text NOT NULL,
+	rows_		bigint NOT NULL,	-- stored rows (customers or events)
+	touches		bigint NOT NULL,	-- touchpoints (= events) they hold
+	column_bytes bigint,			-- sum(pg_column_size) of the value columns
+	table_bytes bigint NOT NULL		-- pg_total_relation_size
+);
+
+CREATE TABLE bench.sizes (
+	size		text PRIMARY KEY,
+	customers	bigint NOT NULL,
+	events		bigint NOT NULL,
+	events_bytes bigint NOT NULL,
+	load_s		float8 NOT NULL
+);
+
+-- settings: 'name=value,name=value' applied with SET LOCAL semantics.
+CREATE FUNCTION bench.apply(settings text) RETURNS void
+LANGUAGE plpgsql AS $$
+DECLARE
+	kv text[];
+BEGIN
+	FOR kv IN SELECT regexp_match(s, '^\s*([^=]+?)\s*=\s*(.*?)\s*$')
+			  FROM unnest(string_to_array(settings, ',')) s
+			  WHERE s ~ '='
+	LOOP
+		PERFORM set_config(kv[1], kv[2], true);
+	END LOOP;
+END $$;
+
+-- Runs query once under EXPLAIN (ANALYZE, TIMING OFF): the result rows are
+-- produced (final functions run) but not sent to the client, and per-node
+-- clock reads are off so instrumentation costs next to nothing.  Returns
+-- the JSON plan, whose "Execution Time" is the figure we report, or NULL
+-- if statement_timeout (set by the caller's session) cancelled it.
+CREATE FUNCTION bench.explain(query text, settings text DEFAULT '')
+RETURNS jsonb
+LANGUAGE plpgsql AS $$
+DECLARE
+	plan json;
+BEGIN
+	PERFORM bench.apply(settings);
+	EXECUTE 'EXPLAIN (ANALYZE, TIMING OFF, FORMAT JSON) ' || query INTO plan;
+	RETURN plan::jsonb -> 0;
+EXCEPTION WHEN query_canceled THEN
+	RETURN NULL;
+END $$;
+
+-- Runs and records one execution; returns its time in ms, negative if it
+-- was cancelled.
+CREATE FUNCTION bench.time(size text, section text, name text, run int,
+						   query text, settings text DEFAULT '')
+RETURNS float8
+LANGUAGE plpgsql AS $$
+DECLARE
+	t0 timestamptz := clock_timestamp();
+	p jsonb := bench.explain(query, settings);
+	ms float8 := coalesce((p ->> 'Execution Time')::float8,
+		extract(epoch FROM clock_timestamp() - t0) * 1000);
+	plan json;
+BEGIN
+	IF p IS NULL THEN
+		-- keep at least the plan's shape for the report
+		PERFORM bench.apply(settings);
+		EXECUTE 'EXPLAIN (FORMAT JSON) ' || query INTO plan;
+		INSERT INTO bench.runs
+			VALUES (size, section, name, run, ms, true, plan::jsonb -> 0);
+		RETURN -ms;
+	END IF;
+	INSERT INTO bench.runs VALUES (size, section, name, run, ms, false, p);
+	RETURN ms;
+END $$;
+
+-- Short name of a plan node.
+CREATE FUNCTION bench.node_name(n jsonb) RETURNS text
+LANGUAGE sql IMMUTABLE AS $$
+	SELECT CASE WHEN n ->> 'Partial Mode' IN ('Partial', 'Finalize')
+				THEN (n ->> 'Partial Mode') || ' ' ELSE '' END ||
+		CASE n ->> 'Node Type'
+			WHEN 'Aggregate' THEN
+				CASE n ->> 'Strategy' WHEN 'Hashed' THEN 'HashAgg'
+					WHEN 'Sorted' THEN 'GroupAgg' ELSE 'Agg' END
+			WHEN 'Seq Scan' THEN
+				CASE WHEN (n ->> 'Parallel Aware')::bool THEN 'ParSeqScan'
+					ELSE 'SeqScan' END
+			ELSE replace(n ->> 'Node Type', ' ', '')
+		END
+$$;
+
+-- Plan shape, top node first: 'GroupAgg < Sort < SeqScan'.
+CREATE FUNCTION bench.shape(n jsonb) RETURNS text
+LANGUAGE plpgsql IMMUTABLE AS $$
+BEGIN
+	IF n ? 'Plan' THEN
+		n := n -> 'Plan';
+	END IF;
+	IF n -> 'Plans' IS NULL THEN
+		RETURN bench.node_name(n);
+	END IF;
+	RETURN bench.node_name(n) || ' < ' ||
+		(SELECT string_agg(bench.shape(c), ', ') FROM jsonb_array_elements(n -> 'Plans') c);
+END $$;
+
+CREATE FUNCTION bench.mb(kb numeric) RETURNS text
+LANGUAGE sql IMMUTABLE AS $$
+	SELECT CASE WHEN kb IS NULL THEN NULL
+		WHEN kb < 10240 THEN round(kb / 1024.0, 1) || ' MB'
+		ELSE round(kb / 1024.0) || ' MB' END
+$$;
+
+-- What the plan itself says about memory (leader process only): hash
+-- aggregate peak memory, batches and spill, and sort space.
+CREATE FUNCTION bench.plan_memory(p jsonb) RETURNS text
+LANGUAGE sql IMMUTABLE AS $$
+	SELECT coalesce(string_agg(x, '; ' ORDER BY ord), '-')
+	FROM (
+		SELECT ord,
+			CASE WHEN n ? 'Peak Memory Usage' THEN
+				'hash ' || bench.mb((n ->> 'Peak Memory Usage')::numeric) ||
+				CASE WHEN (n ->> 'HashAgg Batches')::int > 1 THEN
+					', ' || (n ->> 'HashAgg Batches') || ' batches, ' ||
+					bench.mb((n ->> 'Disk Usage')::numeric) || ' disk'
+				ELSE '' END
+			WHEN n ? 'Sort Space Used' THEN
+				'sort ' || bench.mb((n ->> 'Sort Space Used')::numeric) ||
+				CASE WHEN n ->> 'Sort Space Type' = 'Disk' THEN ' disk' ELSE '' END
+			END AS x
+		FROM jsonb_path_query(p, 'lax $.**') WITH ORDINALITY AS t(n, ord)
+		WHERE jsonb_typeof(n) = 'object' AND n ? 'Node Type'
+	) s
+	WHERE x IS NOT NULL
+$$;
+
+-- a / b as 'N.NNx'; a_over / b_over: that figure is only a lower bound (its
+-- query hit statement_timeout).
+CREATE FUNCTION bench.ratio(a float8, a_over bool, b float8, b_over bool)
+RETURNS text
+LANGUAGE sql IMMUTABLE AS $$
+	SELECT CASE WHEN a IS NULL OR b IS NULL OR b_over THEN '?'
+		ELSE CASE WHEN a_over THEN '> ' ELSE '' END ||
+			round((a / b)::numeric, 2) || 'x' END
+$$;
