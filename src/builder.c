@@ -185,7 +185,13 @@ JourneyBuilderEncode(JourneyBuilder *b)
 			final[order[i]] = nused++;
 
 	for (i = 1; i < b->ntouch; i++)
-		unit = Gcd(unit, TimeGap(b->touches[i - 1].ts, b->touches[i].ts));
+	{
+		uint64		gap = TimeGap(b->touches[i - 1].ts, b->touches[i].ts);
+
+		/* most gaps are multiples of the unit so far: one division */
+		if (unit == 0 ? gap != 0 : gap % unit != 0)
+			unit = Gcd(unit, gap);
+	}
 	if (unit == 0)
 		unit = 1;
 
