@@ -130,3 +130,26 @@ SELECT count(*) AS buyers,
 	   date_trunc('second', percentile_cont(0.9) WITHIN GROUP (ORDER BY t[2] - t[1])) AS p90
 FROM (SELECT funnel_timestamps(j, '{add_to_cart,purchase}', '7 days') AS t FROM customer_journeys) s
 WHERE cardinality(t) = 2;
+
+\echo
+\echo '== 18. Which channels deserve the credit? Heuristic models, revenue by channel =='
+CREATE TABLE channel_purchase_journeys AS
+SELECT customer_id, journey_agg(ts, CASE WHEN event = 'purchase' THEN 'purchase' ELSE channel END, value) AS j
+FROM events GROUP BY customer_id;
+SELECT label AS channel,
+	   round(sum(value_credit) FILTER (WHERE model = 'last_touch')::numeric) AS last_touch,
+	   round(sum(value_credit) FILTER (WHERE model = 'first_touch')::numeric) AS first_touch,
+	   round(sum(value_credit) FILTER (WHERE model = 'linear')::numeric) AS linear,
+	   round(sum(value_credit) FILTER (WHERE model = 'position_based')::numeric) AS position_based,
+	   round(sum(value_credit) FILTER (WHERE model = 'time_decay')::numeric) AS time_decay
+FROM channel_purchase_journeys,
+	 unnest('{last_touch,first_touch,linear,position_based,time_decay}'::text[]) model,
+	 journey_attribution(j, model, '{purchase}')
+GROUP BY label ORDER BY linear DESC;
+
+\echo
+\echo '== 19. Markov chain attribution (order 2, exact removal effects) =='
+SELECT label AS channel, round(removal_effect::numeric, 4) AS removal_effect, round(share::numeric, 4) AS share,
+	   round(conversions::numeric, 1) AS conversions, round(value::numeric) AS revenue
+FROM markov_attribution((SELECT markov_counts(j, '{purchase}', 2) FROM channel_purchase_journeys))
+ORDER BY share DESC;
