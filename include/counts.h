@@ -54,8 +54,27 @@ typedef enum CountsKind
 	COUNTS_STEPS = 4,
 	COUNTS_FLOWS = 5,
 	COUNTS_FLOWS_BACKWARD = 6,
-	COUNTS_MARKOV = 7
+	COUNTS_MARKOV = 7,
+	COUNTS_PATHS_SKETCH = 8
 } CountsKind;
+
+#define COUNTS_LAST_KIND		COUNTS_PATHS_SKETCH
+
+/*
+ * An approximate path count (COUNTS_PATHS_SKETCH) is a count-min sketch of
+ * every prefix of every path and of every complete path: SKETCH_DEPTH rows
+ * of `param` cells, stored as keys (cell, no labels); its labels are the
+ * alphabet the reader searches.  Cells are sums, so the value does not
+ * depend on the order of the journeys, and it combines by adding.
+ */
+#define SKETCH_DEPTH			4
+#define SKETCH_MIN_WIDTH		16
+#define SKETCH_MAX_WIDTH		1000000
+#define SKETCH_SEED				UINT64CONST(0x6a6f75726e657921)
+
+extern uint64 SketchStep(uint64 h, const char *label, int32 len);
+extern uint64 SketchEnd(uint64 h);
+extern int32 SketchCell(uint64 h, int32 row, int32 width);
 
 /* What was counted: equal specs are required to combine. */
 typedef struct CountsSpec

@@ -27,6 +27,11 @@ SELECT * FROM top_paths((SELECT path_counts(j) FROM pj), 1);
 SELECT * FROM top_paths((SELECT path_counts(j, false) FROM pj), 10);
 SELECT * FROM top_paths((SELECT path_counts(j) FROM pj), 0);
 
+-- Approximate top paths from a count-min sketch in bounded memory: upper
+-- bounds of the counts (exact here, the sketch being roomy enough).
+SELECT * FROM top_paths((SELECT path_counts_approx(j, 64) FROM pj), 3);
+SELECT path_counts_approx(j, 16) FROM pj WHERE id = 2;
+
 -- Transitions with (start) and (end); probabilities per from_label.
 SELECT * FROM transitions((SELECT transition_counts(j) FROM pj));
 

@@ -4,8 +4,9 @@
  *	  with the path aggregates, and its text and binary forms.
  *
  * Text form: paths collapse=1 param=0 total=3 [2 @0 "search" "purchase",
- * 1 @0 "direct"], with anchor="..." after param where there is one and
- * value=... after total where it is not 0; the markers are written (null),
+ * 1 @0 "direct"], with anchor="..." after param where there is one,
+ * labels=("a" "b") for sketches, and value=... after total where it is
+ * not 0; the markers are written (null),
  * (conversion), (start) and (end), unquoted.  Binary form (version byte 1):
  * kind and collapse bytes, int32 param, anchor as int32 length (-1: none)
  * and text, int64 total, float8 value, int32 label count and the labels as
@@ -17,6 +18,7 @@
 
 #include <math.h>
 
+#include "common/hashfn.h"
 #include "common/shortest_dec.h"
 #include "libpq/pqformat.h"
 #include "miscadmin.h"
@@ -42,6 +44,7 @@ PG_FUNCTION_INFO_V1(path_counts_recv);
 PG_FUNCTION_INFO_V1(path_counts_send);
 PG_FUNCTION_INFO_V1(path_counts_transfn);
 PG_FUNCTION_INFO_V1(transition_counts_transfn);
+PG_FUNCTION_INFO_V1(path_sketch_transfn);
 PG_FUNCTION_INFO_V1(ngram_counts_transfn);
 PG_FUNCTION_INFO_V1(step_counts_transfn);
 PG_FUNCTION_INFO_V1(flow_counts_transfn);
@@ -51,7 +54,7 @@ PG_FUNCTION_INFO_V1(path_counts_final);
 
 static const char *const KindNames[] = {
 	NULL, "paths", "transitions", "ngrams", "steps", "flows", "backward_flows",
-	"markov"
+	"markov", "paths_sketch"
 };
 
 /* indexed by marker - COUNTS_OTHER */
@@ -152,6 +155,37 @@ ParseValue(TextParser *ps)
 	return negative ? -whole : whole;
 }
 
+/* Sketch hashing: deterministic, chained over the labels of a prefix. */
+static inline uint64
+Mix64(uint64 x)
+{
+	x ^= x >> 30;
+	x *= UINT64CONST(0xbf58476d1ce4e5b9);
+	x ^= x >> 27;
+	x *= UINT64CONST(0x94d049bb133111eb);
+	return x ^ (x >> 31);
+}
+
+uint64
+SketchStep(uint64 h, const char *label, int32 len)
+{
+	return Mix64(h ^ DatumGetUInt64(hash_any_extended((const unsigned char *) label,
+													   len, h)));
+}
+
+uint64
+SketchEnd(uint64 h)
+{
+	return Mix64(h ^ UINT64CONST(0x28656e6429000000));
+}
+
+int32
+SketchCell(uint64 h, int32 row, int32 width)
+{
+	return row * width +
+		(int32) (Mix64(h + (uint64) (row + 1) * UINT64CONST(0x9e3779b97f4a7c15)) % width);
+}
+
 /* A key label as stored: markers first, then label indexes. */
 #define STORED_KEY_LABEL(v, final) \
 	((v) < 0 ? (v) - COUNTS_FIRST_MARKER : (final)[v] - COUNTS_FIRST_MARKER)
@@ -167,6 +201,7 @@ typedef struct CountsBuilder
 	StringDict	keys;			/* int32 position, then int32 builder ids */
 	int64	   *counts;			/* per key id */
 	int32		maxcounts;
+	int64	   *cells;			/* sketches: SKETCH_DEPTH x param counters */
 	int32	   *scratch;		/* a key being assembled */
 	int32		maxscratch;
 } CountsBuilder;
@@ -209,6 +244,12 @@ CountsBuilderSetSpec(CountsBuilder *b, const CountsSpec *spec)
 		return;
 	}
 	b->spec = *spec;
+	if (spec->kind == COUNTS_PATHS_SKETCH)
+	{
+		if (spec->param < SKETCH_MIN_WIDTH || spec->param > SKETCH_MAX_WIDTH)
+			ReportCorrupt("bad sketch width");
+		b->cells = MemoryContextAllocZero(b->cxt, (Size) SKETCH_DEPTH * spec->param * sizeof(int64));
+	}
 	if (spec->anchor != NULL)
 	{
 		char	   *copy = MemoryContextAlloc(b->cxt, Max(spec->anchor_len, 1));
@@ -239,7 +280,8 @@ CountsBuilderAdd(CountsBuilder *b, int32 position, const int32 *labels,
 		b->scratch = ResizeArray(b->cxt, b->scratch, b->maxscratch, sizeof(int32));
 	}
 	b->scratch[0] = position;
-	memcpy(b->scratch + 1, labels, n * sizeof(int32));
+	if (n > 0)
+		memcpy(b->scratch + 1, labels, n * sizeof(int32));
 	id = StringDictIntern(&b->keys, (const char *) b->scratch,
 						  (n + 1) * sizeof(int32));
 	if (id >= b->maxcounts)
@@ -265,6 +307,30 @@ CountsBuilderAddTotal(CountsBuilder *b, int64 n)
 				 errmsg("path count total out of range")));
 }
 
+/*
+ * Adds a key read from outside (text or binary input): into the cells for
+ * a sketch, else as a key.
+ */
+static void
+CountsBuilderAddKey(CountsBuilder *b, int32 position, const int32 *labels,
+					int32 n, int64 count)
+{
+	if (b->spec.kind != COUNTS_PATHS_SKETCH)
+	{
+		CountsBuilderAdd(b, position, labels, n, count);
+		return;
+	}
+	if (n != 0 || position < 0 || position >= SKETCH_DEPTH * b->spec.param)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("sketch cells have a position from 0 to %d and no labels",
+						SKETCH_DEPTH * b->spec.param - 1)));
+	if (pg_add_s64_overflow(b->cells[position], count, &b->cells[position]))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("path count out of range")));
+}
+
 /* Adds a decoded value (labels as indexes into c). */
 static void
 CountsBuilderAddCounts(CountsBuilder *b, const Counts *c)
@@ -280,6 +346,13 @@ CountsBuilderAddCounts(CountsBuilder *b, const Counts *c)
 	b->value += c->value;
 	for (i = 0; i < c->nlabels; i++)
 		map[i] = StringDictIntern(&b->labels, c->labels[i], c->label_lens[i]);
+	if (c->spec.kind == COUNTS_PATHS_SKETCH)
+	{
+		for (k = 0; k < c->nkeys; k++)
+			CountsBuilderAddKey(b, c->positions[k], NULL,
+								c->key_start[k + 1] - c->key_start[k], c->counts[k]);
+		return;
+	}
 	for (k = 0; k < c->nkeys; k++)
 	{
 		int32		n = c->key_start[k + 1] - c->key_start[k];
@@ -365,10 +438,21 @@ CountsBuilderEncode(CountsBuilder *b)
 	int32		i;
 	int32		k;
 
+	if (b->spec.kind == COUNTS_PATHS_SKETCH)
+	{
+		/* the cells become the keys afresh; every label is alphabet */
+		StringDictInit(&b->keys, b->cxt, COUNTS_MAX_KEYS, b->keys.what, b->keys.hint);
+		b->maxcounts = 0;
+		b->counts = NULL;
+		for (k = 0; k < SKETCH_DEPTH * b->spec.param; k++)
+			if (b->cells[k] != 0)
+				CountsBuilderAdd(b, k, NULL, 0, b->cells[k]);
+		korder = repalloc(korder, Max(b->keys.n, 1) * sizeof(int32));
+	}
 	for (i = 0; i < labels->n; i++)
 	{
 		rank[lorder[i]] = i;
-		final[i] = -1;
+		final[i] = b->spec.kind == COUNTS_PATHS_SKETCH ? 0 : -1;
 	}
 	for (k = 0; k < b->keys.n; k++)
 	{
@@ -486,7 +570,7 @@ CountsDecode(struct varlena *stored, Counts *c)
 	int32		k;
 
 	StoredOpen(stored, COUNTS_FORMAT_VERSION, "path_counts", &p, &end);
-	if (end - p < 2 || p[0] < COUNTS_PATHS || p[0] > COUNTS_MARKOV || p[1] > 1)
+	if (end - p < 2 || p[0] < COUNTS_PATHS || p[0] > COUNTS_LAST_KIND || p[1] > 1)
 		ReportCorrupt("bad kind");
 	c->spec.kind = p[0];
 	c->spec.collapse = p[1] == 1;
@@ -600,6 +684,18 @@ path_counts_out(PG_FUNCTION_ARGS)
 		appendStringInfoString(&buf, " anchor=");
 		AppendQuoted(&buf, c.spec.anchor, c.spec.anchor_len);
 	}
+	if (c.spec.kind == COUNTS_PATHS_SKETCH)
+	{
+		/* a sketch's keys name no labels: its alphabet is written out */
+		appendStringInfoString(&buf, " labels=(");
+		for (i = 0; i < c.nlabels; i++)
+		{
+			if (i > 0)
+				appendStringInfoChar(&buf, ' ');
+			AppendQuoted(&buf, c.labels[i], c.label_lens[i]);
+		}
+		appendStringInfoChar(&buf, ')');
+	}
 	appendStringInfo(&buf, " total=" INT64_FORMAT, c.total);
 	if (c.value != 0)
 	{
@@ -672,11 +768,11 @@ path_counts_in(PG_FUNCTION_ARGS)
 	CountsBuilderInit(&b, CurrentMemoryContext);
 	initStringInfo(&s);
 	SkipSpace(&ps);
-	for (kind = COUNTS_MARKOV; kind >= COUNTS_PATHS; kind--)
+	for (kind = COUNTS_LAST_KIND; kind >= COUNTS_PATHS; kind--)
 		if (strncmp(ps.p, KindNames[kind], strlen(KindNames[kind])) == 0)
 			break;
 	if (kind < COUNTS_PATHS)
-		ParseError(&ps, "a kind (paths, transitions, ngrams, steps, flows, backward_flows, markov)");
+		ParseError(&ps, "a kind (paths, transitions, ngrams, steps, flows, backward_flows, markov, paths_sketch)");
 	ps.p += strlen(KindNames[kind]);
 	spec.kind = kind;
 	SkipSpace(&ps);
@@ -697,6 +793,20 @@ path_counts_in(PG_FUNCTION_ARGS)
 		SkipSpace(&ps);
 	}
 	CountsBuilderSetSpec(&b, &spec);
+	if (strncmp(ps.p, "labels=(", 8) == 0)
+	{
+		ps.p += 8;
+		SkipSpace(&ps);
+		while (*ps.p != ')')
+		{
+			ParseString(&ps, &s);
+			JourneyCheckLabel(s.data, s.len);
+			(void) StringDictIntern(&b.labels, s.data, s.len);
+			SkipSpace(&ps);
+		}
+		ps.p++;
+		SkipSpace(&ps);
+	}
 	ParseWord(&ps, "total=");
 	total = ParseInt64(&ps, "a count", false);
 	CountsBuilderAddTotal(&b, total);
@@ -746,7 +856,7 @@ path_counts_in(PG_FUNCTION_ARGS)
 				SkipSpace(&ps);
 			}
 			if (count > 0)
-				CountsBuilderAdd(&b, position, key, n, count);
+				CountsBuilderAddKey(&b, position, key, n, count);
 			if (*ps.p != ',')
 				break;
 			ps.p++;
@@ -782,7 +892,7 @@ path_counts_recv(PG_FUNCTION_ARGS)
 		BinaryError("path_counts", "Unsupported binary format version.");
 	spec.kind = pq_getmsgbyte(msg);
 	spec.collapse = pq_getmsgbyte(msg);
-	if (spec.kind < COUNTS_PATHS || spec.kind > COUNTS_MARKOV ||
+	if (spec.kind < COUNTS_PATHS || spec.kind > COUNTS_LAST_KIND ||
 		(spec.collapse != 0 && spec.collapse != 1))
 		BinaryError("path_counts", "Unknown kind or collapse flag.");
 	spec.param = pq_getmsgint(msg, 4);
@@ -847,7 +957,7 @@ path_counts_recv(PG_FUNCTION_ARGS)
 			key[i] = v < 0 ? v : map[v];
 		}
 		if (count > 0)
-			CountsBuilderAdd(&b, position, key, n, count);
+			CountsBuilderAddKey(&b, position, key, n, count);
 	}
 	PG_RETURN_POINTER(CountsBuilderEncode(&b));
 }
@@ -1083,6 +1193,15 @@ CountMarkovJourney(CountsBuilder *b, const Journey *j, const MarkovInput *mi)
 	pfree(conversion);
 }
 
+static void
+SketchAdd(CountsBuilder *b, uint64 h)
+{
+	int32		r;
+
+	for (r = 0; r < SKETCH_DEPTH; r++)
+		b->cells[SketchCell(h, r, b->spec.param)]++;
+}
+
 /* Counts one journey into the builder as its spec says. */
 static void
 CountJourney(CountsBuilder *b, const Journey *j, const MarkovInput *mi)
@@ -1097,6 +1216,23 @@ CountJourney(CountsBuilder *b, const Journey *j, const MarkovInput *mi)
 	path[n + 1] = COUNTS_END;
 	switch (b->spec.kind)
 	{
+		case COUNTS_PATHS_SKETCH:
+			{
+				uint64		h = SKETCH_SEED;
+
+				for (i = 0; i < j->ntouch; i++)
+				{
+					int32		l = j->touches[i].label;
+
+					if (b->spec.collapse && i > 0 && l == j->touches[i - 1].label)
+						continue;
+					(void) StringDictIntern(&b->labels, j->labels[l], j->label_lens[l]);
+					h = SketchStep(h, j->labels[l], j->label_lens[l]);
+					SketchAdd(b, h);
+				}
+				SketchAdd(b, SketchEnd(h));
+			}
+			break;
 		case COUNTS_MARKOV:
 			CountMarkovJourney(b, j, mi);
 			pfree(path);
@@ -1230,6 +1366,21 @@ path_counts_transfn(PG_FUNCTION_ARGS)
 {
 	CountsSpec	spec = {COUNTS_PATHS, CollapseArg(fcinfo, 2), 0, NULL, 0};
 
+	return CountsTransition(fcinfo, &spec, NULL);
+}
+
+/* path_counts_approx(j, capacity [, collapse_repeats]) */
+Datum
+path_sketch_transfn(PG_FUNCTION_ARGS)
+{
+	int32		width = DatumGetInt32(RequiredArg(fcinfo, 2, "capacity"));
+	CountsSpec	spec = {COUNTS_PATHS_SKETCH, CollapseArg(fcinfo, 3), width, NULL, 0};
+
+	if (width < SKETCH_MIN_WIDTH || width > SKETCH_MAX_WIDTH)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("capacity must be between %d and %d",
+						SKETCH_MIN_WIDTH, SKETCH_MAX_WIDTH)));
 	return CountsTransition(fcinfo, &spec, NULL);
 }
 

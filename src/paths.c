@@ -106,6 +106,211 @@ KeysByCount(const Counts *c)
 }
 
 /*
+ * Approximate top paths from a sketch: a best-first search over path
+ * prefixes, each estimated by the count-min sketch (an upper bound of its
+ * true count, and never above its parent's), extended by each label of the
+ * alphabet or by the end of the path.  Complete paths come out in order of
+ * estimate; ties go to the shorter path, then the earlier label bytewise.
+ */
+#define SKETCH_MAX_EXPANSIONS 200000
+
+typedef struct SketchNode
+{
+	int32		parent;			/* -1 for the empty prefix */
+	int32		label;			/* last label, or -1 */
+	int32		depth;
+	bool		complete;		/* the path ends here */
+	uint64		hash;
+	int64		estimate;
+} SketchNode;
+
+typedef struct SketchSearch
+{
+	const Counts *c;
+	int64	   *cells;
+	SketchNode *nodes;
+	int32		nnodes;
+	int32		maxnodes;
+	int32	   *heap;
+	int32		nheap;
+} SketchSearch;
+
+static int64
+SketchEstimate(const SketchSearch *s, uint64 h)
+{
+	int64		best = PG_INT64_MAX;
+	int32		r;
+
+	for (r = 0; r < SKETCH_DEPTH; r++)
+		best = Min(best, s->cells[SketchCell(h, r, s->c->spec.param)]);
+	return best;
+}
+
+/* Heap order: larger estimate, then shorter, then created earlier. */
+static bool
+NodeBefore(const SketchSearch *s, int32 a, int32 b)
+{
+	const SketchNode *x = &s->nodes[a];
+	const SketchNode *y = &s->nodes[b];
+
+	if (x->estimate != y->estimate)
+		return x->estimate > y->estimate;
+	if (x->depth != y->depth)
+		return x->depth < y->depth;
+	return a < b;
+}
+
+static void
+HeapPush(SketchSearch *s, int32 id)
+{
+	int32		i = s->nheap++;
+
+	while (i > 0 && NodeBefore(s, id, s->heap[(i - 1) / 2]))
+	{
+		s->heap[i] = s->heap[(i - 1) / 2];
+		i = (i - 1) / 2;
+	}
+	s->heap[i] = id;
+}
+
+static int32
+HeapPop(SketchSearch *s)
+{
+	int32		top = s->heap[0];
+	int32		last = s->heap[--s->nheap];
+	int32		i = 0;
+
+	for (;;)
+	{
+		int32		child = 2 * i + 1;
+
+		if (child >= s->nheap)
+			break;
+		if (child + 1 < s->nheap && NodeBefore(s, s->heap[child + 1], s->heap[child]))
+			child++;
+		if (!NodeBefore(s, s->heap[child], last))
+			break;
+		s->heap[i] = s->heap[child];
+		i = child;
+	}
+	if (s->nheap > 0)
+		s->heap[i] = last;
+	return top;
+}
+
+static void
+AddNode(SketchSearch *s, int32 parent, int32 label, bool complete,
+		uint64 h, int64 estimate)
+{
+	SketchNode *n;
+
+	if (estimate <= 0)
+		return;
+	if (s->nnodes >= s->maxnodes)
+	{
+		s->maxnodes *= 2;
+		s->nodes = repalloc(s->nodes, s->maxnodes * sizeof(SketchNode));
+		s->heap = repalloc(s->heap, s->maxnodes * sizeof(int32));
+	}
+	n = &s->nodes[s->nnodes];
+	n->parent = parent;
+	n->label = label;
+	n->depth = parent < 0 ? 0 : s->nodes[parent].depth + (complete ? 0 : 1);
+	n->complete = complete;
+	n->hash = h;
+	n->estimate = estimate;
+	HeapPush(s, s->nnodes++);
+}
+
+/* Label indexes of the path ending at node id, in order. */
+static int32
+NodePath(const SketchSearch *s, int32 id, int32 *path)
+{
+	int32		n = s->nodes[id].depth;
+	int32		i = n;
+
+	for (; id >= 0; id = s->nodes[id].parent)
+		if (s->nodes[id].label >= 0 && !s->nodes[id].complete)
+			path[--i] = s->nodes[id].label;
+	return n;
+}
+
+static void
+SketchTopPaths(ReturnSetInfo *rsinfo, const Counts *c, int32 n)
+{
+	SketchSearch s = {c};
+	int32		k;
+	int32		emitted = 0;
+	int32		expansions = 0;
+	int64		shown = 0;
+
+	s.cells = palloc0((Size) SKETCH_DEPTH * c->spec.param * sizeof(int64));
+	for (k = 0; k < c->nkeys; k++)
+		s.cells[c->positions[k]] = c->counts[k];
+	s.maxnodes = 1024;
+	s.nodes = palloc(s.maxnodes * sizeof(SketchNode));
+	s.heap = palloc(s.maxnodes * sizeof(int32));
+	AddNode(&s, -1, -1, false, SKETCH_SEED, c->total);
+
+	while (s.nheap > 0 && emitted < n && expansions++ < SKETCH_MAX_EXPANSIONS)
+	{
+		int32		id = HeapPop(&s);
+		SketchNode node = s.nodes[id];
+		int32		l;
+
+		if (node.complete)
+		{
+			Datum		values[5];
+			bool		nulls[5] = {0};
+			int32	   *path = palloc(Max(node.depth, 1) * sizeof(int32));
+			Datum	   *elems = palloc(Max(node.depth, 1) * sizeof(Datum));
+			StringInfoData buf;
+			int32		len = NodePath(&s, id, path);
+			int32		i;
+
+			initStringInfo(&buf);
+			for (i = 0; i < len; i++)
+			{
+				if (i > 0)
+					appendStringInfoString(&buf, " > ");
+				appendBinaryStringInfo(&buf, c->labels[path[i]], c->label_lens[path[i]]);
+				elems[i] = PointerGetDatum(KeyLabelText(c, path[i]));
+			}
+			values[0] = Int32GetDatum(++emitted);
+			values[1] = PointerGetDatum(cstring_to_text_with_len(buf.data, buf.len));
+			values[2] = PointerGetDatum(construct_array(elems, len, TEXTOID, -1, false, TYPALIGN_INT));
+			values[3] = Int64GetDatum(node.estimate);
+			values[4] = Float8GetDatum(Share(node.estimate, c->total));
+			shown += node.estimate;
+			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+			continue;
+		}
+		AddNode(&s, id, -1, true, SketchEnd(node.hash),
+				Min(node.estimate, SketchEstimate(&s, SketchEnd(node.hash))));
+		for (l = 0; l < c->nlabels; l++)
+		{
+			uint64		h;
+
+			if (c->spec.collapse && node.label == l)
+				continue;
+			h = SketchStep(node.hash, c->labels[l], c->label_lens[l]);
+			AddNode(&s, id, l, false, h, Min(node.estimate, SketchEstimate(&s, h)));
+		}
+		CHECK_FOR_INTERRUPTS();
+	}
+	if (c->total > shown)
+	{
+		Datum		values[5];
+		bool		nulls[5] = {true, false, true, false, false};
+
+		values[1] = PointerGetDatum(cstring_to_text("(other)"));
+		values[3] = Int64GetDatum(c->total - shown);
+		values[4] = Float8GetDatum(Share(c->total - shown, c->total));
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+}
+
+/*
  * top_paths(counts, n): the n most frequent paths (rank, path, labels,
  * journeys, share), then one '(other)' row with the rest, if any.
  */
@@ -124,7 +329,12 @@ top_paths(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("the number of paths must not be negative")));
 	InitMaterializedSRF(fcinfo, 0);
-	CountsArg(fcinfo, &c, COUNTS_PATHS, COUNTS_PATHS);
+	CountsArg(fcinfo, &c, COUNTS_PATHS, COUNTS_PATHS_SKETCH);
+	if (c.spec.kind == COUNTS_PATHS_SKETCH)
+	{
+		SketchTopPaths(rsinfo, &c, n);
+		return (Datum) 0;
+	}
 	order = KeysByCount(&c);
 	for (r = 0; r < n && r < c.nkeys; r++)
 	{

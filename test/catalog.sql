@@ -42,6 +42,8 @@ SELECT set_eq($$SELECT signature FROM ext_functions WHERE NOT proisstrict AND pr
 					'flow_counts_transfn(path_counts,journey,integer)',
 					'flow_counts_transfn(path_counts,journey,integer,text)',
 					'flow_counts_transfn(path_counts,journey,integer,text,boolean)',
+					'path_sketch_transfn(path_counts,journey,integer)',
+					'path_sketch_transfn(path_counts,journey,integer,boolean)',
 					'markov_counts_transfn(path_counts,journey,boolean,double precision,integer)',
 					'markov_counts_transfn(path_counts,journey,text[],integer)',
 					'path_counts_combine(path_counts,path_counts)',

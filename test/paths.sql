@@ -1,6 +1,6 @@
 -- Path statistics: properties and bad input.
 BEGIN;
-SELECT plan(18);
+SELECT plan(24);
 
 SELECT setseed(0.31);
 CREATE TEMP TABLE rj AS
@@ -39,6 +39,24 @@ SELECT ok((SELECT bool_and(v::text::path_counts::text = v::text)
 SELECT is((SELECT sum(journeys)::bigint FROM flows((SELECT flow_counts(j, 3) FROM rj), 1000) WHERE depth = 1),
 		  (SELECT count(*) FROM rj WHERE journey_length(j) > 0),
 		  'folding every node into (other) keeps the journeys');
+
+-- Approximate top paths (count-min sketch of prefixes).
+SELECT ok((SELECT bool_and(a.journeys >= e.journeys)
+		   FROM top_paths((SELECT path_counts_approx(j, 64) FROM rj), 15) a
+		   JOIN top_paths((SELECT path_counts(j) FROM rj), 100000) e USING (path)),
+		  'sketch estimates never undercount');
+SELECT ok((SELECT count(*) = 15 FROM top_paths((SELECT path_counts_approx(j, 64) FROM rj), 15) WHERE rank IS NOT NULL),
+		  'a small sketch still names 15 paths');
+SELECT set_eq($$SELECT path, journeys FROM top_paths((SELECT path_counts_approx(j, 100000) FROM rj), 10) WHERE rank IS NOT NULL$$,
+			  $$SELECT path, journeys FROM top_paths((SELECT path_counts(j) FROM rj), 10) WHERE rank IS NOT NULL$$,
+			  'a roomy sketch gives the exact top paths');
+SELECT ok((SELECT path_counts_approx(j, 32 ORDER BY random())::text = (SELECT path_counts_approx(j, 32) FROM rj)::text FROM rj),
+		  'the sketch does not depend on input order');
+SELECT ok((SELECT path_counts_rollup(p)::text = (SELECT path_counts_approx(j, 32) FROM rj)::text
+		   FROM (SELECT path_counts_approx(j, 32) AS p FROM rj GROUP BY id % 3) parts)
+		  AND (SELECT v::text::path_counts::text = v::text FROM (SELECT path_counts_approx(j, 32) AS v FROM rj) s),
+		  'sketches combine by adding and read back from text');
+SELECT throws_ok($$SELECT path_counts_approx(j, 8) FROM rj$$, '22023', 'capacity must be between 16 and 1000000', 'capacity out of range');
 
 SELECT throws_ok($$SELECT * FROM transitions((SELECT path_counts(j) FROM rj))$$, '22023', NULL, 'reader of another kind');
 SELECT throws_ok($$SELECT path_counts_rollup(c) FROM (SELECT path_counts(j) AS c FROM rj UNION ALL SELECT transition_counts(j) FROM rj) s$$,

@@ -357,6 +357,10 @@ CREATE FUNCTION flow_counts_transfn(path_counts, journey, integer, text) RETURNS
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE FUNCTION flow_counts_transfn(path_counts, journey, integer, text, boolean) RETURNS path_counts
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION path_sketch_transfn(path_counts, journey, integer) RETURNS path_counts
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION path_sketch_transfn(path_counts, journey, integer, boolean) RETURNS path_counts
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE FUNCTION markov_counts_transfn(path_counts, journey, boolean, float8, integer) RETURNS path_counts
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE FUNCTION markov_counts_transfn(path_counts, journey, text[], integer) RETURNS path_counts
@@ -377,6 +381,8 @@ COMMENT ON FUNCTION step_counts_transfn(path_counts, journey, text, integer, boo
 COMMENT ON FUNCTION flow_counts_transfn(path_counts, journey, integer) IS 'transition function of flow_counts';
 COMMENT ON FUNCTION flow_counts_transfn(path_counts, journey, integer, text) IS 'transition function of flow_counts';
 COMMENT ON FUNCTION flow_counts_transfn(path_counts, journey, integer, text, boolean) IS 'transition function of flow_counts';
+COMMENT ON FUNCTION path_sketch_transfn(path_counts, journey, integer) IS 'transition function of path_counts_approx';
+COMMENT ON FUNCTION path_sketch_transfn(path_counts, journey, integer, boolean) IS 'transition function of path_counts_approx';
 COMMENT ON FUNCTION markov_counts_transfn(path_counts, journey, boolean, float8, integer) IS 'transition function of markov_counts';
 COMMENT ON FUNCTION markov_counts_transfn(path_counts, journey, text[], integer) IS 'transition function of markov_counts';
 COMMENT ON FUNCTION path_counts_combine(path_counts, path_counts) IS 'combine function of the path aggregates; transition function of path_counts_rollup';
@@ -459,6 +465,20 @@ CREATE AGGREGATE flow_counts(journey, depth integer, anchor text, backward boole
 	COMBINEFUNC = path_counts_combine,
 	PARALLEL = SAFE
 );
+CREATE AGGREGATE path_counts_approx(journey, capacity integer) (
+	SFUNC = path_sketch_transfn,
+	STYPE = path_counts,
+	FINALFUNC = path_counts_final,
+	COMBINEFUNC = path_counts_combine,
+	PARALLEL = SAFE
+);
+CREATE AGGREGATE path_counts_approx(journey, capacity integer, collapse_repeats boolean) (
+	SFUNC = path_sketch_transfn,
+	STYPE = path_counts,
+	FINALFUNC = path_counts_final,
+	COMBINEFUNC = path_counts_combine,
+	PARALLEL = SAFE
+);
 CREATE AGGREGATE markov_counts(journey, converted boolean, conversion_value float8, "order" integer) (
 	SFUNC = markov_counts_transfn,
 	STYPE = path_counts,
@@ -492,6 +512,8 @@ COMMENT ON AGGREGATE step_counts(journey, text, integer, boolean) IS 'labels up 
 COMMENT ON AGGREGATE flow_counts(journey, integer) IS 'Sankey edges from the start of each journey, up to depth steps';
 COMMENT ON AGGREGATE flow_counts(journey, integer, text) IS 'Sankey edges from the first anchor (NULL: the start), up to depth steps';
 COMMENT ON AGGREGATE flow_counts(journey, integer, text, boolean) IS 'Sankey edges from the first anchor, forward or backward, up to depth steps';
+COMMENT ON AGGREGATE path_counts_approx(journey, integer) IS 'approximate path counts in bounded memory (count-min sketch of prefixes), repeats collapsed';
+COMMENT ON AGGREGATE path_counts_approx(journey, integer, boolean) IS 'approximate path counts in bounded memory (count-min sketch of prefixes)';
 COMMENT ON AGGREGATE markov_counts(journey, boolean, float8, integer) IS 'Markov model of the given order from journeys with a conversion flag and value';
 COMMENT ON AGGREGATE markov_counts(journey, text[], integer) IS 'Markov model of the given order from journeys with conversion touchpoints';
 COMMENT ON AGGREGATE path_counts_rollup(path_counts) IS 'path counts of the same kind added together';
