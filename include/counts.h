@@ -55,10 +55,31 @@ typedef enum CountsKind
 	COUNTS_FLOWS = 5,
 	COUNTS_FLOWS_BACKWARD = 6,
 	COUNTS_MARKOV = 7,
-	COUNTS_PATHS_SKETCH = 8
+	COUNTS_PATHS_SKETCH = 8,
+	COUNTS_HEALTH = 9
 } CountsKind;
 
-#define COUNTS_LAST_KIND		COUNTS_PATHS_SKETCH
+#define COUNTS_LAST_KIND		COUNTS_HEALTH
+
+/*
+ * Touchpoint health (COUNTS_HEALTH, param = session timeout in seconds)
+ * keeps, per label, one key per statistic at these positions; the time to
+ * the next touchpoint is a histogram of HEALTH_GAP_BUCKET buckets above
+ * HEALTH_GAPS.  Value sums are in micro-units, split by sign since counts
+ * are never negative.
+ */
+#define HEALTH_TOUCHPOINTS		0
+#define HEALTH_JOURNEYS			1
+#define HEALTH_EXITS			2
+#define HEALTH_REENTRIES		3	/* key (exit label, re-entry label) */
+#define HEALTH_VALUES			4
+#define HEALTH_VALUE_PLUS		5
+#define HEALTH_VALUE_MINUS		6
+#define HEALTH_GAPS				100
+#define HEALTH_VALUE_SCALE		1000000
+
+extern int32 GapBucket(uint64 gap);
+extern uint64 GapBucketMiddle(int32 bucket);
 
 /*
  * An approximate path count (COUNTS_PATHS_SKETCH) is a count-min sketch of

@@ -153,3 +153,9 @@ SELECT label AS channel, round(removal_effect::numeric, 4) AS removal_effect, ro
 	   round(conversions::numeric, 1) AS conversions, round(value::numeric) AS revenue
 FROM markov_attribution((SELECT markov_counts(j, '{purchase}', 2) FROM channel_purchase_journeys))
 ORDER BY share DESC;
+
+\echo
+\echo '== 20. Touchpoint health: exits, satisfaction, time to the next step, drop-outs =='
+SELECT label, journeys, round(exit_rate::numeric, 3) AS exit_rate, round(avg_value::numeric, 2) AS avg_value,
+	   date_trunc('second', median_time_to_next) AS median_to_next, dropouts
+FROM touchpoint_health((SELECT health_counts(j) FROM customer_journeys)) ORDER BY journeys DESC;

@@ -48,6 +48,15 @@ SELECT * FROM flows((SELECT flow_counts(j, 2, 'direct') FROM pj)) ORDER BY depth
 SELECT * FROM flows((SELECT flow_counts(j, 2, 'purchase', true) FROM pj)) ORDER BY depth, journeys DESC, from_label, to_label;
 SELECT * FROM flows((SELECT flow_counts(j, 3) FROM pj), 2) ORDER BY depth, journeys DESC, from_label, to_label;
 
+-- Touchpoint health: a (values 4, 2) leads to b after 10 minutes and to c
+-- after 30 seconds; b's session ends (gap over 30 minutes) and the journey
+-- comes back at a.  Medians are bucket middles, within about 3%.
+SELECT * FROM touchpoint_health((SELECT health_counts(j) FROM (VALUES
+	('[2024-01-01 00:00:00+00 a 4, 2024-01-01 00:10:00+00 b, 2024-01-01 02:00:00+00 a 2, 2024-01-01 02:00:30+00 c 1]'::journey),
+	('[2024-01-01 00:00:00+00 a]')) v(j)));
+SELECT * FROM reentries((SELECT health_counts(j, '2 hours') FROM (VALUES
+	('[2024-01-01 00:00:00+00 a, 2024-01-01 00:10:00+00 b, 2024-01-01 03:00:00+00 a, 2024-01-01 03:00:30+00 c, 2024-01-02 00:00:00+00 a]'::journey)) v(j)));
+
 -- Text form round trip and rollup of parts.
 SELECT v::text::path_counts::text = v::text AS same
 FROM (SELECT transition_counts(j) AS v FROM pj UNION ALL SELECT step_counts(j, 'direct', 2) FROM pj) s;

@@ -32,6 +32,7 @@
 #include "builder.h"
 #include "counts.h"
 #include "dict.h"
+#include "params.h"
 #include "summary.h"
 #include "textparse.h"
 #include "varint.h"
@@ -45,6 +46,7 @@ PG_FUNCTION_INFO_V1(path_counts_send);
 PG_FUNCTION_INFO_V1(path_counts_transfn);
 PG_FUNCTION_INFO_V1(transition_counts_transfn);
 PG_FUNCTION_INFO_V1(path_sketch_transfn);
+PG_FUNCTION_INFO_V1(health_counts_transfn);
 PG_FUNCTION_INFO_V1(ngram_counts_transfn);
 PG_FUNCTION_INFO_V1(step_counts_transfn);
 PG_FUNCTION_INFO_V1(flow_counts_transfn);
@@ -54,7 +56,7 @@ PG_FUNCTION_INFO_V1(path_counts_final);
 
 static const char *const KindNames[] = {
 	NULL, "paths", "transitions", "ngrams", "steps", "flows", "backward_flows",
-	"markov", "paths_sketch"
+	"markov", "paths_sketch", "health"
 };
 
 /* indexed by marker - COUNTS_OTHER */
@@ -772,7 +774,7 @@ path_counts_in(PG_FUNCTION_ARGS)
 		if (strncmp(ps.p, KindNames[kind], strlen(KindNames[kind])) == 0)
 			break;
 	if (kind < COUNTS_PATHS)
-		ParseError(&ps, "a kind (paths, transitions, ngrams, steps, flows, backward_flows, markov, paths_sketch)");
+		ParseError(&ps, "a kind (paths, transitions, ngrams, steps, flows, backward_flows, markov, paths_sketch, health)");
 	ps.p += strlen(KindNames[kind]);
 	spec.kind = kind;
 	SkipSpace(&ps);
@@ -1202,6 +1204,87 @@ SketchAdd(CountsBuilder *b, uint64 h)
 		b->cells[SketchCell(h, r, b->spec.param)]++;
 }
 
+/*
+ * Buckets of gaps in microseconds: exact below 64, then 32 buckets per
+ * power of two (about 3% wide), with integer arithmetic only so that every
+ * machine agrees.
+ */
+int32
+GapBucket(uint64 gap)
+{
+	int			msb;
+
+	if (gap < 64)
+		return (int32) gap;
+	msb = 63 - __builtin_clzll(gap);
+	return 64 + (msb - 6) * 32 + (int32) ((gap >> (msb - 5)) & 31);
+}
+
+uint64
+GapBucketMiddle(int32 bucket)
+{
+	int			msb;
+	uint64		low;
+
+	if (bucket < 64)
+		return (uint64) bucket;
+	msb = (bucket - 64) / 32 + 6;
+	low = ((uint64) (32 + (bucket - 64) % 32)) << (msb - 5);
+	return low + ((UINT64CONST(1) << (msb - 5)) >> 1);
+}
+
+/* Touchpoint health of one journey (see counts.h). */
+static void
+CountHealth(CountsBuilder *b, const Journey *j)
+{
+	int32	   *map = palloc(Max(j->nlabels, 1) * sizeof(int32));
+	bool	   *seen = palloc0(Max(j->nlabels, 1) * sizeof(bool));
+	uint64		timeout = (uint64) b->spec.param * USECS_PER_SEC;
+	int32		i;
+
+	for (i = 0; i < j->nlabels; i++)
+		map[i] = StringDictIntern(&b->labels, j->labels[i], j->label_lens[i]);
+	for (i = 0; i < j->ntouch; i++)
+	{
+		const JourneyTouch *t = &j->touches[i];
+		int32		l = map[t->label];
+
+		CountsBuilderAdd(b, HEALTH_TOUCHPOINTS, &l, 1, 1);
+		if (!seen[t->label])
+			CountsBuilderAdd(b, HEALTH_JOURNEYS, &l, 1, 1);
+		seen[t->label] = true;
+		if (t->has_value)
+		{
+			int128		units = (int128) rint(t->value * HEALTH_VALUE_SCALE);
+
+			if (units > PG_INT64_MAX || units < -PG_INT64_MAX)
+				ereport(ERROR,
+						(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+						 errmsg("touchpoint value too large for touchpoint health")));
+			CountsBuilderAdd(b, HEALTH_VALUES, &l, 1, 1);
+			if (units != 0)
+				CountsBuilderAdd(b, units > 0 ? HEALTH_VALUE_PLUS : HEALTH_VALUE_MINUS,
+								 &l, 1, (int64) (units > 0 ? units : -units));
+		}
+		if (i + 1 < j->ntouch)
+		{
+			uint64		gap = (uint64) j->touches[i + 1].ts - (uint64) t->ts;
+
+			CountsBuilderAdd(b, HEALTH_GAPS + GapBucket(gap), &l, 1, 1);
+			if (gap > timeout)
+			{
+				int32		pair[2] = {l, map[j->touches[i + 1].label]};
+
+				CountsBuilderAdd(b, HEALTH_REENTRIES, pair, 2, 1);
+			}
+		}
+		else
+			CountsBuilderAdd(b, HEALTH_EXITS, &l, 1, 1);
+	}
+	pfree(map);
+	pfree(seen);
+}
+
 /* Counts one journey into the builder as its spec says. */
 static void
 CountJourney(CountsBuilder *b, const Journey *j, const MarkovInput *mi)
@@ -1216,6 +1299,9 @@ CountJourney(CountsBuilder *b, const Journey *j, const MarkovInput *mi)
 	path[n + 1] = COUNTS_END;
 	switch (b->spec.kind)
 	{
+		case COUNTS_HEALTH:
+			CountHealth(b, j);
+			break;
 		case COUNTS_PATHS_SKETCH:
 			{
 				uint64		h = SKETCH_SEED;
@@ -1366,6 +1452,26 @@ path_counts_transfn(PG_FUNCTION_ARGS)
 {
 	CountsSpec	spec = {COUNTS_PATHS, CollapseArg(fcinfo, 2), 0, NULL, 0};
 
+	return CountsTransition(fcinfo, &spec, NULL);
+}
+
+/* health_counts(j [, timeout]): the timeout in whole seconds */
+Datum
+health_counts_transfn(PG_FUNCTION_ARGS)
+{
+	CountsSpec	spec = {COUNTS_HEALTH, false, 30 * SECS_PER_MINUTE, NULL, 0};
+
+	if (PG_NARGS() > 2)
+	{
+		int64		us = IntervalMicros(DatumGetIntervalP(RequiredArg(fcinfo, 2, "timeout")),
+										"session timeout", NULL);
+
+		if (us % USECS_PER_SEC != 0 || us / USECS_PER_SEC > PG_INT32_MAX)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("session timeout must be whole seconds, at most 68 years")));
+		spec.param = (int32) (us / USECS_PER_SEC);
+	}
 	return CountsTransition(fcinfo, &spec, NULL);
 }
 

@@ -15,6 +15,7 @@
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
+#include "utils/timestamp.h"
 
 #include "counts.h"
 
@@ -23,6 +24,8 @@ PG_FUNCTION_INFO_V1(transitions);
 PG_FUNCTION_INFO_V1(ngrams);
 PG_FUNCTION_INFO_V1(path_steps);
 PG_FUNCTION_INFO_V1(flows);
+PG_FUNCTION_INFO_V1(touchpoint_health);
+PG_FUNCTION_INFO_V1(reentries);
 
 /* Decodes argument 0 and checks that it counts what the reader reads. */
 static void
@@ -571,6 +574,121 @@ flows(PG_FUNCTION_ARGS)
 		values[1] = PointerGetDatum(KeyLabelText(&c, edges[k].from));
 		values[2] = PointerGetDatum(KeyLabelText(&c, edges[k].to));
 		values[3] = Int64GetDatum(journeys);
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+	return (Datum) 0;
+}
+
+typedef struct LabelHealth
+{
+	int64		stat[HEALTH_VALUE_MINUS + 1];	/* by position */
+	int64		dropouts;		/* sessions ended here, journey went on */
+	int64		gaps_seen;		/* histogram counts read so far */
+	int64		median;			/* lower median gap, or -1 */
+} LabelHealth;
+
+/*
+ * touchpoint_health(counts): per label (label, journeys, touchpoints,
+ * exits, exit_rate, avg_value, median_time_to_next, dropouts).
+ */
+Datum
+touchpoint_health(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	Counts		c;
+	LabelHealth *h;
+	int32		k;
+	int32		l;
+
+	InitMaterializedSRF(fcinfo, 0);
+	CountsArg(fcinfo, &c, COUNTS_HEALTH, COUNTS_HEALTH);
+	h = palloc0(Max(c.nlabels, 1) * sizeof(LabelHealth));
+	for (l = 0; l < c.nlabels; l++)
+		h[l].median = -1;
+	for (k = 0; k < c.nkeys; k++)
+	{
+		int32		pos = c.positions[k];
+		LabelHealth *lh = &h[c.key_labels[c.key_start[k]]];
+		int64		gaps;
+
+		if (pos == HEALTH_REENTRIES)
+			lh->dropouts += c.counts[k];
+		else if (pos < HEALTH_GAPS)
+			lh->stat[pos] += c.counts[k];
+		else
+		{
+			/*
+			 * Buckets come in increasing order after the statistics: the
+			 * lower median, element (gaps - 1) / 2, is crossed once.
+			 */
+			gaps = lh->stat[HEALTH_TOUCHPOINTS] - lh->stat[HEALTH_EXITS];
+			if (lh->median < 0 && lh->gaps_seen + c.counts[k] > (gaps - 1) / 2)
+				lh->median = (int64) GapBucketMiddle(pos - HEALTH_GAPS);
+			lh->gaps_seen += c.counts[k];
+		}
+	}
+	for (l = 0; l < c.nlabels; l++)
+	{
+		const LabelHealth *lh = &h[l];
+		Datum		values[8];
+		bool		nulls[8] = {0};
+
+		values[0] = PointerGetDatum(cstring_to_text_with_len(c.labels[l], c.label_lens[l]));
+		values[1] = Int64GetDatum(lh->stat[HEALTH_JOURNEYS]);
+		values[2] = Int64GetDatum(lh->stat[HEALTH_TOUCHPOINTS]);
+		values[3] = Int64GetDatum(lh->stat[HEALTH_EXITS]);
+		values[4] = Float8GetDatum(Share(lh->stat[HEALTH_EXITS], lh->stat[HEALTH_JOURNEYS]));
+		nulls[5] = lh->stat[HEALTH_VALUES] == 0;
+		if (!nulls[5])
+			values[5] = Float8GetDatum(((double) lh->stat[HEALTH_VALUE_PLUS] -
+										(double) lh->stat[HEALTH_VALUE_MINUS]) /
+									   HEALTH_VALUE_SCALE / lh->stat[HEALTH_VALUES]);
+		nulls[6] = lh->median < 0;
+		if (!nulls[6])
+		{
+			Interval   *iv = palloc0(sizeof(Interval));
+
+			iv->day = lh->median / USECS_PER_DAY;
+			iv->time = lh->median % USECS_PER_DAY;
+			values[6] = PointerGetDatum(iv);
+		}
+		values[7] = Int64GetDatum(lh->dropouts);
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+	return (Datum) 0;
+}
+
+/*
+ * reentries(counts): (exit_label, reentry_label, occurrences, share): how
+ * often a session ended at exit_label and the journey came back later at
+ * reentry_label; share of the drop-outs at exit_label.
+ */
+Datum
+reentries(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	Counts		c;
+	int64	   *dropouts;
+	int32		k;
+
+	InitMaterializedSRF(fcinfo, 0);
+	CountsArg(fcinfo, &c, COUNTS_HEALTH, COUNTS_HEALTH);
+	dropouts = palloc0(Max(c.nlabels, 1) * sizeof(int64));
+	for (k = 0; k < c.nkeys; k++)
+		if (c.positions[k] == HEALTH_REENTRIES)
+			dropouts[c.key_labels[c.key_start[k]]] += c.counts[k];
+	for (k = 0; k < c.nkeys; k++)
+	{
+		const int32 *key = c.key_labels + c.key_start[k];
+		Datum		values[4];
+		bool		nulls[4] = {0};
+
+		if (c.positions[k] != HEALTH_REENTRIES)
+			continue;
+		values[0] = PointerGetDatum(KeyLabelText(&c, key[0]));
+		values[1] = PointerGetDatum(KeyLabelText(&c, key[1]));
+		values[2] = Int64GetDatum(c.counts[k]);
+		values[3] = Float8GetDatum(Share(c.counts[k], dropouts[key[0]]));
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}
 	return (Datum) 0;

@@ -42,6 +42,8 @@ SELECT set_eq($$SELECT signature FROM ext_functions WHERE NOT proisstrict AND pr
 					'flow_counts_transfn(path_counts,journey,integer)',
 					'flow_counts_transfn(path_counts,journey,integer,text)',
 					'flow_counts_transfn(path_counts,journey,integer,text,boolean)',
+					'health_counts_transfn(path_counts,journey)',
+					'health_counts_transfn(path_counts,journey,interval)',
 					'path_sketch_transfn(path_counts,journey,integer)',
 					'path_sketch_transfn(path_counts,journey,integer,boolean)',
 					'markov_counts_transfn(path_counts,journey,boolean,double precision,integer)',

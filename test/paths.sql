@@ -1,6 +1,6 @@
 -- Path statistics: properties and bad input.
 BEGIN;
-SELECT plan(24);
+SELECT plan(28);
 
 SELECT setseed(0.31);
 CREATE TEMP TABLE rj AS
@@ -57,6 +57,27 @@ SELECT ok((SELECT path_counts_rollup(p)::text = (SELECT path_counts_approx(j, 32
 		  AND (SELECT v::text::path_counts::text = v::text FROM (SELECT path_counts_approx(j, 32) AS v FROM rj) s),
 		  'sketches combine by adding and read back from text');
 SELECT throws_ok($$SELECT path_counts_approx(j, 8) FROM rj$$, '22023', 'capacity must be between 16 and 1000000', 'capacity out of range');
+
+-- Touchpoint health against plain SQL.
+CREATE TEMP TABLE rows AS
+SELECT id, u.*, lead(u.ts) OVER (PARTITION BY id ORDER BY u.ordinality) - u.ts AS gap,
+	   u.ordinality = journey_length(j) AS last
+FROM rj, journey_unnest(j) u;
+SELECT ok((SELECT bool_and(h.journeys = s.journeys AND h.touchpoints = s.touchpoints AND h.exits = s.exits)
+		   FROM touchpoint_health((SELECT health_counts(j) FROM rj)) h
+		   JOIN (SELECT label, count(DISTINCT id) AS journeys, count(*) AS touchpoints, count(*) FILTER (WHERE last) AS exits
+				 FROM rows GROUP BY label) s USING (label)),
+		  'journeys, touchpoints and exits per label equal plain SQL');
+SELECT ok((SELECT bool_and(abs(extract(epoch FROM h.median_time_to_next) - extract(epoch FROM s.m)) <= 0.032 * extract(epoch FROM s.m))
+		   FROM touchpoint_health((SELECT health_counts(j) FROM rj)) h
+		   JOIN (SELECT label, percentile_disc(0.5) WITHIN GROUP (ORDER BY gap) AS m FROM rows WHERE gap IS NOT NULL GROUP BY label) s USING (label)),
+		  'median time to the next touchpoint is within 3.2% of the exact lower median');
+SELECT is((SELECT sum(dropouts) FROM touchpoint_health((SELECT health_counts(j, '1 day') FROM rj))),
+		  (SELECT count(*)::numeric FROM rows WHERE gap > interval '1 day'),
+		  'drop-outs are the gaps longer than the session timeout');
+SELECT is((SELECT sum(occurrences) FROM reentries((SELECT health_counts(j, '1 day') FROM rj))),
+		  (SELECT sum(dropouts) FROM touchpoint_health((SELECT health_counts(j, '1 day') FROM rj))),
+		  'every drop-out has its re-entry');
 
 SELECT throws_ok($$SELECT * FROM transitions((SELECT path_counts(j) FROM rj))$$, '22023', NULL, 'reader of another kind');
 SELECT throws_ok($$SELECT path_counts_rollup(c) FROM (SELECT path_counts(j) AS c FROM rj UNION ALL SELECT transition_counts(j) FROM rj) s$$,

@@ -357,6 +357,10 @@ CREATE FUNCTION flow_counts_transfn(path_counts, journey, integer, text) RETURNS
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE FUNCTION flow_counts_transfn(path_counts, journey, integer, text, boolean) RETURNS path_counts
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION health_counts_transfn(path_counts, journey) RETURNS path_counts
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION health_counts_transfn(path_counts, journey, interval) RETURNS path_counts
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE FUNCTION path_sketch_transfn(path_counts, journey, integer) RETURNS path_counts
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE FUNCTION path_sketch_transfn(path_counts, journey, integer, boolean) RETURNS path_counts
@@ -381,6 +385,8 @@ COMMENT ON FUNCTION step_counts_transfn(path_counts, journey, text, integer, boo
 COMMENT ON FUNCTION flow_counts_transfn(path_counts, journey, integer) IS 'transition function of flow_counts';
 COMMENT ON FUNCTION flow_counts_transfn(path_counts, journey, integer, text) IS 'transition function of flow_counts';
 COMMENT ON FUNCTION flow_counts_transfn(path_counts, journey, integer, text, boolean) IS 'transition function of flow_counts';
+COMMENT ON FUNCTION health_counts_transfn(path_counts, journey) IS 'transition function of health_counts';
+COMMENT ON FUNCTION health_counts_transfn(path_counts, journey, interval) IS 'transition function of health_counts';
 COMMENT ON FUNCTION path_sketch_transfn(path_counts, journey, integer) IS 'transition function of path_counts_approx';
 COMMENT ON FUNCTION path_sketch_transfn(path_counts, journey, integer, boolean) IS 'transition function of path_counts_approx';
 COMMENT ON FUNCTION markov_counts_transfn(path_counts, journey, boolean, float8, integer) IS 'transition function of markov_counts';
@@ -465,6 +471,20 @@ CREATE AGGREGATE flow_counts(journey, depth integer, anchor text, backward boole
 	COMBINEFUNC = path_counts_combine,
 	PARALLEL = SAFE
 );
+CREATE AGGREGATE health_counts(journey) (
+	SFUNC = health_counts_transfn,
+	STYPE = path_counts,
+	FINALFUNC = path_counts_final,
+	COMBINEFUNC = path_counts_combine,
+	PARALLEL = SAFE
+);
+CREATE AGGREGATE health_counts(journey, session_timeout interval) (
+	SFUNC = health_counts_transfn,
+	STYPE = path_counts,
+	FINALFUNC = path_counts_final,
+	COMBINEFUNC = path_counts_combine,
+	PARALLEL = SAFE
+);
 CREATE AGGREGATE path_counts_approx(journey, capacity integer) (
 	SFUNC = path_sketch_transfn,
 	STYPE = path_counts,
@@ -512,6 +532,8 @@ COMMENT ON AGGREGATE step_counts(journey, text, integer, boolean) IS 'labels up 
 COMMENT ON AGGREGATE flow_counts(journey, integer) IS 'Sankey edges from the start of each journey, up to depth steps';
 COMMENT ON AGGREGATE flow_counts(journey, integer, text) IS 'Sankey edges from the first anchor (NULL: the start), up to depth steps';
 COMMENT ON AGGREGATE flow_counts(journey, integer, text, boolean) IS 'Sankey edges from the first anchor, forward or backward, up to depth steps';
+COMMENT ON AGGREGATE health_counts(journey) IS 'touchpoint health statistics per label (sessions end after 30 minutes without activity)';
+COMMENT ON AGGREGATE health_counts(journey, interval) IS 'touchpoint health statistics per label, with the session timeout that defines a drop-out';
 COMMENT ON AGGREGATE path_counts_approx(journey, integer) IS 'approximate path counts in bounded memory (count-min sketch of prefixes), repeats collapsed';
 COMMENT ON AGGREGATE path_counts_approx(journey, integer, boolean) IS 'approximate path counts in bounded memory (count-min sketch of prefixes)';
 COMMENT ON AGGREGATE markov_counts(journey, boolean, float8, integer) IS 'Markov model of the given order from journeys with a conversion flag and value';
@@ -534,6 +556,15 @@ CREATE FUNCTION flows(counts path_counts, min_journeys bigint DEFAULT 1)
 	RETURNS TABLE (depth integer, from_label text, to_label text, journeys bigint)
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 100;
 
+CREATE FUNCTION touchpoint_health(counts path_counts)
+	RETURNS TABLE (label text, journeys bigint, touchpoints bigint, exits bigint, exit_rate float8,
+		avg_value float8, median_time_to_next interval, dropouts bigint)
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 20;
+CREATE FUNCTION reentries(counts path_counts)
+	RETURNS TABLE (exit_label text, reentry_label text, occurrences bigint, share float8)
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 50;
+COMMENT ON FUNCTION touchpoint_health(path_counts) IS 'per label: journeys, touchpoints, exits, exit rate, average value, median time to the next touchpoint, drop-outs';
+COMMENT ON FUNCTION reentries(path_counts) IS 'where journeys come back after a session ended at each label';
 CREATE FUNCTION markov_attribution(model path_counts)
 	RETURNS TABLE (label text, removal_effect float8, share float8, conversions float8, value float8)
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 20;
