@@ -18,6 +18,8 @@ typedef struct TextParser
 
 extern void ParseError(TextParser *ps, const char *expected) pg_attribute_noreturn();
 extern void SkipSpace(TextParser *ps);
+extern void ParseList(TextParser *ps, void (*item) (TextParser *ps, void *arg),
+					  void *arg, const char *after_item);
 extern void ParseChar(TextParser *ps, char c, const char *what);
 extern TimestampTz ParseTimestamp(TextParser *ps);
 extern void ParseString(TextParser *ps, StringInfo out);

@@ -753,22 +753,70 @@ ParseWord(TextParser *ps, const char *word)
 	ps->p += len;
 }
 
+typedef struct CountsInput
+{
+	CountsBuilder b;
+	StringInfo	s;
+	int32	   *key;
+	int32		maxkey;
+} CountsInput;
+
+/* count @position label... (markers unquoted) */
+static void
+ParseCountsKey(TextParser *ps, void *arg)
+{
+	CountsInput *in = arg;
+	int64		count = ParseInt64(ps, "a count", false);
+	int32		position;
+	int32		n = 0;
+
+	SkipSpace(ps);
+	ParseChar(ps, '@', "\"@\" and a position");
+	position = (int32) ParseInt64(ps, "a position", true);
+	SkipSpace(ps);
+	while (*ps->p != ',' && *ps->p != ']' && *ps->p != '\0')
+	{
+		bool		quoted = *ps->p == '"';
+		int32		marker;
+
+		if (n >= in->maxkey)
+		{
+			in->maxkey = Max(8, 2 * in->maxkey);
+			in->key = in->key ? repalloc(in->key, in->maxkey * sizeof(int32)) :
+				palloc(in->maxkey * sizeof(int32));
+		}
+		ParseString(ps, in->s);
+		for (marker = COUNTS_FIRST_MARKER; marker < 0; marker++)
+			if (!quoted && strcmp(in->s->data, CountsMarkerName(marker)) == 0)
+				break;
+		if (marker < 0)
+			in->key[n++] = marker;
+		else
+		{
+			JourneyCheckLabel(in->s->data, in->s->len);
+			in->key[n++] = StringDictIntern(&in->b.labels, in->s->data, in->s->len);
+		}
+		SkipSpace(ps);
+	}
+	if (count > 0)
+		CountsBuilderAddKey(&in->b, position, in->key, n, count);
+}
+
 Datum
 path_counts_in(PG_FUNCTION_ARGS)
 {
 	char	   *input = PG_GETARG_CSTRING(0);
 	TextParser	ps = {input, input, "path_counts",
 	"Write path counts as paths collapse=1 param=0 total=2 [2 @0 \"search\" \"purchase\"]."};
-	CountsBuilder b;
+	CountsInput in;
 	CountsSpec	spec = {0};
 	StringInfoData s;
-	int32	   *key = NULL;
-	int32		maxkey = 0;
 	int64		total;
 	int			kind;
 
-	CountsBuilderInit(&b, CurrentMemoryContext);
+	CountsBuilderInit(&in.b, CurrentMemoryContext);
 	initStringInfo(&s);
+	in.s = &s;
 	SkipSpace(&ps);
 	for (kind = COUNTS_LAST_KIND; kind >= COUNTS_PATHS; kind--)
 		if (strncmp(ps.p, KindNames[kind], strlen(KindNames[kind])) == 0)
@@ -794,7 +842,7 @@ path_counts_in(PG_FUNCTION_ARGS)
 		spec.anchor_len = s.len;
 		SkipSpace(&ps);
 	}
-	CountsBuilderSetSpec(&b, &spec);
+	CountsBuilderSetSpec(&in.b, &spec);
 	if (strncmp(ps.p, "labels=(", 8) == 0)
 	{
 		ps.p += 8;
@@ -803,7 +851,7 @@ path_counts_in(PG_FUNCTION_ARGS)
 		{
 			ParseString(&ps, &s);
 			JourneyCheckLabel(s.data, s.len);
-			(void) StringDictIntern(&b.labels, s.data, s.len);
+			(void) StringDictIntern(&in.b.labels, s.data, s.len);
 			SkipSpace(&ps);
 		}
 		ps.p++;
@@ -811,66 +859,18 @@ path_counts_in(PG_FUNCTION_ARGS)
 	}
 	ParseWord(&ps, "total=");
 	total = ParseInt64(&ps, "a count", false);
-	CountsBuilderAddTotal(&b, total);
+	CountsBuilderAddTotal(&in.b, total);
 	SkipSpace(&ps);
 	if (strncmp(ps.p, "value=", 6) == 0)
 	{
 		ps.p += 6;
-		b.value = ParseValue(&ps);
+		in.b.value = ParseValue(&ps);
 		SkipSpace(&ps);
 	}
-	ParseChar(&ps, '[', "\"[\"");
-	SkipSpace(&ps);
-	if (*ps.p != ']')
-	{
-		for (;;)
-		{
-			int64		count = ParseInt64(&ps, "a count", false);
-			int32		position;
-			int32		n = 0;
-
-			SkipSpace(&ps);
-			ParseChar(&ps, '@', "\"@\" and a position");
-			position = (int32) ParseInt64(&ps, "a position", true);
-			SkipSpace(&ps);
-			while (*ps.p != ',' && *ps.p != ']' && *ps.p != '\0')
-			{
-				bool		quoted = *ps.p == '"';
-				int32		marker;
-
-				if (n >= maxkey)
-				{
-					maxkey = Max(8, 2 * maxkey);
-					key = key ? repalloc(key, maxkey * sizeof(int32)) :
-						palloc(maxkey * sizeof(int32));
-				}
-				ParseString(&ps, &s);
-				for (marker = COUNTS_FIRST_MARKER; marker < 0; marker++)
-					if (!quoted && strcmp(s.data, CountsMarkerName(marker)) == 0)
-						break;
-				if (marker < 0)
-					key[n++] = marker;
-				else
-				{
-					JourneyCheckLabel(s.data, s.len);
-					key[n++] = StringDictIntern(&b.labels, s.data, s.len);
-				}
-				SkipSpace(&ps);
-			}
-			if (count > 0)
-				CountsBuilderAddKey(&b, position, key, n, count);
-			if (*ps.p != ',')
-				break;
-			ps.p++;
-			SkipSpace(&ps);
-			CHECK_FOR_INTERRUPTS();
-		}
-	}
-	ParseChar(&ps, ']', "\",\" or \"]\"");
-	SkipSpace(&ps);
-	if (*ps.p != '\0')
-		ParseError(&ps, "the end of input after \"]\"");
-	PG_RETURN_POINTER(CountsBuilderEncode(&b));
+	in.key = NULL;
+	in.maxkey = 0;
+	ParseList(&ps, ParseCountsKey, &in, "\",\" or \"]\"");
+	PG_RETURN_POINTER(CountsBuilderEncode(&in.b));
 }
 
 Datum

@@ -231,49 +231,44 @@ IdentityDecode(struct varlena *stored, IdentityGraph *g)
 
 /* Text and binary forms */
 
+typedef struct GraphInput
+{
+	IdentityBuilder builder;
+	StringInfoData id;
+} GraphInput;
+
+/* an identifier, alone or linked: "a" -- "b" */
+static void
+ParseLink(TextParser *ps, void *arg)
+{
+	GraphInput *in = arg;
+	int32		x;
+
+	ParseString(ps, &in->id);
+	x = IdentityBuilderId(&in->builder, in->id.data, in->id.len);
+	SkipSpace(ps);
+	if (ps->p[0] == '-' && ps->p[1] == '-')
+	{
+		ps->p += 2;
+		SkipSpace(ps);
+		ParseString(ps, &in->id);
+		IdentityBuilderLink(&in->builder, x,
+							IdentityBuilderId(&in->builder, in->id.data, in->id.len));
+	}
+}
+
 Datum
 identity_graph_in(PG_FUNCTION_ARGS)
 {
 	char	   *input = PG_GETARG_CSTRING(0);
 	TextParser	ps = {input, input, "identity_graph",
 	"Write links as [\"cookie:1\" -- \"crm:7\", ...]; a lone identifier is written alone."};
-	StringInfoData s;
-	IdentityBuilder b;
+	GraphInput	in;
 
-	IdentityBuilderInit(&b, CurrentMemoryContext);
-	initStringInfo(&s);
-	SkipSpace(&ps);
-	ParseChar(&ps, '[', "\"[\"");
-	SkipSpace(&ps);
-	if (*ps.p != ']')
-	{
-		for (;;)
-		{
-			int32		x;
-
-			ParseString(&ps, &s);
-			x = IdentityBuilderId(&b, s.data, s.len);
-			SkipSpace(&ps);
-			if (ps.p[0] == '-' && ps.p[1] == '-')
-			{
-				ps.p += 2;
-				SkipSpace(&ps);
-				ParseString(&ps, &s);
-				IdentityBuilderLink(&b, x, IdentityBuilderId(&b, s.data, s.len));
-				SkipSpace(&ps);
-			}
-			if (*ps.p != ',')
-				break;
-			ps.p++;
-			SkipSpace(&ps);
-			CHECK_FOR_INTERRUPTS();
-		}
-	}
-	ParseChar(&ps, ']', "\"--\", \",\" or \"]\"");
-	SkipSpace(&ps);
-	if (*ps.p != '\0')
-		ParseError(&ps, "the end of input after \"]\"");
-	PG_RETURN_POINTER(IdentityBuilderEncode(&b));
+	IdentityBuilderInit(&in.builder, CurrentMemoryContext);
+	initStringInfo(&in.id);
+	ParseList(&ps, ParseLink, &in, "\"--\", \",\" or \"]\"");
+	PG_RETURN_POINTER(IdentityBuilderEncode(&in.builder));
 }
 
 Datum

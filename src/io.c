@@ -40,57 +40,50 @@ LooksLikeNumber(char c)
 		c == 'N' || c == 'n' || c == 'I' || c == 'i';
 }
 
+typedef struct JourneyInput
+{
+	JourneyBuilder builder;
+	StringInfoData label;
+} JourneyInput;
+
+/* timestamp label [value] */
+static void
+ParseTouchpoint(TextParser *ps, void *arg)
+{
+	JourneyInput *in = arg;
+	TimestampTz ts = ParseTimestamp(ps);
+	int32		id;
+	bool		has_value = false;
+	double		value = 0;
+
+	if (!scanner_isspace(*ps->p))
+		ParseError(ps, "a space before the label");
+	SkipSpace(ps);
+	ParseString(ps, &in->label);
+	id = JourneyBuilderLabel(&in->builder, in->label.data, in->label.len);
+	SkipSpace(ps);
+	if (*ps->p != ',' && *ps->p != ']')
+	{
+		if (!LooksLikeNumber(*ps->p))
+			ParseError(ps, "a value, \",\" or \"]\"");
+		value = float8in_internal(ps->p, &ps->p, "journey", ps->input);
+		has_value = true;
+	}
+	JourneyBuilderAdd(&in->builder, ts, id, has_value, value);
+}
+
 Datum
 journey_in(PG_FUNCTION_ARGS)
 {
 	char	   *input = PG_GETARG_CSTRING(0);
 	TextParser	ps = {input, input, "journey",
 	"Write touchpoints as [2024-03-01 09:30:00+00 \"label\" 12.5, ...]; the value is optional."};
-	StringInfoData label;
-	JourneyBuilder b;
+	JourneyInput in;
 
-	JourneyBuilderInit(&b, CurrentMemoryContext);
-	initStringInfo(&label);
-	SkipSpace(&ps);
-	ParseChar(&ps, '[', "\"[\"");
-	SkipSpace(&ps);
-	if (*ps.p != ']')
-	{
-		for (;;)
-		{
-			TimestampTz ts;
-			int32		id;
-			bool		has_value = false;
-			double		value = 0;
-
-			ts = ParseTimestamp(&ps);
-			if (!scanner_isspace(*ps.p))
-				ParseError(&ps, "a space before the label");
-			SkipSpace(&ps);
-			ParseString(&ps, &label);
-			id = JourneyBuilderLabel(&b, label.data, label.len);
-			SkipSpace(&ps);
-			if (*ps.p != ',' && *ps.p != ']')
-			{
-				if (!LooksLikeNumber(*ps.p))
-					ParseError(&ps, "a value, \",\" or \"]\"");
-				value = float8in_internal(ps.p, &ps.p, "journey", input);
-				has_value = true;
-			}
-			JourneyBuilderAdd(&b, ts, id, has_value, value);
-			SkipSpace(&ps);
-			if (*ps.p != ',')
-				break;
-			ps.p++;
-			SkipSpace(&ps);
-			CHECK_FOR_INTERRUPTS();
-		}
-	}
-	ParseChar(&ps, ']', "\",\" or \"]\"");
-	SkipSpace(&ps);
-	if (*ps.p != '\0')
-		ParseError(&ps, "the end of input after \"]\"");
-	PG_RETURN_POINTER(JourneyBuilderEncode(&b));
+	JourneyBuilderInit(&in.builder, CurrentMemoryContext);
+	initStringInfo(&in.label);
+	ParseList(&ps, ParseTouchpoint, &in, "\",\" or \"]\"");
+	PG_RETURN_POINTER(JourneyBuilderEncode(&in.builder));
 }
 
 Datum

@@ -31,6 +31,36 @@ ParseError(TextParser *ps, const char *expected)
 			 errhint("%s", ps->hint)));
 }
 
+/*
+ * The list form every type shares: "[" items separated by "," "]" and the
+ * end of input; item parses one element (the cursor on its first byte).
+ */
+void
+ParseList(TextParser *ps, void (*item) (TextParser *ps, void *arg), void *arg,
+		  const char *after_item)
+{
+	SkipSpace(ps);
+	ParseChar(ps, '[', "\"[\"");
+	SkipSpace(ps);
+	if (*ps->p != ']')
+	{
+		for (;;)
+		{
+			item(ps, arg);
+			SkipSpace(ps);
+			if (*ps->p != ',')
+				break;
+			ps->p++;
+			SkipSpace(ps);
+			CHECK_FOR_INTERRUPTS();
+		}
+	}
+	ParseChar(ps, ']', after_item);
+	SkipSpace(ps);
+	if (*ps->p != '\0')
+		ParseError(ps, "the end of input after \"]\"");
+}
+
 void
 SkipSpace(TextParser *ps)
 {
