@@ -35,6 +35,7 @@
 #define JOURNEY_H
 
 #include "fmgr.h"
+#include "utils/array.h"
 #include "utils/timestamp.h"
 
 #define JOURNEY_FORMAT_VERSION		1
@@ -73,6 +74,8 @@ typedef struct Journey
 
 extern void JourneyDecode(struct varlena *stored, Journey *j);
 extern int32 JourneyTouchCount(struct varlena *stored);
+extern int32 JourneyFindLabel(const Journey *j, const char *s, int32 len);
+extern bool *JourneyLabelFlags(const Journey *j, ArrayType *array);
 extern int	JourneyCompareTouches(const Journey *a, const JourneyTouch *ta,
 								  const Journey *b, const JourneyTouch *tb);
 extern void JourneyCheckTimestamp(TimestampTz ts);

@@ -49,6 +49,9 @@ extern void SummaryChanged(ExpandedSummary *es);
 extern struct varlena *SummaryDatumGetStored(const SummaryType *type, Datum d);
 
 extern MemoryContext SummaryAggContext(FunctionCallInfo fcinfo);
+extern ExpandedSummary *SummaryArg(FunctionCallInfo fcinfo,
+								   const SummaryType *type);
+extern Datum SummaryReturn(ExpandedSummary *es);
 extern Datum SummaryCombine(FunctionCallInfo fcinfo, const SummaryType *type);
 
 #endif							/* JOURNEY_SUMMARY_H */

@@ -182,30 +182,14 @@ journey_path(PG_FUNCTION_ARGS)
 	PG_RETURN_TEXT_P(cstring_to_text_with_len(buf.data, buf.len));
 }
 
-/* j ? label: some touchpoint has this label (binary search: labels sorted). */
+/* j ? label: some touchpoint has this label. */
 Datum
 journey_has_label(PG_FUNCTION_ARGS)
 {
 	Journey		j;
 	text	   *label = PG_GETARG_TEXT_PP(1);
-	int32		lo = 0;
-	int32		hi;
 
 	JourneyDecode(PG_GETARG_JOURNEY_P(0), &j);
-	hi = j.nlabels;
-	while (lo < hi)
-	{
-		int32		mid = lo + (hi - lo) / 2;
-		int			c = CompareBytes(j.labels[mid], j.label_lens[mid],
-									  VARDATA_ANY(label),
-									  VARSIZE_ANY_EXHDR(label));
-
-		if (c == 0)
-			PG_RETURN_BOOL(true);
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	PG_RETURN_BOOL(false);
+	PG_RETURN_BOOL(JourneyFindLabel(&j, VARDATA_ANY(label),
+									VARSIZE_ANY_EXHDR(label)) >= 0);
 }

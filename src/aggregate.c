@@ -26,7 +26,6 @@ PG_FUNCTION_INFO_V1(journey_agg_final);
 Datum
 journey_agg_transfn(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggcxt = SummaryAggContext(fcinfo);
 	ExpandedSummary *es;
 	JourneyBuilder *b;
 	text	   *label;
@@ -38,8 +37,7 @@ journey_agg_transfn(PG_FUNCTION_ARGS)
 			PG_RETURN_NULL();
 		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
 	}
-	es = PG_ARGISNULL(0) ? SummaryCreate(fcinfo, &JourneySummary, aggcxt) :
-		SummaryGetRW(fcinfo, &JourneySummary, PG_GETARG_DATUM(0), aggcxt);
+	es = SummaryArg(fcinfo, &JourneySummary);
 	b = es->builder;
 	label = PG_GETARG_TEXT_PP(2);
 	has_value = PG_NARGS() > 3 && !PG_ARGISNULL(3);
@@ -47,8 +45,7 @@ journey_agg_transfn(PG_FUNCTION_ARGS)
 					  JourneyBuilderLabel(b, VARDATA_ANY(label),
 										  VARSIZE_ANY_EXHDR(label)),
 					  has_value, has_value ? PG_GETARG_FLOAT8(3) : 0);
-	SummaryChanged(es);
-	PG_RETURN_DATUM(EOHPGetRWDatum(&es->hdr));
+	return SummaryReturn(es);
 }
 
 /* combine function of both aggregates, transition function of journey_rollup */

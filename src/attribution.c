@@ -54,33 +54,6 @@ typedef struct Options
 	bool		per_label;
 } Options;
 
-/* For each label of j, whether it is one of the strings in array. */
-static bool *
-LabelFlags(const Journey *j, ArrayType *array)
-{
-	bool	   *flags = palloc0(Max(j->nlabels, 1) * sizeof(bool));
-	Datum	   *elems;
-	bool	   *nulls;
-	int			n;
-	int			i;
-	int32		k;
-
-	deconstruct_array(array, TEXTOID, -1, false, TYPALIGN_INT, &elems, &nulls, &n);
-	for (i = 0; i < n; i++)
-	{
-		text	   *t;
-
-		if (nulls[i])
-			continue;
-		t = DatumGetTextPP(elems[i]);
-		for (k = 0; k < j->nlabels; k++)
-			if (CompareBytes(j->labels[k], j->label_lens[k], VARDATA_ANY(t),
-							 VARSIZE_ANY_EXHDR(t)) == 0)
-				flags[k] = true;
-	}
-	return flags;
-}
-
 /*
  * Credits of touchpoints idx[0..n) for a conversion at time conv_ts, into
  * credit[0..n); they add up to 1.
@@ -175,13 +148,13 @@ ParseOptions(FunctionCallInfo fcinfo, const Journey *j, Options *o)
 				 errmsg("give either conversions or converted"),
 				 errhint("conversions names the labels that are conversions; converted says whether the whole journey converted.")));
 	if (!PG_ARGISNULL(2))
-		o->conversion = LabelFlags(j, PG_GETARG_ARRAYTYPE_P(2));
+		o->conversion = JourneyLabelFlags(j, PG_GETARG_ARRAYTYPE_P(2));
 	if (!PG_ARGISNULL(5))
 		o->lookback = IntervalMicros(PG_GETARG_INTERVAL_P(5), "lookback",
 										"Pass NULL to credit touchpoints of any age.");
 	o->since_previous = PG_ARGISNULL(6) || PG_GETARG_BOOL(6);
 	o->skip = PG_ARGISNULL(7) ? palloc0(Max(j->nlabels, 1) * sizeof(bool)) :
-		LabelFlags(j, PG_GETARG_ARRAYTYPE_P(7));
+		JourneyLabelFlags(j, PG_GETARG_ARRAYTYPE_P(7));
 	o->weights[0] = 0.4;
 	o->weights[1] = 0.2;
 	o->weights[2] = 0.4;

@@ -1140,29 +1140,14 @@ CountMarkovJourney(CountsBuilder *b, const Journey *j, const MarkovInput *mi)
 {
 	int32	   *path = palloc((j->ntouch + 1) * sizeof(int32));
 	int32	   *map = palloc(Max(j->nlabels, 1) * sizeof(int32));
-	bool	   *conversion = palloc0(Max(j->nlabels, 1) * sizeof(bool));
+	bool	   *conversion = mi->conversions ? JourneyLabelFlags(j, mi->conversions) :
+		palloc0(Max(j->nlabels, 1) * sizeof(bool));
 	bool		converted_before = false;
 	int32		n = 0;
 	int32		i;
 
 	for (i = 0; i < j->nlabels; i++)
 		map[i] = -1;
-	if (mi->conversions != NULL)
-	{
-		Datum	   *elems;
-		bool	   *nulls;
-		int			nconv;
-		int			c;
-
-		deconstruct_array(mi->conversions, TEXTOID, -1, false, TYPALIGN_INT,
-						  &elems, &nulls, &nconv);
-		for (c = 0; c < nconv; c++)
-			for (i = 0; i < j->nlabels && !nulls[c]; i++)
-				if (CompareBytes(j->labels[i], j->label_lens[i],
-								 VARDATA_ANY(DatumGetTextPP(elems[c])),
-								 VARSIZE_ANY_EXHDR(DatumGetTextPP(elems[c]))) == 0)
-					conversion[i] = true;
-	}
 	for (i = 0; i < j->ntouch; i++)
 	{
 		const JourneyTouch *t = &j->touches[i];
@@ -1386,7 +1371,6 @@ static Datum
 CountsTransition(FunctionCallInfo fcinfo, const CountsSpec *spec,
 				 const MarkovInput *mi)
 {
-	MemoryContext aggcxt = SummaryAggContext(fcinfo);
 	ExpandedSummary *es;
 	CountsBuilder *b;
 	Journey		j;
@@ -1397,14 +1381,12 @@ CountsTransition(FunctionCallInfo fcinfo, const CountsSpec *spec,
 			PG_RETURN_NULL();
 		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
 	}
-	es = PG_ARGISNULL(0) ? SummaryCreate(fcinfo, &CountsSummary, aggcxt) :
-		SummaryGetRW(fcinfo, &CountsSummary, PG_GETARG_DATUM(0), aggcxt);
+	es = SummaryArg(fcinfo, &CountsSummary);
 	b = es->builder;
 	CountsBuilderSetSpec(b, spec);
 	JourneyDecode(PG_GETARG_JOURNEY_P(1), &j);
 	CountJourney(b, &j, mi);
-	SummaryChanged(es);
-	PG_RETURN_DATUM(EOHPGetRWDatum(&es->hdr));
+	return SummaryReturn(es);
 }
 
 /* An argument that must not be NULL. */

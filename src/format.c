@@ -12,7 +12,9 @@
 
 #include <math.h>
 
+#include "catalog/pg_type.h"
 #include "common/int.h"
+#include "utils/array.h"
 #include "utils/timestamp.h"
 
 #include "dict.h"
@@ -113,6 +115,54 @@ JourneyDecode(struct varlena *stored, Journey *j)
 
 	if (p != end)
 		ReportCorrupt("trailing bytes");
+}
+
+/* Index of the label equal to s (labels are sorted: binary search), or -1. */
+int32
+JourneyFindLabel(const Journey *j, const char *s, int32 len)
+{
+	int32		lo = 0;
+	int32		hi = j->nlabels;
+
+	while (lo < hi)
+	{
+		int32		mid = lo + (hi - lo) / 2;
+		int			c = CompareBytes(j->labels[mid], j->label_lens[mid], s, len);
+
+		if (c == 0)
+			return mid;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return -1;
+}
+
+/* For each label of j, whether it is in the text array (NULLs ignored). */
+bool *
+JourneyLabelFlags(const Journey *j, ArrayType *array)
+{
+	bool	   *flags = palloc0(Max(j->nlabels, 1) * sizeof(bool));
+	Datum	   *elems;
+	bool	   *nulls;
+	int			n;
+	int			i;
+
+	deconstruct_array(array, TEXTOID, -1, false, TYPALIGN_INT, &elems, &nulls, &n);
+	for (i = 0; i < n; i++)
+	{
+		text	   *t;
+		int32		label;
+
+		if (nulls[i])
+			continue;
+		t = DatumGetTextPP(elems[i]);
+		label = JourneyFindLabel(j, VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t));
+		if (label >= 0)
+			flags[label] = true;
+	}
+	return flags;
 }
 
 /* The touchpoint order: timestamp, label, value with absent first. */

@@ -302,23 +302,7 @@ RunStrictOrder(const Journey *j, const FunnelSpec *spec, Funnel *f)
 static int32
 FindLabel(const Journey *j, text *t)
 {
-	int32		lo = 0;
-	int32		hi = j->nlabels;
-
-	while (lo < hi)
-	{
-		int32		mid = lo + (hi - lo) / 2;
-		int			c = CompareBytes(j->labels[mid], j->label_lens[mid],
-									 VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t));
-
-		if (c == 0)
-			return mid;
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return -1;
+	return JourneyFindLabel(j, VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t));
 }
 
 static Datum *

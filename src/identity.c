@@ -425,7 +425,6 @@ static const SummaryType IdentitySummary = {
 Datum
 identity_links_transfn(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggcxt = SummaryAggContext(fcinfo);
 	ExpandedSummary *es;
 	IdentityBuilder *b;
 	int32		ids[2];
@@ -438,8 +437,7 @@ identity_links_transfn(PG_FUNCTION_ARGS)
 			PG_RETURN_NULL();
 		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
 	}
-	es = PG_ARGISNULL(0) ? SummaryCreate(fcinfo, &IdentitySummary, aggcxt) :
-		SummaryGetRW(fcinfo, &IdentitySummary, PG_GETARG_DATUM(0), aggcxt);
+	es = SummaryArg(fcinfo, &IdentitySummary);
 	b = es->builder;
 	for (arg = 1; arg <= 2; arg++)
 	{
@@ -452,8 +450,7 @@ identity_links_transfn(PG_FUNCTION_ARGS)
 	}
 	if (n == 2)
 		IdentityBuilderLink(b, ids[0], ids[1]);
-	SummaryChanged(es);
-	PG_RETURN_DATUM(EOHPGetRWDatum(&es->hdr));
+	return SummaryReturn(es);
 }
 
 /* combine function of identity_links, transition function of identity_rollup */

@@ -195,6 +195,28 @@ SummaryAggContext(FunctionCallInfo fcinfo)
 }
 
 /*
+ * The state in argument 0 of a transition or combine function, ready to be
+ * changed in place (a new one if it is NULL).
+ */
+ExpandedSummary *
+SummaryArg(FunctionCallInfo fcinfo, const SummaryType *type)
+{
+	MemoryContext aggcxt = SummaryAggContext(fcinfo);
+
+	if (PG_ARGISNULL(0))
+		return SummaryCreate(fcinfo, type, aggcxt);
+	return SummaryGetRW(fcinfo, type, PG_GETARG_DATUM(0), aggcxt);
+}
+
+/* What a transition function returns after changing es. */
+Datum
+SummaryReturn(ExpandedSummary *es)
+{
+	SummaryChanged(es);
+	return EOHPGetRWDatum(&es->hdr);
+}
+
+/*
  * Merges argument 1 into argument 0 (either may be NULL): the combine
  * function of every summary aggregate, and the transition function of the
  * rollups that merge stored summaries.
@@ -202,7 +224,6 @@ SummaryAggContext(FunctionCallInfo fcinfo)
 Datum
 SummaryCombine(FunctionCallInfo fcinfo, const SummaryType *type)
 {
-	MemoryContext aggcxt = SummaryAggContext(fcinfo);
 	ExpandedSummary *es;
 
 	if (PG_ARGISNULL(1))
@@ -211,8 +232,7 @@ SummaryCombine(FunctionCallInfo fcinfo, const SummaryType *type)
 			PG_RETURN_NULL();
 		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
 	}
-	es = PG_ARGISNULL(0) ? SummaryCreate(fcinfo, type, aggcxt) :
-		SummaryGetRW(fcinfo, type, PG_GETARG_DATUM(0), aggcxt);
+	es = SummaryArg(fcinfo, type);
 	SummaryAddDatum(es, PG_GETARG_DATUM(1));
 	PG_RETURN_DATUM(EOHPGetRWDatum(&es->hdr));
 }

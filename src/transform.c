@@ -30,48 +30,16 @@ DecodeWithMask(FunctionCallInfo fcinfo, Journey *j)
 	return palloc0(Max(j->ntouch, 1) * sizeof(bool));
 }
 
-/* For each label of j, whether it is one of the strings in array. */
-static bool *
-LabelsInArray(const Journey *j, ArrayType *array)
-{
-	bool	   *in = palloc0(Max(j->nlabels, 1) * sizeof(bool));
-	Datum	   *elems;
-	bool	   *nulls;
-	int			n;
-	int			i;
-	int32		k;
-
-	deconstruct_array(array, TEXTOID, -1, false, TYPALIGN_INT,
-					  &elems, &nulls, &n);
-	for (i = 0; i < n; i++)
-	{
-		text	   *t;
-
-		if (nulls[i])
-			continue;
-		t = DatumGetTextPP(elems[i]);
-		for (k = 0; k < j->nlabels; k++)
-			if (CompareBytes(j->labels[k], j->label_lens[k],
-							 VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t)) == 0)
-				in[k] = true;
-	}
-	return in;
-}
-
 /* Index of the first touchpoint labelled label, or -1. */
 static int32
 FirstWithLabel(const Journey *j, text *label)
 {
+	int32		l = JourneyFindLabel(j, VARDATA_ANY(label), VARSIZE_ANY_EXHDR(label));
 	int32		i;
 
-	for (i = 0; i < j->ntouch; i++)
-	{
-		int32		l = j->touches[i].label;
-
-		if (CompareBytes(j->labels[l], j->label_lens[l], VARDATA_ANY(label),
-						 VARSIZE_ANY_EXHDR(label)) == 0)
+	for (i = 0; l >= 0 && i < j->ntouch; i++)
+		if (j->touches[i].label == l)
 			return i;
-	}
 	return -1;
 }
 
@@ -111,7 +79,7 @@ journey_drop(PG_FUNCTION_ARGS)
 {
 	Journey		j;
 	bool	   *keep = DecodeWithMask(fcinfo, &j);
-	bool	   *drop = LabelsInArray(&j, PG_GETARG_ARRAYTYPE_P(1));
+	bool	   *drop = JourneyLabelFlags(&j, PG_GETARG_ARRAYTYPE_P(1));
 	int32		i;
 
 	for (i = 0; i < j.ntouch; i++)
