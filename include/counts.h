@@ -56,10 +56,34 @@ typedef enum CountsKind
 	COUNTS_FLOWS_BACKWARD = 6,
 	COUNTS_MARKOV = 7,
 	COUNTS_PATHS_SKETCH = 8,
-	COUNTS_HEALTH = 9
+	COUNTS_HEALTH = 9,
+	COUNTS_FUNNEL = 10,
+	COUNTS_COHORTS = 11
 } CountsKind;
 
-#define COUNTS_LAST_KIND		COUNTS_HEALTH
+#define COUNTS_LAST_KIND		COUNTS_COHORTS
+
+/*
+ * Cohort retention (COUNTS_COHORTS, param = period: seconds if positive,
+ * calendar months in UTC if negative) counts each journey once at position
+ * k for every k-th period after its first period in which it has a
+ * touchpoint, keyed by the label of its cohort: the number of the first
+ * period, counted from 2000-01-01 00:00 UTC.
+ */
+extern int64 CohortPeriod(TimestampTz ts, int32 param);
+extern TimestampTz CohortStart(int64 period, int32 param);
+
+/*
+ * A funnel report (COUNTS_FUNNEL, param = number of steps, anchor = the
+ * funnel's definition as FunnelDefSerialize writes it) counts the journeys
+ * reaching exactly each level at position level, and histograms of the
+ * time to each step s (0-based, from 1) from the first step and from the
+ * step before, at FUNNEL_HISTOGRAMS + s * 4096 (+ 2048) + gap bucket.
+ */
+#define FUNNEL_REPORT_MAX_STEPS	100
+#define FUNNEL_HISTOGRAMS		1000
+#define FUNNEL_HISTOGRAM(step, from_previous, bucket) \
+	(FUNNEL_HISTOGRAMS + (step) * 4096 + ((from_previous) ? 2048 : 0) + (bucket))
 
 /*
  * Touchpoint health (COUNTS_HEALTH, param = session timeout in seconds)

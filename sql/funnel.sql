@@ -47,3 +47,37 @@ FROM (SELECT funnel_level(j, '{search,cart,purchase}', '1 day') AS level
 				   ('[2024-01-01 00:00:00+00 search, 2024-01-03 01:00:00+00 cart]'),
 				   ('[2024-01-01 00:00:00+00 cart]')) v(j)) s
 GROUP BY level ORDER BY level;
+
+-- Funnel reports: entered, reached and dropped per step, conversion with a
+-- Wilson interval (95%: z = 1.959964), and time-to-convert percentiles.
+CREATE TABLE fj (segment text, j journey);
+INSERT INTO fj VALUES
+	('a', '[2024-01-01 00:00:00+00 view, 2024-01-01 00:01:00+00 cart, 2024-01-01 00:03:00+00 buy]'),
+	('a', '[2024-01-01 00:00:00+00 view, 2024-01-01 00:02:00+00 cart]'),
+	('a', '[2024-01-01 00:00:00+00 view]'),
+	('a', '[2024-01-01 00:00:00+00 cart]'),
+	('b', '[2024-01-01 00:00:00+00 view, 2024-01-01 00:01:00+00 cart, 2024-01-01 00:02:00+00 buy]'),
+	('b', '[2024-01-01 00:00:00+00 view, 2024-01-01 00:05:00+00 cart, 2024-01-01 00:06:00+00 buy]');
+SELECT step, label, entered, reached, dropped, drop_rate, conversion_from_previous, conversion_from_start,
+	   round(ci_low::numeric, 6) AS ci_low, round(ci_high::numeric, 6) AS ci_high,
+	   median_time_from_previous, p90_time_from_previous, median_time_from_start, p90_time_from_start
+FROM funnel_report((SELECT funnel_counts(j, '{view,cart,buy}', '1 hour') FROM fj WHERE segment = 'a'));
+-- Step by step, segment a against b: conversion from the previous step and
+-- a two-proportion z-test (pooled).
+SELECT step, label, conversion_a, conversion_b, round(difference::numeric, 6) AS difference,
+	   round(z::numeric, 6) AS z, round(p_value::numeric, 6) AS p_value
+FROM funnel_compare((SELECT funnel_counts(j, '{view,cart,buy}', '1 hour') FROM fj WHERE segment = 'a'),
+					(SELECT funnel_counts(j, '{view,cart,buy}', '1 hour') FROM fj WHERE segment = 'b'));
+SELECT * FROM funnel_compare((SELECT funnel_counts(j, '{view,cart,buy}', '1 hour') FROM fj),
+							 (SELECT funnel_counts(j, '{view,cart}', '1 hour') FROM fj));
+SELECT * FROM funnel_report((SELECT path_counts(j) FROM fj));
+SELECT * FROM funnel_report((SELECT funnel_counts(j, '{view}', '1 hour') FROM fj), 1.5);
+
+-- Abandoned carts: a cart not followed by a purchase, at least 2 hours old.
+SELECT journey_stalled_since('[2024-03-01 10:00:00+00 add_to_cart, 2024-03-01 10:05:00+00 page_view]', 'add_to_cart', 'purchase', '2 hours', '2024-03-01 13:00:00+00') AS stalled,
+	   journey_stalled_since('[2024-03-01 10:00:00+00 add_to_cart, 2024-03-01 10:05:00+00 purchase]', 'add_to_cart', 'purchase', '2 hours', '2024-03-01 13:00:00+00') AS bought,
+	   journey_stalled_since('[2024-03-01 10:00:00+00 add_to_cart]', 'add_to_cart', 'purchase', '2 hours', '2024-03-01 11:00:00+00') AS too_recent,
+	   journey_stalled_since('[2024-03-01 10:00:00+00 add_to_cart, 2024-03-01 12:00:00+00 purchase, 2024-03-01 12:30:00+00 add_to_cart]', 'add_to_cart', 'purchase', '1 hour', '2024-03-01 14:00:00+00') AS cart_again,
+	   journey_stalled_since('[2024-03-01 10:00:00+00 add_to_cart, 2024-03-01 15:00:00+00 purchase]', 'add_to_cart', 'purchase', '1 hour', '2024-03-01 14:00:00+00') AS purchase_after_as_of;
+
+DROP TABLE fj;

@@ -32,6 +32,7 @@
 #include "builder.h"
 #include "counts.h"
 #include "dict.h"
+#include "funnel.h"
 #include "params.h"
 #include "summary.h"
 #include "textparse.h"
@@ -47,6 +48,8 @@ PG_FUNCTION_INFO_V1(path_counts_transfn);
 PG_FUNCTION_INFO_V1(transition_counts_transfn);
 PG_FUNCTION_INFO_V1(path_sketch_transfn);
 PG_FUNCTION_INFO_V1(health_counts_transfn);
+PG_FUNCTION_INFO_V1(funnel_counts_transfn);
+PG_FUNCTION_INFO_V1(retention_counts_transfn);
 PG_FUNCTION_INFO_V1(ngram_counts_transfn);
 PG_FUNCTION_INFO_V1(step_counts_transfn);
 PG_FUNCTION_INFO_V1(flow_counts_transfn);
@@ -56,7 +59,7 @@ PG_FUNCTION_INFO_V1(path_counts_final);
 
 static const char *const KindNames[] = {
 	NULL, "paths", "transitions", "ngrams", "steps", "flows", "backward_flows",
-	"markov", "paths_sketch", "health"
+	"markov", "paths_sketch", "health", "funnel", "cohorts"
 };
 
 /* indexed by marker - COUNTS_OTHER */
@@ -822,7 +825,7 @@ path_counts_in(PG_FUNCTION_ARGS)
 		if (strncmp(ps.p, KindNames[kind], strlen(KindNames[kind])) == 0)
 			break;
 	if (kind < COUNTS_PATHS)
-		ParseError(&ps, "a kind (paths, transitions, ngrams, steps, flows, backward_flows, markov, paths_sketch, health)");
+		ParseError(&ps, "a kind (paths, transitions, ngrams, steps, flows, backward_flows, markov, paths_sketch, health, funnel, cohorts)");
 	ps.p += strlen(KindNames[kind]);
 	spec.kind = kind;
 	SkipSpace(&ps);
@@ -1128,6 +1131,7 @@ typedef struct MarkovInput
 	bool		converted;
 	double		value;
 	ArrayType  *conversions;	/* NULL: converted/value */
+	const FunnelDef *funnel;	/* for funnel reports */
 } MarkovInput;
 
 /*
@@ -1270,6 +1274,92 @@ CountHealth(CountsBuilder *b, const Journey *j)
 	pfree(seen);
 }
 
+/* The number of the period holding ts (see counts.h); floor division. */
+int64
+CohortPeriod(TimestampTz ts, int32 param)
+{
+	if (param < 0)
+	{
+		struct pg_tm tm;
+		fsec_t		fsec;
+
+		if (timestamp2tm(ts, NULL, &tm, &fsec, NULL, NULL) != 0)
+			ReportCorrupt("timestamp out of range");
+		return ((int64) (tm.tm_year - 2000) * 12 + tm.tm_mon - 1) / (-param) -
+			(((int64) (tm.tm_year - 2000) * 12 + tm.tm_mon - 1) % (-param) < 0 ? 1 : 0);
+	}
+	return ts / ((int64) param * USECS_PER_SEC) -
+		(ts % ((int64) param * USECS_PER_SEC) < 0 ? 1 : 0);
+}
+
+TimestampTz
+CohortStart(int64 period, int32 param)
+{
+	if (param < 0)
+	{
+		int64		months = period * (-param);
+		struct pg_tm tm = {0};
+		TimestampTz result;
+
+		tm.tm_year = 2000 + (int) (months >= 0 ? months / 12 : -((-months + 11) / 12));
+		tm.tm_mon = (int) (months - (int64) (tm.tm_year - 2000) * 12) + 1;
+		tm.tm_mday = 1;
+		if (tm2timestamp(&tm, 0, NULL, &result) != 0)
+			ReportCorrupt("cohort out of range");
+		return result;
+	}
+	return period * (int64) param * USECS_PER_SEC;
+}
+
+/* Cohort retention of one journey (see counts.h). */
+static void
+CountCohorts(CountsBuilder *b, const Journey *j)
+{
+	char		name[32];
+	int32		label;
+	int64		first;
+	int64		prev = -1;
+	int32		i;
+
+	if (j->ntouch == 0)
+		return;
+	first = CohortPeriod(j->touches[0].ts, b->spec.param);
+	snprintf(name, sizeof(name), INT64_FORMAT, first);
+	label = StringDictIntern(&b->labels, name, strlen(name));
+	for (i = 0; i < j->ntouch; i++)
+	{
+		int64		k = CohortPeriod(j->touches[i].ts, b->spec.param) - first;
+
+		if (k == prev)
+			continue;
+		if (k > PG_INT32_MAX)
+			break;
+		CountsBuilderAdd(b, (int32) k, &label, 1, 1);
+		prev = k;
+	}
+}
+
+/* A funnel report's counts of one journey (see counts.h). */
+static void
+CountFunnel(CountsBuilder *b, const Journey *j, const FunnelDef *def)
+{
+	TimestampTz *times = palloc(def->nsteps * sizeof(TimestampTz));
+	int32		level = FunnelEvaluate(def, j, times);
+	int32		s;
+
+	CountsBuilderAdd(b, level, NULL, 0, 1);
+	for (s = 1; s < level; s++)
+	{
+		CountsBuilderAdd(b, FUNNEL_HISTOGRAM(s, false,
+											 GapBucket((uint64) times[s] - (uint64) times[0])),
+						 NULL, 0, 1);
+		CountsBuilderAdd(b, FUNNEL_HISTOGRAM(s, true,
+											 GapBucket((uint64) times[s] - (uint64) times[s - 1])),
+						 NULL, 0, 1);
+	}
+	pfree(times);
+}
+
 /* Counts one journey into the builder as its spec says. */
 static void
 CountJourney(CountsBuilder *b, const Journey *j, const MarkovInput *mi)
@@ -1286,6 +1376,12 @@ CountJourney(CountsBuilder *b, const Journey *j, const MarkovInput *mi)
 	{
 		case COUNTS_HEALTH:
 			CountHealth(b, j);
+			break;
+		case COUNTS_FUNNEL:
+			CountFunnel(b, j, mi->funnel);
+			break;
+		case COUNTS_COHORTS:
+			CountCohorts(b, j);
 			break;
 		case COUNTS_PATHS_SKETCH:
 			{
@@ -1434,6 +1530,60 @@ path_counts_transfn(PG_FUNCTION_ARGS)
 {
 	CountsSpec	spec = {COUNTS_PATHS, CollapseArg(fcinfo, 2), 0, NULL, 0};
 
+	return CountsTransition(fcinfo, &spec, NULL);
+}
+
+/* funnel_counts(j, steps, within [, max_gap, exclude, mode]) */
+Datum
+funnel_counts_transfn(PG_FUNCTION_ARGS)
+{
+	FunnelDef	def;
+	MarkovInput in = {0};
+	CountsSpec	spec = {COUNTS_FUNNEL, false, 0, NULL, 0};
+
+	if (PG_ARGISNULL(1))
+	{
+		if (PG_ARGISNULL(0))
+			PG_RETURN_NULL();
+		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
+	}
+	RequiredArg(fcinfo, 2, "funnel steps");
+	FunnelDefFromArgs(fcinfo, 2, &def);
+	if (def.nsteps > FUNNEL_REPORT_MAX_STEPS)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("a funnel report has at most %d steps", FUNNEL_REPORT_MAX_STEPS)));
+	spec.param = def.nsteps;
+	spec.anchor = FunnelDefSerialize(&def, &spec.anchor_len);
+	if (spec.anchor_len > JOURNEY_MAX_LABEL_BYTES)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("funnel definition too long for a funnel report"),
+				 errdetail("Steps and exclusions take %d bytes; the limit is %d.",
+						   spec.anchor_len, JOURNEY_MAX_LABEL_BYTES)));
+	in.funnel = &def;
+	return CountsTransition(fcinfo, &spec, &in);
+}
+
+/* retention_counts(j, period): whole seconds, or whole months */
+Datum
+retention_counts_transfn(PG_FUNCTION_ARGS)
+{
+	Interval   *period = DatumGetIntervalP(RequiredArg(fcinfo, 2, "period"));
+	CountsSpec	spec = {COUNTS_COHORTS, false, 0, NULL, 0};
+
+	if (period->month > 0 && period->day == 0 && period->time == 0)
+		spec.param = -period->month;
+	else
+	{
+		int64		us = IntervalMicros(period, "retention period", NULL);
+
+		if (us % USECS_PER_SEC != 0 || us / USECS_PER_SEC > PG_INT32_MAX)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("retention period must be whole months, or whole seconds up to 68 years")));
+		spec.param = (int32) (us / USECS_PER_SEC);
+	}
 	return CountsTransition(fcinfo, &spec, NULL);
 }
 

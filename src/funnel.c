@@ -24,6 +24,7 @@
 #include "postgres.h"
 
 #include "catalog/pg_type.h"
+#include "lib/stringinfo.h"
 #include "miscadmin.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
@@ -31,7 +32,9 @@
 
 #include "dict.h"
 #include "journey.h"
+#include "funnel.h"
 #include "params.h"
+#include "varint.h"
 
 PG_FUNCTION_INFO_V1(funnel_level);
 PG_FUNCTION_INFO_V1(funnel_timestamps);
@@ -326,74 +329,66 @@ TextElements(ArrayType *array, const char *what, int *n)
 }
 
 /*
- * Reads the arguments (j, steps, window, max_gap, exclude, mode), decodes
- * the journey and runs the funnel; false if the result is NULL.
+ * Reads a funnel's definition from the arguments steps, within, max_gap,
+ * exclude and mode, starting at argument first; steps and within must not
+ * be NULL.
  */
-static bool
-Evaluate(FunctionCallInfo fcinfo, Journey *j, Funnel *f)
+void
+FunnelDefFromArgs(FunctionCallInfo fcinfo, int first, FunnelDef *def)
 {
-	FunnelSpec	spec = {0};
-	Datum	   *steps;
-	int			nsteps;
+	Datum	   *elems;
+	int			n;
 	int			i;
+	int			s;
 
-	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
-		return false;
-	if (PG_ARGISNULL(2))
+#define ARG_NULL(n) (PG_NARGS() <= (n) || PG_ARGISNULL(n))
+	memset(def, 0, sizeof(*def));
+	if (ARG_NULL(first + 1))
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 				 errmsg("funnel window must not be NULL")));
-	JourneyDecode(PG_GETARG_JOURNEY_P(0), j);
-	steps = TextElements(PG_GETARG_ARRAYTYPE_P(1), "funnel steps", &nsteps);
-	if (nsteps < 1 || nsteps > FUNNEL_MAX_STEPS)
+	elems = TextElements(PG_GETARG_ARRAYTYPE_P(first), "funnel steps", &n);
+	if (n < 1 || n > FUNNEL_MAX_STEPS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("a funnel needs between 1 and %d steps", FUNNEL_MAX_STEPS)));
-	spec.nsteps = nsteps;
-	spec.step_label = palloc(nsteps * sizeof(int32));
-	for (i = 0; i < nsteps; i++)
-		spec.step_label[i] = FindLabel(j, DatumGetTextPP(steps[i]));
-	spec.window = IntervalMicros(PG_GETARG_INTERVAL_P(2), "funnel window", NULL);
-	if (!PG_ARGISNULL(3))
-		spec.max_gap = IntervalMicros(PG_GETARG_INTERVAL_P(3), "maximum gap between steps",
-									   "Pass NULL for no limit between steps.");
-	spec.excluded = palloc0(Max(j->nlabels, 1) * sizeof(bool));
-	if (!PG_ARGISNULL(4))
+	def->nsteps = n;
+	def->steps = palloc(n * sizeof(text *));
+	for (i = 0; i < n; i++)
+		def->steps[i] = DatumGetTextPP(elems[i]);
+	def->window = IntervalMicros(PG_GETARG_INTERVAL_P(first + 1), "funnel window", NULL);
+	if (!ARG_NULL(first + 2))
+		def->max_gap = IntervalMicros(PG_GETARG_INTERVAL_P(first + 2),
+									  "maximum gap between steps",
+									  "Pass NULL for no limit between steps.");
+	if (!ARG_NULL(first + 3))
 	{
-		int			n;
-		Datum	   *excl = TextElements(PG_GETARG_ARRAYTYPE_P(4), "exclusion labels", &n);
-
+		elems = TextElements(PG_GETARG_ARRAYTYPE_P(first + 3), "exclusion labels", &n);
+		def->nexclude = n;
+		def->exclude = palloc(Max(n, 1) * sizeof(text *));
 		for (i = 0; i < n; i++)
 		{
-			text	   *t = DatumGetTextPP(excl[i]);
-			int32		label = FindLabel(j, t);
-			int			s;
-
-			for (s = 0; s < nsteps; s++)
-				if (CompareBytes(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t),
-								 VARDATA_ANY(DatumGetTextPP(steps[s])),
-								 VARSIZE_ANY_EXHDR(DatumGetTextPP(steps[s]))) == 0)
+			def->exclude[i] = DatumGetTextPP(elems[i]);
+			for (s = 0; s < def->nsteps; s++)
+				if (CompareBytes(VARDATA_ANY(def->exclude[i]), VARSIZE_ANY_EXHDR(def->exclude[i]),
+								 VARDATA_ANY(def->steps[s]), VARSIZE_ANY_EXHDR(def->steps[s])) == 0)
 					ereport(ERROR,
 							(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 							 errmsg("label \"%s\" is both a step and an exclusion",
-									text_to_cstring(t))));
-			if (label >= 0)
-				spec.excluded[label] = true;
+									text_to_cstring(def->exclude[i]))));
 		}
 	}
-	if (!PG_ARGISNULL(5))
+	if (!ARG_NULL(first + 4))
 	{
-		int			n;
-		Datum	   *modes = TextElements(PG_GETARG_ARRAYTYPE_P(5), "funnel modes", &n);
-
+		elems = TextElements(PG_GETARG_ARRAYTYPE_P(first + 4), "funnel modes", &n);
 		for (i = 0; i < n; i++)
 		{
-			char	   *mode = TextDatumGetCString(modes[i]);
+			char	   *mode = TextDatumGetCString(elems[i]);
 
 			if (strcmp(mode, "strict_increase") == 0)
-				spec.modes |= MODE_STRICT_INCREASE;
+				def->modes |= MODE_STRICT_INCREASE;
 			else if (strcmp(mode, "strict_order") == 0)
-				spec.modes |= MODE_STRICT_ORDER;
+				def->modes |= MODE_STRICT_ORDER;
 			else
 				ereport(ERROR,
 						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -401,51 +396,177 @@ Evaluate(FunctionCallInfo fcinfo, Journey *j, Funnel *f)
 						 errhint("Stored-journey funnels take strict_increase and strict_order.")));
 		}
 	}
-
-	memset(f, 0, sizeof(*f));
-	f->best = -1;
-	if (spec.modes & MODE_STRICT_ORDER)
-		RunStrictOrder(j, &spec, f);
-	else
-		RunFunnel(j, &spec, f);
-	return true;
+#undef ARG_NULL
 }
 
-/* funnel_level(j, steps, window, max_gap, exclude, mode): 0 .. steps */
+/*
+ * The level the journey reaches (0 .. nsteps), and if times is not NULL
+ * the time of each matched step of the chain that reaches it first (S7).
+ */
+int32
+FunnelEvaluate(const FunnelDef *def, const Journey *j, TimestampTz *times)
+{
+	FunnelSpec	spec = {0};
+	Funnel		f = {0};
+	int32		level;
+	int32		id;
+	int			i;
+
+	spec.nsteps = def->nsteps;
+	spec.step_label = palloc(def->nsteps * sizeof(int32));
+	for (i = 0; i < def->nsteps; i++)
+		spec.step_label[i] = FindLabel(j, def->steps[i]);
+	spec.excluded = palloc0(Max(j->nlabels, 1) * sizeof(bool));
+	for (i = 0; i < def->nexclude; i++)
+	{
+		int32		label = FindLabel(j, def->exclude[i]);
+
+		if (label >= 0)
+			spec.excluded[label] = true;
+	}
+	spec.window = def->window;
+	spec.max_gap = def->max_gap;
+	spec.modes = def->modes;
+	f.best = -1;
+	if (spec.modes & MODE_STRICT_ORDER)
+		RunStrictOrder(j, &spec, &f);
+	else
+		RunFunnel(j, &spec, &f);
+
+	level = f.best < 0 ? 0 : f.entries[f.best].step + 1;
+	if (times != NULL)
+		for (id = f.best; id >= 0; id = f.entries[id].parent)
+		{
+			const Entry *e = &f.entries[id];
+			int32		st;
+
+			for (st = e->first_step; st <= e->step; st++)
+				times[st] = e->last;
+		}
+	if (f.entries)
+		pfree(f.entries);
+	return level;
+}
+
+static void
+AppendCounted(StringInfo buf, text *t)
+{
+	appendStringInfo(buf, "%d:", (int) VARSIZE_ANY_EXHDR(t));
+	appendBinaryStringInfo(buf, VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t));
+}
+
+/*
+ * A funnel's definition as text, to be stored with what is counted for it:
+ * within=us;gap=us;modes=bits;steps=len:label...;exclude=len:label...
+ */
+char *
+FunnelDefSerialize(const FunnelDef *def, int32 *len)
+{
+	StringInfoData buf;
+	int			i;
+
+	initStringInfo(&buf);
+	appendStringInfo(&buf, "within=" INT64_FORMAT ";gap=" INT64_FORMAT ";modes=%d;steps=",
+					 def->window, def->max_gap, def->modes);
+	for (i = 0; i < def->nsteps; i++)
+		AppendCounted(&buf, def->steps[i]);
+	appendStringInfoString(&buf, ";exclude=");
+	for (i = 0; i < def->nexclude; i++)
+		AppendCounted(&buf, def->exclude[i]);
+	*len = buf.len;
+	return buf.data;
+}
+
+/* The labels of one list of a serialised definition, up to ';' or the end. */
+static text **
+ReadCounted(const char **pp, const char *end, int32 *n)
+{
+	const char *p = *pp;
+	text	  **list = NULL;
+	int32		max = 0;
+
+	*n = 0;
+	while (p < end && *p != ';')
+	{
+		char	   *colon;
+		long		len = strtol(p, &colon, 10);
+
+		if (colon == p || colon >= end || *colon != ':' || len < 0 || len > end - colon - 1)
+			ReportCorrupt("bad funnel definition");
+		if (*n >= max)
+		{
+			max = Max(8, 2 * max);
+			list = list ? repalloc(list, max * sizeof(text *)) : palloc(max * sizeof(text *));
+		}
+		list[(*n)++] = cstring_to_text_with_len(colon + 1, (int) len);
+		p = colon + 1 + len;
+	}
+	*pp = p;
+	return list;
+}
+
+void
+FunnelDefDeserialize(const char *buf, int32 len, FunnelDef *def)
+{
+	const char *end = buf + len;
+	const char *p;
+	long long	window;
+	long long	gap;
+	int			modes;
+	int			used;
+
+	memset(def, 0, sizeof(*def));
+	if (sscanf(buf, "within=%lld;gap=%lld;modes=%d;steps=%n", &window, &gap, &modes, &used) != 3 ||
+		used <= 0 || used > len)
+		ReportCorrupt("bad funnel definition");
+	def->window = window;
+	def->max_gap = gap;
+	def->modes = modes;
+	p = buf + used;
+	def->steps = ReadCounted(&p, end, &def->nsteps);
+	if (end - p < 9 || strncmp(p, ";exclude=", 9) != 0 || def->nsteps < 1)
+		ReportCorrupt("bad funnel definition");
+	p += 9;
+	def->exclude = ReadCounted(&p, end, &def->nexclude);
+	if (p != end)
+		ReportCorrupt("bad funnel definition");
+}
+
+/* funnel_level(j, steps, within, max_gap, exclude, mode): 0 .. steps */
 Datum
 funnel_level(PG_FUNCTION_ARGS)
 {
+	FunnelDef	def;
 	Journey		j;
-	Funnel		f;
 
-	if (!Evaluate(fcinfo, &j, &f))
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
 		PG_RETURN_NULL();
-	PG_RETURN_INT32(f.best < 0 ? 0 : f.entries[f.best].step + 1);
+	FunnelDefFromArgs(fcinfo, 1, &def);
+	JourneyDecode(PG_GETARG_JOURNEY_P(0), &j);
+	PG_RETURN_INT32(FunnelEvaluate(&def, &j, NULL));
 }
 
 /* funnel_timestamps(...): the time of each matched step of the chain (S7). */
 Datum
 funnel_timestamps(PG_FUNCTION_ARGS)
 {
+	FunnelDef	def;
 	Journey		j;
-	Funnel		f;
-	Datum	   *times;
+	TimestampTz *times;
+	Datum	   *elems;
 	int32		level;
-	int32		id;
+	int32		i;
 
-	if (!Evaluate(fcinfo, &j, &f))
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
 		PG_RETURN_NULL();
-	level = f.best < 0 ? 0 : f.entries[f.best].step + 1;
-	times = palloc(Max(level, 1) * sizeof(Datum));
-	for (id = f.best; id >= 0; id = f.entries[id].parent)
-	{
-		const Entry *e = &f.entries[id];
-		int32		s;
-
-		for (s = e->first_step; s <= e->step; s++)
-			times[s] = TimestampTzGetDatum(e->last);
-	}
-	PG_RETURN_ARRAYTYPE_P(construct_array(times, level, TIMESTAMPTZOID,
+	FunnelDefFromArgs(fcinfo, 1, &def);
+	JourneyDecode(PG_GETARG_JOURNEY_P(0), &j);
+	times = palloc(def.nsteps * sizeof(TimestampTz));
+	level = FunnelEvaluate(&def, &j, times);
+	elems = palloc(Max(level, 1) * sizeof(Datum));
+	for (i = 0; i < level; i++)
+		elems[i] = TimestampTzGetDatum(times[i]);
+	PG_RETURN_ARRAYTYPE_P(construct_array(elems, level, TIMESTAMPTZOID,
 										  sizeof(TimestampTz), FLOAT8PASSBYVAL,
 										  TYPALIGN_DOUBLE));
 }

@@ -26,6 +26,7 @@ PG_FUNCTION_INFO_V1(path_steps);
 PG_FUNCTION_INFO_V1(flows);
 PG_FUNCTION_INFO_V1(touchpoint_health);
 PG_FUNCTION_INFO_V1(reentries);
+PG_FUNCTION_INFO_V1(cohort_retention);
 
 /* Decodes argument 0 and checks that it counts what the reader reads. */
 static void
@@ -689,6 +690,40 @@ reentries(PG_FUNCTION_ARGS)
 		values[1] = PointerGetDatum(KeyLabelText(&c, key[1]));
 		values[2] = Int64GetDatum(c.counts[k]);
 		values[3] = Float8GetDatum(Share(c.counts[k], dropouts[key[0]]));
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+	return (Datum) 0;
+}
+
+/*
+ * cohort_retention(counts): (cohort, period, journeys, share): journeys
+ * of the cohort starting at `cohort` active `period` periods after their
+ * first, and their share of the cohort.
+ */
+Datum
+cohort_retention(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	Counts		c;
+	int64	   *size;
+	int32		k;
+
+	InitMaterializedSRF(fcinfo, 0);
+	CountsArg(fcinfo, &c, COUNTS_COHORTS, COUNTS_COHORTS);
+	size = palloc0(Max(c.nlabels, 1) * sizeof(int64));
+	for (k = 0; k < c.nkeys && c.positions[k] == 0; k++)
+		size[c.key_labels[c.key_start[k]]] = c.counts[k];
+	for (k = 0; k < c.nkeys; k++)
+	{
+		int32		label = c.key_labels[c.key_start[k]];
+		char	   *name = pnstrdup(c.labels[label], c.label_lens[label]);
+		Datum		values[4];
+		bool		nulls[4] = {0};
+
+		values[0] = TimestampTzGetDatum(CohortStart(strtoll(name, NULL, 10), c.spec.param));
+		values[1] = Int32GetDatum(c.positions[k]);
+		values[2] = Int64GetDatum(c.counts[k]);
+		values[3] = Float8GetDatum(Share(c.counts[k], size[label]));
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}
 	return (Datum) 0;

@@ -281,6 +281,32 @@ CREATE FUNCTION journey_attribution(j journey, model text DEFAULT 'linear',
 
 COMMENT ON FUNCTION journey_attribution(journey, text, text[], boolean, float8, interval, boolean, text[], float8[], interval, boolean) IS 'heuristic attribution: each conversion''s credit and value shared among the touchpoints before it';
 
+-- Abandonment and retention
+
+CREATE FUNCTION journey_stalled_since(j journey, reached text, completed text,
+	after interval, as_of timestamptz)
+	RETURNS timestamptz
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION journey_stalled_since(journey, text, text, interval, timestamptz) IS 'time of the last "reached" touchpoint not followed by "completed" and at least "after" old as of a time, or NULL';
+
+CREATE FUNCTION retention_transfn(boolean[], VARIADIC boolean[]) RETURNS boolean[]
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION retention_combine(boolean[], boolean[]) RETURNS boolean[]
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION retention_final(boolean[]) RETURNS integer[]
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION retention_transfn(boolean[], boolean[]) IS 'transition function of retention';
+COMMENT ON FUNCTION retention_combine(boolean[], boolean[]) IS 'combine function of retention';
+COMMENT ON FUNCTION retention_final(boolean[]) IS 'final function of retention';
+CREATE AGGREGATE retention(VARIADIC conditions boolean[]) (
+	SFUNC = retention_transfn,
+	STYPE = boolean[],
+	FINALFUNC = retention_final,
+	COMBINEFUNC = retention_combine,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE retention(boolean[]) IS 'ClickHouse retention: r[1] = condition 1 met, r[i] = conditions 1 and i met, as 0/1';
+
 -- Path transforms
 
 CREATE FUNCTION journey_collapse(journey) RETURNS journey
@@ -357,6 +383,12 @@ CREATE FUNCTION flow_counts_transfn(path_counts, journey, integer, text) RETURNS
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE FUNCTION flow_counts_transfn(path_counts, journey, integer, text, boolean) RETURNS path_counts
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION funnel_counts_transfn(path_counts, journey, text[], interval) RETURNS path_counts
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION funnel_counts_transfn(path_counts, journey, text[], interval, interval, text[], text[]) RETURNS path_counts
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION retention_counts_transfn(path_counts, journey, interval) RETURNS path_counts
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE FUNCTION health_counts_transfn(path_counts, journey) RETURNS path_counts
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE FUNCTION health_counts_transfn(path_counts, journey, interval) RETURNS path_counts
@@ -385,6 +417,9 @@ COMMENT ON FUNCTION step_counts_transfn(path_counts, journey, text, integer, boo
 COMMENT ON FUNCTION flow_counts_transfn(path_counts, journey, integer) IS 'transition function of flow_counts';
 COMMENT ON FUNCTION flow_counts_transfn(path_counts, journey, integer, text) IS 'transition function of flow_counts';
 COMMENT ON FUNCTION flow_counts_transfn(path_counts, journey, integer, text, boolean) IS 'transition function of flow_counts';
+COMMENT ON FUNCTION funnel_counts_transfn(path_counts, journey, text[], interval) IS 'transition function of funnel_counts';
+COMMENT ON FUNCTION funnel_counts_transfn(path_counts, journey, text[], interval, interval, text[], text[]) IS 'transition function of funnel_counts';
+COMMENT ON FUNCTION retention_counts_transfn(path_counts, journey, interval) IS 'transition function of retention_counts';
 COMMENT ON FUNCTION health_counts_transfn(path_counts, journey) IS 'transition function of health_counts';
 COMMENT ON FUNCTION health_counts_transfn(path_counts, journey, interval) IS 'transition function of health_counts';
 COMMENT ON FUNCTION path_sketch_transfn(path_counts, journey, integer) IS 'transition function of path_counts_approx';
@@ -471,6 +506,28 @@ CREATE AGGREGATE flow_counts(journey, depth integer, anchor text, backward boole
 	COMBINEFUNC = path_counts_combine,
 	PARALLEL = SAFE
 );
+CREATE AGGREGATE funnel_counts(journey, steps text[], within interval) (
+	SFUNC = funnel_counts_transfn,
+	STYPE = path_counts,
+	FINALFUNC = path_counts_final,
+	COMBINEFUNC = path_counts_combine,
+	PARALLEL = SAFE
+);
+CREATE AGGREGATE funnel_counts(journey, steps text[], within interval, max_gap interval,
+	exclude text[], mode text[]) (
+	SFUNC = funnel_counts_transfn,
+	STYPE = path_counts,
+	FINALFUNC = path_counts_final,
+	COMBINEFUNC = path_counts_combine,
+	PARALLEL = SAFE
+);
+CREATE AGGREGATE retention_counts(journey, period interval) (
+	SFUNC = retention_counts_transfn,
+	STYPE = path_counts,
+	FINALFUNC = path_counts_final,
+	COMBINEFUNC = path_counts_combine,
+	PARALLEL = SAFE
+);
 CREATE AGGREGATE health_counts(journey) (
 	SFUNC = health_counts_transfn,
 	STYPE = path_counts,
@@ -532,6 +589,9 @@ COMMENT ON AGGREGATE step_counts(journey, text, integer, boolean) IS 'labels up 
 COMMENT ON AGGREGATE flow_counts(journey, integer) IS 'Sankey edges from the start of each journey, up to depth steps';
 COMMENT ON AGGREGATE flow_counts(journey, integer, text) IS 'Sankey edges from the first anchor (NULL: the start), up to depth steps';
 COMMENT ON AGGREGATE flow_counts(journey, integer, text, boolean) IS 'Sankey edges from the first anchor, forward or backward, up to depth steps';
+COMMENT ON AGGREGATE funnel_counts(journey, text[], interval) IS 'funnel report counts: levels reached and time to each step';
+COMMENT ON AGGREGATE funnel_counts(journey, text[], interval, interval, text[], text[]) IS 'funnel report counts with a maximum gap, exclusions and modes';
+COMMENT ON AGGREGATE retention_counts(journey, interval) IS 'cohorts by first-touch period and their activity in each following period';
 COMMENT ON AGGREGATE health_counts(journey) IS 'touchpoint health statistics per label (sessions end after 30 minutes without activity)';
 COMMENT ON AGGREGATE health_counts(journey, interval) IS 'touchpoint health statistics per label, with the session timeout that defines a drop-out';
 COMMENT ON AGGREGATE path_counts_approx(journey, integer) IS 'approximate path counts in bounded memory (count-min sketch of prefixes), repeats collapsed';
@@ -556,6 +616,22 @@ CREATE FUNCTION flows(counts path_counts, min_journeys bigint DEFAULT 1)
 	RETURNS TABLE (depth integer, from_label text, to_label text, journeys bigint)
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 100;
 
+CREATE FUNCTION funnel_report(counts path_counts, confidence float8 DEFAULT 0.95)
+	RETURNS TABLE (step integer, label text, entered bigint, reached bigint, dropped bigint,
+		drop_rate float8, conversion_from_previous float8, conversion_from_start float8,
+		ci_low float8, ci_high float8, median_time_from_previous interval,
+		p90_time_from_previous interval, median_time_from_start interval, p90_time_from_start interval)
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 10;
+CREATE FUNCTION funnel_compare(a path_counts, b path_counts)
+	RETURNS TABLE (step integer, label text, conversion_a float8, conversion_b float8,
+		difference float8, z float8, p_value float8)
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 10;
+COMMENT ON FUNCTION funnel_report(path_counts, float8) IS 'per funnel step: entered, reached, drop-off, conversion with a Wilson interval, time-to-convert percentiles';
+COMMENT ON FUNCTION funnel_compare(path_counts, path_counts) IS 'two segments'' funnels step by step with a two-proportion z-test';
+CREATE FUNCTION cohort_retention(counts path_counts)
+	RETURNS TABLE (cohort timestamptz, period integer, journeys bigint, share float8)
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 100;
+COMMENT ON FUNCTION cohort_retention(path_counts) IS 'per cohort and period: journeys active and their share of the cohort';
 CREATE FUNCTION touchpoint_health(counts path_counts)
 	RETURNS TABLE (label text, journeys bigint, touchpoints bigint, exits bigint, exit_rate float8,
 		avg_value float8, median_time_to_next interval, dropouts bigint)

@@ -1,0 +1,34 @@
+-- Retention: ClickHouse's retention aggregate and cohorts on journeys.
+SET TimeZone = 'UTC';  -- for readable output; no result depends on it
+
+-- r[1]: condition 1 met; r[i]: conditions 1 and i both met (any rows).
+CREATE TABLE visits (customer int, ts timestamptz);
+INSERT INTO visits VALUES
+	(1, '2024-03-01 10:00+00'), (1, '2024-03-03 10:00+00'),
+	(2, '2024-03-02 10:00+00'),
+	(3, '2024-03-01 10:00+00'), (3, '2024-03-02 10:00+00'), (3, '2024-03-03 10:00+00');
+SELECT customer, retention(ts < '2024-03-02', ts >= '2024-03-02' AND ts < '2024-03-03', ts >= '2024-03-03') AS r
+FROM visits GROUP BY customer ORDER BY customer;
+SELECT sum(r[1]) AS day1, sum(r[2]) AS day2, sum(r[3]) AS day3
+FROM (SELECT retention(ts < '2024-03-02', ts >= '2024-03-02' AND ts < '2024-03-03', ts >= '2024-03-03') AS r
+	  FROM visits GROUP BY customer) s;
+SELECT retention(NULL, true) FROM visits;
+SELECT retention(ts < '2024-03-02', CASE WHEN customer = 1 THEN true END) FROM visits;
+SELECT retention(VARIADIC CASE WHEN customer = 1 THEN ARRAY[true] ELSE ARRAY[true, false] END) FROM visits;
+
+-- Cohorts by first-touch month (calendar months in UTC) and by week (7-day
+-- periods counted from 2000-01-01, a Saturday).
+CREATE TABLE cj (j journey);
+INSERT INTO cj VALUES
+	('[2024-01-15 00:00:00+00 a, 2024-02-01 00:00:00+00 b, 2024-04-30 00:00:00+00 c]'),
+	('[2024-01-31 23:00:00+00 a]'),
+	('[2024-02-10 00:00:00+00 a, 2024-02-11 00:00:00+00 a]'),
+	('[1999-12-31 00:00:00+00 z, 2000-01-01 00:00:00+00 z]'),
+	('[]');
+SELECT * FROM cohort_retention((SELECT retention_counts(j, '1 month') FROM cj)) ORDER BY 1, 2;
+SELECT * FROM cohort_retention((SELECT retention_counts(j, '7 days') FROM cj)) ORDER BY 1, 2;
+SELECT * FROM cohort_retention((SELECT retention_counts(j, '3 months') FROM cj)) ORDER BY 1, 2;
+SELECT retention_counts(j, '1 month 2 days') FROM cj;
+SELECT retention_counts(j, '1.5 seconds') FROM cj;
+
+DROP TABLE visits, cj;

@@ -1,0 +1,236 @@
+/*
+ * report.c
+ *	  Funnel reports from funnel_counts values: per step, who entered, who
+ *	  reached it, the drop-off, conversion rates with Wilson score
+ *	  intervals, and time-to-convert percentiles; and a step-by-step
+ *	  comparison of two segments with a two-proportion z-test.  Normal
+ *	  quantiles and tail probabilities come from GSL.
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include <gsl/gsl_cdf.h>
+
+#include "funcapi.h"
+#include "utils/builtins.h"
+#include "utils/timestamp.h"
+
+#include "counts.h"
+#include "funnel.h"
+
+PG_FUNCTION_INFO_V1(funnel_report);
+PG_FUNCTION_INFO_V1(funnel_compare);
+
+typedef struct FunnelSteps
+{
+	Counts		c;
+	FunnelDef	def;
+	int64	   *reached;		/* per step: journeys reaching at least it */
+} FunnelSteps;
+
+static void
+ReadFunnel(FunctionCallInfo fcinfo, int arg, FunnelSteps *f)
+{
+	int32		k;
+	int32		s;
+
+	CountsDecode(PG_DETOAST_DATUM_PACKED(PG_GETARG_DATUM(arg)), &f->c);
+	if (f->c.spec.kind != COUNTS_FUNNEL || f->c.spec.anchor == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("a funnel report needs funnel counts, not path counts of kind %s",
+						CountsKindName(f->c.spec.kind)),
+				 errhint("Build them with funnel_counts.")));
+	FunnelDefDeserialize(f->c.spec.anchor, f->c.spec.anchor_len, &f->def);
+	f->reached = palloc0((f->def.nsteps + 1) * sizeof(int64));
+	for (k = 0; k < f->c.nkeys; k++)
+	{
+		int32		level = f->c.positions[k];
+
+		if (level > f->def.nsteps)
+			break;				/* histograms follow the levels */
+		for (s = 0; s < level; s++)
+			f->reached[s] += f->c.counts[k];
+	}
+}
+
+/* Wilson score interval of x successes in n trials. */
+static void
+Wilson(int64 x, int64 n, double z, double *low, double *high)
+{
+	double		p;
+	double		denom;
+	double		center;
+	double		half;
+
+	if (n == 0)
+	{
+		*low = 0;
+		*high = 1;
+		return;
+	}
+	p = (double) x / n;
+	denom = 1 + z * z / n;
+	center = (p + z * z / (2.0 * n)) / denom;
+	half = z * sqrt(p * (1 - p) / n + z * z / (4.0 * n * n)) / denom;
+	*low = Max(0.0, center - half);
+	*high = Min(1.0, center + half);
+}
+
+/* The q-quantile (nearest rank) of a step's histogram, or -1 if empty. */
+static int64
+HistogramQuantile(const Counts *c, int32 step, bool from_previous, double q)
+{
+	int32		first = FUNNEL_HISTOGRAM(step, from_previous, 0);
+	int32		last = FUNNEL_HISTOGRAM(step, from_previous, 2047);
+	int64		n = 0;
+	int64		rank;
+	int64		seen = 0;
+	int32		k;
+
+	for (k = 0; k < c->nkeys; k++)
+		if (c->positions[k] >= first && c->positions[k] <= last)
+			n += c->counts[k];
+	if (n == 0)
+		return -1;
+	rank = (int64) ceil(q * n);
+	rank = Max(rank, 1);
+	for (k = 0; k < c->nkeys; k++)
+		if (c->positions[k] >= first && c->positions[k] <= last)
+		{
+			seen += c->counts[k];
+			if (seen >= rank)
+				return (int64) GapBucketMiddle(c->positions[k] - first);
+		}
+	return -1;
+}
+
+static Datum
+IntervalDatum(int64 us, bool *isnull)
+{
+	Interval   *iv;
+
+	*isnull = us < 0;
+	if (*isnull)
+		return (Datum) 0;
+	iv = palloc0(sizeof(Interval));
+	iv->day = us / USECS_PER_DAY;
+	iv->time = us % USECS_PER_DAY;
+	return PointerGetDatum(iv);
+}
+
+static double
+Rate(int64 part, int64 whole)
+{
+	return whole > 0 ? (double) part / (double) whole : 0.0;
+}
+
+static double
+ConfidenceZ(FunctionCallInfo fcinfo, int arg)
+{
+	double		confidence = PG_GETARG_FLOAT8(arg);
+
+	if (!(confidence > 0 && confidence < 1))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("confidence must be between 0 and 1, exclusive")));
+	return gsl_cdf_ugaussian_Pinv(1 - (1 - confidence) / 2);
+}
+
+/*
+ * funnel_report(counts, confidence): per step (step, label, entered,
+ * reached, dropped, drop_rate, conversion_from_previous,
+ * conversion_from_start, ci_low, ci_high, median_time_from_previous,
+ * p90_time_from_previous, median_time_from_start, p90_time_from_start);
+ * the interval is that of conversion_from_previous.
+ */
+Datum
+funnel_report(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	FunnelSteps f;
+	double		z = ConfidenceZ(fcinfo, 1);
+	int32		s;
+
+	InitMaterializedSRF(fcinfo, 0);
+	ReadFunnel(fcinfo, 0, &f);
+	for (s = 0; s < f.def.nsteps; s++)
+	{
+		Datum		values[14];
+		bool		nulls[14] = {0};
+		int64		entered = s == 0 ? f.c.total : f.reached[s - 1];
+		int64		reached = f.reached[s];
+		double		low;
+		double		high;
+
+		Wilson(reached, entered, z, &low, &high);
+		values[0] = Int32GetDatum(s + 1);
+		values[1] = PointerGetDatum(f.def.steps[s]);
+		values[2] = Int64GetDatum(entered);
+		values[3] = Int64GetDatum(reached);
+		values[4] = Int64GetDatum(entered - reached);
+		values[5] = Float8GetDatum(Rate(entered - reached, entered));
+		values[6] = Float8GetDatum(Rate(reached, entered));
+		values[7] = Float8GetDatum(Rate(reached, f.c.total));
+		values[8] = Float8GetDatum(low);
+		values[9] = Float8GetDatum(high);
+		values[10] = IntervalDatum(s == 0 ? -1 : HistogramQuantile(&f.c, s, true, 0.5), &nulls[10]);
+		values[11] = IntervalDatum(s == 0 ? -1 : HistogramQuantile(&f.c, s, true, 0.9), &nulls[11]);
+		values[12] = IntervalDatum(s == 0 ? -1 : HistogramQuantile(&f.c, s, false, 0.5), &nulls[12]);
+		values[13] = IntervalDatum(s == 0 ? -1 : HistogramQuantile(&f.c, s, false, 0.9), &nulls[13]);
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+	return (Datum) 0;
+}
+
+/*
+ * funnel_compare(a, b): per step (step, label, conversion_a, conversion_b,
+ * difference, z, p_value): the conversion from the previous step in two
+ * segments and a two-sided two-proportion z-test with pooled variance.
+ */
+Datum
+funnel_compare(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	FunnelSteps a;
+	FunnelSteps b;
+	int32		s;
+
+	InitMaterializedSRF(fcinfo, 0);
+	ReadFunnel(fcinfo, 0, &a);
+	ReadFunnel(fcinfo, 1, &b);
+	if (a.c.spec.anchor_len != b.c.spec.anchor_len ||
+		memcmp(a.c.spec.anchor, b.c.spec.anchor, a.c.spec.anchor_len) != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("funnels with different definitions cannot be compared"),
+				 errhint("Count both segments with the same steps and options.")));
+	for (s = 0; s < a.def.nsteps; s++)
+	{
+		Datum		values[7];
+		bool		nulls[7] = {0};
+		int64		na = s == 0 ? a.c.total : a.reached[s - 1];
+		int64		nb = s == 0 ? b.c.total : b.reached[s - 1];
+		double		pa = Rate(a.reached[s], na);
+		double		pb = Rate(b.reached[s], nb);
+		double		pooled = Rate(a.reached[s] + b.reached[s], na + nb);
+		double		se = sqrt(pooled * (1 - pooled) * (na > 0 && nb > 0 ? 1.0 / na + 1.0 / nb : 0));
+
+		values[0] = Int32GetDatum(s + 1);
+		values[1] = PointerGetDatum(a.def.steps[s]);
+		values[2] = Float8GetDatum(pa);
+		values[3] = Float8GetDatum(pb);
+		values[4] = Float8GetDatum(pa - pb);
+		nulls[5] = nulls[6] = !(se > 0);
+		if (se > 0)
+		{
+			double		zstat = (pa - pb) / se;
+
+			values[5] = Float8GetDatum(zstat);
+			values[6] = Float8GetDatum(2 * gsl_cdf_ugaussian_Q(fabs(zstat)));
+		}
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+	return (Datum) 0;
+}

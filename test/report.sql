@@ -1,0 +1,56 @@
+-- Funnel reports and retention against plain SQL, and bad input.
+BEGIN;
+SELECT plan(9);
+
+SELECT setseed(0.66);
+CREATE TEMP TABLE rj AS
+SELECT g AS id, coalesce(journey_agg(t.ts, t.label), '[]') AS j
+FROM generate_series(1, 500) g
+LEFT JOIN LATERAL (
+	SELECT '2024-01-01 00:00:00+00'::timestamptz + floor(random() * 9e6) * interval '1 second' AS ts,
+		   (ARRAY['view', 'cart', 'buy', 'other'])[1 + floor(random() * 4)::int] AS label
+	FROM generate_series(1, floor(random() * 10 + g * 0)::int)
+) t ON true
+GROUP BY g;
+
+SELECT ok((SELECT bool_and(r.reached = (SELECT count(*) FROM rj WHERE funnel_level(j, '{view,cart,buy}', '3 days') >= r.step))
+		   FROM funnel_report((SELECT funnel_counts(j, '{view,cart,buy}', '3 days') FROM rj)) r),
+		  'reached per step equals counting funnel_level');
+SELECT ok((SELECT bool_and(r.entered - r.reached = r.dropped AND abs(r.drop_rate + r.conversion_from_previous - 1) < 1e-12
+						   AND r.ci_low <= r.conversion_from_previous AND r.conversion_from_previous <= r.ci_high)
+		   FROM funnel_report((SELECT funnel_counts(j, '{view,cart,buy}', '3 days') FROM rj)) r),
+		  'drop-off and conversion add up; the interval holds the rate');
+SELECT ok((SELECT bool_and(abs(extract(epoch FROM r.median_time_from_start) - s.m) <= 0.032 * s.m)
+		   FROM funnel_report((SELECT funnel_counts(j, '{view,cart,buy}', '3 days') FROM rj)) r
+		   JOIN (SELECT i AS step, percentile_disc(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM t[i] - t[1])) AS m
+				 FROM (SELECT funnel_timestamps(j, '{view,cart,buy}', '3 days') AS t FROM rj) x, generate_series(2, 3) i
+				 WHERE cardinality(t) >= i GROUP BY i) s USING (step)),
+		  'median time from the start is within 3.2% of the exact median');
+SELECT ok((SELECT bool_and(z = 0 AND p_value = 1)
+		   FROM funnel_compare((SELECT funnel_counts(j, '{view,cart,buy}', '3 days') FROM rj),
+							   (SELECT funnel_counts(j, '{view,cart,buy}', '3 days') FROM rj))),
+		  'a segment compared with itself: z = 0, p = 1');
+SELECT ok((SELECT funnel_counts(j, '{view,cart,buy}', '3 days' ORDER BY random())::text
+				  = (SELECT funnel_counts(j, '{view,cart,buy}', '3 days') FROM rj)::text FROM rj),
+		  'funnel counts do not depend on input order');
+
+-- Cohorts by month against plain SQL.
+SELECT ok((SELECT bool_and(c.journeys = s.n)
+		   FROM cohort_retention((SELECT retention_counts(j, '1 month') FROM rj)) c
+		   JOIN (SELECT cohort, period, count(DISTINCT id) AS n
+				 FROM (SELECT id, date_trunc('month', min(u.ts) OVER (PARTITION BY id) AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS cohort,
+							  ((extract(year FROM u.ts AT TIME ZONE 'UTC') * 12 + extract(month FROM u.ts AT TIME ZONE 'UTC'))
+							   - (extract(year FROM min(u.ts) OVER (PARTITION BY id) AT TIME ZONE 'UTC') * 12
+								  + extract(month FROM min(u.ts) OVER (PARTITION BY id) AT TIME ZONE 'UTC')))::int AS period
+					   FROM rj, journey_unnest(j) u) x
+				 GROUP BY 1, 2) s USING (cohort, period))
+		  AND (SELECT count(*) FROM cohort_retention((SELECT retention_counts(j, '1 month') FROM rj))) > 5,
+		  'monthly cohorts equal plain SQL');
+
+SELECT throws_ok($$SELECT funnel_counts(j, NULL, '1 day') FROM rj$$, '22004', NULL, 'NULL steps');
+SELECT throws_ok($$SELECT funnel_counts(j, (SELECT array_agg('s' || i) FROM generate_series(1, 101) i), '1 day') FROM rj$$,
+				 '22023', 'a funnel report has at most 100 steps', 'too many steps for a report');
+SELECT throws_ok($$SELECT retention_counts(j, '-1 day') FROM rj$$, '22023', NULL, 'negative period');
+
+SELECT * FROM finish();
+ROLLBACK;
