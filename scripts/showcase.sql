@@ -159,3 +159,36 @@ ORDER BY share DESC;
 SELECT label, journeys, round(exit_rate::numeric, 3) AS exit_rate, round(avg_value::numeric, 2) AS avg_value,
 	   date_trunc('second', median_time_to_next) AS median_to_next, dropouts
 FROM touchpoint_health((SELECT health_counts(j) FROM customer_journeys)) ORDER BY journeys DESC;
+
+\echo
+\echo '== 21. Funnel report: drop-off, conversion with 95% Wilson intervals, time to convert =='
+SELECT step, label, entered, reached, round(conversion_from_previous::numeric, 3) AS conversion,
+	   round(ci_low::numeric, 3) AS ci_low, round(ci_high::numeric, 3) AS ci_high,
+	   date_trunc('second', median_time_from_start) AS median_from_start
+FROM funnel_report((SELECT funnel_counts(j, '{product_view,add_to_cart,checkout,purchase}', '7 days') FROM customer_journeys));
+
+\echo
+\echo '== 22. Does the funnel differ between consumer and enterprise customers? =='
+SELECT step, label, round(conversion_a::numeric, 3) AS consumer, round(conversion_b::numeric, 3) AS enterprise,
+	   round(p_value::numeric, 4) AS p_value
+FROM funnel_compare(
+	(SELECT funnel_counts(c.j, '{product_view,add_to_cart,checkout,purchase}', '7 days')
+	 FROM customer_journeys c JOIN customers USING (customer_id) WHERE segment = 'consumer'),
+	(SELECT funnel_counts(c.j, '{product_view,add_to_cart,checkout,purchase}', '7 days')
+	 FROM customer_journeys c JOIN customers USING (customer_id) WHERE segment = 'enterprise'));
+
+\echo
+\echo '== 23. Abandoned carts as of 2025-01-01 (cart at least 4 hours old, no purchase since) =='
+SELECT count(*) AS customers_to_contact
+FROM customer_journeys
+WHERE journey_stalled_since(j, 'add_to_cart', 'purchase', '4 hours', '2025-01-01 00:00:00+00') IS NOT NULL;
+
+\echo
+\echo '== 24. Monthly cohorts: share of customers active 1, 2 and 3 months after their first visit =='
+SELECT to_char(cohort AT TIME ZONE 'UTC', 'YYYY-MM') AS cohort,
+	   max(journeys) FILTER (WHERE period = 0) AS customers,
+	   round(max(share) FILTER (WHERE period = 1)::numeric, 3) AS month_1,
+	   round(max(share) FILTER (WHERE period = 2)::numeric, 3) AS month_2,
+	   round(max(share) FILTER (WHERE period = 3)::numeric, 3) AS month_3
+FROM cohort_retention((SELECT retention_counts(j, '1 month') FROM customer_journeys))
+GROUP BY cohort ORDER BY cohort LIMIT 6;
