@@ -26,6 +26,7 @@ typedef struct StringDict
 extern void StringDictInit(StringDict *d, MemoryContext cxt, int32 limit,
 						   const char *what, const char *hint);
 extern int32 StringDictIntern(StringDict *d, const char *s, int32 len);
+extern int32 StringDictFind(const StringDict *d, const char *s, int32 len);
 extern int32 *StringDictSortedIds(const StringDict *d);
 extern int32 GrowCapacity(int32 count, int32 limit, const char *what,
 						  const char *hint);

@@ -81,6 +81,29 @@ Rehash(StringDict *d)
 	}
 }
 
+/* The id of a string, or -1 if it is not in the dictionary. */
+int32
+StringDictFind(const StringDict *d, const char *s, int32 len)
+{
+	uint32		hash;
+	int32		mask;
+	int32		slot;
+
+	if (d->nslots == 0)
+		return -1;
+	hash = hash_bytes((const unsigned char *) s, len);
+	mask = d->nslots - 1;
+	for (slot = hash & mask; d->slots[slot] != 0; slot = (slot + 1) & mask)
+	{
+		int32		id = d->slots[slot] - 1;
+
+		if (d->hashes[id] == hash && d->lens[id] == len &&
+			memcmp(d->strs[id], s, len) == 0)
+			return id;
+	}
+	return -1;
+}
+
 /* The id of a string, adding a copy of it if it is new. */
 int32
 StringDictIntern(StringDict *d, const char *s, int32 len)

@@ -281,6 +281,30 @@ CREATE FUNCTION journey_attribution(j journey, model text DEFAULT 'linear',
 
 COMMENT ON FUNCTION journey_attribution(journey, text, text[], boolean, float8, interval, boolean, text[], float8[], interval, boolean) IS 'heuristic attribution: each conversion''s credit and value shared among the touchpoints before it';
 
+-- Pattern matching
+
+CREATE FUNCTION pattern_match(j journey, pattern text, labels text[] DEFAULT NULL,
+	within interval DEFAULT NULL) RETURNS boolean
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION pattern_count(j journey, pattern text, labels text[] DEFAULT NULL,
+	within interval DEFAULT NULL) RETURNS integer
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION pattern_positions(j journey, pattern text, labels text[] DEFAULT NULL,
+	within interval DEFAULT NULL) RETURNS integer[]
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION journey_contains_sequence(journey, text[]) RETURNS boolean
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE OPERATOR ~> (
+	LEFTARG = journey, RIGHTARG = text[], PROCEDURE = journey_contains_sequence,
+	RESTRICT = contsel, JOIN = contjoinsel
+);
+
+COMMENT ON FUNCTION pattern_match(journey, text, text[], interval) IS 'whether the pattern matches somewhere in the journey';
+COMMENT ON FUNCTION pattern_count(journey, text, text[], interval) IS 'number of non-overlapping matches of the pattern';
+COMMENT ON FUNCTION pattern_positions(journey, text, text[], interval) IS 'positions of the touchpoints matched by labels in the first match';
+COMMENT ON FUNCTION journey_contains_sequence(journey, text[]) IS 'the labels occur in this order (an ordered subsequence)';
+COMMENT ON OPERATOR ~> (journey, text[]) IS 'journey contains the labels in this order';
+
 -- Abandonment and retention
 
 CREATE FUNCTION journey_stalled_since(j journey, reached text, completed text,
