@@ -10,7 +10,8 @@ CREATE SCHEMA bench;
 
 -- One row per execution; run 0 is the warm-up.  A run cancelled by
 -- statement_timeout has timed_out set, ms = time until the cancel and no
--- plan.
+-- plan.  A run that failed (only queries timed with catch = true, see
+-- bench.time) has the error text, ms = time until the error and no plan.
 CREATE TABLE bench.runs (
 	size		text NOT NULL,
 	section		text NOT NULL,
@@ -18,7 +19,8 @@ CREATE TABLE bench.runs (
 	run			int NOT NULL,
 	ms			float8 NOT NULL,
 	timed_out	bool NOT NULL,
-	plan		jsonb
+	plan		jsonb,
+	error		text
 );
 
 -- One row per memory probe: a fresh backend, one execution.
@@ -39,6 +41,29 @@ CREATE TABLE bench.storage (
 	touches		bigint NOT NULL,	-- touchpoints (= events) they hold
 	column_bytes bigint,			-- sum(pg_column_size) of the value columns
 	table_bytes bigint NOT NULL		-- pg_total_relation_size
+);
+
+-- Analytics sections: the tables built once per size before the timings
+-- (stored journeys, identity links), with how long building took.
+CREATE TABLE bench.builds (
+	size		text NOT NULL,
+	ord			int NOT NULL,
+	what		text NOT NULL,
+	tbl			text NOT NULL,
+	rows_		bigint NOT NULL,
+	ms			float8,				-- NULL: built by storage.sql
+	bytes		bigint				-- pg_total_relation_size after VACUUM
+);
+
+-- Analytics sections: one untimed check per comparison that the journey
+-- function and its plain-SQL baseline give the same answer.
+CREATE TABLE bench.checks (
+	size		text NOT NULL,
+	section		text NOT NULL,
+	ord			int NOT NULL,
+	what		text NOT NULL,
+	ok			bool,				-- NULL: not checked (see detail)
+	detail		text NOT NULL
 );
 
 CREATE TABLE bench.sizes (
@@ -68,32 +93,53 @@ END $$;
 -- clock reads are off so instrumentation costs next to nothing.  Returns
 -- the JSON plan, whose "Execution Time" is the figure we report, or NULL
 -- if statement_timeout (set by the caller's session) cancelled it.
-CREATE FUNCTION bench.explain(query text, settings text DEFAULT '')
+--
+-- With catch, any other error is caught too and returned as
+-- {"error": "SQLSTATE: message"} instead of aborting the caller (the
+-- analytics sections use this: a Markov model with too many states, say,
+-- is reported, not fatal).
+CREATE FUNCTION bench.explain(query text, settings text DEFAULT '',
+							  catch bool DEFAULT false)
 RETURNS jsonb
 LANGUAGE plpgsql AS $$
 DECLARE
 	plan json;
 BEGIN
 	PERFORM bench.apply(settings);
-	EXECUTE 'EXPLAIN (ANALYZE, TIMING OFF, FORMAT JSON) ' || query INTO plan;
+	BEGIN
+		EXECUTE 'EXPLAIN (ANALYZE, TIMING OFF, FORMAT JSON) ' || query INTO plan;
+	EXCEPTION
+		WHEN query_canceled THEN
+			RETURN NULL;
+		WHEN OTHERS THEN
+			IF NOT catch THEN
+				RAISE;
+			END IF;
+			RETURN jsonb_build_object('error', SQLSTATE || ': ' || SQLERRM);
+	END;
 	RETURN plan::jsonb -> 0;
-EXCEPTION WHEN query_canceled THEN
-	RETURN NULL;
 END $$;
 
 -- Runs and records one execution; returns its time in ms, negative if it
--- was cancelled.
+-- was cancelled, NULL if it failed (only with catch; the error is in
+-- bench.runs).
 CREATE FUNCTION bench.time(size text, section text, name text, run int,
-						   query text, settings text DEFAULT '')
+						   query text, settings text DEFAULT '',
+						   catch bool DEFAULT false)
 RETURNS float8
 LANGUAGE plpgsql AS $$
 DECLARE
 	t0 timestamptz := clock_timestamp();
-	p jsonb := bench.explain(query, settings);
+	p jsonb := bench.explain(query, settings, catch);
 	ms float8 := coalesce((p ->> 'Execution Time')::float8,
 		extract(epoch FROM clock_timestamp() - t0) * 1000);
 	plan json;
 BEGIN
+	IF p ? 'error' THEN
+		INSERT INTO bench.runs
+			VALUES (size, section, name, run, ms, false, NULL, p ->> 'error');
+		RETURN NULL;
+	END IF;
 	IF p IS NULL THEN
 		-- keep at least the plan's shape for the report
 		PERFORM bench.apply(settings);

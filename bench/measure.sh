@@ -14,6 +14,7 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 runs=${BENCH_RUNS:-5}			# timed runs per query, after one warm-up run
 timeout_s=${BENCH_TIMEOUT:-60}	# statement_timeout of every timed query
 slow_s=${BENCH_SLOW:-10}		# warm-up slower than this: one timed run only
+check_timeout_s=${BENCH_CHECK_TIMEOUT:-$((5 * timeout_s))}	# per untimed check
 
 psql=(psql -X -q -v ON_ERROR_STOP=1)
 log() { printf '[%(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
@@ -50,12 +51,110 @@ declare -A section_names=(
 	[parallel]="count journey_agg array_agg"
 )
 
+# Analytics sections: journey functions against the plain SQL that computes
+# the same thing, each timed like the queries above (EXPLAIN ANALYZE makes
+# every output column of every row).  The journey side reads the tables
+# that analytics.sql builds once per size (stored journeys, identity links;
+# building them is not timed here, the report shows what it took); the
+# baselines read the raw events.  checks.sql verifies once per size, not
+# timed, that both sides give the same answer.
+#
+# Sessions.  row_number() over the same window is the floor of any window
+# function: the Sort and the WindowAgg without any work per row.
+session_new="CASE WHEN ts - lag(ts) OVER w > interval '30 minutes' OR lag(ts) OVER w IS NULL THEN 1 ELSE 0 END"
+session_w="WINDOW w AS (PARTITION BY customer_id ORDER BY ts)"
+query+=(
+	[session_row_number]="SELECT customer_id, ts, row_number() OVER (PARTITION BY customer_id ORDER BY ts) FROM events"
+	[session_number]="SELECT customer_id, ts, session_number(ts, '30 minutes') OVER (PARTITION BY customer_id ORDER BY ts) AS session FROM events"
+	[session_lag_sum]="SELECT customer_id, ts, sum(new) OVER (PARTITION BY customer_id ORDER BY ts ROWS UNBOUNDED PRECEDING) AS session FROM (SELECT customer_id, ts, $session_new AS new FROM events $session_w) s"
+	[session_count]="SELECT sum(journey_session_count(j)) FROM bench_journey_event"
+	[journey_sessions]="SELECT count(*) FROM bench_journey_event, journey_sessions(j)"
+	[session_count_sql]="SELECT sum(new) FROM (SELECT $session_new AS new FROM events $session_w) s"
+)
+# Identity stitching: connected components of the links graph.  The
+# baseline is the transitive closure by a recursive CTE (UNION drops pairs
+# already found, so it ends), then the smallest identifier per component.
+# The planner picks a merge join that sorts all links again on every
+# iteration; with merge joins off it hashes them once and runs about twice
+# as fast, so the baseline is timed that way (the fairer comparison).
+query+=(
+	[identity_resolve]="SELECT * FROM identity_resolve((SELECT identity_links(a, b) FROM bench_links))"
+	[identity_cte]="WITH RECURSIVE e(x, y) AS (SELECT a, b FROM bench_links UNION ALL SELECT b, a FROM bench_links), r(id, root) AS (SELECT x, x FROM e UNION SELECT e.y, r.root FROM r JOIN e ON e.x = r.id) SELECT id, min(root COLLATE \"C\") AS person_id FROM r GROUP BY id"
+)
+declare -A qsettings=([identity_cte]="enable_mergejoin=off")
+# Paths over journeys labelled by channel, repeats collapsed.  Touchpoints
+# with equal timestamps sort by label bytewise in a journey, hence the
+# COLLATE "C" tie-breakers.  The transitions baseline is the fastest plain
+# SQL found: one window pass, a hash aggregate on (channel, next channel),
+# then the (start) counts and the moves unpivoted from it.
+path_order='ORDER BY ts, channel COLLATE "C"'
+query+=(
+	[top_paths]="SELECT * FROM top_paths((SELECT path_counts(j) FROM bench_journey_channel), 20)"
+	[top_paths_sql]="SELECT path, count(*) AS journeys FROM (SELECT customer_id, string_agg(channel, ' > ' $path_order) AS path FROM (SELECT customer_id, ts, channel, lag(channel) OVER (PARTITION BY customer_id $path_order) AS prev FROM events) e WHERE prev IS DISTINCT FROM channel GROUP BY customer_id) p GROUP BY path ORDER BY journeys DESC, path COLLATE \"C\" LIMIT 20"
+	[transitions]="SELECT * FROM transitions((SELECT transition_counts(j) FROM bench_journey_channel))"
+	[transitions_sql]="SELECT f AS from_label, t AS to_label, sum(n) AS transitions, sum(n)::float8 / sum(sum(n)) OVER (PARTITION BY f) AS probability FROM (SELECT channel, next, count(*) FILTER (WHERE prev IS NULL) AS starts, count(*) FILTER (WHERE next IS DISTINCT FROM channel) AS moves FROM (SELECT channel, lag(channel) OVER w AS prev, lead(channel) OVER w AS next FROM events WINDOW w AS (PARTITION BY customer_id $path_order)) e GROUP BY 1, 2) g, LATERAL (VALUES ('(start)', g.channel, g.starts), (g.channel, coalesce(g.next, '(end)'), g.moves)) v(f, t, n) WHERE n > 0 GROUP BY 1, 2"
+)
+# Attribution over journeys labelled by channel, and 'purchase' for the
+# purchases (the conversions).  The plain SQL numbers each touchpoint's
+# conversion: grp = purchases before it, so the touchpoints after purchase
+# k and purchase k + 1 itself share grp = k (journey_attribution's default:
+# credit since the previous conversion, no lookback).
+conv_events="SELECT customer_id, ts, value, event = 'purchase' AS conv, CASE WHEN event = 'purchase' THEN 'purchase' ELSE channel END AS label FROM events"
+conv_order='ORDER BY ts, label COLLATE "C", value NULLS FIRST'
+conv_groups="SELECT customer_id, ts, value, label, conv, count(*) FILTER (WHERE conv) OVER (PARTITION BY customer_id $conv_order ROWS UNBOUNDED PRECEDING) - conv::int AS grp FROM ($conv_events) e"
+conv_g="WINDOW g AS (PARTITION BY customer_id, grp)"
+for model in linear position_based time_decay last_touch; do
+	query[attr_$model]="SELECT label, sum(credit) AS credit FROM bench_journey_conversion, journey_attribution(j, '$model', '{purchase}') GROUP BY label"
+done
+query+=(
+	[attr_linear_sql]="SELECT label, sum(1 / n::float8) AS credit FROM (SELECT label, conv, count(*) FILTER (WHERE NOT conv) OVER g AS n, bool_or(conv) OVER g AS converted FROM ($conv_groups) t $conv_g) s WHERE converted AND NOT conv GROUP BY label"
+	[attr_position_based_sql]="SELECT label, sum(CASE WHEN n = 1 THEN 1::float8 WHEN n = 2 THEN 0.5::float8 WHEN pos = 1 OR pos = n THEN 0.4::float8 ELSE 0.2::float8 / (n - 2) END) AS credit FROM (SELECT label, conv, count(*) FILTER (WHERE NOT conv) OVER g AS n, bool_or(conv) OVER g AS converted, row_number() OVER (g $conv_order) AS pos FROM ($conv_groups) t $conv_g) s WHERE converted AND NOT conv GROUP BY label"
+	[attr_time_decay_sql]="SELECT label, sum(w / sum_w) AS credit FROM (SELECT label, w, sum(w) OVER (PARTITION BY customer_id, grp) AS sum_w FROM (SELECT customer_id, grp, label, conv, bool_or(conv) OVER g AS converted, power(2::float8, -extract(epoch FROM max(ts) FILTER (WHERE conv) OVER g - ts)::float8 / 604800) AS w FROM ($conv_groups) t $conv_g) s WHERE converted AND NOT conv) s2 GROUP BY label"
+	[attr_last_touch_sql]="SELECT prev AS label, count(*)::float8 AS credit FROM (SELECT conv, lag(label) OVER w AS prev, lag(conv) OVER w AS prev_conv FROM ($conv_events) e WINDOW w AS (PARTITION BY customer_id $conv_order)) s WHERE conv AND NOT prev_conv GROUP BY prev"
+)
+# Markov chain attribution of order 1..5 (no plain-SQL baseline: solving
+# the absorbing chain is not a query).  With 7 channels, order 5 has more
+# states than markov_attribution allows (3000): it is there to show that
+# limit, and the report prints its error.
+for k in 1 2 3 4 5; do
+	query[markov_$k]="SELECT * FROM markov_attribution((SELECT markov_counts(j, '{purchase}', $k) FROM bench_journey_conversion))"
+done
+
+analytics=(sessions identity paths attribution markov)
+settings+=([sessions]="" [identity]="" [paths]="" [attribution]="" [markov]="")
+section_names+=(
+	[sessions]="session_row_number session_number session_lag_sum session_count journey_sessions session_count_sql"
+	[identity]="identity_resolve identity_cte"
+	[paths]="top_paths top_paths_sql transitions transitions_sql"
+	[attribution]="attr_linear attr_linear_sql attr_position_based attr_position_based_sql attr_time_decay attr_time_decay_sql attr_last_touch attr_last_touch_sql"
+	[markov]="markov_1 markov_2 markov_3 markov_4 markov_5"
+)
+# A failing query of these sections (a Markov model over the state limit,
+# say) is reported with its error instead of stopping the run.
+declare -A catch=([sessions]=true [identity]=true [paths]=true [attribution]=true [markov]=true)
+
+# Queries whose memory is not probed (none so far).
+declare -A probe_skip=()
+
+# The tables a query reads; the memory probe's warm-up reads 1000 rows of each.
+tables=(events bench_journey_event bench_journey_channel bench_journey_conversion bench_links)
+
 # Times every query of a section: one warm-up run each, then $runs rounds
 # that run each query once, so drift in the machine's load spreads over all
 # queries instead of landing on one.  statement_timeout caps every run; a
 # query whose warm-up is cancelled is not run again, and one whose warm-up
 # takes longer than $slow_s gets a single timed run, so that a pathological
 # case shows up in the report without eating the time budget.
+# Planner settings of one query: its own if it has any, else its section's.
+query_settings() {
+	local section=$1 name=$2
+	if [[ -v qsettings[$name] ]]; then
+		echo "${qsettings[$name]}"
+	else
+		echo "${settings[$section]}"
+	fi
+}
+
 time_section() {
 	local size=$1 section=$2 run name ms line
 	local -A todo=()
@@ -66,7 +165,13 @@ time_section() {
 		for name in ${section_names[$section]}; do
 			((run <= todo[$name])) || continue
 			ms=$(PGOPTIONS="-c statement_timeout=${timeout_s}s" sql "SELECT round(bench.time('$size',
-				'$section', '$name', $run, \$q\$${query[$name]}\$q\$, '${settings[$section]}')::numeric)")
+				'$section', '$name', $run, \$q\$${query[$name]}\$q\$,
+				'$(query_settings "$section" "$name")', ${catch[$section]:-false})::numeric)")
+			if [[ -z $ms ]]; then	# failed; the error is in bench.runs
+				todo[$name]=0
+				line+=" $name ERROR"
+				continue
+			fi
 			if ((ms < 0)); then
 				todo[$name]=0
 				line+=" $name TIMEOUT(>${timeout_s}s)"
@@ -85,16 +190,16 @@ time_section() {
 # time_section are skipped: they would only time out again.
 probe_memory() {
 	local size=$1 section=$2 name=$3 q small
-	if [[ $(sql "SELECT bool_or(timed_out) FROM bench.runs WHERE size = '$size'
-			AND section = '$section' AND name = '$name'") == t ]]; then
-		log "$size $section memory $name: skipped (timed out above)"
+	if [[ $(sql "SELECT bool_or(timed_out OR error IS NOT NULL) FROM bench.runs
+			WHERE size = '$size' AND section = '$section' AND name = '$name'") == t ]]; then
+		log "$size $section memory $name: skipped (timed out or failed above)"
 		return
 	fi
 	q=${query[$name]}
-	small=${q/FROM events/FROM (TABLE events LIMIT 1000) events}
+	small=$(sed -E "s/FROM ($(IFS='|'; echo "${tables[*]}"))\b/FROM (TABLE \1 LIMIT 1000) \1/g" <<<"$q")
 	PGOPTIONS="-c statement_timeout=${timeout_s}s" "${psql[@]}" -At \
 		-v size="$size" -v section="$section" -v name="$name" \
-		-v q="$q" -v small="$small" -v settings="${settings[$section]}" \
+		-v q="$q" -v small="$small" -v settings="$(query_settings "$section" "$name")" \
 		-v dir="$tmp" -v watch="$here/memwatch.sh" <<-'EOF'
 		SELECT pg_backend_pid() AS pid \gset
 		\setenv BENCH_PID :pid
@@ -148,6 +253,33 @@ for spec in "$@"; do
 	log "$size: storage"
 	"${psql[@]}" -v size="$size" -f "$here/storage.sql"
 
+	# Analytics: build the stored journeys and links once (storage.sql left
+	# its event-labelled journeys for the sessions), check that each
+	# journey function and its baseline agree, then time them.
+	log "$size: building the analytics tables"
+	"${psql[@]}" -v size="$size" -f "$here/analytics.sql"
+	log "$size: checking journey functions against their baselines (untimed)"
+	# A failed check is reported, not fatal: without ON_ERROR_STOP psql
+	# logs the error and goes on with the next check.
+	qvars=()
+	for section in "${analytics[@]}"; do
+		for name in ${section_names[$section]}; do
+			qvars+=(-v "q_$name=${query[$name]}")
+		done
+	done
+	PGOPTIONS="-c statement_timeout=${check_timeout_s}s" \
+		psql -X -q -v size="$size" "${qvars[@]}" -f "$here/checks.sql" >&2 || true
+	for section in "${analytics[@]}"; do
+		time_section "$size" "$section"
+	done
+	for section in "${analytics[@]}"; do
+		for name in ${section_names[$section]}; do
+			[[ -v probe_skip[$name] ]] || probe_memory "$size" "$section" "$name"
+		done
+	done
+
 	"${psql[@]}" -v size="$size" -v timeout="$timeout_s" -v slow="$slow_s" \
 		-f "$here/report.sql" >&3
+	"${psql[@]}" -v size="$size" -v timeout="$timeout_s" -v slow="$slow_s" \
+		-f "$here/report-analytics.sql" >&3
 done

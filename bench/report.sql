@@ -21,6 +21,7 @@ SELECT section, name,
 	bench.shape((array_agg(plan ORDER BY run))[1]) AS shape,
 	(array_agg(plan ORDER BY timed_out, run DESC))[1] AS plan
 FROM bench.runs WHERE size = :'size'
+	AND section IN ('serial', 'sorted', 'parallel')	-- the rest: report-analytics.sql
 GROUP BY section, name;
 
 \echo
