@@ -81,3 +81,24 @@ SELECT journey_stalled_since('[2024-03-01 10:00:00+00 add_to_cart, 2024-03-01 10
 	   journey_stalled_since('[2024-03-01 10:00:00+00 add_to_cart, 2024-03-01 15:00:00+00 purchase]', 'add_to_cart', 'purchase', '1 hour', '2024-03-01 14:00:00+00') AS purchase_after_as_of;
 
 DROP TABLE fj;
+
+-- ClickHouse's windowFunnel over raw events, with its modes.
+CREATE TABLE wf (ts timestamptz, l text);
+INSERT INTO wf VALUES ('2024-01-01 00:00+00', 'A'), ('2024-01-01 00:01+00', 'B'), ('2024-01-01 00:02+00', 'D'),
+	('2024-01-01 00:03+00', 'B'), ('2024-01-01 00:04+00', 'C');
+SELECT window_funnel('1 hour', ts, l = 'A', l = 'B', l = 'C') AS default_mode,
+	   window_funnel('1 hour', '{strict_order}', ts, l = 'A', l = 'B', l = 'C') AS strict_order,
+	   window_funnel('1 hour', '{strict_deduplication}', ts, l = 'A', l = 'B', l = 'C') AS strict_deduplication,
+	   window_funnel('2 minutes', ts, l = 'A', l = 'B', l = 'C') AS short_window,
+	   window_funnel('1 hour', '{strict_order,allow_reentry}', ts, l = 'A', l = 'C', l = 'D') AS reentry
+FROM wf;
+-- Equal timestamps: consecutive conditions in order; strict_increase not.
+SELECT window_funnel('1 hour', ts, l = 'A', l = 'B') AS same_time,
+	   window_funnel('1 hour', '{strict_increase}', ts, l = 'A', l = 'B') AS strict_increase,
+	   window_funnel('1 hour', ts, l = 'A', l = 'A') AS one_row_two_steps
+FROM (VALUES ('2024-01-01 00:00+00'::timestamptz, 'A'), ('2024-01-01 00:00+00', 'B')) v(ts, l);
+SELECT window_funnel('1 hour', ts, true, true) FROM (VALUES ('2024-01-01 00:00+00'::timestamptz)) v(ts);
+SELECT window_funnel('1 hour', ts, l = 'A') FROM wf WHERE false;
+SELECT window_funnel('1 hour', '{sideways}', ts, l = 'A') FROM wf;
+SELECT window_funnel(NULL, ts, l = 'A') FROM wf;
+DROP TABLE wf;

@@ -47,6 +47,8 @@ SELECT set_eq($$SELECT signature FROM ext_functions WHERE NOT proisstrict AND pr
 					'retention_counts_transfn(path_counts,journey,interval)',
 					'health_counts_transfn(path_counts,journey)',
 					'retention_transfn(boolean[],boolean[])',
+					'window_funnel_transfn(journey,interval,timestamp with time zone,boolean[])',
+					'window_funnel_transfn(journey,interval,text[],timestamp with time zone,boolean[])',
 					'pattern_match(journey,text,text[],interval)',
 					'pattern_count(journey,text,text[],interval)',
 					'pattern_positions(journey,text,text[],interval)',

@@ -281,6 +281,34 @@ CREATE FUNCTION journey_attribution(j journey, model text DEFAULT 'linear',
 
 COMMENT ON FUNCTION journey_attribution(journey, text, text[], boolean, float8, interval, boolean, text[], float8[], interval, boolean) IS 'heuristic attribution: each conversion''s credit and value shared among the touchpoints before it';
 
+-- ClickHouse-style funnels over raw events
+
+CREATE FUNCTION window_funnel_transfn(journey, interval, timestamptz, VARIADIC boolean[]) RETURNS journey
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION window_funnel_transfn(journey, interval, text[], timestamptz, VARIADIC boolean[]) RETURNS journey
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION window_funnel_final(journey) RETURNS integer
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION window_funnel_transfn(journey, interval, timestamptz, boolean[]) IS 'transition function of window_funnel';
+COMMENT ON FUNCTION window_funnel_transfn(journey, interval, text[], timestamptz, boolean[]) IS 'transition function of window_funnel with modes';
+COMMENT ON FUNCTION window_funnel_final(journey) IS 'final function of window_funnel';
+CREATE AGGREGATE window_funnel("window" interval, ts timestamptz, VARIADIC conditions boolean[]) (
+	SFUNC = window_funnel_transfn,
+	STYPE = journey,
+	FINALFUNC = window_funnel_final,
+	COMBINEFUNC = journey_agg_combine,
+	PARALLEL = SAFE
+);
+CREATE AGGREGATE window_funnel("window" interval, modes text[], ts timestamptz, VARIADIC conditions boolean[]) (
+	SFUNC = window_funnel_transfn,
+	STYPE = journey,
+	FINALFUNC = window_funnel_final,
+	COMBINEFUNC = journey_agg_combine,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE window_funnel(interval, timestamptz, boolean[]) IS 'ClickHouse windowFunnel: the highest condition reached in order within the window';
+COMMENT ON AGGREGATE window_funnel(interval, text[], timestamptz, boolean[]) IS 'ClickHouse windowFunnel with modes (strict_deduplication, strict_order, strict_increase, allow_reentry)';
+
 -- Pattern matching
 
 CREATE FUNCTION pattern_match(j journey, pattern text, labels text[] DEFAULT NULL,

@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# window_funnel against ClickHouse's windowFunnel on the same generated
+# events: do the levels agree, and how long does each take?
+#
+#   bash bench/clickhouse.sh [N_CUSTOMERS]      (default 20000, ~400k events)
+#
+# Uses Debian's ClickHouse (18.16: windowFunnel without modes, DateTime in
+# whole seconds), started on 127.0.0.1:19000 in a temporary directory, and a
+# throwaway PostgreSQL cluster.  Timestamps are truncated to seconds on both
+# sides.  Run as root.
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+customers=${1:-20000}
+
+bash "$here/../scripts/install-deps.sh"
+if ! command -v clickhouse-server >/dev/null; then
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq clickhouse-server clickhouse-client >/dev/null
+fi
+bash "$here/../scripts/build.sh"
+
+work=$(mktemp -d /tmp/journey-ch.XXXXXX)
+chmod 755 "$work"
+cat >"$work/config.xml" <<XML
+<yandex>
+  <logger><level>warning</level><console>1</console></logger>
+  <tcp_port>19000</tcp_port>
+  <listen_host>127.0.0.1</listen_host>
+  <timezone>UTC</timezone>
+  <path>$work/data/</path>
+  <tmp_path>$work/tmp/</tmp_path>
+  <users_config>$work/users.xml</users_config>
+  <mark_cache_size>5368709</mark_cache_size>
+</yandex>
+XML
+cat >"$work/users.xml" <<'XML'
+<yandex>
+  <profiles><default></default></profiles>
+  <users><default><password></password><networks><ip>127.0.0.1</ip></networks><profile>default</profile><quota>default</quota></default></users>
+  <quotas><default></default></quotas>
+</yandex>
+XML
+clickhouse-server --config-file="$work/config.xml" >"$work/server.log" 2>&1 &
+ch_pid=$!
+trap 'kill $ch_pid 2>/dev/null || true; wait $ch_pid 2>/dev/null || true; rm -rf "$work"' EXIT
+ch() { clickhouse-client --host 127.0.0.1 --port 19000 "$@"; }
+for _ in $(seq 50); do ch -q 'SELECT 1' >/dev/null 2>&1 && break; sleep 0.2; done
+kill -0 $ch_pid 2>/dev/null || { cat "$work/server.log" >&2; echo "ClickHouse did not start (is port 19000 taken?)" >&2; exit 1; }
+
+# the same events for both: customer, whole-second UTC timestamp, event
+cc -O2 -std=c11 -o "$work/gen_crm" "$here/../data/gen_crm.c" -lm
+"$work/gen_crm" events "$customers" 42 | awk -F, '{print $1 "\t" substr($3, 1, 19) "\t" $5}' >"$work/events.tsv"
+ch -q 'CREATE TABLE events (customer_id UInt64, ts DateTime, event String) ENGINE = MergeTree ORDER BY (customer_id, ts)'
+ch -q 'INSERT INTO events FORMAT TabSeparated' <"$work/events.tsv"
+
+funnel="event = 'product_view', event = 'add_to_cart', event = 'checkout', event = 'purchase'"
+start=$(date +%s.%N)
+ch -q "SELECT customer_id, windowFunnel(604800)(ts, $funnel) FROM events GROUP BY customer_id FORMAT TabSeparated" >"$work/ch.tsv"
+ch_seconds=$(echo "$(date +%s.%N) - $start" | bc)
+
+export WORK=$work FUNNEL=$funnel CH_SECONDS=$ch_seconds PGTZ=UTC
+pg_virtualenv -t -v 15 bash -c '
+set -euo pipefail
+psql -X -q -v ON_ERROR_STOP=1 <<SQL
+CREATE EXTENSION journey;
+CREATE TABLE events (customer_id bigint, ts timestamptz, event text);
+\copy events FROM '"'"'$WORK/events.tsv'"'"'
+ANALYZE events;
+CREATE TABLE ch (customer_id bigint, level int);
+\copy ch FROM '"'"'$WORK/ch.tsv'"'"'
+SET TimeZone = UTC;
+\timing on
+CREATE TABLE ours AS
+SELECT customer_id, window_funnel('"'"'7 days'"'"', ts, $FUNNEL) AS level FROM events GROUP BY customer_id;
+\timing off
+SELECT count(*) AS customers,
+       count(*) FILTER (WHERE ch.level = ours.level) AS same_level,
+       count(*) FILTER (WHERE ch.level <> ours.level) AS different
+FROM ch JOIN ours USING (customer_id);
+SELECT level, count(*) AS customers FROM ours GROUP BY level ORDER BY level;
+-- the same funnel on stored journeys (exact over all chains)
+CREATE TABLE journeys AS SELECT customer_id, journey_agg(ts, event) AS j FROM events GROUP BY customer_id;
+\timing on
+SELECT count(*) FILTER (WHERE funnel_level(j, '"'"'{product_view,add_to_cart,checkout,purchase}'"'"', '"'"'7 days'"'"') = ours.level) AS same_as_window_funnel
+FROM journeys JOIN ours USING (customer_id);
+\timing off
+SQL
+echo "ClickHouse windowFunnel: ${CH_SECONDS} s (client wall time, including result transfer)"
+'
