@@ -35,6 +35,15 @@ CREATE TABLE serial_rollup AS SELECT customer % 10 AS k, journey_rollup(j) AS j 
 CREATE TABLE serial_paths AS SELECT transition_counts(j) AS c FROM serial_grouped;
 CREATE TABLE serial_graph AS SELECT identity_links('c' || customer, label || (value::int % 40)) AS g FROM pev;
 
+CREATE TABLE serial_more AS
+SELECT (SELECT window_funnel('1 day', ts, label = 'search', label = 'email', label = 'purchase') FROM pev) AS wf,
+	   (SELECT funnel_counts(j, '{search,email,purchase}', '1 day')::text FROM serial_grouped) AS fc,
+	   (SELECT retention(label = 'search', label = 'purchase')::text FROM pev) AS rt,
+	   (SELECT health_counts(j)::text FROM serial_grouped) AS hc,
+	   (SELECT path_counts_approx(j, 64)::text FROM serial_grouped) AS pa,
+	   (SELECT markov_counts(j, '{purchase}', 2)::text FROM serial_grouped) AS mc,
+	   (SELECT retention_counts(j, '1 day')::text FROM serial_grouped) AS rc;
+
 SET parallel_setup_cost = 0;
 SET parallel_tuple_cost = 0;
 SET min_parallel_table_scan_size = 0;
@@ -73,6 +82,18 @@ FROM (SELECT customer % 3 AS shard, transition_counts(j) AS part FROM serial_gro
 SELECT s.g::text = p.g::text AS same_graph
 FROM serial_graph s, (SELECT identity_links('c' || customer, label || (value::int % 40)) AS g FROM pev) p;
 
+-- Every other aggregate, parallel against serial.
+SELECT workers > 0 AS workers_ran, partial_aggs > 0 AS partial_aggregate
+FROM parallel_shape($$SELECT window_funnel('1 day', ts, label = 'search', label = 'email', label = 'purchase') FROM pev$$);
+SELECT wf = (SELECT window_funnel('1 day', ts, label = 'search', label = 'email', label = 'purchase') FROM pev) AS window_funnel,
+	   fc = (SELECT funnel_counts(j, '{search,email,purchase}', '1 day')::text FROM serial_grouped) AS funnel_counts,
+	   rt = (SELECT retention(label = 'search', label = 'purchase')::text FROM pev) AS retention,
+	   hc = (SELECT health_counts(j)::text FROM serial_grouped) AS health_counts,
+	   pa = (SELECT path_counts_approx(j, 64)::text FROM serial_grouped) AS path_counts_approx,
+	   mc = (SELECT markov_counts(j, '{purchase}', 2)::text FROM serial_grouped) AS markov_counts,
+	   rc = (SELECT retention_counts(j, '1 day')::text FROM serial_grouped) AS retention_counts
+FROM serial_more;
+
 -- And the same as combining per-shard partial journeys shipped as text,
 -- the way Citus moves partial aggregates between nodes.
 SELECT count(*) FILTER (WHERE s.j IS DISTINCT FROM c.j) AS different
@@ -83,5 +104,5 @@ JOIN (SELECT customer, journey_rollup(part::text::journey) AS j
 	  GROUP BY customer) c USING (customer);
 
 RESET ALL;
-DROP TABLE pev, serial_grouped, serial_one, serial_rollup, serial_graph, serial_paths;
+DROP TABLE pev, serial_grouped, serial_one, serial_rollup, serial_graph, serial_paths, serial_more;
 DROP FUNCTION parallel_shape;
