@@ -58,10 +58,23 @@ typedef enum CountsKind
 	COUNTS_PATHS_SKETCH = 8,
 	COUNTS_HEALTH = 9,
 	COUNTS_FUNNEL = 10,
-	COUNTS_COHORTS = 11
+	COUNTS_COHORTS = 11,
+	COUNTS_SHAPLEY = 12
 } CountsKind;
 
-#define COUNTS_LAST_KIND		COUNTS_COHORTS
+#define COUNTS_LAST_KIND		COUNTS_SHAPLEY
+
+/*
+ * A Shapley model (COUNTS_SHAPLEY) counts conversion paths by their set of
+ * distinct channels (labels sorted bytewise): paths, conversions, and
+ * conversion value in micro-units split by sign, at these positions.
+ */
+#define SHAPLEY_PATHS			0
+#define SHAPLEY_CONVERSIONS		1
+#define SHAPLEY_VALUE_PLUS		2
+#define SHAPLEY_VALUE_MINUS		3
+#define SHAPLEY_VALUE_SCALE		1000000
+#define SHAPLEY_MAX_CHANNELS	20
 
 /*
  * Cohort retention (COUNTS_COHORTS, param = period: seconds if positive,

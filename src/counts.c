@@ -54,12 +54,13 @@ PG_FUNCTION_INFO_V1(ngram_counts_transfn);
 PG_FUNCTION_INFO_V1(step_counts_transfn);
 PG_FUNCTION_INFO_V1(flow_counts_transfn);
 PG_FUNCTION_INFO_V1(markov_counts_transfn);
+PG_FUNCTION_INFO_V1(shapley_counts_transfn);
 PG_FUNCTION_INFO_V1(path_counts_combine);
 PG_FUNCTION_INFO_V1(path_counts_final);
 
 static const char *const KindNames[] = {
 	NULL, "paths", "transitions", "ngrams", "steps", "flows", "backward_flows",
-	"markov", "paths_sketch", "health", "funnel", "cohorts"
+	"markov", "paths_sketch", "health", "funnel", "cohorts", "shapley"
 };
 
 /* indexed by marker - COUNTS_OTHER */
@@ -825,7 +826,7 @@ path_counts_in(PG_FUNCTION_ARGS)
 		if (strncmp(ps.p, KindNames[kind], strlen(KindNames[kind])) == 0)
 			break;
 	if (kind < COUNTS_PATHS)
-		ParseError(&ps, "a kind (paths, transitions, ngrams, steps, flows, backward_flows, markov, paths_sketch, health, funnel, cohorts)");
+		ParseError(&ps, "a kind (paths, transitions, ngrams, steps, flows, backward_flows, markov, paths_sketch, health, funnel, cohorts, shapley)");
 	ps.p += strlen(KindNames[kind]);
 	spec.kind = kind;
 	SkipSpace(&ps);
@@ -1134,13 +1135,19 @@ typedef struct MarkovInput
 	const FunnelDef *funnel;	/* for funnel reports */
 } MarkovInput;
 
+/* What is counted for one conversion path of a journey. */
+typedef void (*PathCounter) (CountsBuilder *b, const int32 *path, int32 n,
+							 int32 outcome, int128 value);
+
 /*
- * A Markov model's paths of a journey, repeats collapsed: the whole
- * journey, or the segments before each conversion touchpoint and the rest
- * after the last one (if any touchpoint is left, or if there was none).
+ * The conversion paths of a journey, repeats collapsed: the whole journey,
+ * or the segments before each conversion touchpoint and the rest after the
+ * last one (if any touchpoint is left, or if there was none); each counted
+ * with its outcome, (conversion) or (null), and its conversion value.
  */
 static void
-CountMarkovJourney(CountsBuilder *b, const Journey *j, const MarkovInput *mi)
+ForEachPath(CountsBuilder *b, const Journey *j, const MarkovInput *mi,
+			PathCounter count)
 {
 	int32	   *path = palloc((j->ntouch + 1) * sizeof(int32));
 	int32	   *map = palloc(Max(j->nlabels, 1) * sizeof(int32));
@@ -1158,9 +1165,7 @@ CountMarkovJourney(CountsBuilder *b, const Journey *j, const MarkovInput *mi)
 
 		if (conversion[t->label])
 		{
-			CountMarkovPath(b, path, n, COUNTS_CONVERSION);
-			if (t->has_value)
-				b->value += ValueUnits(t->value);
+			count(b, path, n, COUNTS_CONVERSION, t->has_value ? ValueUnits(t->value) : 0);
 			converted_before = true;
 			n = 0;
 			continue;
@@ -1172,16 +1177,79 @@ CountMarkovJourney(CountsBuilder *b, const Journey *j, const MarkovInput *mi)
 			path[n++] = map[t->label];
 	}
 	if (mi->conversions == NULL)
-	{
-		CountMarkovPath(b, path, n, mi->converted ? COUNTS_CONVERSION : COUNTS_NULL);
-		if (mi->converted)
-			b->value += ValueUnits(mi->value);
-	}
+		count(b, path, n, mi->converted ? COUNTS_CONVERSION : COUNTS_NULL,
+			  mi->converted ? ValueUnits(mi->value) : 0);
 	else if (n > 0 || !converted_before)
-		CountMarkovPath(b, path, n, COUNTS_NULL);
+		count(b, path, n, COUNTS_NULL, 0);
 	pfree(path);
 	pfree(map);
 	pfree(conversion);
+}
+
+/* A Markov model's path (see CountMarkovPath). */
+static void
+CountMarkovOutcome(CountsBuilder *b, const int32 *path, int32 n, int32 outcome,
+				   int128 value)
+{
+	CountMarkovPath(b, path, n, outcome);
+	b->value += value;
+}
+
+static const StringDict *SortLabels;
+
+static int
+CompareLabelIdsBytewise(const void *a, const void *b)
+{
+	int32		x = *(const int32 *) a;
+	int32		y = *(const int32 *) b;
+
+	return CompareBytes(SortLabels->strs[x], SortLabels->lens[x],
+						SortLabels->strs[y], SortLabels->lens[y]);
+}
+
+/*
+ * A Shapley model's path: its set of distinct channels, sorted bytewise,
+ * counted at SHAPLEY_PATHS, its conversions at SHAPLEY_CONVERSIONS and its
+ * conversion value in micro-units at SHAPLEY_VALUE_PLUS or _MINUS.
+ */
+static void
+CountShapleyPath(CountsBuilder *b, const int32 *path, int32 n, int32 outcome,
+				 int128 value)
+{
+	int32	   *set = palloc(Max(n, 1) * sizeof(int32));
+	int32		m = 0;
+	int32		i;
+
+	memcpy(set, path, n * sizeof(int32));
+	SortLabels = &b->labels;
+	qsort(set, n, sizeof(int32), CompareLabelIdsBytewise);
+	SortLabels = NULL;
+	for (i = 0; i < n; i++)
+		if (m == 0 || set[m - 1] != set[i])
+			set[m++] = set[i];
+	if (m > SHAPLEY_MAX_CHANNELS)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("a path has more than %d channels for Shapley values",
+						SHAPLEY_MAX_CHANNELS),
+				 errhint("Group labels into fewer channels with journey_map first.")));
+	CountsBuilderAdd(b, SHAPLEY_PATHS, set, m, 1);
+	if (outcome == COUNTS_CONVERSION)
+	{
+		int128		micro = value / (COUNTS_VALUE_SCALE / SHAPLEY_VALUE_SCALE);
+
+		CountsBuilderAdd(b, SHAPLEY_CONVERSIONS, set, m, 1);
+		if (micro > PG_INT64_MAX || micro < -PG_INT64_MAX)
+			ereport(ERROR,
+					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+					 errmsg("conversion value too large for a Shapley model")));
+		if (micro != 0)
+			CountsBuilderAdd(b, micro > 0 ? SHAPLEY_VALUE_PLUS : SHAPLEY_VALUE_MINUS,
+							 set, m, (int64) (micro > 0 ? micro : -micro));
+		b->value += value;
+	}
+	CountsBuilderAddTotal(b, 1);
+	pfree(set);
 }
 
 static void
@@ -1401,7 +1469,11 @@ CountJourney(CountsBuilder *b, const Journey *j, const MarkovInput *mi)
 			}
 			break;
 		case COUNTS_MARKOV:
-			CountMarkovJourney(b, j, mi);
+			ForEachPath(b, j, mi, CountMarkovOutcome);
+			pfree(path);
+			return;
+		case COUNTS_SHAPLEY:
+			ForEachPath(b, j, mi, CountShapleyPath);
 			pfree(path);
 			return;
 		case COUNTS_PATHS:
@@ -1671,12 +1743,38 @@ flow_counts_transfn(PG_FUNCTION_ARGS)
  * conversions, order): a Markov model of the given order; rows with a NULL
  * converted flag are skipped like NULL journeys.
  */
+static Datum
+ConversionPathsTransition(FunctionCallInfo fcinfo, CountsSpec *spec,
+						  bool flag_form);
+
 Datum
 markov_counts_transfn(PG_FUNCTION_ARGS)
 {
 	bool		flag_form = get_fn_expr_argtype(fcinfo->flinfo, 2) == BOOLOID;
 	CountsSpec	spec = {COUNTS_MARKOV, true,
 	PositiveArg(fcinfo, flag_form ? 4 : 3, "order", 10), NULL, 0};
+
+	return ConversionPathsTransition(fcinfo, &spec, flag_form);
+}
+
+/*
+ * shapley_counts(j, converted, value) and shapley_counts(j, conversions):
+ * journeys (or conversion paths) by their set of channels.
+ */
+Datum
+shapley_counts_transfn(PG_FUNCTION_ARGS)
+{
+	CountsSpec	spec = {COUNTS_SHAPLEY, true, 0, NULL, 0};
+
+	return ConversionPathsTransition(fcinfo, &spec,
+									 get_fn_expr_argtype(fcinfo->flinfo, 2) == BOOLOID);
+}
+
+/* The two input forms of S14, for Markov and Shapley models. */
+static Datum
+ConversionPathsTransition(FunctionCallInfo fcinfo, CountsSpec *spec,
+						  bool flag_form)
+{
 	MarkovInput mi = {false, 0, NULL};
 
 	if (flag_form)
@@ -1695,7 +1793,7 @@ markov_counts_transfn(PG_FUNCTION_ARGS)
 	}
 	else
 		mi.conversions = DatumGetArrayTypeP(RequiredArg(fcinfo, 2, "conversions"));
-	return CountsTransition(fcinfo, &spec, &mi);
+	return CountsTransition(fcinfo, spec, &mi);
 }
 
 /* combine function of the path aggregates, transition function of path_counts_rollup */

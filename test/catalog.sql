@@ -58,6 +58,8 @@ SELECT set_eq($$SELECT signature FROM ext_functions WHERE NOT proisstrict AND pr
 					'path_sketch_transfn(path_counts,journey,integer,boolean)',
 					'markov_counts_transfn(path_counts,journey,boolean,double precision,integer)',
 					'markov_counts_transfn(path_counts,journey,text[],integer)',
+					'shapley_counts_transfn(path_counts,journey,boolean,double precision)',
+					'shapley_counts_transfn(path_counts,journey,text[])',
 					'path_counts_combine(path_counts,path_counts)',
 					'funnel_level(journey,text[],interval,interval,text[],text[])',
 					'funnel_timestamps(journey,text[],interval,interval,text[],text[])',

@@ -453,6 +453,10 @@ CREATE FUNCTION markov_counts_transfn(path_counts, journey, boolean, float8, int
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE FUNCTION markov_counts_transfn(path_counts, journey, text[], integer) RETURNS path_counts
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION shapley_counts_transfn(path_counts, journey, boolean, float8) RETURNS path_counts
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION shapley_counts_transfn(path_counts, journey, text[]) RETURNS path_counts
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE FUNCTION path_counts_combine(path_counts, path_counts) RETURNS path_counts
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE FUNCTION path_counts_final(path_counts) RETURNS path_counts
@@ -478,6 +482,8 @@ COMMENT ON FUNCTION path_sketch_transfn(path_counts, journey, integer) IS 'trans
 COMMENT ON FUNCTION path_sketch_transfn(path_counts, journey, integer, boolean) IS 'transition function of path_counts_approx';
 COMMENT ON FUNCTION markov_counts_transfn(path_counts, journey, boolean, float8, integer) IS 'transition function of markov_counts';
 COMMENT ON FUNCTION markov_counts_transfn(path_counts, journey, text[], integer) IS 'transition function of markov_counts';
+COMMENT ON FUNCTION shapley_counts_transfn(path_counts, journey, boolean, float8) IS 'transition function of shapley_counts';
+COMMENT ON FUNCTION shapley_counts_transfn(path_counts, journey, text[]) IS 'transition function of shapley_counts';
 COMMENT ON FUNCTION path_counts_combine(path_counts, path_counts) IS 'combine function of the path aggregates; transition function of path_counts_rollup';
 COMMENT ON FUNCTION path_counts_final(path_counts) IS 'final function of the path aggregates';
 
@@ -622,6 +628,20 @@ CREATE AGGREGATE markov_counts(journey, conversions text[], "order" integer) (
 	COMBINEFUNC = path_counts_combine,
 	PARALLEL = SAFE
 );
+CREATE AGGREGATE shapley_counts(journey, converted boolean, conversion_value float8) (
+	SFUNC = shapley_counts_transfn,
+	STYPE = path_counts,
+	FINALFUNC = path_counts_final,
+	COMBINEFUNC = path_counts_combine,
+	PARALLEL = SAFE
+);
+CREATE AGGREGATE shapley_counts(journey, conversions text[]) (
+	SFUNC = shapley_counts_transfn,
+	STYPE = path_counts,
+	FINALFUNC = path_counts_final,
+	COMBINEFUNC = path_counts_combine,
+	PARALLEL = SAFE
+);
 CREATE AGGREGATE path_counts_rollup(path_counts) (
 	SFUNC = path_counts_combine,
 	STYPE = path_counts,
@@ -650,6 +670,8 @@ COMMENT ON AGGREGATE path_counts_approx(journey, integer) IS 'approximate path c
 COMMENT ON AGGREGATE path_counts_approx(journey, integer, boolean) IS 'approximate path counts in bounded memory (count-min sketch of prefixes)';
 COMMENT ON AGGREGATE markov_counts(journey, boolean, float8, integer) IS 'Markov model of the given order from journeys with a conversion flag and value';
 COMMENT ON AGGREGATE markov_counts(journey, text[], integer) IS 'Markov model of the given order from journeys with conversion touchpoints';
+COMMENT ON AGGREGATE shapley_counts(journey, boolean, float8) IS 'Shapley model: journeys by channel set, with a conversion flag and value';
+COMMENT ON AGGREGATE shapley_counts(journey, text[]) IS 'Shapley model: conversion paths by channel set, from conversion touchpoints';
 COMMENT ON AGGREGATE path_counts_rollup(path_counts) IS 'path counts of the same kind added together';
 
 CREATE FUNCTION top_paths(counts path_counts, n integer DEFAULT 20)
@@ -693,6 +715,10 @@ CREATE FUNCTION reentries(counts path_counts)
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 50;
 COMMENT ON FUNCTION touchpoint_health(path_counts) IS 'per label: journeys, touchpoints, exits, exit rate, average value, median time to the next touchpoint, drop-outs';
 COMMENT ON FUNCTION reentries(path_counts) IS 'where journeys come back after a session ended at each label';
+CREATE FUNCTION shapley_attribution(model path_counts, method text DEFAULT 'exact')
+	RETURNS TABLE (label text, shapley_value float8, share float8, conversions float8, value float8)
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 20;
+COMMENT ON FUNCTION shapley_attribution(path_counts, text) IS 'Shapley values of the channels (exact over channel sets, or the simplified form) and the conversions and value they credit';
 CREATE FUNCTION markov_attribution(model path_counts)
 	RETURNS TABLE (label text, removal_effect float8, share float8, conversions float8, value float8)
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 20;

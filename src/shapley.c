@@ -1,0 +1,200 @@
+/*
+ * shapley.c
+ *	  Shapley value attribution (DESIGN.md S16) from a shapley_counts model:
+ *	  conversion paths counted by their set of distinct channels.
+ *
+ * exact: the players are the channels, and the worth of a coalition S is
+ * the conversion rate of the paths whose channel set is exactly S (0 when
+ * there is none).  Shapley values are computed exactly over all 2^n
+ * coalitions, so n is limited to SHAPLEY_MAX_CHANNELS; the credit of a
+ * channel is its share of the sum of the values, times the model's
+ * conversions and conversion value (a channel that lowers the rate gets a
+ * negative share).
+ *
+ * simplified (Zhao et al. 2018): with the worth of S taken as the
+ * conversions of paths using only channels in S, the Shapley value reduces
+ * to sharing each converting path equally among its distinct channels;
+ * that needs no enumeration and works for any number of channels.
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "funcapi.h"
+#include "miscadmin.h"
+#include "utils/builtins.h"
+
+#include "counts.h"
+
+PG_FUNCTION_INFO_V1(shapley_attribution);
+
+typedef struct ShapleyOut
+{
+	double		value;			/* the Shapley value */
+	double		share;
+	double		conversions;
+	double		credit;			/* conversion value */
+} ShapleyOut;
+
+/* The channel set of key k as a bit mask over label indexes. */
+static uint32
+KeyMask(const Counts *c, int32 k)
+{
+	uint32		mask = 0;
+	int32		i;
+
+	for (i = c->key_start[k]; i < c->key_start[k + 1]; i++)
+		mask |= (uint32) 1 << c->key_labels[i];
+	return mask;
+}
+
+static double
+KeyValue(const Counts *c, int32 k)
+{
+	double		v = (double) c->counts[k] / SHAPLEY_VALUE_SCALE;
+
+	return c->positions[k] == SHAPLEY_VALUE_MINUS ? -v : v;
+}
+
+static void
+Simplified(const Counts *c, ShapleyOut *out, double conversions)
+{
+	int32		k;
+	int32		l;
+
+	for (k = 0; k < c->nkeys; k++)
+	{
+		int32		n = c->key_start[k + 1] - c->key_start[k];
+
+		if (c->positions[k] == SHAPLEY_PATHS || n == 0)
+			continue;
+		for (l = c->key_start[k]; l < c->key_start[k + 1]; l++)
+		{
+			ShapleyOut *o = &out[c->key_labels[l]];
+
+			if (c->positions[k] == SHAPLEY_CONVERSIONS)
+				o->value += (double) c->counts[k] / n;
+			else
+				o->credit += KeyValue(c, k) / n;
+		}
+	}
+	for (l = 0; l < c->nlabels; l++)
+	{
+		out[l].conversions = out[l].value;
+		out[l].share = conversions > 0 ? out[l].value / conversions : 0;
+	}
+}
+
+static void
+Exact(const Counts *c, ShapleyOut *out, double conversions, double value)
+{
+	int32		n = c->nlabels;
+	uint32		full = n == 32 ? ~(uint32) 0 : ((uint32) 1 << n) - 1;
+	double	   *paths = palloc0(((Size) full + 1) * sizeof(double));
+	double	   *rate = palloc0(((Size) full + 1) * sizeof(double));
+	double	   *weight = palloc((n + 1) * sizeof(double));
+	double		sum = 0;
+	uint32		s;
+	int32		k;
+	int32		j;
+
+	if (n > SHAPLEY_MAX_CHANNELS)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("exact Shapley values need at most %d channels, the model has %d",
+						SHAPLEY_MAX_CHANNELS, n),
+				 errhint("Group channels with journey_map, or use the simplified method.")));
+	for (k = 0; k < c->nkeys; k++)
+	{
+		if (c->positions[k] == SHAPLEY_PATHS)
+			paths[KeyMask(c, k)] += (double) c->counts[k];
+		else if (c->positions[k] == SHAPLEY_CONVERSIONS)
+			rate[KeyMask(c, k)] += (double) c->counts[k];
+	}
+	for (s = 0; s <= full; s++)
+		rate[s] = paths[s] > 0 ? rate[s] / paths[s] : 0;
+
+	/* weight[m] = m! (n - m - 1)! / n!, built without factorials */
+	for (k = 0; k < n; k++)
+	{
+		double		w = 1.0 / n;
+		int32		i;
+
+		for (i = 1; i <= k; i++)
+			w *= (double) i / (n - i);
+		weight[k] = w;
+	}
+	for (j = 0; j < n; j++)
+	{
+		uint32		bit = (uint32) 1 << j;
+		double		phi = 0;
+
+		for (s = 0; s <= full; s++)
+		{
+			if (s & bit)
+				continue;
+			phi += weight[__builtin_popcount(s)] * (rate[s | bit] - rate[s]);
+			if ((s & 0xFFFF) == 0)
+				CHECK_FOR_INTERRUPTS();
+		}
+		out[j].value = phi;
+		sum += phi;
+	}
+	for (j = 0; j < n; j++)
+	{
+		out[j].share = sum != 0 ? out[j].value / sum : 0;
+		out[j].conversions = out[j].share * conversions;
+		out[j].credit = out[j].share * value;
+	}
+}
+
+/*
+ * shapley_attribution(model, method): rows (label, shapley_value, share,
+ * conversions, value), one per channel in bytewise order.
+ */
+Datum
+shapley_attribution(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	char	   *method = text_to_cstring(PG_GETARG_TEXT_PP(1));
+	Counts		c;
+	ShapleyOut *out;
+	double		conversions = 0;
+	int32		k;
+	int32		l;
+
+	InitMaterializedSRF(fcinfo, 0);
+	CountsDecode(PG_DETOAST_DATUM_PACKED(PG_GETARG_DATUM(0)), &c);
+	if (c.spec.kind != COUNTS_SHAPLEY)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("shapley_attribution needs a Shapley model, not path counts of kind %s",
+						CountsKindName(c.spec.kind)),
+				 errhint("Build the model with shapley_counts.")));
+	for (k = 0; k < c.nkeys; k++)
+		if (c.positions[k] == SHAPLEY_CONVERSIONS)
+			conversions += (double) c.counts[k];
+	out = palloc0(Max(c.nlabels, 1) * sizeof(ShapleyOut));
+	if (strcmp(method, "exact") == 0)
+		Exact(&c, out, conversions, (double) c.value / COUNTS_VALUE_SCALE);
+	else if (strcmp(method, "simplified") == 0)
+		Simplified(&c, out, conversions);
+	else
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("unknown Shapley method \"%s\"", method),
+				 errhint("Use exact or simplified.")));
+	for (l = 0; l < c.nlabels; l++)
+	{
+		Datum		values[5];
+		bool		nulls[5] = {0};
+
+		values[0] = PointerGetDatum(cstring_to_text_with_len(c.labels[l], c.label_lens[l]));
+		values[1] = Float8GetDatum(out[l].value);
+		values[2] = Float8GetDatum(out[l].share);
+		values[3] = Float8GetDatum(out[l].conversions);
+		values[4] = Float8GetDatum(out[l].credit);
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+	return (Datum) 0;
+}
