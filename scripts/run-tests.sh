@@ -4,9 +4,10 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
+mkdir -p results && touch results/.started	# the cluster is up: no retry
 regress_total=$(find sql -maxdepth 1 -name '*.sql' | wc -l)
 regress_failed=0
-rm -rf results regression.diffs regression.out
+rm -rf regression.diffs regression.out results/*.out
 if ! make -s installcheck; then
 	[ -f regression.diffs ] && cat regression.diffs
 	regress_failed=$(grep -cE '^(not ok|test .* FAILED)' regression.out || true)

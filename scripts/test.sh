@@ -7,4 +7,15 @@ cd "$(dirname "$0")/.."
 
 bash scripts/install-deps.sh
 bash scripts/build.sh
-exec pg_virtualenv -t -v 15 -o max_worker_processes=8 bash scripts/run-tests.sh
+# a port taken between pg_virtualenv's check and the server's start (another
+# cluster starting at the same moment) makes it fail at once: try again then
+rm -f results/.started
+status=0
+for attempt in 1 2 3; do
+	pg_virtualenv -t -v 15 -o max_worker_processes=8 bash scripts/run-tests.sh && exit 0
+	status=$?
+	[ -f results/.started ] && exit $status
+	echo "test cluster did not start (attempt $attempt); retrying" >&2
+	sleep 2
+done
+exit $status
