@@ -192,3 +192,10 @@ SELECT to_char(cohort AT TIME ZONE 'UTC', 'YYYY-MM') AS cohort,
 	   round(max(share) FILTER (WHERE period = 3)::numeric, 3) AS month_3
 FROM cohort_retention((SELECT retention_counts(j, '1 month') FROM customer_journeys))
 GROUP BY cohort ORDER BY cohort LIMIT 6;
+
+\echo
+\echo '== 25. Shapley values of the channels (exact, worth = conversion rate of each channel set) =='
+SELECT label AS channel, round(shapley_value::numeric, 4) AS shapley_value, round(share::numeric, 4) AS share,
+	   round(conversions::numeric, 1) AS conversions, round(value::numeric) AS revenue
+FROM shapley_attribution((SELECT shapley_counts(j, '{purchase}') FROM channel_purchase_journeys))
+ORDER BY share DESC;
