@@ -16,6 +16,17 @@ SELECT label, round(removal_effect::numeric, 12) AS removal_effect, round(share:
 	   round(conversions::numeric, 12) AS conversions, round(value::numeric, 9) AS value
 FROM markov_attribution((SELECT markov_counts(j, converted, value, 1) FROM mp));
 
+-- The transition matrix, the probability of converting after a path, and
+-- the next best step: after C1, going to C2 or C3 converts half the time
+-- (uplift 0.25 over C1 now); an unknown step has no estimate.
+SELECT * FROM markov_transitions((SELECT markov_counts(j, converted, value, 1) FROM mp));
+SELECT markov_conversion_probability(m, '[]') AS at_start,
+	   markov_conversion_probability(m, '[2024-01-01 00:00:00+00 C1]') AS after_c1,
+	   markov_conversion_probability(m, '[2024-01-01 00:00:00+00 C1, 2024-01-02 00:00:00+00 C1]') AS repeat_collapses,
+	   markov_conversion_probability(m, '[2024-01-01 00:00:00+00 X]') AS unknown
+FROM (SELECT markov_counts(j, converted, value, 1) AS m FROM mp) s;
+SELECT * FROM markov_next_best((SELECT markov_counts(j, converted, value, 1) FROM mp), '[2024-01-01 00:00:00+00 C1]', '{C3,C1,X,C2}');
+
 -- Order 2 remembers where a path came from: C1 > C3 and C2 > C3 differ.
 -- Paths: C1 > C3 converts twice; C2 > C3 never.  Order 1 sees C3 convert
 -- half the time whoever came first; order 2 knows C1 > C3 always converts.

@@ -24,8 +24,11 @@
 #include "funcapi.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
+#include "utils/float.h"
+#include "utils/lsyscache.h"
 
 #include "counts.h"
+#include "journey.h"
 #include "dict.h"
 #include "varint.h"
 
@@ -133,17 +136,19 @@ CheckGsl(int status, const char *what)
 }
 
 /*
- * The probability of converting from (start) when the states containing
- * label are removed (label < 0: none is).
+ * The probability of converting from every state when the states whose
+ * history contains label are removed (label < 0: none is); removed states
+ * get 0.
  */
-static double
-ConversionProbability(const MarkovChain *m, int32 label)
+static double *
+SolveChain(const MarkovChain *m, int32 label)
 {
 	int32	   *index = palloc(m->nstates * sizeof(int32));
 	int32		n = 0;
 	double	   *a;
 	double	   *r;
 	double	   *x;
+	double	   *result = palloc0(m->nstates * sizeof(double));
 	size_t	   *perm;
 	gsl_matrix_view A;
 	gsl_vector_view R;
@@ -151,7 +156,6 @@ ConversionProbability(const MarkovChain *m, int32 label)
 	gsl_permutation P;
 	int			signum;
 	int32		i;
-	double		result;
 
 	for (i = 0; i < m->nstates; i++)
 		index[i] = label >= 0 && StateHas(m, i, label) ? -1 : n++;
@@ -183,13 +187,25 @@ ConversionProbability(const MarkovChain *m, int32 label)
 	P.data = perm;
 	CheckGsl(gsl_linalg_LU_decomp(&A.matrix, &P, &signum), "LU decomposition");
 	CheckGsl(gsl_linalg_LU_solve(&A.matrix, &P, &R.vector, &X.vector), "LU solve");
-	result = x[index[m->start]];
+	for (i = 0; i < m->nstates; i++)
+		if (index[i] >= 0)
+			result[i] = x[index[i]];
 	pfree(a);
 	pfree(r);
 	pfree(x);
 	pfree(perm);
 	pfree(index);
 	return result;
+}
+
+static double
+ConversionProbability(const MarkovChain *m, int32 label)
+{
+	double	   *x = SolveChain(m, label);
+	double		p = x[m->start];
+
+	pfree(x);
+	return p;
 }
 
 /*
@@ -236,6 +252,237 @@ markov_attribution(PG_FUNCTION_ARGS)
 		values[3] = Float8GetDatum(share * m.conversions);
 		values[4] = Float8GetDatum(share * ((double) c.value / COUNTS_VALUE_SCALE));
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+	return (Datum) 0;
+}
+
+static text *
+StateText(const Counts *c, const MarkovChain *m, int32 state)
+{
+	StringInfoData buf;
+	int32		n;
+	int32		i;
+
+	if (state < 0)
+		return cstring_to_text(CountsMarkerName(state));
+	n = m->histories.lens[state] / sizeof(int32);
+	initStringInfo(&buf);
+	for (i = 0; i < n; i++)
+	{
+		int32		v;
+
+		memcpy(&v, m->histories.strs[state] + i * sizeof(int32), sizeof(int32));
+		if (i > 0)
+			appendStringInfoString(&buf, " > ");
+		if (v < 0)
+			appendStringInfoString(&buf, CountsMarkerName(v));
+		else
+			appendBinaryStringInfo(&buf, c->labels[v], c->label_lens[v]);
+	}
+	return cstring_to_text_with_len(buf.data, buf.len);
+}
+
+static void
+MarkovArg(FunctionCallInfo fcinfo, Counts *c, MarkovChain *m)
+{
+	CountsDecode(PG_DETOAST_DATUM_PACKED(PG_GETARG_DATUM(0)), c);
+	if (c->spec.kind != COUNTS_MARKOV)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s needs a Markov model, not path counts of kind %s",
+						get_func_name(fcinfo->flinfo->fn_oid), CountsKindName(c->spec.kind)),
+				 errhint("Build the model with markov_counts.")));
+	BuildChain(c, m);
+}
+
+/*
+ * markov_transitions(model): (from_state, to_state, transitions,
+ * probability), states written as their history joined by " > ".
+ */
+PG_FUNCTION_INFO_V1(markov_transitions);
+
+Datum
+markov_transitions(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	Counts		c;
+	MarkovChain m;
+	int32		i;
+
+	InitMaterializedSRF(fcinfo, 0);
+	MarkovArg(fcinfo, &c, &m);
+	for (i = 0; i < m.nedges; i++)
+	{
+		Datum		values[4];
+		bool		nulls[4] = {0};
+
+		values[0] = PointerGetDatum(StateText(&c, &m, m.from[i]));
+		values[1] = PointerGetDatum(StateText(&c, &m, m.to[i]));
+		values[2] = Int64GetDatum((int64) m.count[i]);
+		values[3] = Float8GetDatum(m.count[i] / m.out[m.from[i]]);
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+	return (Datum) 0;
+}
+
+/*
+ * The model state after a path (labels as model label indexes, repeats
+ * collapsed, a -1 for a label the model does not know), or -1 if the model
+ * never saw that state.
+ */
+static int32
+StateAfter(const MarkovChain *m, int32 order, const int32 *path, int32 n)
+{
+	int32		start = COUNTS_START;
+	int32		len = Min(n, order);
+	int32		i;
+
+	if (n == 0)
+		return StringDictFind(&m->histories, (const char *) &start, sizeof(int32));
+	for (i = n - len; i < n; i++)
+		if (path[i] < 0)
+			return -1;
+	return StringDictFind(&m->histories, (const char *) (path + n - len),
+						  len * sizeof(int32));
+}
+
+/* Model label index of a label, or -1. */
+static int32
+ModelLabel(const Counts *c, const char *s, int32 len)
+{
+	int32		i;
+
+	for (i = 0; i < c->nlabels; i++)
+		if (c->label_lens[i] == len && memcmp(c->labels[i], s, len) == 0)
+			return i;
+	return -1;
+}
+
+/* The journey in argument 1 as a collapsed path of model label indexes. */
+static int32
+PrefixPath(FunctionCallInfo fcinfo, const Counts *c, int32 **path)
+{
+	Journey		j;
+	int32		n = 0;
+	int32		i;
+
+	JourneyDecode(DatumGetJourneyP(PG_GETARG_DATUM(1)), &j);
+	*path = palloc((j.ntouch + 1) * sizeof(int32));
+	for (i = 0; i < j.ntouch; i++)
+	{
+		int32		l = j.touches[i].label;
+
+		if (i > 0 && l == j.touches[i - 1].label)
+			continue;
+		(*path)[n++] = ModelLabel(c, j.labels[l], j.label_lens[l]);
+	}
+	return n;
+}
+
+/*
+ * markov_conversion_probability(model, j): the probability that a journey
+ * that has taken the path j converts, or NULL if the model never saw its
+ * state.
+ */
+PG_FUNCTION_INFO_V1(markov_conversion_probability);
+
+Datum
+markov_conversion_probability(PG_FUNCTION_ARGS)
+{
+	Counts		c;
+	MarkovChain m;
+	int32	   *path;
+	int32		n;
+	int32		state;
+
+	MarkovArg(fcinfo, &c, &m);
+	n = PrefixPath(fcinfo, &c, &path);
+	state = StateAfter(&m, c.spec.param, path, n);
+	if (state < 0)
+		PG_RETURN_NULL();
+	PG_RETURN_FLOAT8(SolveChain(&m, -1)[state]);
+}
+
+/*
+ * markov_next_best(model, j, candidates): for each candidate next label,
+ * the probability of converting after it, and the uplift over the
+ * probability now; best first (ties by candidate bytewise).  Probabilities
+ * of states the model never saw are NULL, and those rows come last.
+ */
+PG_FUNCTION_INFO_V1(markov_next_best);
+
+typedef struct Candidate
+{
+	text	   *label;
+	double		probability;	/* NaN: unknown */
+} Candidate;
+
+static int
+CompareCandidates(const void *a, const void *b)
+{
+	const Candidate *x = a;
+	const Candidate *y = b;
+
+	if (isnan(x->probability) != isnan(y->probability))
+		return isnan(x->probability) ? 1 : -1;
+	if (!isnan(x->probability) && x->probability != y->probability)
+		return x->probability > y->probability ? -1 : 1;
+	return CompareBytes(VARDATA_ANY(x->label), VARSIZE_ANY_EXHDR(x->label),
+						VARDATA_ANY(y->label), VARSIZE_ANY_EXHDR(y->label));
+}
+
+Datum
+markov_next_best(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	Counts		c;
+	MarkovChain m;
+	int32	   *path;
+	int32		n;
+	int32		now_state;
+	double	   *x;
+	Datum	   *elems;
+	bool	   *nulls;
+	int			ncand;
+	Candidate  *cand;
+	int			i;
+
+	InitMaterializedSRF(fcinfo, 0);
+	MarkovArg(fcinfo, &c, &m);
+	x = SolveChain(&m, -1);
+	n = PrefixPath(fcinfo, &c, &path);
+	now_state = StateAfter(&m, c.spec.param, path, n);
+	deconstruct_array(PG_GETARG_ARRAYTYPE_P(2), TEXTOID, -1, false, TYPALIGN_INT,
+					  &elems, &nulls, &ncand);
+	cand = palloc(Max(ncand, 1) * sizeof(Candidate));
+	path = repalloc(path, (n + 2) * sizeof(int32));
+	for (i = 0; i < ncand; i++)
+	{
+		int32		state;
+		int32		len = n;
+
+		if (nulls[i])
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("candidates must not contain NULL")));
+		cand[i].label = DatumGetTextPP(elems[i]);
+		path[len] = ModelLabel(&c, VARDATA_ANY(cand[i].label), VARSIZE_ANY_EXHDR(cand[i].label));
+		if (len == 0 || path[len - 1] != path[len] || path[len] < 0)
+			len++;
+		state = StateAfter(&m, c.spec.param, path, len);
+		cand[i].probability = state >= 0 ? x[state] : get_float8_nan();
+	}
+	qsort(cand, ncand, sizeof(Candidate), CompareCandidates);
+	for (i = 0; i < ncand; i++)
+	{
+		Datum		values[3];
+		bool		rnulls[3] = {false, isnan(cand[i].probability),
+		isnan(cand[i].probability) || now_state < 0};
+
+		values[0] = PointerGetDatum(cand[i].label);
+		values[1] = Float8GetDatum(cand[i].probability);
+		values[2] = Float8GetDatum(now_state >= 0 ? cand[i].probability - x[now_state] : 0);
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, rnulls);
 	}
 	return (Datum) 0;
 }

@@ -1,7 +1,7 @@
 -- Markov attribution: removal effects against an independent computation
 -- (value iteration over transitions counted with plain SQL), and bad input.
 BEGIN;
-SELECT plan(9);
+SELECT plan(10);
 
 SELECT setseed(0.91);
 CREATE TEMP TABLE mj AS
@@ -77,6 +77,10 @@ SELECT is((SELECT markov_counts(j, '{purchase}', 1)::text
 		   FROM (VALUES ('[2024-01-01 00:00:00+00 a, 2024-01-02 00:00:00+00 purchase 5, 2024-01-03 00:00:00+00 b]'::journey)) v(j)),
 		  'markov collapse=1 param=1 total=2 value=5 [1 @0 (start) "a", 1 @0 (start) "b", 1 @0 "a" (conversion), 1 @0 "b" (null)]',
 		  'conversion touchpoints split a journey into paths');
+
+SELECT ok((SELECT bool_and(abs(markov_conversion_probability(m, '[]') - (SELECT count(*) FROM mj WHERE converted)::float8 / 400) < 1e-9)
+		   FROM (SELECT markov_counts(j, converted, value, k) AS m FROM mj, generate_series(1, 3) k GROUP BY k) s),
+		  'from (start), the model converts as often as the journeys did');
 
 SELECT throws_ok($$SELECT * FROM markov_attribution((SELECT path_counts(j) FROM mj))$$, '22023', NULL, 'path counts that are not a Markov model');
 SELECT throws_ok($$SELECT markov_counts(j, converted, value, 0) FROM mj$$, '22023', 'order must be between 1 and 10', 'order out of range');

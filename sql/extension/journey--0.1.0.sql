@@ -719,6 +719,17 @@ CREATE FUNCTION shapley_attribution(model path_counts, method text DEFAULT 'exac
 	RETURNS TABLE (label text, shapley_value float8, share float8, conversions float8, value float8)
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 20;
 COMMENT ON FUNCTION shapley_attribution(path_counts, text) IS 'Shapley values of the channels (exact over channel sets, or the simplified form) and the conversions and value they credit';
+CREATE FUNCTION markov_transitions(model path_counts)
+	RETURNS TABLE (from_state text, to_state text, transitions bigint, probability float8)
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 100;
+CREATE FUNCTION markov_conversion_probability(model path_counts, j journey) RETURNS float8
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION markov_next_best(model path_counts, j journey, candidates text[])
+	RETURNS TABLE (candidate text, conversion_probability float8, uplift float8)
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 10;
+COMMENT ON FUNCTION markov_transitions(path_counts) IS 'the transition matrix of a Markov model, one row per transition';
+COMMENT ON FUNCTION markov_conversion_probability(path_counts, journey) IS 'probability that a journey with this path converts, by the Markov model';
+COMMENT ON FUNCTION markov_next_best(path_counts, journey, text[]) IS 'next best action: each candidate next step with the conversion probability after it, best first';
 CREATE FUNCTION markov_attribution(model path_counts)
 	RETURNS TABLE (label text, removal_effect float8, share float8, conversions float8, value float8)
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 20;
