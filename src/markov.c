@@ -18,8 +18,13 @@
  */
 #include "postgres.h"
 
+#include <limits.h>
+#include <math.h>
+
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_linalg.h>
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_rng.h>
 
 #include "funcapi.h"
 #include "miscadmin.h"
@@ -483,6 +488,156 @@ markov_next_best(PG_FUNCTION_ARGS)
 		values[1] = Float8GetDatum(cand[i].probability);
 		values[2] = Float8GetDatum(now_state >= 0 ? cand[i].probability - x[now_state] : 0);
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, rnulls);
+	}
+	return (Datum) 0;
+}
+
+/*
+ * markov_attribution_intervals(model, samples, confidence, seed): the
+ * share of each channel with a bootstrap interval.  Each sample redraws,
+ * state by state, the transitions out of it from a multinomial with the
+ * model's probabilities and counts (GSL's Mersenne Twister seeded with
+ * seed, so results repeat), and recomputes the shares; the interval is
+ * the percentile interval of the samples (nearest rank).
+ */
+PG_FUNCTION_INFO_V1(markov_attribution_intervals);
+
+static int
+CompareDoubles(const void *a, const void *b)
+{
+	double		x = *(const double *) a;
+	double		y = *(const double *) b;
+
+	return (x > y) - (x < y);
+}
+
+/* Shares of the channels (nlabels of them) under chain m, into share. */
+static void
+Shares(const MarkovChain *m, int32 nlabels, double *share)
+{
+	double		base = ConversionProbability(m, -1);
+	double		sum = 0;
+	int32		l;
+
+	for (l = 0; l < nlabels; l++)
+	{
+		share[l] = base > 0 ? Max(0.0, 1.0 - ConversionProbability(m, l) / base) : 0;
+		sum += share[l];
+	}
+	for (l = 0; l < nlabels; l++)
+		share[l] = sum > 0 ? share[l] / sum : 0;
+}
+
+Datum
+markov_attribution_intervals(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	int32		samples = PG_GETARG_INT32(1);
+	double		confidence = PG_GETARG_FLOAT8(2);
+	int64		seed = PG_GETARG_INT64(3);
+	Counts		c;
+	MarkovChain m;
+	MarkovChain sample;
+	double	   *share;
+	double	   *draws;			/* samples x nlabels */
+	double	   *original;
+	gsl_rng    *volatile rng = NULL;
+	int32		s;
+	int32		l;
+
+	if (samples < 2 || samples > 10000)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("samples must be between 2 and 10000")));
+	if (!(confidence > 0 && confidence < 1))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("confidence must be between 0 and 1, exclusive")));
+	InitMaterializedSRF(fcinfo, 0);
+	MarkovArg(fcinfo, &c, &m);
+	original = palloc(Max(c.nlabels, 1) * sizeof(double));
+	Shares(&m, c.nlabels, original);
+	share = palloc(Max(c.nlabels, 1) * sizeof(double));
+	draws = palloc((Size) samples * Max(c.nlabels, 1) * sizeof(double));
+	sample = m;
+	sample.count = palloc(Max(m.nedges, 1) * sizeof(double));
+
+	/* GSL allocates its generator with malloc: free it on any error */
+	PG_TRY();
+	{
+		int32	   *first = palloc(Max(m.nstates, 1) * sizeof(int32));
+		int32	   *nout = palloc0(Max(m.nstates, 1) * sizeof(int32));
+		int32	   *order = palloc(Max(m.nedges, 1) * sizeof(int32));
+		double	   *p = palloc(Max(m.nedges, 1) * sizeof(double));
+		unsigned int *n = palloc(Max(m.nedges, 1) * sizeof(unsigned int));
+		int32		i;
+		int32		pos = 0;
+
+		rng = gsl_rng_alloc(gsl_rng_mt19937);
+		if (rng == NULL)
+			ereport(ERROR,
+					(errcode(ERRCODE_OUT_OF_MEMORY),
+					 errmsg("out of memory for a random number generator")));
+		gsl_rng_set(rng, (unsigned long) seed);
+
+		/* edges grouped by their state, in edge order */
+		for (i = 0; i < m.nedges; i++)
+			nout[m.from[i]]++;
+		for (i = 0; i < m.nstates; i++)
+		{
+			first[i] = pos;
+			pos += nout[i];
+			nout[i] = 0;
+		}
+		for (i = 0; i < m.nedges; i++)
+			order[first[m.from[i]] + nout[m.from[i]]++] = i;
+
+		for (s = 0; s < samples; s++)
+		{
+			for (i = 0; i < m.nstates; i++)
+			{
+				int32		e;
+
+				if (nout[i] == 0)
+					continue;
+				if (m.out[i] > UINT_MAX)
+					ereport(ERROR,
+							(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+							 errmsg("too many transitions out of one state to resample")));
+				for (e = 0; e < nout[i]; e++)
+					p[e] = m.count[order[first[i] + e]];
+				gsl_ran_multinomial(rng, nout[i], (unsigned int) m.out[i], p, n);
+				for (e = 0; e < nout[i]; e++)
+					sample.count[order[first[i] + e]] = n[e];
+			}
+			Shares(&sample, c.nlabels, share);
+			for (l = 0; l < c.nlabels; l++)
+				draws[(Size) l * samples + s] = share[l];
+			CHECK_FOR_INTERRUPTS();
+		}
+	}
+	PG_FINALLY();
+	{
+		if (rng != NULL)
+			gsl_rng_free(rng);
+	}
+	PG_END_TRY();
+
+	for (l = 0; l < c.nlabels; l++)
+	{
+		double	   *d = draws + (Size) l * samples;
+		double		tail = (1 - confidence) / 2;
+		int32		lo = (int32) Max(ceil(tail * samples) - 1, 0);
+		int32		hi = (int32) Min(ceil((1 - tail) * samples) - 1, samples - 1);
+		Datum		values[4];
+		bool		nulls[4] = {0};
+
+		qsort(d, samples, sizeof(double), CompareDoubles);
+		values[0] = PointerGetDatum(cstring_to_text_with_len(c.labels[l], c.label_lens[l]));
+		values[1] = Float8GetDatum(original[l]);
+		values[2] = Float8GetDatum(d[lo]);
+		values[3] = Float8GetDatum(d[hi]);
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}
 	return (Datum) 0;
 }

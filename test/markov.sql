@@ -1,7 +1,7 @@
 -- Markov attribution: removal effects against an independent computation
 -- (value iteration over transitions counted with plain SQL), and bad input.
 BEGIN;
-SELECT plan(10);
+SELECT plan(14);
 
 SELECT setseed(0.91);
 CREATE TEMP TABLE mj AS
@@ -81,6 +81,21 @@ SELECT is((SELECT markov_counts(j, '{purchase}', 1)::text
 SELECT ok((SELECT bool_and(abs(markov_conversion_probability(m, '[]') - (SELECT count(*) FROM mj WHERE converted)::float8 / 400) < 1e-9)
 		   FROM (SELECT markov_counts(j, converted, value, k) AS m FROM mj, generate_series(1, 3) k GROUP BY k) s),
 		  'from (start), the model converts as often as the journeys did');
+
+-- Bootstrap intervals: seeded, so repeatable; ordered; around the shares.
+CREATE TEMP TABLE model1 AS SELECT markov_counts(j, converted, value, 1) AS m FROM mj;
+SELECT set_eq($$SELECT * FROM markov_attribution_intervals((SELECT m FROM model1), 100, 0.9, 7)$$,
+			  $$SELECT * FROM markov_attribution_intervals((SELECT m FROM model1), 100, 0.9, 7)$$,
+			  'the same seed gives the same intervals');
+SELECT ok((SELECT count(*) FROM (SELECT * FROM markov_attribution_intervals((SELECT m FROM model1), 100, 0.9, 7)
+								 EXCEPT SELECT * FROM markov_attribution_intervals((SELECT m FROM model1), 100, 0.9, 8)) x) > 0,
+		  'another seed gives other intervals');
+SELECT ok((SELECT bool_and(share_low <= share_high AND share_low < share + 0.05 AND share_high > share - 0.05
+						   AND abs(i.share - a.share) < 1e-12)
+		   FROM markov_attribution_intervals((SELECT m FROM model1), 200) i
+		   JOIN markov_attribution((SELECT m FROM model1)) a USING (label)),
+		  'intervals are ordered and lie around the shares of markov_attribution');
+SELECT throws_ok($$SELECT * FROM markov_attribution_intervals((SELECT m FROM model1), 1)$$, '22023', NULL, 'too few samples');
 
 SELECT throws_ok($$SELECT * FROM markov_attribution((SELECT path_counts(j) FROM mj))$$, '22023', NULL, 'path counts that are not a Markov model');
 SELECT throws_ok($$SELECT markov_counts(j, converted, value, 0) FROM mj$$, '22023', 'order must be between 1 and 10', 'order out of range');

@@ -730,6 +730,11 @@ CREATE FUNCTION markov_next_best(model path_counts, j journey, candidates text[]
 COMMENT ON FUNCTION markov_transitions(path_counts) IS 'the transition matrix of a Markov model, one row per transition';
 COMMENT ON FUNCTION markov_conversion_probability(path_counts, journey) IS 'probability that a journey with this path converts, by the Markov model';
 COMMENT ON FUNCTION markov_next_best(path_counts, journey, text[]) IS 'next best action: each candidate next step with the conversion probability after it, best first';
+CREATE FUNCTION markov_attribution_intervals(model path_counts, samples integer DEFAULT 200,
+	confidence float8 DEFAULT 0.95, seed bigint DEFAULT 42)
+	RETURNS TABLE (label text, share float8, share_low float8, share_high float8)
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 20;
+COMMENT ON FUNCTION markov_attribution_intervals(path_counts, integer, float8, bigint) IS 'Markov attribution shares with seeded bootstrap percentile intervals';
 CREATE FUNCTION markov_attribution(model path_counts)
 	RETURNS TABLE (label text, removal_effect float8, share float8, conversions float8, value float8)
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 20;
