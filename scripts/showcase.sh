@@ -9,6 +9,8 @@ cd "$(dirname "$0")/.."
 customers=${1:-20000}
 bash scripts/install-deps.sh
 bash scripts/build.sh
+# the throwaway cluster must not inherit a connection of the caller's
+unset PGHOST PGPORT PGDATABASE PGUSER PGPASSWORD PGSERVICE
 exec pg_virtualenv -t -v 15 bash -c "
 	set -euo pipefail
 	data/load.sh $customers

@@ -7,6 +7,8 @@ cd "$(dirname "$0")/.."
 
 bash scripts/install-deps.sh
 bash scripts/build.sh
+# the throwaway cluster must not inherit a connection of the caller's
+unset PGHOST PGPORT PGDATABASE PGUSER PGPASSWORD PGSERVICE
 # a port taken between pg_virtualenv's check and the server's start (another
 # cluster starting at the same moment) makes it fail at once: try again then
 rm -f results/.started

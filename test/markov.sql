@@ -90,7 +90,7 @@ SELECT set_eq($$SELECT * FROM markov_attribution_intervals((SELECT m FROM model1
 SELECT ok((SELECT count(*) FROM (SELECT * FROM markov_attribution_intervals((SELECT m FROM model1), 100, 0.9, 7)
 								 EXCEPT SELECT * FROM markov_attribution_intervals((SELECT m FROM model1), 100, 0.9, 8)) x) > 0,
 		  'another seed gives other intervals');
-SELECT ok((SELECT bool_and(share_low <= share_high AND share_low < share + 0.05 AND share_high > share - 0.05
+SELECT ok((SELECT bool_and(share_low <= share_high AND share_low < i.share + 0.05 AND share_high > i.share - 0.05
 						   AND abs(i.share - a.share) < 1e-12)
 		   FROM markov_attribution_intervals((SELECT m FROM model1), 200) i
 		   JOIN markov_attribution((SELECT m FROM model1)) a USING (label)),
