@@ -13,8 +13,10 @@
  * credit of c is its share of the removal effects, times the conversions
  * and the conversion value of the model.
  *
- * The systems are solved with GSL's LU decomposition on matrices in
- * palloc'd memory (matrix views), so an error leaks nothing.
+ * Systems of up to MARKOV_DENSE_STATES states are solved with GSL's LU
+ * decomposition on matrices in palloc'd memory (matrix views), exactly to
+ * rounding; larger ones with GSL's sparse GMRES to a relative residual of
+ * 1e-12, its malloc'd structures freed on any error.
  */
 #include "postgres.h"
 
@@ -25,6 +27,8 @@
 #include <gsl/gsl_linalg.h>
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
+#include <gsl/gsl_splinalg.h>
+#include <gsl/gsl_spmatrix.h>
 
 #include "funcapi.h"
 #include "miscadmin.h"
@@ -39,7 +43,10 @@
 
 PG_FUNCTION_INFO_V1(markov_attribution);
 
-#define MARKOV_MAX_STATES 3000
+#define MARKOV_MAX_STATES 200000
+#define MARKOV_DENSE_STATES 1000
+#define MARKOV_TOLERANCE 1e-12
+#define MARKOV_MAX_ITERATIONS 1000
 
 typedef struct MarkovChain
 {
@@ -145,16 +152,12 @@ CheckGsl(int status, const char *what)
  * history contains label are removed (label < 0: none is); removed states
  * get 0.
  */
-static double *
-SolveChain(const MarkovChain *m, int32 label)
+/* Solves the n x n system with dense LU (exact to rounding). */
+static void
+SolveDense(const MarkovChain *m, const int32 *index, int32 n, double *r, double *x)
 {
-	int32	   *index = palloc(m->nstates * sizeof(int32));
-	int32		n = 0;
-	double	   *a;
-	double	   *r;
-	double	   *x;
-	double	   *result = palloc0(m->nstates * sizeof(double));
-	size_t	   *perm;
+	double	   *a = palloc0((Size) n * n * sizeof(double));
+	size_t	   *perm = palloc(Max(n, 1) * sizeof(size_t));
 	gsl_matrix_view A;
 	gsl_vector_view R;
 	gsl_vector_view X;
@@ -162,29 +165,16 @@ SolveChain(const MarkovChain *m, int32 label)
 	int			signum;
 	int32		i;
 
-	for (i = 0; i < m->nstates; i++)
-		index[i] = label >= 0 && StateHas(m, i, label) ? -1 : n++;
-	a = palloc0((Size) n * n * sizeof(double));
-	r = palloc0(n * sizeof(double));
-	x = palloc0(n * sizeof(double));
-	perm = palloc(n * sizeof(size_t));
 	for (i = 0; i < n; i++)
 		a[(Size) i * n + i] = 1.0;
 	for (i = 0; i < m->nedges; i++)
 	{
 		int32		s = index[m->from[i]];
-		double		p;
 
-		if (s < 0)
-			continue;
-		p = m->count[i] / m->out[m->from[i]];
-		if (m->to[i] == COUNTS_CONVERSION)
-			r[s] += p;
-		else if (m->to[i] >= 0 && index[m->to[i]] >= 0)
-			a[(Size) s * n + index[m->to[i]]] -= p;
+		if (s >= 0 && m->to[i] >= 0 && index[m->to[i]] >= 0)
+			a[(Size) s * n + index[m->to[i]]] -= m->count[i] / m->out[m->from[i]];
 	}
 	CHECK_FOR_INTERRUPTS();
-
 	A = gsl_matrix_view_array(a, n, n);
 	R = gsl_vector_view_array(r, n);
 	X = gsl_vector_view_array(x, n);
@@ -192,13 +182,115 @@ SolveChain(const MarkovChain *m, int32 label)
 	P.data = perm;
 	CheckGsl(gsl_linalg_LU_decomp(&A.matrix, &P, &signum), "LU decomposition");
 	CheckGsl(gsl_linalg_LU_solve(&A.matrix, &P, &R.vector, &X.vector), "LU solve");
+	pfree(a);
+	pfree(perm);
+}
+
+static void
+FreeSparse(gsl_spmatrix *triplets, gsl_spmatrix *compressed,
+		   gsl_splinalg_itersolve *work)
+{
+	if (work != NULL)
+		gsl_splinalg_itersolve_free(work);
+	if (compressed != NULL)
+		gsl_spmatrix_free(compressed);
+	if (triplets != NULL)
+		gsl_spmatrix_free(triplets);
+}
+
+/*
+ * Solves the system with GSL's sparse GMRES, to a relative residual of
+ * MARKOV_TOLERANCE.  GSL allocates sparse matrices and workspaces with
+ * malloc: they are freed on any error.
+ */
+static void
+SolveSparse(const MarkovChain *m, const int32 *index, int32 n, double *r, double *x)
+{
+	gsl_spmatrix *volatile triplets = NULL;
+	gsl_spmatrix *volatile compressed = NULL;
+	gsl_splinalg_itersolve *volatile work = NULL;
+
+	PG_TRY();
+	{
+		gsl_vector_view R = gsl_vector_view_array(r, n);
+		gsl_vector_view X = gsl_vector_view_array(x, n);
+		int			status;
+		int			iter = 0;
+		int32		i;
+
+		triplets = gsl_spmatrix_alloc_nzmax(n, n, m->nedges + n, GSL_SPMATRIX_COO);
+		if (triplets == NULL)
+			ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
+		for (i = 0; i < n; i++)
+			CheckGsl(gsl_spmatrix_set(triplets, i, i, 1.0), "sparse matrix");
+		for (i = 0; i < m->nedges; i++)
+		{
+			int32		s = index[m->from[i]];
+			int32		t;
+
+			if (s < 0 || m->to[i] < 0 || (t = index[m->to[i]]) < 0)
+				continue;
+			CheckGsl(gsl_spmatrix_set(triplets, s, t,
+									  gsl_spmatrix_get(triplets, s, t) -
+									  m->count[i] / m->out[m->from[i]]),
+					 "sparse matrix");
+		}
+		compressed = gsl_spmatrix_compress(triplets, GSL_SPMATRIX_CSC);
+		work = gsl_splinalg_itersolve_alloc(gsl_splinalg_itersolve_gmres, n, 0);
+		if (compressed == NULL || work == NULL)
+			ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
+		do
+		{
+			status = gsl_splinalg_itersolve_iterate(compressed, &R.vector,
+													MARKOV_TOLERANCE, &X.vector, work);
+			CHECK_FOR_INTERRUPTS();
+		} while (status == GSL_CONTINUE && ++iter < MARKOV_MAX_ITERATIONS);
+		if (status != GSL_SUCCESS)
+			ereport(ERROR,
+					(errcode(ERRCODE_INTERNAL_ERROR),
+					 errmsg("the Markov model's linear system did not converge"),
+					 errdetail("GMRES stopped after %d restarts: %s.", iter, gsl_strerror(status))));
+	}
+	PG_CATCH();
+	{
+		FreeSparse(triplets, compressed, work);
+		PG_RE_THROW();
+	}
+	PG_END_TRY();
+	FreeSparse(triplets, compressed, work);
+}
+
+/*
+ * The probability of converting from every state when the states whose
+ * history contains label are removed (label < 0: none is); removed states
+ * get 0.  Small systems are solved densely, large ones sparsely.
+ */
+static double *
+SolveChain(const MarkovChain *m, int32 label)
+{
+	int32	   *index = palloc(m->nstates * sizeof(int32));
+	double	   *result = palloc0(m->nstates * sizeof(double));
+	double	   *r;
+	double	   *x;
+	int32		n = 0;
+	int32		i;
+
+	for (i = 0; i < m->nstates; i++)
+		index[i] = label >= 0 && StateHas(m, i, label) ? -1 : n++;
+	r = palloc0(Max(n, 1) * sizeof(double));
+	x = palloc0(Max(n, 1) * sizeof(double));
+	for (i = 0; i < m->nedges; i++)
+		if (index[m->from[i]] >= 0 && m->to[i] == COUNTS_CONVERSION)
+			r[index[m->from[i]]] += m->count[i] / m->out[m->from[i]];
+	if (n <= MARKOV_DENSE_STATES)
+		SolveDense(m, index, n, r, x);
+	else
+		SolveSparse(m, index, n, r, x);
 	for (i = 0; i < m->nstates; i++)
 		if (index[i] >= 0)
 			result[i] = x[index[i]];
-	pfree(a);
 	pfree(r);
 	pfree(x);
-	pfree(perm);
 	pfree(index);
 	return result;
 }

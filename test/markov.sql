@@ -1,7 +1,7 @@
 -- Markov attribution: removal effects against an independent computation
 -- (value iteration over transitions counted with plain SQL), and bad input.
 BEGIN;
-SELECT plan(14);
+SELECT plan(16);
 
 SELECT setseed(0.91);
 CREATE TEMP TABLE mj AS
@@ -81,6 +81,24 @@ SELECT is((SELECT markov_counts(j, '{purchase}', 1)::text
 SELECT ok((SELECT bool_and(abs(markov_conversion_probability(m, '[]') - (SELECT count(*) FROM mj WHERE converted)::float8 / 400) < 1e-9)
 		   FROM (SELECT markov_counts(j, converted, value, k) AS m FROM mj, generate_series(1, 3) k GROUP BY k) s),
 		  'from (start), the model converts as often as the journeys did');
+
+-- A model too large for the dense solver goes to the sparse one.
+SELECT setseed(0.5);
+CREATE TEMP TABLE big AS
+SELECT g AS id, coalesce(journey_agg(t.ts, t.label), '[]') AS j, random() < 0.3 AS converted
+FROM generate_series(1, 4000) g
+LEFT JOIN LATERAL (
+	SELECT '2024-01-01 00:00:00+00'::timestamptz + floor(random() * 1e6) * interval '1 second' AS ts,
+		   'c' || floor(random() * 10)::int AS label
+	FROM generate_series(1, 2 + floor(random() * 7 + g * 0)::int)
+) t ON true
+GROUP BY g;
+CREATE TEMP TABLE big_model AS SELECT markov_counts(j, converted, NULL, 4) AS m FROM big;
+SELECT cmp_ok((SELECT count(DISTINCT from_state) FROM markov_transitions((SELECT m FROM big_model))), '>', 1000::bigint,
+			  'the order-4 model has more than 1000 states');
+SELECT ok((SELECT abs(markov_conversion_probability(m, '[]') - (SELECT count(*) FROM big WHERE converted)::float8 / 4000) < 1e-9
+		   FROM big_model),
+		  'the sparse solver gives the conversion rate from (start) to 1e-9');
 
 -- Bootstrap intervals: seeded, so repeatable; ordered; around the shares.
 CREATE TEMP TABLE model1 AS SELECT markov_counts(j, converted, value, 1) AS m FROM mj;
