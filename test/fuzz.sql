@@ -1,0 +1,101 @@
+-- Fuzz: seeded random mutations of valid text and binary values, thrown at
+-- every input function.  Each one must either give a clean error with a
+-- data-exception or limit SQLSTATE, or a value whose text reads back to
+-- itself; the server must stay up (the next statement runs).
+BEGIN;
+SELECT plan(5);
+
+SELECT setseed(0.2024);
+
+-- A string with a few random bytes changed, dropped or repeated.
+CREATE FUNCTION mutate(s text) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+	r text := s;
+	i int;
+	pos int;
+	alphabet text := '[]",\ -:.+0123456789aZ>@()|*?{}=#' || chr(10) || chr(233);
+BEGIN
+	FOR i IN 1..1 + floor(random() * 3)::int LOOP
+		pos := 1 + floor(random() * greatest(length(r), 1))::int;
+		CASE floor(random() * 3)::int
+			WHEN 0 THEN r := overlay(r PLACING substr(alphabet, 1 + floor(random() * length(alphabet))::int, 1) FROM pos FOR 1);
+			WHEN 1 THEN r := overlay(r PLACING '' FROM pos FOR 1);
+			ELSE r := overlay(r PLACING substr(r, pos, 3) FROM pos FOR 0);
+		END CASE;
+	END LOOP;
+	RETURN r;
+END $$;
+
+-- Casts each mutation of seed to typ: counts (ok, clean errors, bad).
+CREATE FUNCTION fuzz_text(seed text, typ regtype, n int, OUT ok int, OUT errors int, OUT bad int)
+LANGUAGE plpgsql AS $$
+DECLARE
+	m text;
+	back text;
+	i int;
+BEGIN
+	ok := 0; errors := 0; bad := 0;
+	FOR i IN 1..n LOOP
+		m := mutate(seed);
+		BEGIN
+			EXECUTE format('SELECT (%L::%s)::text', m, typ) INTO back;
+			EXECUTE format('SELECT (%L::%s)::text = %L', back, typ, back) INTO STRICT back;
+			IF back = 'true' THEN ok := ok + 1; ELSE bad := bad + 1; END IF;
+		EXCEPTION
+			WHEN data_exception OR program_limit_exceeded OR invalid_parameter_value THEN
+				errors := errors + 1;
+		END;
+	END LOOP;
+END $$;
+
+SELECT ok((SELECT bad = 0 AND ok > 0 AND errors > 0
+		   FROM fuzz_text('[2024-03-01 10:00:00+00 search, 2024-03-01 10:05:00.25+00 "say \"hi\"" 12.5, 2024-03-02 00:00:00Z purchase -3e2]', 'journey', 8000)),
+		  'journey text input: 8000 mutations, clean errors or exact round trips');
+SELECT ok((SELECT bad = 0 AND ok > 0 AND errors > 0
+		   FROM fuzz_text('["cookie:1" -- "crm:7", "a b" -- c, "lone"]', 'identity_graph', 4000)),
+		  'identity_graph text input: 4000 mutations');
+SELECT ok((SELECT bad = 0 AND errors > 0
+		   FROM fuzz_text('steps collapse=1 param=2 anchor="x" total=3 value=1.5 [2 @1 "a" (end), 1 @-2 (start)]', 'path_counts', 4000)),
+		  'path_counts text input: 4000 mutations');
+
+-- Binary input: random byte changes in a valid binary journey.
+CREATE TEMP TABLE recv_target (v journey);
+CREATE FUNCTION fuzz_binary(n int, OUT ok int, OUT errors int) LANGUAGE plpgsql AS $$
+DECLARE
+	good bytea := journey_send('[2024-03-01 10:00:00+00 search, 2024-03-01 10:05:00.25+00 "say" 12.5, 2024-03-02 00:00:00Z purchase]');
+	m bytea;
+	i int;
+	k int;
+	path text := '/tmp/journey_fuzz_' || pg_backend_pid() || '.bin';
+	lo oid;
+BEGIN
+	ok := 0; errors := 0;
+	FOR i IN 1..n LOOP
+		m := good;
+		FOR k IN 1..1 + floor(random() * 3)::int LOOP
+			m := set_byte(m, floor(random() * length(m))::int, floor(random() * 256)::int);
+		END LOOP;
+		IF random() < 0.2 THEN
+			m := substring(m FROM 1 FOR floor(random() * length(m))::int);
+		END IF;
+		lo := lo_from_bytea(0, '\x5047434f50590aff0d0a00'::bytea || '\x0000000000000000'::bytea
+			|| '\x0001'::bytea || int4send(length(m)) || m || '\xffff'::bytea);
+		PERFORM lo_export(lo, path);
+		PERFORM lo_unlink(lo);
+		BEGIN
+			TRUNCATE recv_target;
+			EXECUTE format('COPY recv_target FROM %L (FORMAT binary)', path);
+			PERFORM v::text::journey = v FROM recv_target;
+			ok := ok + 1;
+		EXCEPTION
+			WHEN data_exception OR program_limit_exceeded OR protocol_violation OR character_not_in_repertoire THEN
+				errors := errors + 1;
+		END;
+	END LOOP;
+END $$;
+SELECT ok((SELECT errors > 0 AND ok + errors = 3000 FROM fuzz_binary(3000)),
+		  'journey binary input: 3000 mutations, clean errors or valid values');
+SELECT ok((SELECT journey_length('[2024-03-01 10:00:00+00 a]') = 1), 'the server is still up');
+
+SELECT * FROM finish();
+ROLLBACK;
