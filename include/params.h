@@ -5,8 +5,10 @@
 #ifndef JOURNEY_PARAMS_H
 #define JOURNEY_PARAMS_H
 
+#include "fmgr.h"
 #include "datatype/timestamp.h"
 
 extern int64 IntervalMicros(Interval *iv, const char *what, const char *hint);
+extern Datum IntervalFromMicros(int64 us, bool *isnull);
 
 #endif							/* JOURNEY_PARAMS_H */

@@ -36,3 +36,18 @@ IntervalMicros(Interval *iv, const char *what, const char *hint)
 	return us;
 }
 
+
+/* An interval of us microseconds (days of 24 hours); NULL if us < 0. */
+Datum
+IntervalFromMicros(int64 us, bool *isnull)
+{
+	Interval   *iv;
+
+	*isnull = us < 0;
+	if (*isnull)
+		return (Datum) 0;
+	iv = palloc0(sizeof(Interval));
+	iv->day = us / USECS_PER_DAY;
+	iv->time = us % USECS_PER_DAY;
+	return PointerGetDatum(iv);
+}

@@ -18,6 +18,7 @@
 #include "utils/timestamp.h"
 
 #include "counts.h"
+#include "params.h"
 
 PG_FUNCTION_INFO_V1(top_paths);
 PG_FUNCTION_INFO_V1(transitions);
@@ -107,6 +108,21 @@ KeysByCount(const Counts *c)
 	qsort(order, c->nkeys, sizeof(int32), CompareByCount);
 	SortCounts = NULL;
 	return order;
+}
+
+/* The (other) row of top_paths: the journeys of the paths not shown. */
+static void
+EmitOther(ReturnSetInfo *rsinfo, int64 total, int64 shown)
+{
+	Datum		values[5];
+	bool		nulls[5] = {true, false, true, false, false};
+
+	if (total <= shown)
+		return;
+	values[1] = PointerGetDatum(cstring_to_text("(other)"));
+	values[3] = Int64GetDatum(total - shown);
+	values[4] = Float8GetDatum(Share(total - shown, total));
+	tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 }
 
 /*
@@ -302,16 +318,7 @@ SketchTopPaths(ReturnSetInfo *rsinfo, const Counts *c, int32 n)
 		}
 		CHECK_FOR_INTERRUPTS();
 	}
-	if (c->total > shown)
-	{
-		Datum		values[5];
-		bool		nulls[5] = {true, false, true, false, false};
-
-		values[1] = PointerGetDatum(cstring_to_text("(other)"));
-		values[3] = Int64GetDatum(c->total - shown);
-		values[4] = Float8GetDatum(Share(c->total - shown, c->total));
-		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
-	}
+	EmitOther(rsinfo, c->total, shown);
 }
 
 /*
@@ -352,16 +359,7 @@ top_paths(PG_FUNCTION_ARGS)
 		shown += c.counts[order[r]];
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}
-	if (c.total > shown)
-	{
-		Datum		values[5];
-		bool		nulls[5] = {true, false, true, false, false};
-
-		values[1] = PointerGetDatum(cstring_to_text("(other)"));
-		values[3] = Int64GetDatum(c.total - shown);
-		values[4] = Float8GetDatum(Share(c.total - shown, c.total));
-		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
-	}
+	EmitOther(rsinfo, c.total, shown);
 	return (Datum) 0;
 }
 
@@ -644,15 +642,7 @@ touchpoint_health(PG_FUNCTION_ARGS)
 			values[5] = Float8GetDatum(((double) lh->stat[HEALTH_VALUE_PLUS] -
 										(double) lh->stat[HEALTH_VALUE_MINUS]) /
 									   HEALTH_VALUE_SCALE / lh->stat[HEALTH_VALUES]);
-		nulls[6] = lh->median < 0;
-		if (!nulls[6])
-		{
-			Interval   *iv = palloc0(sizeof(Interval));
-
-			iv->day = lh->median / USECS_PER_DAY;
-			iv->time = lh->median % USECS_PER_DAY;
-			values[6] = PointerGetDatum(iv);
-		}
+		values[6] = IntervalFromMicros(lh->median, &nulls[6]);
 		values[7] = Int64GetDatum(lh->dropouts);
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}

@@ -18,6 +18,7 @@
 
 #include "counts.h"
 #include "funnel.h"
+#include "params.h"
 
 PG_FUNCTION_INFO_V1(funnel_report);
 PG_FUNCTION_INFO_V1(funnel_compare);
@@ -106,20 +107,6 @@ HistogramQuantile(const Counts *c, int32 step, bool from_previous, double q)
 	return -1;
 }
 
-static Datum
-IntervalDatum(int64 us, bool *isnull)
-{
-	Interval   *iv;
-
-	*isnull = us < 0;
-	if (*isnull)
-		return (Datum) 0;
-	iv = palloc0(sizeof(Interval));
-	iv->day = us / USECS_PER_DAY;
-	iv->time = us % USECS_PER_DAY;
-	return PointerGetDatum(iv);
-}
-
 static double
 Rate(int64 part, int64 whole)
 {
@@ -175,10 +162,10 @@ funnel_report(PG_FUNCTION_ARGS)
 		values[7] = Float8GetDatum(Rate(reached, f.c.total));
 		values[8] = Float8GetDatum(low);
 		values[9] = Float8GetDatum(high);
-		values[10] = IntervalDatum(s == 0 ? -1 : HistogramQuantile(&f.c, s, true, 0.5), &nulls[10]);
-		values[11] = IntervalDatum(s == 0 ? -1 : HistogramQuantile(&f.c, s, true, 0.9), &nulls[11]);
-		values[12] = IntervalDatum(s == 0 ? -1 : HistogramQuantile(&f.c, s, false, 0.5), &nulls[12]);
-		values[13] = IntervalDatum(s == 0 ? -1 : HistogramQuantile(&f.c, s, false, 0.9), &nulls[13]);
+		values[10] = IntervalFromMicros(s == 0 ? -1 : HistogramQuantile(&f.c, s, true, 0.5), &nulls[10]);
+		values[11] = IntervalFromMicros(s == 0 ? -1 : HistogramQuantile(&f.c, s, true, 0.9), &nulls[11]);
+		values[12] = IntervalFromMicros(s == 0 ? -1 : HistogramQuantile(&f.c, s, false, 0.5), &nulls[12]);
+		values[13] = IntervalFromMicros(s == 0 ? -1 : HistogramQuantile(&f.c, s, false, 0.9), &nulls[13]);
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}
 	return (Datum) 0;
