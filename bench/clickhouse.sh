@@ -22,7 +22,7 @@ fi
 bash "$here/../scripts/build.sh"
 
 work=$(mktemp -d /tmp/journey-ch.XXXXXX)
-chmod 755 "$work"
+chmod 755 "$work"	# the server runs as postgres and reads files here
 cat >"$work/config.xml" <<XML
 <yandex>
   <logger><level>warning</level><console>1</console></logger>
@@ -60,32 +60,53 @@ start=$(date +%s.%N)
 ch -q "SELECT customer_id, windowFunnel(604800)(ts, $funnel) FROM events GROUP BY customer_id FORMAT TabSeparated" >"$work/ch.tsv"
 ch_seconds=$(echo "$(date +%s.%N) - $start" | bc)
 
-export WORK=$work FUNNEL=$funnel CH_SECONDS=$ch_seconds PGTZ=UTC
-pg_virtualenv -t -v 15 bash -c '
-set -euo pipefail
-psql -X -q -v ON_ERROR_STOP=1 <<SQL
+cat >"$work/compare.sql" <<SQL
 CREATE EXTENSION journey;
+SET TimeZone = UTC;
 CREATE TABLE events (customer_id bigint, ts timestamptz, event text);
-\copy events FROM '"'"'$WORK/events.tsv'"'"'
+\copy events FROM '$work/events.tsv'
 ANALYZE events;
 CREATE TABLE ch (customer_id bigint, level int);
-\copy ch FROM '"'"'$WORK/ch.tsv'"'"'
-SET TimeZone = UTC;
+\copy ch FROM '$work/ch.tsv'
+\echo window_funnel over raw events:
 \timing on
 CREATE TABLE ours AS
-SELECT customer_id, window_funnel('"'"'7 days'"'"', ts, $FUNNEL) AS level FROM events GROUP BY customer_id;
+SELECT customer_id, window_funnel('7 days', ts, $funnel) AS level FROM events GROUP BY customer_id;
 \timing off
 SELECT count(*) AS customers,
-       count(*) FILTER (WHERE ch.level = ours.level) AS same_level,
+       count(*) FILTER (WHERE ch.level = ours.level) AS same_level_as_clickhouse,
        count(*) FILTER (WHERE ch.level <> ours.level) AS different
 FROM ch JOIN ours USING (customer_id);
 SELECT level, count(*) AS customers FROM ours GROUP BY level ORDER BY level;
 -- the same funnel on stored journeys (exact over all chains)
 CREATE TABLE journeys AS SELECT customer_id, journey_agg(ts, event) AS j FROM events GROUP BY customer_id;
+\echo funnel_level over stored journeys:
 \timing on
-SELECT count(*) FILTER (WHERE funnel_level(j, '"'"'{product_view,add_to_cart,checkout,purchase}'"'"', '"'"'7 days'"'"') = ours.level) AS same_as_window_funnel
-FROM journeys JOIN ours USING (customer_id);
+CREATE TABLE stored AS
+SELECT customer_id, funnel_level(j, '{product_view,add_to_cart,checkout,purchase}', '7 days') AS level FROM journeys;
 \timing off
+SELECT count(*) FILTER (WHERE stored.level = ours.level) AS same_as_window_funnel FROM stored JOIN ours USING (customer_id);
+-- a common plain-SQL funnel: each step the first matching event after the
+-- step before, within 7 days of the first product view (greedy from the
+-- first start, so it misses later starts that go further)
+\echo plain SQL over raw events:
+\timing on
+CREATE TABLE plain AS
+WITH s1 AS (SELECT customer_id, min(ts) AS t1 FROM events WHERE event = 'product_view' GROUP BY 1),
+s2 AS (SELECT s1.customer_id, s1.t1, min(e.ts) AS t2 FROM s1 JOIN events e
+       ON e.customer_id = s1.customer_id AND e.event = 'add_to_cart' AND e.ts >= s1.t1 AND e.ts <= s1.t1 + interval '7 days' GROUP BY 1, 2),
+s3 AS (SELECT s2.customer_id, s2.t1, min(e.ts) AS t3 FROM s2 JOIN events e
+       ON e.customer_id = s2.customer_id AND e.event = 'checkout' AND e.ts >= s2.t2 AND e.ts <= s2.t1 + interval '7 days' GROUP BY 1, 2),
+s4 AS (SELECT s3.customer_id FROM s3 JOIN events e
+       ON e.customer_id = s3.customer_id AND e.event = 'purchase' AND e.ts >= s3.t3 AND e.ts <= s3.t1 + interval '7 days' GROUP BY 1)
+SELECT c.customer_id,
+       CASE WHEN s4.customer_id IS NOT NULL THEN 4 WHEN s3.customer_id IS NOT NULL THEN 3
+            WHEN s2.customer_id IS NOT NULL THEN 2 WHEN s1.customer_id IS NOT NULL THEN 1 ELSE 0 END AS level
+FROM (SELECT DISTINCT customer_id FROM events) c
+LEFT JOIN s1 USING (customer_id) LEFT JOIN s2 USING (customer_id)
+LEFT JOIN s3 USING (customer_id) LEFT JOIN s4 USING (customer_id);
+\timing off
+SELECT count(*) FILTER (WHERE plain.level <> ours.level) AS plain_sql_disagrees FROM plain JOIN ours USING (customer_id);
 SQL
-echo "ClickHouse windowFunnel: ${CH_SECONDS} s (client wall time, including result transfer)"
-'
+echo "ClickHouse windowFunnel: ${ch_seconds} s (client wall time, including result transfer)"
+PGTZ=UTC pg_virtualenv -t -v 15 psql -X -q -v ON_ERROR_STOP=1 -f "$work/compare.sql"
