@@ -30,6 +30,7 @@
 #define JOURNEY_COUNTS_H
 
 #include "fmgr.h"
+#include "nodes/execnodes.h"
 
 #define COUNTS_FORMAT_VERSION	1
 
@@ -164,5 +165,9 @@ extern void CountsDecode(struct varlena *stored, Counts *c);
 extern const char *CountsKindName(int kind);
 extern const char *CountsMarkerName(int32 marker);
 extern int128 ValueUnits(double value);
+extern void EmitShareIntervals(ReturnSetInfo *rsinfo, const Counts *c,
+							   const double *share, double *draws,
+							   int32 samples, double confidence);
+extern void CheckBootstrap(int32 samples, double confidence);
 
 #endif							/* JOURNEY_COUNTS_H */

@@ -594,15 +594,6 @@ markov_next_best(PG_FUNCTION_ARGS)
  */
 PG_FUNCTION_INFO_V1(markov_attribution_intervals);
 
-static int
-CompareDoubles(const void *a, const void *b)
-{
-	double		x = *(const double *) a;
-	double		y = *(const double *) b;
-
-	return (x > y) - (x < y);
-}
-
 /* Shares of the channels (nlabels of them) under chain m, into share. */
 static void
 Shares(const MarkovChain *m, int32 nlabels, double *share)
@@ -637,14 +628,7 @@ markov_attribution_intervals(PG_FUNCTION_ARGS)
 	int32		s;
 	int32		l;
 
-	if (samples < 2 || samples > 10000)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("samples must be between 2 and 10000")));
-	if (!(confidence > 0 && confidence < 1))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("confidence must be between 0 and 1, exclusive")));
+	CheckBootstrap(samples, confidence);
 	InitMaterializedSRF(fcinfo, 0);
 	MarkovArg(fcinfo, &c, &m);
 	original = palloc(Max(c.nlabels, 1) * sizeof(double));
@@ -715,21 +699,6 @@ markov_attribution_intervals(PG_FUNCTION_ARGS)
 	}
 	PG_END_TRY();
 
-	for (l = 0; l < c.nlabels; l++)
-	{
-		double	   *d = draws + (Size) l * samples;
-		double		tail = (1 - confidence) / 2;
-		int32		lo = (int32) Max(ceil(tail * samples) - 1, 0);
-		int32		hi = (int32) Min(ceil((1 - tail) * samples) - 1, samples - 1);
-		Datum		values[4];
-		bool		nulls[4] = {0};
-
-		qsort(d, samples, sizeof(double), CompareDoubles);
-		values[0] = PointerGetDatum(cstring_to_text_with_len(c.labels[l], c.label_lens[l]));
-		values[1] = Float8GetDatum(original[l]);
-		values[2] = Float8GetDatum(d[lo]);
-		values[3] = Float8GetDatum(d[hi]);
-		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
-	}
+	EmitShareIntervals(rsinfo, &c, original, draws, samples, confidence);
 	return (Datum) 0;
 }

@@ -221,3 +221,55 @@ funnel_compare(PG_FUNCTION_ARGS)
 	}
 	return (Datum) 0;
 }
+
+static int
+CompareDoubles(const void *a, const void *b)
+{
+	double		x = *(const double *) a;
+	double		y = *(const double *) b;
+
+	return (x > y) - (x < y);
+}
+
+/*
+ * Rows (label, share, share_low, share_high) of a bootstrap: share[l] is
+ * the model's share of label l, draws[l * samples + s] its share in sample
+ * s; the interval is the percentile interval (nearest rank).
+ */
+void
+EmitShareIntervals(ReturnSetInfo *rsinfo, const Counts *c, const double *share,
+				   double *draws, int32 samples, double confidence)
+{
+	double		tail = (1 - confidence) / 2;
+	int32		lo = (int32) Max(ceil(tail * samples) - 1, 0);
+	int32		hi = (int32) Min(ceil((1 - tail) * samples) - 1, samples - 1);
+	int32		l;
+
+	for (l = 0; l < c->nlabels; l++)
+	{
+		double	   *d = draws + (Size) l * samples;
+		Datum		values[4];
+		bool		nulls[4] = {0};
+
+		qsort(d, samples, sizeof(double), CompareDoubles);
+		values[0] = PointerGetDatum(cstring_to_text_with_len(c->labels[l], c->label_lens[l]));
+		values[1] = Float8GetDatum(share[l]);
+		values[2] = Float8GetDatum(d[lo]);
+		values[3] = Float8GetDatum(d[hi]);
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+}
+
+/* The checks every bootstrap shares. */
+void
+CheckBootstrap(int32 samples, double confidence)
+{
+	if (samples < 2 || samples > 10000)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("samples must be between 2 and 10000")));
+	if (!(confidence > 0 && confidence < 1))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("confidence must be between 0 and 1, exclusive")));
+}

@@ -18,7 +18,11 @@
  */
 #include "postgres.h"
 
+#include <limits.h>
 #include <math.h>
+
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_rng.h>
 
 #include "funcapi.h"
 #include "miscadmin.h"
@@ -196,5 +200,161 @@ shapley_attribution(PG_FUNCTION_ARGS)
 		values[4] = Float8GetDatum(out[l].credit);
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}
+	return (Datum) 0;
+}
+
+/*
+ * shapley_attribution_intervals(model, method, samples, confidence, seed):
+ * the shares with bootstrap percentile intervals.  Each sample redraws as
+ * many paths as the model has from its paths, split by channel set and
+ * outcome (a multinomial, GSL's Mersenne Twister seeded with seed), and
+ * recomputes the shares.
+ */
+PG_FUNCTION_INFO_V1(shapley_attribution_intervals);
+
+Datum
+shapley_attribution_intervals(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	char	   *method = text_to_cstring(PG_GETARG_TEXT_PP(1));
+	int32		samples = PG_GETARG_INT32(2);
+	double		confidence = PG_GETARG_FLOAT8(3);
+	int64		seed = PG_GETARG_INT64(4);
+	bool		exact;
+	Counts		c;
+	Counts		sample;
+	ShapleyOut *out;
+	double	   *original;
+	double	   *draws;
+	double	   *p;
+	unsigned int *n;
+	int32	   *paths_key;		/* per category: its key (paths) */
+	int32		ncat = 0;
+	int64		npaths = 0;
+	gsl_rng    *volatile rng = NULL;
+	int32		k;
+	int32		l;
+	int32		s;
+
+	if (strcmp(method, "exact") != 0 && strcmp(method, "simplified") != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("unknown Shapley method \"%s\"", method),
+				 errhint("Use exact or simplified.")));
+	exact = strcmp(method, "exact") == 0;
+	CheckBootstrap(samples, confidence);
+	InitMaterializedSRF(fcinfo, 0);
+	CountsDecode(PG_DETOAST_DATUM_PACKED(PG_GETARG_DATUM(0)), &c);
+	if (c.spec.kind != COUNTS_SHAPLEY)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("shapley_attribution_intervals needs a Shapley model, not path counts of kind %s",
+						CountsKindName(c.spec.kind)),
+				 errhint("Build the model with shapley_counts.")));
+
+	/* the original shares */
+	out = palloc0(Max(c.nlabels, 1) * sizeof(ShapleyOut));
+	original = palloc(Max(c.nlabels, 1) * sizeof(double));
+	{
+		double		conversions = 0;
+
+		for (k = 0; k < c.nkeys; k++)
+			if (c.positions[k] == SHAPLEY_CONVERSIONS)
+				conversions += (double) c.counts[k];
+		if (exact)
+			Exact(&c, out, conversions, 0);
+		else
+			Simplified(&c, out, conversions);
+		for (l = 0; l < c.nlabels; l++)
+			original[l] = out[l].share;
+	}
+
+	/*
+	 * Categories: for each channel set, its converting and its other paths.
+	 * The sample keeps the model's keys in order and only changes counts:
+	 * the keys of a set are contiguous (sorted by position, then labels),
+	 * so categories are found by matching keys of positions 0 and 1.
+	 */
+	p = palloc(Max(2 * c.nkeys, 1) * sizeof(double));
+	n = palloc(Max(2 * c.nkeys, 1) * sizeof(unsigned int));
+	paths_key = palloc(Max(c.nkeys, 1) * sizeof(int32));
+	for (k = 0; k < c.nkeys; k++)
+		if (c.positions[k] == SHAPLEY_PATHS)
+		{
+			paths_key[ncat++] = k;
+			npaths += c.counts[k];
+		}
+	if (npaths > UINT_MAX)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("too many paths to resample")));
+	sample = c;
+	sample.counts = palloc(Max(c.nkeys, 1) * sizeof(int64));
+	draws = palloc((Size) samples * Max(c.nlabels, 1) * sizeof(double));
+
+	PG_TRY();
+	{
+		int64	   *conv_of = palloc0(Max(ncat, 1) * sizeof(int64));
+		int32	   *conv_key = palloc(Max(ncat, 1) * sizeof(int32));
+		int32		cat;
+
+		/* the conversions key of each set, if any */
+		for (cat = 0; cat < ncat; cat++)
+		{
+			int32		pk = paths_key[cat];
+
+			conv_key[cat] = -1;
+			for (k = 0; k < c.nkeys; k++)
+				if (c.positions[k] == SHAPLEY_CONVERSIONS &&
+					c.key_start[k + 1] - c.key_start[k] == c.key_start[pk + 1] - c.key_start[pk] &&
+					memcmp(c.key_labels + c.key_start[k], c.key_labels + c.key_start[pk],
+						   (c.key_start[k + 1] - c.key_start[k]) * sizeof(int32)) == 0)
+				{
+					conv_key[cat] = k;
+					conv_of[cat] = c.counts[k];
+				}
+			p[2 * cat] = (double) conv_of[cat];
+			p[2 * cat + 1] = (double) (c.counts[pk] - conv_of[cat]);
+		}
+
+		rng = gsl_rng_alloc(gsl_rng_mt19937);
+		if (rng == NULL)
+			ereport(ERROR,
+					(errcode(ERRCODE_OUT_OF_MEMORY),
+					 errmsg("out of memory for a random number generator")));
+		gsl_rng_set(rng, (unsigned long) seed);
+		for (s = 0; s < samples; s++)
+		{
+			double		conversions = 0;
+
+			gsl_ran_multinomial(rng, 2 * ncat, (unsigned int) npaths, p, n);
+			memset(sample.counts, 0, c.nkeys * sizeof(int64));
+			for (cat = 0; cat < ncat; cat++)
+			{
+				sample.counts[paths_key[cat]] = n[2 * cat] + n[2 * cat + 1];
+				if (conv_key[cat] >= 0)
+					sample.counts[conv_key[cat]] = n[2 * cat];
+				conversions += n[2 * cat];
+			}
+			memset(out, 0, Max(c.nlabels, 1) * sizeof(ShapleyOut));
+			if (exact)
+				Exact(&sample, out, conversions, 0);
+			else
+				Simplified(&sample, out, conversions);
+			for (l = 0; l < c.nlabels; l++)
+				draws[(Size) l * samples + s] = out[l].share;
+			CHECK_FOR_INTERRUPTS();
+		}
+	}
+	PG_CATCH();
+	{
+		if (rng != NULL)
+			gsl_rng_free(rng);
+		PG_RE_THROW();
+	}
+	PG_END_TRY();
+	gsl_rng_free(rng);
+
+	EmitShareIntervals(rsinfo, &c, original, draws, samples, confidence);
 	return (Datum) 0;
 }

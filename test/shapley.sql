@@ -1,7 +1,7 @@
 -- Shapley attribution against an independent computation (average
 -- marginal contribution over all orderings of the channels).
 BEGIN;
-SELECT plan(5);
+SELECT plan(8);
 
 SELECT setseed(0.44);
 CREATE TEMP TABLE sj AS
@@ -44,6 +44,17 @@ SELECT ok((SELECT bool_and(abs(a.conversions - s.c) < 1e-9)
 					  LATERAL (SELECT cardinality(p.set) AS n) k, unnest(p.set) u(label)
 				 GROUP BY u.label) s USING (label)),
 		  'simplified: each converting path shared equally among its channels');
+CREATE TEMP TABLE model AS SELECT shapley_counts(j, converted, value) AS m FROM sj;
+SELECT set_eq($$SELECT * FROM shapley_attribution_intervals((SELECT m FROM model), 'exact', 100, 0.9, 3)$$,
+			  $$SELECT * FROM shapley_attribution_intervals((SELECT m FROM model), 'exact', 100, 0.9, 3)$$,
+			  'bootstrap intervals repeat with the same seed');
+SELECT ok((SELECT bool_and(i.share_low <= i.share_high AND abs(i.share - a.share) < 1e-12
+						   AND i.share_low < i.share + 0.1 AND i.share_high > i.share - 0.1)
+		   FROM shapley_attribution_intervals((SELECT m FROM model), 'simplified') i
+		   JOIN shapley_attribution((SELECT m FROM model), 'simplified') a USING (label)),
+		  'intervals are ordered and lie around the shares');
+SELECT throws_ok($$SELECT * FROM shapley_attribution_intervals((SELECT m FROM model), 'exact', 1)$$, '22023', NULL, 'too few samples');
+
 SELECT throws_ok($$SELECT shapley_counts(j, true, 1) FROM (SELECT journey_agg(now(), 'c' || i) AS j FROM generate_series(1, 21) i) x$$,
 				 '54000', NULL, 'more than 20 channels on one path');
 SELECT throws_ok($$SELECT * FROM shapley_attribution((SELECT shapley_counts(j, true, 1)

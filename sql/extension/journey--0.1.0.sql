@@ -719,6 +719,11 @@ CREATE FUNCTION shapley_attribution(model path_counts, method text DEFAULT 'exac
 	RETURNS TABLE (label text, shapley_value float8, share float8, conversions float8, value float8)
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 20;
 COMMENT ON FUNCTION shapley_attribution(path_counts, text) IS 'Shapley values of the channels (exact over channel sets, or the simplified form) and the conversions and value they credit';
+CREATE FUNCTION shapley_attribution_intervals(model path_counts, method text DEFAULT 'exact',
+	samples integer DEFAULT 200, confidence float8 DEFAULT 0.95, seed bigint DEFAULT 42)
+	RETURNS TABLE (label text, share float8, share_low float8, share_high float8)
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 20;
+COMMENT ON FUNCTION shapley_attribution_intervals(path_counts, text, integer, float8, bigint) IS 'Shapley attribution shares with seeded bootstrap percentile intervals';
 CREATE FUNCTION markov_transitions(model path_counts)
 	RETURNS TABLE (from_state text, to_state text, transitions bigint, probability float8)
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 100;
