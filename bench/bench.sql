@@ -95,15 +95,17 @@ END $$;
 -- if statement_timeout (set by the caller's session) cancelled it.
 --
 -- With catch, any other error is caught too and returned as
--- {"error": "SQLSTATE: message"} instead of aborting the caller (the
--- analytics sections use this: a Markov model with too many states, say,
--- is reported, not fatal).
+-- {"error": "SQLSTATE: message detail hint"} instead of aborting the
+-- caller (the analytics sections use this: a Markov model with too many
+-- states, say, is reported, not fatal).
 CREATE FUNCTION bench.explain(query text, settings text DEFAULT '',
 							  catch bool DEFAULT false)
 RETURNS jsonb
 LANGUAGE plpgsql AS $$
 DECLARE
 	plan json;
+	detail text;
+	hint text;
 BEGIN
 	PERFORM bench.apply(settings);
 	BEGIN
@@ -115,7 +117,11 @@ BEGIN
 			IF NOT catch THEN
 				RAISE;
 			END IF;
-			RETURN jsonb_build_object('error', SQLSTATE || ': ' || SQLERRM);
+			GET STACKED DIAGNOSTICS detail = PG_EXCEPTION_DETAIL,
+				hint = PG_EXCEPTION_HINT;
+			RETURN jsonb_build_object('error', SQLSTATE || ': ' || SQLERRM ||
+				coalesce(' ' || nullif(detail, ''), '') ||
+				coalesce(' ' || nullif(hint, ''), ''));
 	END;
 	RETURN plan::jsonb -> 0;
 END $$;

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 #
 # journey benchmark: journey_agg against count(*) and ordered array_agg,
-# storage per touchpoint and backend memory, in one throwaway cluster.
+# storage per touchpoint, backend memory, and sessions, identity stitching,
+# paths and attribution against plain SQL, in one throwaway cluster.
 #
 #   bash bench/run.sh [SIZE ...]      SIZE = events, e.g. 100k 1M 10M
 #                                     (default: 1M 10M)
