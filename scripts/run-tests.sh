@@ -29,8 +29,16 @@ if ((tap_status != 0 && tap_failed == 0)); then
 fi
 tap_total=${tap_total:-0}
 
-passed=$((regress_total - regress_failed + tap_total - tap_failed))
-failed=$((regress_failed + tap_failed))
-echo "pg_regress: $((regress_total - regress_failed)) of $regress_total files passed; pgTAP: $((tap_total - tap_failed)) of $tap_total assertions passed"
+# scripted checks: one test each
+script_total=0
+script_failed=0
+for t in test/*.sh; do
+	script_total=$((script_total + 1))
+	bash "$t" || script_failed=$((script_failed + 1))
+done
+
+passed=$((regress_total - regress_failed + tap_total - tap_failed + script_total - script_failed))
+failed=$((regress_failed + tap_failed + script_failed))
+echo "pg_regress: $((regress_total - regress_failed)) of $regress_total files passed; pgTAP: $((tap_total - tap_failed)) of $tap_total assertions passed; scripts: $((script_total - script_failed)) of $script_total passed"
 echo "tests: $passed passed, $failed failed"
 ((failed == 0))
