@@ -1,0 +1,185 @@
+-- SPDX-License-Identifier: GPL-3.0-or-later
+--
+-- Untimed checks, once per size, that each journey function of the
+-- analytics sections gives the same answer as its plain-SQL baseline, for
+-- bench/measure.sh (psql -v size=LABEL -v q_NAME=QUERY for every timed
+-- query, so the very queries that are timed are compared).  One row per
+-- check in bench.checks.  Runs without ON_ERROR_STOP: a check that fails
+-- with an error leaves no row (the report says "not checked") and the
+-- next one runs.
+
+SET client_min_messages = warning;
+
+-- Sessions over raw events: every row's session number, matched on
+-- (customer_id, ts), which is unique in the sample data (a duplicate
+-- would only make rows look different, never hide a difference).
+INSERT INTO bench.checks
+SELECT :'size', 'sessions', 1,
+	'session_number = LAG + running SUM, every row',
+	count(*) FILTER (WHERE a.session IS DISTINCT FROM b.session) = 0,
+	format('%s rows, %s differ', count(*),
+		count(*) FILTER (WHERE a.session IS DISTINCT FROM b.session))
+FROM (:q_session_number) a FULL JOIN (:q_session_lag_sum) b USING (customer_id, ts);
+
+-- Sessions of stored journeys: the three timed totals, and the count per
+-- customer.
+INSERT INTO bench.checks
+SELECT :'size', 'sessions', 2,
+	'sessions: journey_session_count = journey_sessions = window pattern, in total and per customer',
+	a = b AND b = c AND d = 0,
+	format('%s sessions (journey_session_count), %s (journey_sessions), %s (window pattern); %s customers differ',
+		a, b, c, d)
+FROM (:q_session_count) a(a), (:q_journey_sessions) b(b), (:q_session_count_sql) c(c),
+	(SELECT count(*) FILTER (WHERE w.n IS DISTINCT FROM s.n)
+	 FROM (SELECT customer_id, journey_session_count(j) AS n FROM bench_journey_event) s
+	 FULL JOIN (SELECT customer_id, sum(CASE WHEN ts - prev > interval '30 minutes'
+					OR prev IS NULL THEN 1 ELSE 0 END) AS n
+				FROM (SELECT customer_id, ts, lag(ts) OVER (PARTITION BY customer_id ORDER BY ts) AS prev
+					  FROM events) e
+				GROUP BY customer_id) w USING (customer_id)) d(d);
+
+-- Identity: the same person for every identifier.  The baseline is timed
+-- with merge joins off, so it runs that way here too.
+SET enable_mergejoin = off;
+INSERT INTO bench.checks
+SELECT :'size', 'identity', 1,
+	'identity_resolve = recursive CTE, every identifier',
+	count(*) FILTER (WHERE a.person_id IS DISTINCT FROM b.person_id) = 0,
+	format('%s identifiers in %s clusters (largest: %s identifiers); %s differ',
+		count(*), count(DISTINCT a.person_id),
+		(SELECT max(n) FROM (SELECT count(*) AS n FROM (:q_identity_resolve) r
+							 GROUP BY person_id) s),
+		count(*) FILTER (WHERE a.person_id IS DISTINCT FROM b.person_id))
+FROM (:q_identity_resolve) a FULL JOIN (:q_identity_cte) b USING (id);
+RESET enable_mergejoin;
+
+-- Paths: the same 20 paths with the same counts in the same order, and
+-- the (other) row makes up the rest of the customers.
+INSERT INTO bench.checks
+SELECT :'size', 'paths', 1,
+	'top_paths = string_agg + GROUP BY, top 20 in order',
+	count(*) FILTER (WHERE a.path IS DISTINCT FROM b.path
+		OR a.journeys IS DISTINCT FROM b.journeys) = 0
+		AND (SELECT sum(journeys) FROM (:q_top_paths) t) =
+			(SELECT count(*) FROM bench_journey_channel),
+	format('%s paths compared (top: %s, %s journeys); %s differ; all ranks add up to %s journeys',
+		count(*), min(a.path) FILTER (WHERE rank = 1), min(a.journeys) FILTER (WHERE rank = 1),
+		count(*) FILTER (WHERE a.path IS DISTINCT FROM b.path
+			OR a.journeys IS DISTINCT FROM b.journeys),
+		(SELECT sum(journeys) FROM (:q_top_paths) t))
+FROM (SELECT rank, path, journeys FROM (:q_top_paths) t WHERE rank IS NOT NULL) a
+FULL JOIN (SELECT row_number() OVER (ORDER BY journeys DESC, path COLLATE "C") AS rank,
+				  path, journeys
+		   FROM (:q_top_paths_sql) s) b USING (rank);
+
+INSERT INTO bench.checks
+SELECT :'size', 'paths', 2,
+	'transitions = LEAD + GROUP BY, every transition',
+	count(*) FILTER (WHERE a.transitions IS DISTINCT FROM b.transitions
+		OR abs(a.probability - b.probability) > 1e-12 OR a.probability IS NULL
+		OR b.probability IS NULL) = 0,
+	format('%s transitions (%s counted); %s differ', count(*), sum(a.transitions),
+		count(*) FILTER (WHERE a.transitions IS DISTINCT FROM b.transitions
+			OR abs(a.probability - b.probability) > 1e-12 OR a.probability IS NULL
+			OR b.probability IS NULL))
+FROM (:q_transitions) a FULL JOIN (:q_transitions_sql) b USING (from_label, to_label);
+
+-- Attribution: the same credit per channel (sums of float8 in another
+-- order: equal to 1e-9, relative).
+INSERT INTO bench.checks
+SELECT :'size', 'attribution', ord, model || ': journey_attribution = window SQL, per channel',
+	count(*) FILTER (WHERE NOT coalesce(abs(a.credit - b.credit)
+		<= 1e-9 * greatest(1, abs(b.credit)), false)) = 0,
+	format('%s channels, %s conversions credited; largest difference %s',
+		count(*), round(sum(a.credit)::numeric, 6),
+		coalesce(max(abs(a.credit - b.credit))::text, 'n/a'))
+FROM (VALUES (1, 'linear')) m(ord, model),
+	(:q_attr_linear) a FULL JOIN (:q_attr_linear_sql) b USING (label)
+GROUP BY ord, model;
+INSERT INTO bench.checks
+SELECT :'size', 'attribution', ord, model || ': journey_attribution = window SQL, per channel',
+	count(*) FILTER (WHERE NOT coalesce(abs(a.credit - b.credit)
+		<= 1e-9 * greatest(1, abs(b.credit)), false)) = 0,
+	format('%s channels, %s conversions credited; largest difference %s',
+		count(*), round(sum(a.credit)::numeric, 6),
+		coalesce(max(abs(a.credit - b.credit))::text, 'n/a'))
+FROM (VALUES (2, 'position_based')) m(ord, model),
+	(:q_attr_position_based) a FULL JOIN (:q_attr_position_based_sql) b USING (label)
+GROUP BY ord, model;
+INSERT INTO bench.checks
+SELECT :'size', 'attribution', ord, model || ': journey_attribution = window SQL, per channel',
+	count(*) FILTER (WHERE NOT coalesce(abs(a.credit - b.credit)
+		<= 1e-9 * greatest(1, abs(b.credit)), false)) = 0,
+	format('%s channels, %s conversions credited; largest difference %s',
+		count(*), round(sum(a.credit)::numeric, 6),
+		coalesce(max(abs(a.credit - b.credit))::text, 'n/a'))
+FROM (VALUES (3, 'time_decay')) m(ord, model),
+	(:q_attr_time_decay) a FULL JOIN (:q_attr_time_decay_sql) b USING (label)
+GROUP BY ord, model;
+INSERT INTO bench.checks
+SELECT :'size', 'attribution', ord, model || ': journey_attribution = window SQL, per channel',
+	count(*) FILTER (WHERE NOT coalesce(abs(a.credit - b.credit)
+		<= 1e-9 * greatest(1, abs(b.credit)), false)) = 0,
+	format('%s channels, %s conversions credited; largest difference %s',
+		count(*), round(sum(a.credit)::numeric, 6),
+		coalesce(max(abs(a.credit - b.credit))::text, 'n/a'))
+FROM (VALUES (4, 'last_touch')) m(ord, model),
+	(:q_attr_last_touch) a FULL JOIN (:q_attr_last_touch_sql) b USING (label)
+GROUP BY ord, model;
+
+-- Markov: no baseline, but the credits must add up: the shares to 1, the
+-- conversions to the purchases, the value to their revenue.  The detail
+-- also gives the number of states of the model (the report shows it).
+CREATE TEMP VIEW purchases AS
+	SELECT count(*) AS n, sum(value) AS value FROM events WHERE event = 'purchase';
+INSERT INTO bench.checks
+SELECT :'size', 'markov', 1, 'order 1: credits add up to the purchases and their value',
+	abs(sum(share) - 1) < 1e-9 AND abs(sum(conversions) - p.n) < 1e-6 * p.n
+		AND abs(sum(m.value) - p.value) < 1e-9 * p.value,
+	format('%s states; shares %s, conversions %s of %s purchases, value %s of %s',
+		(SELECT count(DISTINCT from_state) FROM markov_transitions(
+			(SELECT markov_counts(j, '{purchase}', 1) FROM bench_journey_conversion))),
+		round(sum(share)::numeric, 9), round(sum(conversions)::numeric, 3), p.n,
+		round(sum(m.value)::numeric, 2), round(p.value::numeric, 2))
+FROM (:q_markov_1) m, purchases p GROUP BY p.n, p.value;
+INSERT INTO bench.checks
+SELECT :'size', 'markov', 2, 'order 2: credits add up to the purchases and their value',
+	abs(sum(share) - 1) < 1e-9 AND abs(sum(conversions) - p.n) < 1e-6 * p.n
+		AND abs(sum(m.value) - p.value) < 1e-9 * p.value,
+	format('%s states; shares %s, conversions %s of %s purchases, value %s of %s',
+		(SELECT count(DISTINCT from_state) FROM markov_transitions(
+			(SELECT markov_counts(j, '{purchase}', 2) FROM bench_journey_conversion))),
+		round(sum(share)::numeric, 9), round(sum(conversions)::numeric, 3), p.n,
+		round(sum(m.value)::numeric, 2), round(p.value::numeric, 2))
+FROM (:q_markov_2) m, purchases p GROUP BY p.n, p.value;
+INSERT INTO bench.checks
+SELECT :'size', 'markov', 3, 'order 3: credits add up to the purchases and their value',
+	abs(sum(share) - 1) < 1e-9 AND abs(sum(conversions) - p.n) < 1e-6 * p.n
+		AND abs(sum(m.value) - p.value) < 1e-9 * p.value,
+	format('%s states; shares %s, conversions %s of %s purchases, value %s of %s',
+		(SELECT count(DISTINCT from_state) FROM markov_transitions(
+			(SELECT markov_counts(j, '{purchase}', 3) FROM bench_journey_conversion))),
+		round(sum(share)::numeric, 9), round(sum(conversions)::numeric, 3), p.n,
+		round(sum(m.value)::numeric, 2), round(p.value::numeric, 2))
+FROM (:q_markov_3) m, purchases p GROUP BY p.n, p.value;
+INSERT INTO bench.checks
+SELECT :'size', 'markov', 4, 'order 4: credits add up to the purchases and their value',
+	abs(sum(share) - 1) < 1e-9 AND abs(sum(conversions) - p.n) < 1e-6 * p.n
+		AND abs(sum(m.value) - p.value) < 1e-9 * p.value,
+	format('%s states; shares %s, conversions %s of %s purchases, value %s of %s',
+		(SELECT count(DISTINCT from_state) FROM markov_transitions(
+			(SELECT markov_counts(j, '{purchase}', 4) FROM bench_journey_conversion))),
+		round(sum(share)::numeric, 9), round(sum(conversions)::numeric, 3), p.n,
+		round(sum(m.value)::numeric, 2), round(p.value::numeric, 2))
+FROM (:q_markov_4) m, purchases p GROUP BY p.n, p.value;
+INSERT INTO bench.checks
+SELECT :'size', 'markov', 5, 'order 5: credits add up to the purchases and their value',
+	abs(sum(share) - 1) < 1e-9 AND abs(sum(conversions) - p.n) < 1e-6 * p.n
+		AND abs(sum(m.value) - p.value) < 1e-9 * p.value,
+	format('%s states; shares %s, conversions %s of %s purchases, value %s of %s',
+		(SELECT count(DISTINCT from_state) FROM markov_transitions(
+			(SELECT markov_counts(j, '{purchase}', 5) FROM bench_journey_conversion))),
+		round(sum(share)::numeric, 9), round(sum(conversions)::numeric, 3), p.n,
+		round(sum(m.value)::numeric, 2), round(p.value::numeric, 2))
+FROM (:q_markov_5) m, purchases p GROUP BY p.n, p.value;
+DROP VIEW purchases;
