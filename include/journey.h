@@ -81,5 +81,6 @@ extern int	JourneyCompareTouches(const Journey *a, const JourneyTouch *ta,
 extern void JourneyCheckTimestamp(TimestampTz ts);
 extern void JourneyCheckValue(double value);
 extern void JourneyCheckLabel(const char *label, int32 len);
+extern void JourneyInitRowsResult(FunctionCallInfo fcinfo);
 
 #endif							/* JOURNEY_H */

@@ -20,6 +20,14 @@ SELECT name, journey_labels(j), journey_path(j), journey_path(j, ' → ', true),
 FROM jr ORDER BY name;
 
 SELECT name, u.* FROM jr, journey_unnest(j) u ORDER BY name, ordinality;
+-- Called in the select list (the row type comes from the executor there
+-- too): the same rows.
+SELECT count(*) AS rows,
+	   (SELECT count(*) FROM ((SELECT name, u.* FROM jr, journey_unnest(j) u)
+							  EXCEPT ALL (SELECT name, (journey_unnest(j)).* FROM jr)) d) AS missing,
+	   (SELECT count(*) FROM ((SELECT name, (journey_unnest(j)).* FROM jr)
+							  EXCEPT ALL (SELECT name, u.* FROM jr, journey_unnest(j) u)) d) AS extra
+FROM jr, journey_unnest(j);
 
 -- Contains-label, as function and operator; usable in WHERE.
 SELECT name FROM jr WHERE j ? 'search' ORDER BY name;

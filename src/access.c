@@ -130,7 +130,7 @@ journey_unnest(PG_FUNCTION_ARGS)
 	text	  **labels;
 	int32		i;
 
-	InitMaterializedSRF(fcinfo, 0);
+	JourneyInitRowsResult(fcinfo);
 	JourneyDecode(PG_GETARG_JOURNEY_P(0), &j);
 	labels = palloc(Max(j.nlabels, 1) * sizeof(text *));
 	for (i = 0; i < j.nlabels; i++)

@@ -256,7 +256,7 @@ journey_attribution(PG_FUNCTION_ARGS)
 	double	   *credit;
 	int32		i;
 
-	InitMaterializedSRF(fcinfo, 0);
+	JourneyInitRowsResult(fcinfo);
 	if (PG_ARGISNULL(0))
 		return (Datum) 0;
 	JourneyDecode(PG_GETARG_JOURNEY_P(0), &j);

@@ -15,7 +15,7 @@
  *
  * Systems of up to MARKOV_DENSE_STATES states are solved with GSL's LU
  * decomposition on matrices in palloc'd memory (matrix views), exactly to
- * rounding; larger ones with GSL's sparse GMRES to a relative residual of
+ * rounding; beyond that its O(n^3) costs more than iterating, so larger ones with GSL's sparse GMRES to a relative residual of
  * 1e-12, its malloc'd structures freed on any error.
  */
 #include "postgres.h"
@@ -44,7 +44,7 @@
 PG_FUNCTION_INFO_V1(markov_attribution);
 
 #define MARKOV_MAX_STATES 200000
-#define MARKOV_DENSE_STATES 1000
+#define MARKOV_DENSE_STATES 200
 #define MARKOV_TOLERANCE 1e-12
 #define MARKOV_MAX_ITERATIONS 1000
 
@@ -320,7 +320,7 @@ markov_attribution(PG_FUNCTION_ARGS)
 	double		sum = 0;
 	int32		l;
 
-	InitMaterializedSRF(fcinfo, 0);
+	JourneyInitRowsResult(fcinfo);
 	CountsDecode(PG_DETOAST_DATUM_PACKED(PG_GETARG_DATUM(0)), &c);
 	if (c.spec.kind != COUNTS_MARKOV)
 		ereport(ERROR,
@@ -406,7 +406,7 @@ markov_transitions(PG_FUNCTION_ARGS)
 	MarkovChain m;
 	int32		i;
 
-	InitMaterializedSRF(fcinfo, 0);
+	JourneyInitRowsResult(fcinfo);
 	MarkovArg(fcinfo, &c, &m);
 	for (i = 0; i < m.nedges; i++)
 	{
@@ -544,7 +544,7 @@ markov_next_best(PG_FUNCTION_ARGS)
 	Candidate  *cand;
 	int			i;
 
-	InitMaterializedSRF(fcinfo, 0);
+	JourneyInitRowsResult(fcinfo);
 	MarkovArg(fcinfo, &c, &m);
 	x = SolveChain(&m, -1);
 	n = PrefixPath(fcinfo, &c, &path);
@@ -629,7 +629,7 @@ markov_attribution_intervals(PG_FUNCTION_ARGS)
 	int32		l;
 
 	CheckBootstrap(samples, confidence);
-	InitMaterializedSRF(fcinfo, 0);
+	JourneyInitRowsResult(fcinfo);
 	MarkovArg(fcinfo, &c, &m);
 	original = palloc(Max(c.nlabels, 1) * sizeof(double));
 	Shares(&m, c.nlabels, original);

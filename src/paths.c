@@ -18,6 +18,7 @@
 #include "utils/timestamp.h"
 
 #include "counts.h"
+#include "journey.h"
 #include "params.h"
 
 PG_FUNCTION_INFO_V1(top_paths);
@@ -339,7 +340,7 @@ top_paths(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("the number of paths must not be negative")));
-	InitMaterializedSRF(fcinfo, 0);
+	JourneyInitRowsResult(fcinfo);
 	CountsArg(fcinfo, &c, COUNTS_PATHS, COUNTS_PATHS_SKETCH);
 	if (c.spec.kind == COUNTS_PATHS_SKETCH)
 	{
@@ -375,7 +376,7 @@ transitions(PG_FUNCTION_ARGS)
 	int32		k;
 	int32		group = 0;
 
-	InitMaterializedSRF(fcinfo, 0);
+	JourneyInitRowsResult(fcinfo);
 	CountsArg(fcinfo, &c, COUNTS_TRANSITIONS, COUNTS_TRANSITIONS);
 	/* keys are sorted by from label: each group of equal ones is contiguous */
 	while (group < c.nkeys)
@@ -413,7 +414,7 @@ ngrams(PG_FUNCTION_ARGS)
 	int64		all = 0;
 	int32		k;
 
-	InitMaterializedSRF(fcinfo, 0);
+	JourneyInitRowsResult(fcinfo);
 	CountsArg(fcinfo, &c, COUNTS_NGRAMS, COUNTS_NGRAMS);
 	for (k = 0; k < c.nkeys; k++)
 		all += c.counts[k];
@@ -445,7 +446,7 @@ path_steps(PG_FUNCTION_ARGS)
 	int32	   *order;
 	int32		k;
 
-	InitMaterializedSRF(fcinfo, 0);
+	JourneyInitRowsResult(fcinfo);
 	CountsArg(fcinfo, &c, COUNTS_STEPS, COUNTS_STEPS);
 	order = KeysByCount(&c);
 	for (k = 0; k < c.nkeys; k++)
@@ -543,7 +544,7 @@ flows(PG_FUNCTION_ARGS)
 	int32		nedges = 0;
 	int32		k;
 
-	InitMaterializedSRF(fcinfo, 0);
+	JourneyInitRowsResult(fcinfo);
 	CountsArg(fcinfo, &c, COUNTS_FLOWS, COUNTS_FLOWS_BACKWARD);
 	nodes = NodeTotals(&c, &nnodes);
 	edges = palloc(Max(c.nkeys, 1) * sizeof(FlowEdge));
@@ -599,7 +600,7 @@ touchpoint_health(PG_FUNCTION_ARGS)
 	int32		k;
 	int32		l;
 
-	InitMaterializedSRF(fcinfo, 0);
+	JourneyInitRowsResult(fcinfo);
 	CountsArg(fcinfo, &c, COUNTS_HEALTH, COUNTS_HEALTH);
 	h = palloc0(Max(c.nlabels, 1) * sizeof(LabelHealth));
 	for (l = 0; l < c.nlabels; l++)
@@ -662,7 +663,7 @@ reentries(PG_FUNCTION_ARGS)
 	int64	   *dropouts;
 	int32		k;
 
-	InitMaterializedSRF(fcinfo, 0);
+	JourneyInitRowsResult(fcinfo);
 	CountsArg(fcinfo, &c, COUNTS_HEALTH, COUNTS_HEALTH);
 	dropouts = palloc0(Max(c.nlabels, 1) * sizeof(int64));
 	for (k = 0; k < c.nkeys; k++)
@@ -698,7 +699,7 @@ cohort_retention(PG_FUNCTION_ARGS)
 	int64	   *size;
 	int32		k;
 
-	InitMaterializedSRF(fcinfo, 0);
+	JourneyInitRowsResult(fcinfo);
 	CountsArg(fcinfo, &c, COUNTS_COHORTS, COUNTS_COHORTS);
 	size = palloc0(Max(c.nlabels, 1) * sizeof(int64));
 	for (k = 0; k < c.nkeys && c.positions[k] == 0; k++)

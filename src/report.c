@@ -17,6 +17,7 @@
 #include "utils/timestamp.h"
 
 #include "counts.h"
+#include "journey.h"
 #include "funnel.h"
 #include "params.h"
 
@@ -140,7 +141,7 @@ funnel_report(PG_FUNCTION_ARGS)
 	double		z = ConfidenceZ(fcinfo, 1);
 	int32		s;
 
-	InitMaterializedSRF(fcinfo, 0);
+	JourneyInitRowsResult(fcinfo);
 	ReadFunnel(fcinfo, 0, &f);
 	for (s = 0; s < f.def.nsteps; s++)
 	{
@@ -184,7 +185,7 @@ funnel_compare(PG_FUNCTION_ARGS)
 	FunnelSteps b;
 	int32		s;
 
-	InitMaterializedSRF(fcinfo, 0);
+	JourneyInitRowsResult(fcinfo);
 	ReadFunnel(fcinfo, 0, &a);
 	ReadFunnel(fcinfo, 1, &b);
 	if (a.c.spec.anchor_len != b.c.spec.anchor_len ||

@@ -24,6 +24,7 @@
 
 #include "builder.h"
 #include "dict.h"
+#include "journey.h"
 #include "params.h"
 #include "session.h"
 
@@ -325,7 +326,7 @@ journey_sessions(PG_FUNCTION_ARGS)
 	int32		nsessions;
 	int32		s;
 
-	InitMaterializedSRF(fcinfo, 0);
+	JourneyInitRowsResult(fcinfo);
 	if (PG_ARGISNULL(0))
 		return (Datum) 0;
 	nsessions = JourneySessionStarts(fcinfo, &j, &starts);

@@ -29,6 +29,7 @@
 #include "utils/builtins.h"
 
 #include "counts.h"
+#include "journey.h"
 
 PG_FUNCTION_INFO_V1(shapley_attribution);
 
@@ -167,7 +168,7 @@ shapley_attribution(PG_FUNCTION_ARGS)
 	int32		k;
 	int32		l;
 
-	InitMaterializedSRF(fcinfo, 0);
+	JourneyInitRowsResult(fcinfo);
 	CountsDecode(PG_DETOAST_DATUM_PACKED(PG_GETARG_DATUM(0)), &c);
 	if (c.spec.kind != COUNTS_SHAPLEY)
 		ereport(ERROR,
@@ -243,7 +244,7 @@ shapley_attribution_intervals(PG_FUNCTION_ARGS)
 				 errhint("Use exact or simplified.")));
 	exact = strcmp(method, "exact") == 0;
 	CheckBootstrap(samples, confidence);
-	InitMaterializedSRF(fcinfo, 0);
+	JourneyInitRowsResult(fcinfo);
 	CountsDecode(PG_DETOAST_DATUM_PACKED(PG_GETARG_DATUM(0)), &c);
 	if (c.spec.kind != COUNTS_SHAPLEY)
 		ereport(ERROR,

@@ -26,6 +26,7 @@
 #include "utils/builtins.h"
 
 #include "identity.h"
+#include "journey.h"
 
 PG_FUNCTION_INFO_V1(identity_resolve);
 PG_FUNCTION_INFO_V1(identity_conflicts);
@@ -257,7 +258,7 @@ identity_resolve(PG_FUNCTION_ARGS)
 	Resolution	r;
 	int32		i;
 
-	InitMaterializedSRF(fcinfo, 0);
+	JourneyInitRowsResult(fcinfo);
 	if (PG_ARGISNULL(0))
 		return (Datum) 0;
 	Resolve(fcinfo, PG_ARGISNULL(1) ? NULL : PG_GETARG_ARRAYTYPE_P(1),
@@ -288,7 +289,7 @@ identity_conflicts(PG_FUNCTION_ARGS)
 	Resolution	r;
 	int32		i;
 
-	InitMaterializedSRF(fcinfo, 0);
+	JourneyInitRowsResult(fcinfo);
 	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
 		return (Datum) 0;
 	Resolve(fcinfo, NULL, PG_GETARG_TEXT_PP(1), &r);
