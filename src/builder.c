@@ -149,17 +149,16 @@ Gcd(uint64 a, uint64 b)
 }
 
 /*
- * Encodes the builder's touchpoints into a new stored journey, palloc'd in
- * the current memory context.  Sorts the builder's touchpoints in place;
- * the builder stays usable.
+ * Encodes touchpoints already in journey order into a new stored journey,
+ * palloc'd in the current memory context.  order lists the label ids in
+ * bytewise order of their strings (NULL: the ids are in that order
+ * already); labels no touchpoint uses are dropped.
  */
-struct varlena *
-JourneyBuilderEncode(JourneyBuilder *b)
+static struct varlena *
+EncodeOrdered(const JourneyTouch *touches, int32 ntouch,
+			  char *const *strs, const int32 *lens, int32 nlabels,
+			  const int32 *order)
 {
-	const StringDict *labels = &b->labels;
-	int32		nlabels = labels->n;
-	int32	   *order = StringDictSortedIds(labels);
-	int32	   *rank = palloc(Max(nlabels, 1) * sizeof(int32));
 	int32	   *final = palloc(Max(nlabels, 1) * sizeof(int32));
 	int32		nused = 0;
 	uint64		unit = 0;
@@ -169,24 +168,20 @@ JourneyBuilderEncode(JourneyBuilder *b)
 	int32		i;
 
 	for (i = 0; i < nlabels; i++)
-	{
-		rank[order[i]] = i;
 		final[i] = -1;
-	}
-	qsort_arg(b->touches, b->ntouch, sizeof(JourneyTouch),
-			  CompareRankedTouches, rank);
-	CHECK_FOR_INTERRUPTS();
-
-	/* Labels no touchpoint uses are dropped; the rest keep bytewise order. */
-	for (i = 0; i < b->ntouch; i++)
-		final[b->touches[i].label] = 0;
+	for (i = 0; i < ntouch; i++)
+		final[touches[i].label] = 0;
 	for (i = 0; i < nlabels; i++)
-		if (final[order[i]] == 0)
-			final[order[i]] = nused++;
-
-	for (i = 1; i < b->ntouch; i++)
 	{
-		uint64		gap = TimeGap(b->touches[i - 1].ts, b->touches[i].ts);
+		int32		id = order ? order[i] : i;
+
+		if (final[id] == 0)
+			final[id] = nused++;
+	}
+
+	for (i = 1; i < ntouch; i++)
+	{
+		uint64		gap = TimeGap(touches[i - 1].ts, touches[i].ts);
 
 		/* most gaps are multiples of the unit so far: one division */
 		if (unit == 0 ? gap != 0 : gap % unit != 0)
@@ -195,16 +190,16 @@ JourneyBuilderEncode(JourneyBuilder *b)
 	if (unit == 0)
 		unit = 1;
 
-	size = VARHDRSZ + STORED_HEADER_BYTES + VarintSize(b->ntouch) +
+	size = VARHDRSZ + STORED_HEADER_BYTES + VarintSize(ntouch) +
 		VarintSize(nused);
-	if (b->ntouch > 0)
-		size += VarintSize(ZigzagEncode(b->touches[0].ts)) + VarintSize(unit);
+	if (ntouch > 0)
+		size += VarintSize(ZigzagEncode(touches[0].ts)) + VarintSize(unit);
 	for (i = 0; i < nlabels; i++)
 		if (final[i] >= 0)
-			size += VarintSize(labels->lens[i]) + labels->lens[i];
-	for (i = 0; i < b->ntouch; i++)
+			size += VarintSize(lens[i]) + lens[i];
+	for (i = 0; i < ntouch; i++)
 	{
-		const JourneyTouch *t = &b->touches[i];
+		const JourneyTouch *t = &touches[i];
 
 		if (i > 0)
 			size += VarintSize(TimeGap(t[-1].ts, t->ts) / unit);
@@ -223,26 +218,26 @@ JourneyBuilderEncode(JourneyBuilder *b)
 	p = (uint8 *) VARDATA(result);
 	*p++ = JOURNEY_FORMAT_VERSION;
 	*p++ = 0;
-	p = VarintWrite(p, b->ntouch);
+	p = VarintWrite(p, ntouch);
 	p = VarintWrite(p, nused);
-	if (b->ntouch > 0)
+	if (ntouch > 0)
 	{
-		p = VarintWrite(p, ZigzagEncode(b->touches[0].ts));
+		p = VarintWrite(p, ZigzagEncode(touches[0].ts));
 		p = VarintWrite(p, unit);
 	}
 	for (i = 0; i < nlabels; i++)
 	{
-		int32		id = order[i];
+		int32		id = order ? order[i] : i;
 
 		if (final[id] < 0)
 			continue;
-		p = VarintWrite(p, labels->lens[id]);
-		memcpy(p, labels->strs[id], labels->lens[id]);
-		p += labels->lens[id];
+		p = VarintWrite(p, lens[id]);
+		memcpy(p, strs[id], lens[id]);
+		p += lens[id];
 	}
-	for (i = 0; i < b->ntouch; i++)
+	for (i = 0; i < ntouch; i++)
 	{
-		const JourneyTouch *t = &b->touches[i];
+		const JourneyTouch *t = &touches[i];
 
 		if (i > 0)
 			p = VarintWrite(p, TimeGap(t[-1].ts, t->ts) / unit);
@@ -254,21 +249,65 @@ JourneyBuilderEncode(JourneyBuilder *b)
 	}
 	Assert((Size) ((char *) p - (char *) result) == size);
 
-	pfree(order);
-	pfree(rank);
 	pfree(final);
 	return result;
 }
 
-/* A new journey holding touchpoints [from, to) of a decoded one (see above). */
+/*
+ * Encodes the builder's touchpoints into a new stored journey, palloc'd in
+ * the current memory context.  Sorts the builder's touchpoints in place;
+ * the builder stays usable.
+ */
+struct varlena *
+JourneyBuilderEncode(JourneyBuilder *b)
+{
+	int32		nlabels = b->labels.n;
+	int32	   *order = StringDictSortedIds(&b->labels);
+	int32	   *rank = palloc(Max(nlabels, 1) * sizeof(int32));
+	struct varlena *result;
+	int32		i;
+
+	for (i = 0; i < nlabels; i++)
+		rank[order[i]] = i;
+	qsort_arg(b->touches, b->ntouch, sizeof(JourneyTouch),
+			  CompareRankedTouches, rank);
+	CHECK_FOR_INTERRUPTS();
+	result = EncodeOrdered(b->touches, b->ntouch, b->labels.strs,
+						   b->labels.lens, nlabels, order);
+	pfree(order);
+	pfree(rank);
+	return result;
+}
+
+/*
+ * A new journey holding touchpoints [from, to) of a decoded one, only those
+ * marked in keep if it is not NULL.  A decoded journey is in journey order
+ * with its labels sorted, and so is any subsequence of it: it is encoded
+ * as it stands, without the builder's sorting and label interning.
+ */
 struct varlena *
 JourneyFromDecoded(const Journey *j, int32 from, int32 to, const bool *keep)
 {
-	JourneyBuilder b;
+	JourneyTouch *touches = j->touches + from;
+	int32		ntouch = to - from;
+	struct varlena *result;
 
-	JourneyBuilderInit(&b, CurrentMemoryContext);
-	JourneyBuilderAddJourney(&b, j, from, to, keep);
-	return JourneyBuilderEncode(&b);
+	Assert(0 <= from && from <= to && to <= j->ntouch);
+	if (keep != NULL)
+	{
+		int32		i;
+
+		touches = palloc(Max(ntouch, 1) * sizeof(JourneyTouch));
+		ntouch = 0;
+		for (i = from; i < to; i++)
+			if (keep[i])
+				touches[ntouch++] = j->touches[i];
+	}
+	result = EncodeOrdered(touches, ntouch, (char *const *) j->labels,
+						   j->label_lens, j->nlabels, NULL);
+	if (keep != NULL)
+		pfree(touches);
+	return result;
 }
 
 /* Journeys as aggregate states */

@@ -153,7 +153,7 @@ journey_slice(PG_FUNCTION_ARGS)
 
 	JourneyDecode(PG_GETARG_JOURNEY_P(0), &j);
 	from = Max(from, 1);
-	to = Min(to, j.ntouch);
+	to = Max(Min(to, j.ntouch), 0);
 	if (from > to)
 		from = to + 1;
 	PG_RETURN_POINTER(JourneyFromDecoded(&j, (int32) from - 1, (int32) to,

@@ -1,7 +1,7 @@
 -- Properties that must hold for every journey, checked on a few hundred
 -- random ones (seeded) with awkward labels, values and timestamps.
 BEGIN;
-SELECT plan(20);
+SELECT plan(23);
 
 SELECT setseed(0.4242);
 CREATE TEMP TABLE rj AS
@@ -76,6 +76,27 @@ SELECT ok((SELECT bool_and(journey_slice(j, tstzrange(NULL, t)) || journey_slice
 		   FROM rj, LATERAL (SELECT coalesce((SELECT ts FROM journey_unnest(j) WHERE ordinality = 1 + id % greatest(journey_length(j), 1)),
 											now()) AS t) s),
 		  'time slices split a journey without loss');
+
+-- Slices, sessions and filters encode a decoded journey directly; they
+-- must store exactly what building the same touchpoints anew stores.
+SELECT ok((SELECT bool_and(journey_slice(j, a, a + m) =
+						   coalesce((SELECT journey_agg(ts, label, value) FROM journey_unnest(j)
+									 WHERE ordinality BETWEEN a AND a + m), '[]'))
+		   FROM rj, LATERAL (SELECT 1 + id % 5 AS a, id % 9 AS m) s),
+		  'a slice is stored exactly as its touchpoints built anew');
+
+SELECT ok((SELECT bool_and(journey_first_occurrences(j) =
+						   coalesce((SELECT journey_agg(ts, label, value)
+									 FROM (SELECT *, row_number() OVER (PARTITION BY label ORDER BY ordinality) AS nth
+										   FROM journey_unnest(j)) u
+									 WHERE nth = 1), '[]'))
+		   FROM rj),
+		  'first occurrences are stored exactly as their touchpoints built anew');
+
+SELECT ok((SELECT bool_and(s.session = (SELECT journey_agg(ts, label, value) FROM journey_unnest(j)
+										WHERE ts BETWEEN s.session_start AND s.session_end))
+		   FROM rj, journey_sessions(j, '1 day') s),
+		  'sessions are stored exactly as their touchpoints built anew');
 
 SELECT ok((SELECT bool_and(journey_dedup(journey_dedup(j)) = journey_dedup(j) AND journey_dedup(j || j) = journey_dedup(j)
 						   AND journey_length(journey_dedup(j)) = (SELECT count(*) FROM (SELECT DISTINCT ts, label, value FROM journey_unnest(j)) d))
