@@ -285,3 +285,9 @@ for spec in "$@"; do
 	"${psql[@]}" -v size="$size" -v timeout="$timeout_s" -v slow="$slow_s" \
 		-f "$here/report-analytics.sql" >&3
 done
+
+# Concurrent load: test/load.sh run longer, for its throughput and memory.
+load_s=${BENCH_LOAD_SECONDS:-60}
+echo "=== load: 16 pgbench clients for $load_s s, the main functions on 2,000 generated customers (test/load.sh) ===" >&3
+LOAD_SECONDS=$load_s bash "$here/../test/load.sh" 2>&1 | grep '^load:' >&3 ||
+	echo "load: FAILED (see test/load.sh)" >&3

@@ -12,7 +12,8 @@
 # N/20 customers (1M = 50000, 10M = 500000).  Run as root: it installs
 # packages, installs the extension and runs pg_virtualenv.  The report goes
 # to stdout and to bench/results/ (ignored by git), progress to stderr.
-# Knobs (see README.md): BENCH_RUNS, BENCH_TIMEOUT, BENCH_SLOW, BENCH_NO_BUILD.
+# Knobs (see README.md): BENCH_RUNS, BENCH_TIMEOUT, BENCH_SLOW, BENCH_NO_BUILD,
+# BENCH_CHECK_TIMEOUT, BENCH_LOAD_SECONDS.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
