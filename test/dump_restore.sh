@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# pg_dump and pg_restore keep every stored value exactly: journeys,
-# identity graphs and path counts of every kind.  Run by scripts/run-tests.sh
+# pg_dump and pg_restore, and binary COPY, keep every stored value exactly:
+# journeys, identity graphs and path counts of every kind.  Run by scripts/run-tests.sh
 # inside the test cluster; prints "ok" or what differs, exits non-zero on a
 # difference.
 set -euo pipefail
@@ -49,5 +49,19 @@ if [[ $before == "$after" ]]; then
 	echo "dump and restore: ok"
 else
 	echo "dump and restore: values differ ($before vs $after)"
+	exit 1
+fi
+
+# binary COPY out of the original and into the emptied copy (send, recv)
+psql -X -q -v ON_ERROR_STOP=1 -d journey_restored -c 'TRUNCATE j, g, c'
+for t in j g c; do
+	psql -X -q -v ON_ERROR_STOP=1 -d journey_dump -c "COPY $t TO STDOUT (FORMAT binary)" |
+		psql -X -q -v ON_ERROR_STOP=1 -d journey_restored -c "COPY $t FROM STDIN (FORMAT binary)"
+done
+after=$(fingerprint journey_restored)
+if [[ $before == "$after" ]]; then
+	echo "binary COPY: ok"
+else
+	echo "binary COPY: values differ ($before vs $after)"
 	exit 1
 fi
