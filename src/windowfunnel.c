@@ -23,7 +23,7 @@
 #include "postgres.h"
 
 #include "catalog/pg_type.h"
-#include "lib/stringinfo.h"
+#include "miscadmin.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 
@@ -39,6 +39,9 @@ PG_FUNCTION_INFO_V1(window_funnel_final);
 #define WF_ORDER			0x02
 #define WF_INCREASE			0x04
 #define WF_REENTRY			0x08
+
+/* room for "w<window>m<modes>n<conditions>|" */
+#define EVENT_PREFIX_MAX 48
 
 static int
 ParseModes(ArrayType *array)
@@ -87,7 +90,8 @@ window_funnel_transfn(PG_FUNCTION_ARGS)
 	int			n;
 	int			modes = 0;
 	int64		window;
-	StringInfoData label;
+	char		label[EVENT_PREFIX_MAX + 3 * WF_MAX_STEPS];
+	int			len;
 	bool		any = false;
 	int			i;
 
@@ -111,19 +115,23 @@ window_funnel_transfn(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("window_funnel takes between 1 and %d conditions", WF_MAX_STEPS)));
 
-	initStringInfo(&label);
-	appendStringInfo(&label, "w" INT64_FORMAT "m%dn%d|", window, modes, n);
+	/* one snprintf for the prefix, the conditions' digits by hand */
+	len = snprintf(label, EVENT_PREFIX_MAX, "w" INT64_FORMAT "m%dn%d|",
+				   window, modes, n);
 	for (i = 0; i < n; i++)
 		if (!nulls[i] && DatumGetBool(flags[i]))
 		{
-			appendStringInfo(&label, any ? ",%02d" : "%02d", i + 1);
+			if (any)
+				label[len++] = ',';
+			label[len++] = '0' + (i + 1) / 10;
+			label[len++] = '0' + (i + 1) % 10;
 			any = true;
 		}
 	es = SummaryArg(fcinfo, &JourneySummary);
 	b = es->builder;
 	if (any || (modes & WF_ORDER))
 		JourneyBuilderAdd(b, PG_GETARG_TIMESTAMPTZ(ts_arg),
-						  JourneyBuilderLabel(b, label.data, label.len), false, 0);
+						  JourneyBuilderLabel(b, label, len), false, 0);
 	return SummaryReturn(es);
 }
 
@@ -167,17 +175,20 @@ window_funnel_final(PG_FUNCTION_ARGS)
 	bool		reached[WF_MAX_STEPS] = {0};
 	bool		started = false;
 	int			nsteps = 0;
+	uint32	   *label_steps;
 	int32		i;
 	int			level;
 
 	JourneyDecode(SummaryDatumGetStored(&JourneySummary, PG_GETARG_DATUM(0)), &j);
+	/* each distinct label is parsed once, not once per event */
+	label_steps = palloc(Max(j.nlabels, 1) * sizeof(uint32));
 	for (i = 0; i < j.nlabels; i++)
 	{
 		int64		w;
 		int			m;
 		int			n;
 
-		(void) ParseEvent(j.labels[i], j.label_lens[i], &w, &m, &n);
+		label_steps[i] = ParseEvent(j.labels[i], j.label_lens[i], &w, &m, &n);
 		if (i > 0 && (w != window || m != modes || n != nsteps))
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -190,11 +201,11 @@ window_funnel_final(PG_FUNCTION_ARGS)
 	for (i = 0; i < j.ntouch; i++)
 	{
 		const JourneyTouch *t = &j.touches[i];
-		int64		w;
-		int			m;
-		int			n;
-		uint32		steps = ParseEvent(j.labels[t->label], j.label_lens[t->label], &w, &m, &n);
+		uint32		steps = label_steps[t->label];
 		int			s;
+
+		if ((i & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
 
 		if (steps == 0)
 		{
