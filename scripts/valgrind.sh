@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The pg_regress suite with every backend under valgrind memcheck; passes
 # when the suite passes and no memcheck error has a frame in the extension
-# (journey.so or src/*.c).  About 10 minutes on 2 cores.  Run as root on
+# (journey.so or src/*.c).  About 4 minutes on 2 cores.  Run as root on
 # Debian 12:  bash scripts/valgrind.sh
 #
 # Debian's postgres is not built with USE_VALGRIND, so memcheck sees
