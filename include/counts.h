@@ -162,6 +162,8 @@ typedef struct Counts
 } Counts;
 
 extern void CountsDecode(struct varlena *stored, Counts *c);
+extern void CountsModelArg(FunctionCallInfo fcinfo, int argno, Counts *c,
+						   int kind, const char *model, const char *builder);
 extern const char *CountsKindName(int kind);
 extern const char *CountsMarkerName(int32 marker);
 extern int128 ValueUnits(double value);

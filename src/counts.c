@@ -26,6 +26,7 @@
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/float.h"
+#include "utils/lsyscache.h"
 #include "common/int.h"
 #include "utils/memutils.h"
 
@@ -67,6 +68,24 @@ static const char *const KindNames[] = {
 static const char *const MarkerNames[] = {
 	"(other)", "(null)", "(conversion)", "(start)", "(end)"
 };
+
+/*
+ * Decodes argument argno as a fitted model of the given kind; anything else
+ * is reported with its kind and the aggregate that builds the right model.
+ */
+void
+CountsModelArg(FunctionCallInfo fcinfo, int argno, Counts *c, int kind,
+			   const char *model, const char *builder)
+{
+	CountsDecode(PG_DETOAST_DATUM_PACKED(PG_GETARG_DATUM(argno)), c);
+	if (c->spec.kind != kind)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s needs a %s model, not path counts of kind %s",
+						get_func_name(fcinfo->flinfo->fn_oid), model,
+						CountsKindName(c->spec.kind)),
+				 errhint("Build the model with %s.", builder)));
+}
 
 const char *
 CountsKindName(int kind)

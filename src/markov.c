@@ -34,7 +34,6 @@
 #include "miscadmin.h"
 #include "utils/builtins.h"
 #include "utils/float.h"
-#include "utils/lsyscache.h"
 
 #include "counts.h"
 #include "journey.h"
@@ -305,6 +304,14 @@ ConversionProbability(const MarkovChain *m, int32 label)
 	return p;
 }
 
+/* Decodes argument 0 as a Markov model and builds its chain. */
+static void
+MarkovArg(FunctionCallInfo fcinfo, Counts *c, MarkovChain *m)
+{
+	CountsModelArg(fcinfo, 0, c, COUNTS_MARKOV, "Markov", "markov_counts");
+	BuildChain(c, m);
+}
+
 /*
  * markov_attribution(model): rows (label, removal_effect, share,
  * conversions, value), one per label, in bytewise order.
@@ -321,14 +328,7 @@ markov_attribution(PG_FUNCTION_ARGS)
 	int32		l;
 
 	JourneyInitRowsResult(fcinfo);
-	CountsDecode(PG_DETOAST_DATUM_PACKED(PG_GETARG_DATUM(0)), &c);
-	if (c.spec.kind != COUNTS_MARKOV)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("markov_attribution needs a Markov model, not path counts of kind %s",
-						CountsKindName(c.spec.kind)),
-				 errhint("Build the model with markov_counts.")));
-	BuildChain(&c, &m);
+	MarkovArg(fcinfo, &c, &m);
 	base = ConversionProbability(&m, -1);
 	effect = palloc0(Max(c.nlabels, 1) * sizeof(double));
 	for (l = 0; l < c.nlabels; l++)
@@ -377,19 +377,6 @@ StateText(const Counts *c, const MarkovChain *m, int32 state)
 			appendBinaryStringInfo(&buf, c->labels[v], c->label_lens[v]);
 	}
 	return cstring_to_text_with_len(buf.data, buf.len);
-}
-
-static void
-MarkovArg(FunctionCallInfo fcinfo, Counts *c, MarkovChain *m)
-{
-	CountsDecode(PG_DETOAST_DATUM_PACKED(PG_GETARG_DATUM(0)), c);
-	if (c->spec.kind != COUNTS_MARKOV)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("%s needs a Markov model, not path counts of kind %s",
-						get_func_name(fcinfo->flinfo->fn_oid), CountsKindName(c->spec.kind)),
-				 errhint("Build the model with markov_counts.")));
-	BuildChain(c, m);
 }
 
 /*

@@ -169,13 +169,7 @@ shapley_attribution(PG_FUNCTION_ARGS)
 	int32		l;
 
 	JourneyInitRowsResult(fcinfo);
-	CountsDecode(PG_DETOAST_DATUM_PACKED(PG_GETARG_DATUM(0)), &c);
-	if (c.spec.kind != COUNTS_SHAPLEY)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("shapley_attribution needs a Shapley model, not path counts of kind %s",
-						CountsKindName(c.spec.kind)),
-				 errhint("Build the model with shapley_counts.")));
+	CountsModelArg(fcinfo, 0, &c, COUNTS_SHAPLEY, "Shapley", "shapley_counts");
 	for (k = 0; k < c.nkeys; k++)
 		if (c.positions[k] == SHAPLEY_CONVERSIONS)
 			conversions += (double) c.counts[k];
@@ -245,13 +239,7 @@ shapley_attribution_intervals(PG_FUNCTION_ARGS)
 	exact = strcmp(method, "exact") == 0;
 	CheckBootstrap(samples, confidence);
 	JourneyInitRowsResult(fcinfo);
-	CountsDecode(PG_DETOAST_DATUM_PACKED(PG_GETARG_DATUM(0)), &c);
-	if (c.spec.kind != COUNTS_SHAPLEY)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("shapley_attribution_intervals needs a Shapley model, not path counts of kind %s",
-						CountsKindName(c.spec.kind)),
-				 errhint("Build the model with shapley_counts.")));
+	CountsModelArg(fcinfo, 0, &c, COUNTS_SHAPLEY, "Shapley", "shapley_counts");
 
 	/* the original shares */
 	out = palloc0(Max(c.nlabels, 1) * sizeof(ShapleyOut));
