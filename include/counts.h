@@ -60,10 +60,11 @@ typedef enum CountsKind
 	COUNTS_HEALTH = 9,
 	COUNTS_FUNNEL = 10,
 	COUNTS_COHORTS = 11,
-	COUNTS_SHAPLEY = 12
+	COUNTS_SHAPLEY = 12,
+	COUNTS_CREDITS = 13
 } CountsKind;
 
-#define COUNTS_LAST_KIND		COUNTS_SHAPLEY
+#define COUNTS_LAST_KIND		COUNTS_CREDITS
 
 /*
  * A Shapley model (COUNTS_SHAPLEY) counts conversion paths by their set of
@@ -76,6 +77,36 @@ typedef enum CountsKind
 #define SHAPLEY_VALUE_MINUS		3
 #define SHAPLEY_VALUE_SCALE		1000000
 #define SHAPLEY_MAX_CHANNELS	20
+
+/*
+ * A credit bootstrap (COUNTS_CREDITS, param = samples, anchor = the seed in
+ * decimal) keeps, per label, the rows counted at CREDITS_ROWS and the sum of
+ * their credit in micro-units, unweighted (sample 0) and under the Poisson
+ * weights of each bootstrap sample s = 1..samples, split by sign at
+ * CREDITS_PLUS(s) and CREDITS_MINUS(s).  A unit's weights depend only on the
+ * seed and the hash of the unit, never on row order or on how the rows were
+ * split between workers, so the sums combine by adding.
+ */
+#define CREDITS_ROWS			(-1)
+#define CREDITS_PLUS(s)			(2 * (s))
+#define CREDITS_MINUS(s)		(2 * (s) + 1)
+#define CREDITS_SCALE			1000000
+#define CREDITS_MAX_CREDIT		1e12
+#define CREDITS_MAX_CELLS		10000000
+#define CREDITS_MAX_WEIGHT		20
+
+/* splitmix64's finalizer: a bijection that mixes every bit */
+static inline uint64
+Mix64(uint64 x)
+{
+	x ^= x >> 30;
+	x *= UINT64CONST(0xbf58476d1ce4e5b9);
+	x ^= x >> 27;
+	x *= UINT64CONST(0x94d049bb133111eb);
+	return x ^ (x >> 31);
+}
+
+extern void PoissonWeights(uint64 unit, int64 seed, int32 samples, int32 *w);
 
 /*
  * Cohort retention (COUNTS_COHORTS, param = period: seconds if positive,
@@ -171,5 +202,8 @@ extern void EmitShareIntervals(ReturnSetInfo *rsinfo, const Counts *c,
 							   const double *share, double *draws,
 							   int32 samples, double confidence);
 extern void CheckBootstrap(int32 samples, double confidence);
+extern void CheckSamples(int32 samples);
+extern void PercentileRange(double *d, int32 n, double confidence,
+							double *lo, double *hi);
 
 #endif							/* JOURNEY_COUNTS_H */

@@ -146,6 +146,12 @@ FROM channel_purchase_journeys,
 	 unnest('{last_touch,first_touch,linear,position_based,time_decay}'::text[]) model,
 	 journey_attribution(j, model, '{purchase}')
 GROUP BY label ORDER BY linear DESC;
+\echo 'Linear revenue by channel with 95% bootstrap intervals over customers:'
+SELECT label AS channel, round(credit::numeric) AS revenue, round(credit_low::numeric) AS low,
+	   round(credit_high::numeric) AS high, round(share::numeric, 3) AS share
+FROM credit_intervals((SELECT credit_bootstrap(customer_id, a.label, a.value_credit)
+					   FROM channel_purchase_journeys, journey_attribution(j, 'linear', '{purchase}') a))
+ORDER BY revenue DESC;
 
 \echo
 \echo '== 19. Markov chain attribution (order 2, exact removal effects) =='

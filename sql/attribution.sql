@@ -55,4 +55,25 @@ SELECT * FROM journey_attribution('[]', 'linear', '{purchase}', true);
 SELECT * FROM journey_attribution('[]', 'position_based', '{purchase}', position_weights => '{0.5,0.5,0.5}');
 SELECT * FROM journey_attribution('[]', 'time_decay', '{purchase}', half_life => '0 days');
 
+-- Bootstrap intervals for any per-row credit: credit_bootstrap sums each
+-- label's credit per sample with the unit's Poisson weights.  Three
+-- samples here, so that the text form can be checked by hand: sample 0 (@0)
+-- is the data (a: 1 + 0.25, b: 0.5 + 2); in sample 1 (@2) only unit 2
+-- counts, once; in sample 2 (@4) every unit counts once; in sample 3 (@6)
+-- unit 1 once, unit 2 twice and unit 3 not at all (a: 1 + 2 * 0.25,
+-- b: 0.5).  Sums are in millionths; @-1 counts the rows.
+CREATE TABLE cr (unit int, label text, credit float8);
+INSERT INTO cr VALUES (1, 'a', 1), (1, 'b', 0.5), (2, 'a', 0.25), (3, 'b', 2), (3, 'c', 0), (4, NULL, 1), (NULL, 'a', 1);
+SELECT credit_bootstrap(unit, label, credit, 3, 7) FROM cr;
+SELECT * FROM credit_intervals((SELECT credit_bootstrap(unit, label, credit, 3, 7) FROM cr), 0.5);
+-- On attribution: linear credit per channel with 95% intervals (200
+-- samples); the credit column is SUM(credit) GROUP BY label.
+SELECT label, rows, round(credit::numeric, 4) AS credit, round(share::numeric, 4) AS share
+FROM credit_intervals((SELECT credit_bootstrap(j, a.label, a.credit)
+					   FROM aj, journey_attribution(j, 'linear', '{purchase}') a));
+SELECT * FROM credit_intervals((SELECT credit_bootstrap(unit, label, credit, 1, 7) FROM cr));
+SELECT * FROM credit_intervals((SELECT credit_bootstrap(unit, label, credit) FROM cr), 1);
+SELECT * FROM credit_intervals((SELECT path_counts(j) FROM aj));
+DROP TABLE cr;
+
 DROP TABLE aj;

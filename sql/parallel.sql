@@ -42,7 +42,8 @@ SELECT (SELECT window_funnel('1 day', ts, label = 'search', label = 'email', lab
 	   (SELECT health_counts(j)::text FROM serial_grouped) AS hc,
 	   (SELECT path_counts_approx(j, 64)::text FROM serial_grouped) AS pa,
 	   (SELECT markov_counts(j, '{purchase}', 2)::text FROM serial_grouped) AS mc,
-	   (SELECT retention_counts(j, '1 day')::text FROM serial_grouped) AS rc;
+	   (SELECT retention_counts(j, '1 day')::text FROM serial_grouped) AS rc,
+	   (SELECT credit_bootstrap(customer, label, coalesce(value, 0))::text FROM pev) AS cb;
 
 SET parallel_setup_cost = 0;
 SET parallel_tuple_cost = 0;
@@ -91,8 +92,11 @@ SELECT wf = (SELECT window_funnel('1 day', ts, label = 'search', label = 'email'
 	   hc = (SELECT health_counts(j)::text FROM serial_grouped) AS health_counts,
 	   pa = (SELECT path_counts_approx(j, 64)::text FROM serial_grouped) AS path_counts_approx,
 	   mc = (SELECT markov_counts(j, '{purchase}', 2)::text FROM serial_grouped) AS markov_counts,
-	   rc = (SELECT retention_counts(j, '1 day')::text FROM serial_grouped) AS retention_counts
+	   rc = (SELECT retention_counts(j, '1 day')::text FROM serial_grouped) AS retention_counts,
+	   cb = (SELECT credit_bootstrap(customer, label, coalesce(value, 0))::text FROM pev) AS credit_bootstrap
 FROM serial_more;
+SELECT workers > 0 AS workers_ran, partial_aggs > 0 AS partial_aggregate
+FROM parallel_shape($$SELECT credit_bootstrap(customer, label, coalesce(value, 0)) FROM pev$$);
 
 -- And the same as combining per-shard partial journeys shipped as text,
 -- the way Citus moves partial aggregates between nodes.

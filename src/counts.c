@@ -29,6 +29,7 @@
 #include "utils/lsyscache.h"
 #include "common/int.h"
 #include "utils/memutils.h"
+#include "utils/typcache.h"
 
 #include "builder.h"
 #include "counts.h"
@@ -56,12 +57,14 @@ PG_FUNCTION_INFO_V1(step_counts_transfn);
 PG_FUNCTION_INFO_V1(flow_counts_transfn);
 PG_FUNCTION_INFO_V1(markov_counts_transfn);
 PG_FUNCTION_INFO_V1(shapley_counts_transfn);
+PG_FUNCTION_INFO_V1(credit_bootstrap_transfn);
 PG_FUNCTION_INFO_V1(path_counts_combine);
 PG_FUNCTION_INFO_V1(path_counts_final);
 
 static const char *const KindNames[] = {
 	NULL, "paths", "transitions", "ngrams", "steps", "flows", "backward_flows",
-	"markov", "paths_sketch", "health", "funnel", "cohorts", "shapley"
+	"markov", "paths_sketch", "health", "funnel", "cohorts", "shapley",
+	"credits"
 };
 
 /* indexed by marker - COUNTS_OTHER */
@@ -181,16 +184,6 @@ ParseValue(TextParser *ps)
 }
 
 /* Sketch hashing: deterministic, chained over the labels of a prefix. */
-static inline uint64
-Mix64(uint64 x)
-{
-	x ^= x >> 30;
-	x *= UINT64CONST(0xbf58476d1ce4e5b9);
-	x ^= x >> 27;
-	x *= UINT64CONST(0x94d049bb133111eb);
-	return x ^ (x >> 31);
-}
-
 uint64
 SketchStep(uint64 h, const char *label, int32 len)
 {
@@ -229,6 +222,17 @@ typedef struct CountsBuilder
 	int64	   *cells;			/* sketches: SKETCH_DEPTH x param counters */
 	int32	   *scratch;		/* a key being assembled */
 	int32		maxscratch;
+	/* credit bootstraps: sums kept dense until encoded (see CreditsFlush) */
+	int64		seed;
+	uint64		unit;			/* hash of the unit whose rows are pending */
+	int64	   *pending;		/* per label id: the unit's credit */
+	int64	   *pending_rows;	/* per label id: the unit's rows */
+	int32	   *touched;		/* label ids with pending rows */
+	int32		ntouched;
+	int64	   *sums;			/* per label id x (samples + 1) */
+	int64	   *rows;			/* per label id */
+	int32		maxcredits;		/* label ids the arrays have room for */
+	int32	   *weights;		/* samples + 1 */
 } CountsBuilder;
 
 static void
@@ -397,6 +401,112 @@ CountsBuilderAddCounts(CountsBuilder *b, const Counts *c)
 	}
 }
 
+/*
+ * Credit bootstraps.  Rows arrive with the hash of their unit (a customer,
+ * a journey); the credit of the current unit is summed per label, and when
+ * another unit comes (or the value is encoded) it is added to every
+ * sample's sums with the unit's Poisson weights: so each unit's weights are
+ * drawn once per run of its rows, and never per row.
+ */
+static void
+CreditsFlush(CountsBuilder *b)
+{
+	int32		width = b->spec.param + 1;
+	int32		t;
+	int32		s;
+
+	if (b->ntouched == 0)
+		return;
+	PoissonWeights(b->unit, b->seed, b->spec.param, b->weights);
+	for (t = 0; t < b->ntouched; t++)
+	{
+		int32		id = b->touched[t];
+		int64		credit = b->pending[id];
+		int64	   *sum = b->sums + (Size) id * width;
+
+		for (s = 0; s < width; s++)
+		{
+			int64		add;
+
+			if (b->weights[s] == 0)
+				continue;
+			if (pg_mul_s64_overflow(credit, b->weights[s], &add) ||
+				pg_add_s64_overflow(sum[s], add, &sum[s]) || sum[s] == PG_INT64_MIN)
+				ereport(ERROR,
+						(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+						 errmsg("credit sum out of range"),
+						 errhint("Credit in larger units, for example thousands.")));
+		}
+		b->rows[id] += b->pending_rows[id];
+		b->pending[id] = 0;
+		b->pending_rows[id] = 0;
+	}
+	b->ntouched = 0;
+}
+
+/* Room in the dense arrays for every label id the builder has. */
+static void
+CreditsReserve(CountsBuilder *b)
+{
+	int32		width = b->spec.param + 1;
+	int32		old = b->maxcredits;
+	int32		max;
+
+	if (b->labels.n <= old)
+		return;
+	if ((Size) b->labels.n * width > CREDITS_MAX_CELLS)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("too many labels for a credit bootstrap of %d samples",
+						b->spec.param),
+				 errdetail("Labels times samples may be at most %d.", CREDITS_MAX_CELLS),
+				 errhint("Use fewer samples, or map labels to fewer channels with journey_map.")));
+	max = (int32) Min((Size) Max(2 * old, 16), (Size) CREDITS_MAX_CELLS / width);
+	max = Max(max, b->labels.n);
+	b->pending = ResizeArray(b->cxt, b->pending, max, sizeof(int64));
+	b->pending_rows = ResizeArray(b->cxt, b->pending_rows, max, sizeof(int64));
+	b->touched = ResizeArray(b->cxt, b->touched, max, sizeof(int32));
+	b->rows = ResizeArray(b->cxt, b->rows, max, sizeof(int64));
+	b->sums = ResizeArray(b->cxt, b->sums, (Size) max * width, sizeof(int64));
+	memset(b->pending + old, 0, (max - old) * sizeof(int64));
+	memset(b->pending_rows + old, 0, (max - old) * sizeof(int64));
+	memset(b->rows + old, 0, (max - old) * sizeof(int64));
+	memset(b->sums + (Size) old * width, 0, (Size) (max - old) * width * sizeof(int64));
+	if (b->weights == NULL)
+		b->weights = MemoryContextAlloc(b->cxt, width * sizeof(int32));
+	b->maxcredits = max;
+}
+
+/* The dense sums become keys (see counts.h), and start again from zero. */
+static void
+CreditsToKeys(CountsBuilder *b)
+{
+	int32		width = b->spec.param + 1;
+	int32		id;
+	int32		s;
+
+	if (b->sums == NULL)
+		return;
+	CreditsFlush(b);
+	for (id = 0; id < b->maxcredits; id++)
+	{
+		int64	   *sum = b->sums + (Size) id * width;
+
+		if (b->rows[id] != 0)
+			CountsBuilderAdd(b, CREDITS_ROWS, &id, 1, b->rows[id]);
+		for (s = 0; s < width; s++)
+		{
+			if (sum[s] > 0)
+				CountsBuilderAdd(b, CREDITS_PLUS(s), &id, 1, sum[s]);
+			else if (sum[s] < 0)
+				CountsBuilderAdd(b, CREDITS_MINUS(s), &id, 1, -sum[s]);
+		}
+		memset(sum, 0, width * sizeof(int64));
+		b->rows[id] = 0;
+		CHECK_FOR_INTERRUPTS();
+	}
+}
+
 /* Sorting keys: position, then labels by rank (markers first), shorter first. */
 typedef struct KeyOrder
 {
@@ -453,7 +563,7 @@ CountsBuilderEncode(CountsBuilder *b)
 	int32	   *lorder = StringDictSortedIds(labels);
 	int32	   *rank = palloc(Max(labels->n, 1) * sizeof(int32));
 	int32	   *final = palloc(Max(labels->n, 1) * sizeof(int32));
-	int32	   *korder = palloc(Max(b->keys.n, 1) * sizeof(int32));
+	int32	   *korder;
 	KeyOrder	o = {&b->keys, rank};
 	int32		nused = 0;
 	int32		nkeys = 0;
@@ -463,6 +573,8 @@ CountsBuilderEncode(CountsBuilder *b)
 	int32		i;
 	int32		k;
 
+	if (b->spec.kind == COUNTS_CREDITS)
+		CreditsToKeys(b);
 	if (b->spec.kind == COUNTS_PATHS_SKETCH)
 	{
 		/* the cells become the keys afresh; every label is alphabet */
@@ -472,8 +584,8 @@ CountsBuilderEncode(CountsBuilder *b)
 		for (k = 0; k < SKETCH_DEPTH * b->spec.param; k++)
 			if (b->cells[k] != 0)
 				CountsBuilderAdd(b, k, NULL, 0, b->cells[k]);
-		korder = repalloc(korder, Max(b->keys.n, 1) * sizeof(int32));
 	}
+	korder = palloc(Max(b->keys.n, 1) * sizeof(int32));
 	for (i = 0; i < labels->n; i++)
 	{
 		rank[lorder[i]] = i;
@@ -845,7 +957,7 @@ path_counts_in(PG_FUNCTION_ARGS)
 		if (strncmp(ps.p, KindNames[kind], strlen(KindNames[kind])) == 0)
 			break;
 	if (kind < COUNTS_PATHS)
-		ParseError(&ps, "a kind (paths, transitions, ngrams, steps, flows, backward_flows, markov, paths_sketch, health, funnel, cohorts, shapley)");
+		ParseError(&ps, "a kind (paths, transitions, ngrams, steps, flows, backward_flows, markov, paths_sketch, health, funnel, cohorts, shapley, credits)");
 	ps.p += strlen(KindNames[kind]);
 	spec.kind = kind;
 	SkipSpace(&ps);
@@ -1813,6 +1925,85 @@ ConversionPathsTransition(FunctionCallInfo fcinfo, CountsSpec *spec,
 	else
 		mi.conversions = DatumGetArrayTypeP(RequiredArg(fcinfo, 2, "conversions"));
 	return CountsTransition(fcinfo, spec, &mi);
+}
+
+/* The hash of argument argno by its type's extended hash function. */
+static uint64
+UnitHash(FunctionCallInfo fcinfo, int argno)
+{
+	Oid			type = get_fn_expr_argtype(fcinfo->flinfo, argno);
+	TypeCacheEntry *tc = lookup_type_cache(type, TYPECACHE_HASH_EXTENDED_PROC_FINFO);
+
+	if (!OidIsValid(tc->hash_extended_proc))
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_FUNCTION),
+				 errmsg("could not identify a hash function for type %s",
+						format_type_be(type)),
+				 errhint("Pass the unit as a hashable type such as bigint, text or uuid.")));
+	return DatumGetUInt64(FunctionCall2Coll(&tc->hash_extended_proc_finfo,
+											PG_GET_COLLATION(),
+											PG_GETARG_DATUM(argno),
+											UInt64GetDatum(0)));
+}
+
+/*
+ * credit_bootstrap(unit, label, credit [, samples, seed]): rows with a NULL
+ * unit, label or credit are skipped.
+ */
+Datum
+credit_bootstrap_transfn(PG_FUNCTION_ARGS)
+{
+	int32		samples = PG_NARGS() > 4 ?
+		DatumGetInt32(RequiredArg(fcinfo, 4, "samples")) : 200;
+	int64		seed = PG_NARGS() > 5 ?
+		DatumGetInt64(RequiredArg(fcinfo, 5, "seed")) : 42;
+	char		seed_text[MAXINT8LEN + 1];
+	CountsSpec	spec = {COUNTS_CREDITS, false, samples, seed_text, 0};
+	ExpandedSummary *es;
+	CountsBuilder *b;
+	text	   *label;
+	double		credit;
+	uint64		unit;
+	int32		id;
+
+	CheckSamples(samples);
+	if (PG_ARGISNULL(1) || PG_ARGISNULL(2) || PG_ARGISNULL(3))
+	{
+		if (PG_ARGISNULL(0))
+			PG_RETURN_NULL();
+		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
+	}
+	credit = PG_GETARG_FLOAT8(3);
+	if (!(fabs(credit) <= CREDITS_MAX_CREDIT))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("credit %g out of range", credit),
+				 errhint("A credit must be finite and at most %g in absolute value.",
+						 CREDITS_MAX_CREDIT)));
+	label = PG_GETARG_TEXT_PP(2);
+	JourneyCheckLabel(VARDATA_ANY(label), VARSIZE_ANY_EXHDR(label));
+	unit = UnitHash(fcinfo, 1);
+
+	es = SummaryArg(fcinfo, &CountsSummary);
+	b = es->builder;
+	spec.anchor_len = pg_lltoa(seed, seed_text);
+	CountsBuilderSetSpec(b, &spec);
+	b->seed = seed;
+	if (b->ntouched > 0 && b->unit != unit)
+		CreditsFlush(b);
+	b->unit = unit;
+	id = StringDictIntern(&b->labels, VARDATA_ANY(label), VARSIZE_ANY_EXHDR(label));
+	CreditsReserve(b);
+	if (b->pending_rows[id]++ == 0)
+		b->touched[b->ntouched++] = id;
+	CountsBuilderAddTotal(b, 1);
+	if (pg_add_s64_overflow(b->pending[id], (int64) llround(credit * CREDITS_SCALE),
+							&b->pending[id]))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("credit sum out of range"),
+				 errhint("Credit in larger units, for example thousands.")));
+	return SummaryReturn(es);
 }
 
 /* combine function of the path aggregates, transition function of path_counts_rollup */

@@ -1,6 +1,6 @@
 -- Heuristic attribution: properties on random journeys, and bad input.
 BEGIN;
-SELECT plan(10);
+SELECT plan(29);
 
 SELECT setseed(0.57);
 CREATE TEMP TABLE rj AS
@@ -60,6 +60,58 @@ SELECT ok((SELECT bool_and(later.credit >= earlier.credit)
 SELECT throws_ok($$SELECT * FROM journey_attribution('[]', NULL, '{purchase}')$$, '22004', NULL, 'NULL model');
 SELECT throws_ok($$SELECT * FROM journey_attribution('[]', 'linear', '{purchase}', lookback => '-1 day')$$, '22023', NULL, 'negative lookback');
 SELECT is((SELECT count(*) FROM journey_attribution(NULL, 'linear', '{purchase}')), 0::bigint, 'NULL journey gives no rows');
+
+-- Bootstrap intervals (credit_bootstrap, credit_intervals).
+CREATE TEMP TABLE boot AS
+SELECT credit_bootstrap(id, label, credit) AS b FROM credits WHERE model = 'linear';
+SELECT ok((SELECT bool_and(abs(i.credit - s.credit) <= 1e-6 * s.n AND i.rows = s.n)
+		   FROM credit_intervals((SELECT b FROM boot)) i
+		   JOIN (SELECT label, sum(credit) AS credit, count(*) AS n FROM credits WHERE model = 'linear' GROUP BY label) s USING (label))
+		  AND (SELECT count(*) FROM credit_intervals((SELECT b FROM boot))) =
+			  (SELECT count(DISTINCT label) FROM credits WHERE model = 'linear'),
+		  'bootstrap credit is SUM(credit) GROUP BY label, to a millionth per row');
+SELECT ok((SELECT bool_and(credit_low <= credit_high AND share_low <= share_high AND share_low >= 0 AND share_high <= 1)
+		   FROM credit_intervals((SELECT b FROM boot))),
+		  'intervals are ordered and shares lie in [0, 1]');
+SELECT ok((SELECT abs(sum(share) - 1) < 1e-12 FROM credit_intervals((SELECT b FROM boot))), 'shares add up to 1');
+SELECT ok((SELECT credit_bootstrap(id, label, credit ORDER BY random())::text = (SELECT b::text FROM boot)
+		   FROM credits WHERE model = 'linear'),
+		  'the bootstrap does not depend on row order');
+SELECT ok((SELECT path_counts_rollup(p::text::path_counts)::text = (SELECT b::text FROM boot)
+		   FROM (SELECT credit_bootstrap(id, label, credit) AS p FROM credits WHERE model = 'linear' GROUP BY (id * 7 + touch_no) % 3) parts),
+		  'bootstraps of shards, shipped as text and combined, equal the one-shot bootstrap (rows of a unit split between shards)');
+SELECT ok((SELECT b::text::path_counts::text = b::text FROM boot), 'text output reads back to the same value');
+SELECT isnt((SELECT credit_bootstrap(id, label, credit, 200, 43)::text FROM credits WHERE model = 'linear'),
+			(SELECT b::text FROM boot), 'another seed draws other samples');
+
+-- The weights are Poisson(1): 10,000 units crediting 1 each give sample
+-- totals of mean 10,000 and standard deviation 100, so a 95% interval of
+-- about 10,000 -/+ 196; one unit in 10,000 samples is weighted 0 in about
+-- e^-1 = 36.8% of them (standard error 0.5%).
+SELECT ok((SELECT credit_low BETWEEN 9700 AND 9900 AND credit_high BETWEEN 10100 AND 10300
+		   FROM credit_intervals((SELECT credit_bootstrap(i, 'a', 1) FROM generate_series(1, 10000) i))),
+		  'a 95% interval of Poisson(1) weights over 10,000 units spans about +/- 196');
+SELECT ok((SELECT count(*) FILTER (WHERE m[1]::int > 0) BETWEEN 0.615 * 10000 AND 0.65 * 10000
+		   FROM regexp_matches((SELECT credit_bootstrap(1, 'a', 1, 10000, 5)::text), '\d+ @(\d+) "a"', 'g') m),
+		  'one unit is left out of about e^-1 of the samples');
+SELECT ok((SELECT sum(split_part(m[1], ' ', 1)::bigint) / 1e6 / 10000 BETWEEN 0.97 AND 1.03
+		   FROM regexp_matches((SELECT credit_bootstrap(1, 'a', 1, 10000, 5)::text), '(\d+ @[1-9]\d*) "a"', 'g') m),
+		  'the mean weight is 1');
+
+SELECT is((SELECT credit_bootstrap(u, l, c)::text FROM (VALUES (NULL::int, 'a', 1.0::float8), (1, NULL, 1), (1, 'a', NULL)) v(u, l, c)),
+		  NULL, 'rows with a NULL unit, label or credit are skipped');
+SELECT throws_ok($$SELECT credit_bootstrap(1, 'a', 'NaN') $$, '22003', 'credit NaN out of range', 'NaN credit');
+SELECT throws_ok($$SELECT credit_bootstrap(1, 'a', 1e13) $$, '22003', 'credit 1e+13 out of range', 'huge credit');
+SELECT throws_ok($$SELECT credit_bootstrap(1, 'a', 1e12) FROM generate_series(1, 10)$$, '22003', 'credit sum out of range', 'credit sum overflow');
+SELECT throws_ok($$SELECT credit_bootstrap(point(1, 1), 'a', 1)$$, '42883', 'could not identify a hash function for type point', 'unhashable unit');
+SELECT throws_ok($$SELECT credit_bootstrap(i, 'l' || i, 1, 10000, 1) FROM generate_series(1, 1001) i$$, '54000',
+				 'too many labels for a credit bootstrap of 10000 samples', 'labels times samples is bounded');
+SELECT throws_ok($$SELECT path_counts_rollup(p) FROM (SELECT credit_bootstrap(1, 'a', 1, 10, s) AS p FROM generate_series(1, 2) s) x$$,
+				 '22023', 'path counts of different kinds or parameters cannot be combined', 'bootstraps with different seeds do not combine');
+SELECT throws_ok($$SELECT * FROM credit_intervals('credits collapse=0 param=3 anchor="7" total=1 [1 @9 "a"]')$$,
+				 '22023', 'invalid credit bootstrap', 'crafted: a sample beyond the samples');
+SELECT throws_ok($$SELECT * FROM credit_intervals('credits collapse=0 param=3 anchor="7" total=1 [1 @0 "a" "b"]')$$,
+				 '22023', 'invalid credit bootstrap', 'crafted: a key of two labels');
 
 SELECT * FROM finish();
 ROLLBACK;

@@ -61,6 +61,8 @@ SELECT set_eq($$SELECT signature FROM ext_functions WHERE NOT proisstrict AND pr
 					'shapley_counts_transfn(path_counts,journey,boolean,double precision)',
 					'shapley_counts_transfn(path_counts,journey,text[])',
 					'path_counts_combine(path_counts,path_counts)',
+					'credit_bootstrap_transfn(path_counts,anyelement,text,double precision)',
+					'credit_bootstrap_transfn(path_counts,anyelement,text,double precision,integer,bigint)',
 					'funnel_level(journey,text[],interval,interval,text[],text[])',
 					'funnel_timestamps(journey,text[],interval,interval,text[],text[])',
 					'journey_attribution(journey,text,text[],boolean,double precision,interval,boolean,text[],double precision[],interval,boolean)'],

@@ -29,7 +29,8 @@ SELECT 'sketch', path_counts_approx(j, 32) FROM j UNION ALL
 SELECT 'health', health_counts(j) FROM j UNION ALL
 SELECT 'funnel', funnel_counts(j, '{search,email,purchase}', '1 day') FROM j UNION ALL
 SELECT 'cohorts', retention_counts(j, '1 day') FROM j UNION ALL
-SELECT 'shapley', shapley_counts(j, '{purchase}') FROM j;
+SELECT 'shapley', shapley_counts(j, '{purchase}') FROM j UNION ALL
+SELECT 'credits', credit_bootstrap(id, u.label, coalesce(u.value, -1), 20, 3) FROM j, journey_unnest(j) u;
 SQL
 dump=$(mktemp)
 trap 'rm -f "$dump"' EXIT

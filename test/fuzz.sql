@@ -3,7 +3,7 @@
 -- data-exception or limit SQLSTATE, or a value whose text reads back to
 -- itself; the server must stay up (the next statement runs).
 BEGIN;
-SELECT plan(5);
+SELECT plan(6);
 
 SELECT setseed(0.2024);
 
@@ -26,8 +26,11 @@ BEGIN
 	RETURN r;
 END $$;
 
--- Casts each mutation of seed to typ: counts (ok, clean errors, bad).
-CREATE FUNCTION fuzz_text(seed text, typ regtype, n int, OUT ok int, OUT errors int, OUT bad int)
+-- Casts each mutation of seed to typ, and reads it back from its text (or
+-- with the set-returning reader if one is named): counts (ok, clean errors,
+-- bad).
+CREATE FUNCTION fuzz_text(seed text, typ regtype, n int, reader text DEFAULT NULL,
+						  OUT ok int, OUT errors int, OUT bad int)
 LANGUAGE plpgsql AS $$
 DECLARE
 	m text;
@@ -38,8 +41,12 @@ BEGIN
 	FOR i IN 1..n LOOP
 		m := mutate(seed);
 		BEGIN
-			EXECUTE format('SELECT (%L::%s)::text', m, typ) INTO back;
-			EXECUTE format('SELECT (%L::%s)::text = %L', back, typ, back) INTO STRICT back;
+			IF reader IS NOT NULL THEN
+				EXECUTE format('SELECT count(*) >= 0 FROM %s(%L::%s)', reader, m, typ) INTO STRICT back;
+			ELSE
+				EXECUTE format('SELECT (%L::%s)::text', m, typ) INTO back;
+				EXECUTE format('SELECT (%L::%s)::text = %L', back, typ, back) INTO STRICT back;
+			END IF;
 			IF back = 'true' THEN ok := ok + 1; ELSE bad := bad + 1; END IF;
 		EXCEPTION
 			WHEN data_exception OR program_limit_exceeded OR invalid_parameter_value THEN
@@ -57,6 +64,12 @@ SELECT ok((SELECT bad = 0 AND ok > 0 AND errors > 0
 SELECT ok((SELECT bad = 0 AND errors > 0
 		   FROM fuzz_text('steps collapse=1 param=2 anchor="x" total=3 value=1.5 [2 @1 "a" (end), 1 @-2 (start)]', 'path_counts', 4000)),
 		  'path_counts text input: 4000 mutations');
+
+-- A reader that trusts nothing in the keys it is given.
+SELECT ok((SELECT bad = 0 AND ok > 0 AND errors > 0
+		   FROM fuzz_text('credits collapse=0 param=3 anchor="7" total=5 [2 @-1 "a", 1250000 @0 "a", 250000 @2 "a", 500000 @7 "b"]',
+						  'path_counts', 2000, 'credit_intervals')),
+		  'credit_intervals on 2000 mutated bootstraps: clean errors or rows');
 
 -- Binary input: random byte changes in a valid binary journey.
 CREATE TEMP TABLE recv_target (v journey);
