@@ -10,6 +10,12 @@
 
 SET client_min_messages = warning;
 
+-- Only the sections measure.sh runs (psql -v sections='a b ...').
+SELECT :'sections' ~ '\msessions\M' AS run_sessions, :'sections' ~ '\midentity\M' AS run_identity,
+	:'sections' ~ '\mpaths\M' AS run_paths, :'sections' ~ '\mattribution\M' AS run_attribution,
+	:'sections' ~ '\mmarkov\M' AS run_markov, :'sections' ~ '\mmodels\M' AS run_models \gset
+
+\if :run_sessions
 -- Sessions over raw events: every row's session number, matched on
 -- (customer_id, ts), which is unique in the sample data (a duplicate
 -- would only make rows look different, never hide a difference).
@@ -37,7 +43,9 @@ FROM (:q_session_count) a(a), (:q_journey_sessions) b(b), (:q_session_count_sql)
 				FROM (SELECT customer_id, ts, lag(ts) OVER (PARTITION BY customer_id ORDER BY ts) AS prev
 					  FROM events) e
 				GROUP BY customer_id) w USING (customer_id)) d(d);
+\endif
 
+\if :run_identity
 -- Identity: the same person for every identifier.  The baseline is timed
 -- with merge joins off, so it runs that way here too.
 SET enable_mergejoin = off;
@@ -52,7 +60,9 @@ SELECT :'size', 'identity', 1,
 		count(*) FILTER (WHERE a.person_id IS DISTINCT FROM b.person_id))
 FROM (:q_identity_resolve) a FULL JOIN (:q_identity_cte) b USING (id);
 RESET enable_mergejoin;
+\endif
 
+\if :run_paths
 -- Paths: the same 20 paths with the same counts in the same order, and
 -- the (other) row makes up the rest of the customers.
 INSERT INTO bench.checks
@@ -83,7 +93,9 @@ SELECT :'size', 'paths', 2,
 			OR abs(a.probability - b.probability) > 1e-12 OR a.probability IS NULL
 			OR b.probability IS NULL))
 FROM (:q_transitions) a FULL JOIN (:q_transitions_sql) b USING (from_label, to_label);
+\endif
 
+\if :run_attribution
 -- Attribution: the same credit per channel (sums of float8 in another
 -- order: equal to 1e-9, relative).
 INSERT INTO bench.checks
@@ -126,7 +138,9 @@ SELECT :'size', 'attribution', ord, model || ': journey_attribution = window SQL
 FROM (VALUES (4, 'last_touch')) m(ord, model),
 	(:q_attr_last_touch) a FULL JOIN (:q_attr_last_touch_sql) b USING (label)
 GROUP BY ord, model;
+\endif
 
+\if :run_markov
 -- Markov: no baseline, but the credits must add up: the shares to 1, the
 -- conversions to the purchases, the value to their revenue.  The detail
 -- also gives the number of states of the model (the report shows it).
@@ -183,3 +197,34 @@ SELECT :'size', 'markov', 5, 'order 5: credits add up to the purchases and their
 		round(sum(m.value)::numeric, 2), round(p.value::numeric, 2))
 FROM (:q_markov_5) m, purchases p GROUP BY p.n, p.value;
 DROP VIEW purchases;
+\endif
+
+-- Shapley values and bootstrap intervals: no baseline, but Shapley
+-- credits add up to the purchases (exact: the conversions its shares
+-- split), and the bootstrap's credit per channel is linear attribution's
+-- (each row rounded to a millionth).
+\if :run_models
+CREATE TEMP VIEW purchases AS
+	SELECT count(*) AS n, sum(value) AS value FROM events WHERE event = 'purchase';
+INSERT INTO bench.checks
+SELECT :'size', 'models', ord, method || ' Shapley: credits add up to the purchases and their value',
+	abs(sum(share) - 1) < 1e-9 AND abs(sum(conversions) - p.n) < 1e-6 * p.n
+		AND abs(sum(s.value) - p.value) < 1e-9 * p.value,
+	format('%s channels; shares %s, conversions %s of %s purchases, value %s of %s',
+		count(*), round(sum(share)::numeric, 9), round(sum(conversions)::numeric, 3), p.n,
+		round(sum(s.value)::numeric, 2), round(p.value::numeric, 2))
+FROM (VALUES (1, 'exact'), (2, 'simplified')) m(ord, method),
+	LATERAL shapley_attribution((SELECT shapley_counts(j, '{purchase}') FROM bench_journey_conversion), method) s,
+	purchases p
+GROUP BY ord, method, p.n, p.value;
+INSERT INTO bench.checks
+SELECT :'size', 'models', 3, 'linear_intervals: credit = linear attribution per channel, inside its interval',
+	count(*) FILTER (WHERE NOT coalesce(abs(i.credit - l.credit) <= 1e-6 * i.rows
+		AND i.credit BETWEEN i.credit_low AND i.credit_high, false)) = 0,
+	format('%s channels, %s rows; largest difference %s',
+		count(*), sum(i.rows), coalesce(max(abs(i.credit - l.credit))::text, 'n/a'))
+FROM (:q_linear_intervals) i FULL JOIN (SELECT label, sum(credit) AS credit FROM bench_journey_conversion,
+	journey_attribution(j, 'linear', '{purchase}') GROUP BY label) l USING (label);
+DROP VIEW purchases;
+\endif
+

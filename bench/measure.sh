@@ -122,18 +122,48 @@ for k in 1 2 3 4 5; do
 	query[markov_$k]="SELECT * FROM markov_attribution((SELECT markov_counts(j, '{purchase}', $k) FROM bench_journey_conversion))"
 done
 
-analytics=(sessions identity paths attribution markov)
-settings+=([sessions]="" [identity]="" [paths]="" [attribution]="" [markov]="")
+# Shapley values and the bootstrap intervals of every model (no
+# baseline): linear_intervals is linear attribution summed per channel
+# with 200-sample bootstrap intervals over customers, to compare with
+# attr_linear.
+query+=(
+	[shapley_exact]="SELECT * FROM shapley_attribution((SELECT shapley_counts(j, '{purchase}') FROM bench_journey_conversion))"
+	[shapley_simplified]="SELECT * FROM shapley_attribution((SELECT shapley_counts(j, '{purchase}') FROM bench_journey_conversion), 'simplified')"
+	[shapley_intervals]="SELECT * FROM shapley_attribution_intervals((SELECT shapley_counts(j, '{purchase}') FROM bench_journey_conversion))"
+	[markov_intervals]="SELECT * FROM markov_attribution_intervals((SELECT markov_counts(j, '{purchase}', 2) FROM bench_journey_conversion))"
+	[linear_intervals]="SELECT * FROM credit_intervals((SELECT credit_bootstrap(customer_id, a.label, a.credit) FROM bench_journey_conversion, journey_attribution(j, 'linear', '{purchase}') a))"
+)
+
+analytics=(sessions identity paths attribution markov models)
+settings+=([sessions]="" [identity]="" [paths]="" [attribution]="" [markov]="" [models]="")
 section_names+=(
 	[sessions]="session_row_number session_number session_lag_sum session_count journey_sessions session_count_sql"
 	[identity]="identity_resolve identity_cte"
 	[paths]="top_paths top_paths_sql transitions transitions_sql"
 	[attribution]="attr_linear attr_linear_sql attr_position_based attr_position_based_sql attr_time_decay attr_time_decay_sql attr_last_touch attr_last_touch_sql"
 	[markov]="markov_1 markov_2 markov_3 markov_4 markov_5"
+	[models]="shapley_exact shapley_simplified shapley_intervals markov_intervals linear_intervals"
 )
 # A failing query of these sections (a Markov model over the state limit,
 # say) is reported with its error instead of stopping the run.
-declare -A catch=([sessions]=true [identity]=true [paths]=true [attribution]=true [markov]=true)
+declare -A catch=([sessions]=true [identity]=true [paths]=true [attribution]=true [markov]=true [models]=true)
+
+# BENCH_SECTIONS="attribution markov models" runs only the sections named
+# (of serial sorted parallel and the analytics above), e.g. to time the
+# models on 1M journeys without the rest.
+if [[ -n ${BENCH_SECTIONS:-} ]]; then
+	keep() {
+		local s
+		for s in $BENCH_SECTIONS; do [[ $s == "$1" ]] && return 0; done
+		return 1
+	}
+	selected=()
+	for s in "${sections[@]}"; do keep "$s" && selected+=("$s"); done
+	sections=("${selected[@]}")
+	selected=()
+	for s in "${analytics[@]}"; do keep "$s" && selected+=("$s"); done
+	analytics=("${selected[@]}")
+fi
 
 # Queries whose memory is not probed (none so far).
 declare -A probe_skip=()
@@ -270,7 +300,8 @@ for spec in "$@"; do
 		done
 	done
 	PGOPTIONS="-c statement_timeout=${check_timeout_s}s" \
-		psql -X -q -v size="$size" "${qvars[@]}" -f "$here/checks.sql" >&2 || true
+		psql -X -q -v size="$size" -v sections="${analytics[*]}" "${qvars[@]}" \
+		-f "$here/checks.sql" >&2 || true
 	for section in "${analytics[@]}"; do
 		time_section "$size" "$section"
 	done
@@ -280,7 +311,8 @@ for spec in "$@"; do
 		done
 	done
 
-	"${psql[@]}" -v size="$size" -v timeout="$timeout_s" -v slow="$slow_s" \
+	((${#sections[@]} == 0)) ||
+		"${psql[@]}" -v size="$size" -v timeout="$timeout_s" -v slow="$slow_s" \
 		-f "$here/report.sql" >&3
 	"${psql[@]}" -v size="$size" -v timeout="$timeout_s" -v slow="$slow_s" \
 		-f "$here/report-analytics.sql" >&3
@@ -288,6 +320,7 @@ done
 
 # Concurrent load: test/load.sh run longer, for its throughput and memory.
 load_s=${BENCH_LOAD_SECONDS:-60}
+((load_s > 0)) || exit 0
 echo "=== load: 16 pgbench clients for $load_s s, the main functions on 2,000 generated customers (test/load.sh) ===" >&3
 LOAD_SECONDS=$load_s bash "$here/../test/load.sh" 2>&1 | grep '^load:' >&3 ||
 	echo "load: FAILED (see test/load.sh)" >&3

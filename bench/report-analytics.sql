@@ -24,7 +24,7 @@ SELECT section, name,
 	(array_agg(plan ORDER BY timed_out, run DESC) FILTER (WHERE plan IS NOT NULL))[1] AS plan
 FROM bench.runs
 WHERE size = :'size'
-	AND section IN ('sessions', 'identity', 'paths', 'attribution', 'markov')
+	AND section IN ('sessions', 'identity', 'paths', 'attribution', 'markov', 'models')
 GROUP BY section, name;
 
 -- What each query is, what it is compared with, and the target: the
@@ -85,27 +85,42 @@ LEFT JOIN bench.memory mem ON mem.size = :'size' AND mem.section = q.section
 SELECT format('=== %s: journey functions against plain SQL (same cluster, same run) ===', :'size')
 \g (tuples_only format=unaligned)
 
+-- Sections of this run (BENCH_SECTIONS may leave some out).
+SELECT bool_or(section = 'sessions') AS ran_sessions, bool_or(section = 'identity') AS ran_identity,
+	bool_or(section = 'paths') AS ran_paths, bool_or(section = 'attribution') AS ran_attribution,
+	bool_or(section = 'markov') AS ran_markov, bool_or(section = 'models') AS ran_models
+FROM (SELECT DISTINCT section FROM bench.runs WHERE size = :'size'
+	  UNION ALL SELECT NULL) s \gset
+
 \pset title 'Tables built once for these sections (not part of the timings)'
 SELECT tbl AS "table", what, rows_ AS rows,
 	coalesce(round((ms / 1000)::numeric, 1)::text, 'see storage') AS "build s",
 	pg_size_pretty(bytes) AS size
 FROM bench.builds WHERE size = :'size' ORDER BY ord;
 
+\if :ran_sessions
 \pset title 'Sessions (speed-up = baseline median / this median)'
 SELECT query, plan, "median ms", "min..max", "peak anon", "speed-up", target, verdict
 FROM arows WHERE section = 'sessions' ORDER BY ord;
+\endif
 
+\if :ran_identity
 \pset title 'Identity stitching (connected components of the links)'
 SELECT query, plan, "median ms", "min..max", "peak anon", "speed-up", target, verdict
 FROM arows WHERE section = 'identity' ORDER BY ord;
+\endif
 
+\if :ran_paths
 \pset title 'Paths over journeys labelled by channel, repeats collapsed'
 SELECT query, plan, "median ms", "min..max", "peak anon", "speed-up", target, verdict
 FROM arows WHERE section = 'paths' ORDER BY ord;
+\endif
 
+\if :ran_attribution
 \pset title 'Heuristic attribution: credit per channel for each purchase, over journeys labelled by channel or purchase'
 SELECT query, plan, "median ms", "min..max", "peak anon", "speed-up", target, verdict
 FROM arows WHERE section = 'attribution' ORDER BY ord;
+\endif
 
 -- Errors of the sections above, if any.
 SELECT count(*) > 0 AS has_errors FROM arows WHERE error <> '' \gset
@@ -115,6 +130,7 @@ SELECT query, error FROM arows WHERE error <> ''
 ORDER BY array_position('{sessions,identity,paths,attribution}', section), ord;
 \endif
 
+\if :ran_markov
 \pset title 'Markov chain attribution: markov_attribution((SELECT markov_counts(j, ''{purchase}'', k) FROM journeys)), no baseline'
 SELECT substr(m.name, 8) AS "order k",
 	substring(c.detail FROM '^(\d+) states') AS states,
@@ -138,6 +154,31 @@ LEFT JOIN bench.checks c ON c.size = :'size' AND c.section = 'markov'
 	AND c.ord = substr(m.name, 8)::int
 WHERE m.section = 'markov'
 ORDER BY m.name;
+\endif
+
+\if :ran_models
+\pset title 'Shapley values and bootstrap intervals (200 samples, seed 42), no baseline'
+SELECT m.name AS query,
+	CASE WHEN m.error IS NOT NULL THEN 'ERROR'
+		WHEN m.over THEN 'TIMEOUT > ' || round(m.ms::numeric)
+		ELSE lpad(round(m.ms::numeric, 1)::text, 9) END AS "median ms",
+	CASE WHEN m.n = 1 THEN 'n=1'
+		WHEN m.n > 1 THEN round(m.lo::numeric) || '..' || round(m.hi::numeric)
+	END AS "min..max",
+	CASE m.name WHEN 'linear_intervals' THEN bench.ratio(m.ms, m.over, l.ms, l.over) || ' of attr_linear'
+		WHEN 'markov_intervals' THEN bench.ratio(m.ms, m.over, k.ms, k.over) || ' of markov_2'
+		ELSE '' END AS "cost",
+	bench.mb(mem.anon_kb) AS "peak anon",
+	bench.mb(mem.hwm_kb) AS "VmHWM growth",
+	coalesce(m.error, (m.plan -> 'Plan' ->> 'Actual Rows') || ' channels') AS result
+FROM amed m
+LEFT JOIN amed l ON l.section = 'attribution' AND l.name = 'attr_linear'
+LEFT JOIN amed k ON k.section = 'markov' AND k.name = 'markov_2'
+LEFT JOIN bench.memory mem ON mem.size = :'size' AND mem.section = 'models'
+	AND mem.name = m.name
+WHERE m.section = 'models'
+ORDER BY array_position('{shapley_exact,shapley_simplified,shapley_intervals,markov_intervals,linear_intervals}', m.name);
+\endif
 
 \pset title 'Checks (untimed, once per size): the journey function and its baseline give the same answer'
 SELECT section, "check", result, detail
@@ -149,10 +190,11 @@ FROM (
 	UNION ALL
 	SELECT s, 0, 'all checks of this section', 'NOT CHECKED',
 		'the checks failed with an error (see the progress log)'
-	FROM unnest('{sessions,identity,paths,attribution,markov}'::text[]) s
+	FROM unnest('{sessions,identity,paths,attribution,markov,models}'::text[]) s
 	WHERE NOT EXISTS (SELECT FROM bench.checks c WHERE c.size = :'size' AND c.section = s)
+		AND EXISTS (SELECT FROM bench.runs r WHERE r.size = :'size' AND r.section = s)
 ) c
-ORDER BY array_position('{sessions,identity,paths,attribution,markov}', section), ord;
+ORDER BY array_position('{sessions,identity,paths,attribution,markov,models}', section), ord;
 
 \pset title
 \echo 'speed-up = median of the plain-SQL baseline / median of the journey query, both in this run; "> Nx": the baseline hit'
