@@ -5,33 +5,15 @@
 # default version.  Run by scripts/run-tests.sh inside the test cluster;
 # prints "ok" or what differs, exits non-zero on a difference.
 set -euo pipefail
+cd "$(dirname "$0")/.."
 
-default=$(sed -n "s/^default_version = '\(.*\)'/\1/p" "$(dirname "$0")/../journey.control")
+default=$(sed -n "s/^default_version = '\(.*\)'/\1/p" journey.control)
 psql -X -q -v ON_ERROR_STOP=1 -d postgres -c 'DROP DATABASE IF EXISTS journey_upgraded' \
 	-c 'DROP DATABASE IF EXISTS journey_fresh' -c 'CREATE DATABASE journey_upgraded' \
 	-c 'CREATE DATABASE journey_fresh'
 psql -X -q -v ON_ERROR_STOP=1 -d journey_upgraded <<'SQL'
 CREATE EXTENSION journey VERSION '0.1.0';
-CREATE TABLE j AS
-SELECT i % 40 AS id, journey_agg('2024-01-01 00:00:00+00'::timestamptz + (i * 7919 % 100000) * interval '1.5 seconds',
-								 (ARRAY['search', 'email', 'say "hi"', '→ ✓', 'direct', 'purchase'])[1 + i % 6],
-								 CASE WHEN i % 4 = 0 THEN i / 7.0 END) AS j
-FROM generate_series(1, 2000) i GROUP BY 1;
-INSERT INTO j VALUES (40, '[]');
-CREATE TABLE g AS SELECT identity_links('c' || (i % 97), 'crm:' || (i % 13)) AS g FROM generate_series(1, 500) i;
-CREATE TABLE c (kind text, c path_counts);
-INSERT INTO c
-SELECT 'paths', path_counts(j) FROM j UNION ALL
-SELECT 'transitions', transition_counts(j, false) FROM j UNION ALL
-SELECT 'ngrams', ngram_counts(j, 3) FROM j UNION ALL
-SELECT 'steps', step_counts(j, 'email', 2) FROM j UNION ALL
-SELECT 'flows', flow_counts(j, 3, 'email', true) FROM j UNION ALL
-SELECT 'markov', markov_counts(j, '{purchase}', 2) FROM j UNION ALL
-SELECT 'sketch', path_counts_approx(j, 32) FROM j UNION ALL
-SELECT 'health', health_counts(j) FROM j UNION ALL
-SELECT 'funnel', funnel_counts(j, '{search,email,purchase}', '1 day') FROM j UNION ALL
-SELECT 'cohorts', retention_counts(j, '1 day') FROM j UNION ALL
-SELECT 'shapley', shapley_counts(j, '{purchase}') FROM j;
+\i test/stored_values.psql
 SQL
 
 # the stored values, and what the readers make of them
