@@ -106,8 +106,6 @@ Mix64(uint64 x)
 	return x ^ (x >> 31);
 }
 
-extern void PoissonWeights(uint64 unit, int64 seed, int32 samples, int32 *w);
-
 /*
  * Cohort retention (COUNTS_COHORTS, param = period: seconds if positive,
  * calendar months in UTC if negative) counts each journey once at position
@@ -198,12 +196,5 @@ extern void CountsModelArg(FunctionCallInfo fcinfo, int argno, Counts *c,
 extern const char *CountsKindName(int kind);
 extern const char *CountsMarkerName(int32 marker);
 extern int128 ValueUnits(double value);
-extern void EmitShareIntervals(ReturnSetInfo *rsinfo, const Counts *c,
-							   const double *share, double *draws,
-							   int32 samples, double confidence);
-extern void CheckBootstrap(int32 samples, double confidence);
-extern void CheckSamples(int32 samples);
-extern void PercentileRange(double *d, int32 n, double confidence,
-							double *lo, double *hi);
 
 #endif							/* JOURNEY_COUNTS_H */

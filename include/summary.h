@@ -38,6 +38,17 @@ typedef struct ExpandedSummary
 	void	   *builder;
 } ExpandedSummary;
 
+/*
+ * What a function that skips this row returns: argument 0 as it was (the
+ * state of a transition function; NULL before the first row it kept).
+ */
+#define RETURN_STATE_UNCHANGED() \
+	do { \
+		if (PG_ARGISNULL(0)) \
+			PG_RETURN_NULL(); \
+		PG_RETURN_DATUM(PG_GETARG_DATUM(0)); \
+	} while (0)
+
 extern ExpandedSummary *SummaryCreate(FunctionCallInfo fcinfo,
 									  const SummaryType *type,
 									  MemoryContext parent);

@@ -32,11 +32,7 @@ journey_agg_transfn(PG_FUNCTION_ARGS)
 	bool		has_value;
 
 	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
-	{
-		if (PG_ARGISNULL(0))
-			PG_RETURN_NULL();
-		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
-	}
+		RETURN_STATE_UNCHANGED();
 	es = SummaryArg(fcinfo, &JourneySummary);
 	b = es->builder;
 	label = PG_GETARG_TEXT_PP(2);

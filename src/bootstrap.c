@@ -23,7 +23,7 @@
 #include "miscadmin.h"
 #include "utils/builtins.h"
 
-#include "counts.h"
+#include "bootstrap.h"
 #include "journey.h"
 
 PG_FUNCTION_INFO_V1(credit_intervals);
@@ -97,6 +97,24 @@ CheckBootstrap(int32 samples, double confidence)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("confidence must be between 0 and 1, exclusive")));
+}
+
+/*
+ * GSL's Mersenne Twister seeded with seed, for the bootstraps that draw in
+ * sequence.  GSL allocates it with malloc: the caller frees it on every
+ * path, errors included (PG_TRY).
+ */
+gsl_rng *
+BootstrapRng(int64 seed)
+{
+	gsl_rng    *rng = gsl_rng_alloc(gsl_rng_mt19937);
+
+	if (rng == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_OUT_OF_MEMORY),
+				 errmsg("out of memory for a random number generator")));
+	gsl_rng_set(rng, (unsigned long) seed);
+	return rng;
 }
 
 #define GOLDEN UINT64CONST(0x9e3779b97f4a7c15)

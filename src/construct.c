@@ -118,11 +118,7 @@ journey_append(PG_FUNCTION_ARGS)
 	bool		has_value;
 
 	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
-	{
-		if (PG_ARGISNULL(0))
-			PG_RETURN_NULL();
-		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
-	}
+		RETURN_STATE_UNCHANGED();
 	JourneyBuilderInit(&b, CurrentMemoryContext);
 	if (!PG_ARGISNULL(0))
 	{

@@ -31,6 +31,7 @@
 #include "utils/memutils.h"
 #include "utils/typcache.h"
 
+#include "bootstrap.h"
 #include "builder.h"
 #include "counts.h"
 #include "dict.h"
@@ -1675,11 +1676,7 @@ CountsTransition(FunctionCallInfo fcinfo, const CountsSpec *spec,
 	Journey		j;
 
 	if (PG_ARGISNULL(1))
-	{
-		if (PG_ARGISNULL(0))
-			PG_RETURN_NULL();
-		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
-	}
+		RETURN_STATE_UNCHANGED();
 	es = SummaryArg(fcinfo, &CountsSummary);
 	b = es->builder;
 	CountsBuilderSetSpec(b, spec);
@@ -1745,11 +1742,7 @@ funnel_counts_transfn(PG_FUNCTION_ARGS)
 	CountsSpec	spec = {COUNTS_FUNNEL, false, 0, NULL, 0};
 
 	if (PG_ARGISNULL(1))
-	{
-		if (PG_ARGISNULL(0))
-			PG_RETURN_NULL();
-		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
-	}
+		RETURN_STATE_UNCHANGED();
 	RequiredArg(fcinfo, 2, "funnel steps");
 	FunnelDefFromArgs(fcinfo, 2, &def);
 	if (def.nsteps > FUNNEL_REPORT_MAX_STEPS)
@@ -1911,11 +1904,7 @@ ConversionPathsTransition(FunctionCallInfo fcinfo, CountsSpec *spec,
 	if (flag_form)
 	{
 		if (PG_ARGISNULL(2))
-		{
-			if (PG_ARGISNULL(0))
-				PG_RETURN_NULL();
-			PG_RETURN_DATUM(PG_GETARG_DATUM(0));
-		}
+			RETURN_STATE_UNCHANGED();
 		mi.converted = PG_GETARG_BOOL(2);
 		if (!PG_ARGISNULL(3))
 		{
@@ -1968,11 +1957,7 @@ credit_bootstrap_transfn(PG_FUNCTION_ARGS)
 
 	CheckSamples(samples);
 	if (PG_ARGISNULL(1) || PG_ARGISNULL(2) || PG_ARGISNULL(3))
-	{
-		if (PG_ARGISNULL(0))
-			PG_RETURN_NULL();
-		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
-	}
+		RETURN_STATE_UNCHANGED();
 	credit = PG_GETARG_FLOAT8(3);
 	if (!(fabs(credit) <= CREDITS_MAX_CREDIT))
 		ereport(ERROR,

@@ -432,11 +432,7 @@ identity_links_transfn(PG_FUNCTION_ARGS)
 	int			arg;
 
 	if (PG_ARGISNULL(1) && PG_ARGISNULL(2))
-	{
-		if (PG_ARGISNULL(0))
-			PG_RETURN_NULL();
-		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
-	}
+		RETURN_STATE_UNCHANGED();
 	es = SummaryArg(fcinfo, &IdentitySummary);
 	b = es->builder;
 	for (arg = 1; arg <= 2; arg++)

@@ -35,6 +35,7 @@
 #include "utils/builtins.h"
 #include "utils/float.h"
 
+#include "bootstrap.h"
 #include "counts.h"
 #include "journey.h"
 #include "dict.h"
@@ -636,12 +637,7 @@ markov_attribution_intervals(PG_FUNCTION_ARGS)
 		int32		i;
 		int32		pos = 0;
 
-		rng = gsl_rng_alloc(gsl_rng_mt19937);
-		if (rng == NULL)
-			ereport(ERROR,
-					(errcode(ERRCODE_OUT_OF_MEMORY),
-					 errmsg("out of memory for a random number generator")));
-		gsl_rng_set(rng, (unsigned long) seed);
+		rng = BootstrapRng(seed);
 
 		/* edges grouped by their state, in edge order */
 		for (i = 0; i < m.nedges; i++)

@@ -98,11 +98,7 @@ retention_transfn(PG_FUNCTION_ARGS)
 
 	(void) SummaryAggContext(fcinfo);
 	if (PG_ARGISNULL(1))
-	{
-		if (PG_ARGISNULL(0))
-			PG_RETURN_NULL();
-		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
-	}
+		RETURN_STATE_UNCHANGED();
 	conditions = PG_GETARG_ARRAYTYPE_P(1);
 	deconstruct_array(conditions, BOOLOID, 1, true, TYPALIGN_CHAR, &flags, &nulls, &n);
 	if (n < 1 || n > 32)

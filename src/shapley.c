@@ -28,6 +28,7 @@
 #include "miscadmin.h"
 #include "utils/builtins.h"
 
+#include "bootstrap.h"
 #include "counts.h"
 #include "journey.h"
 
@@ -306,12 +307,7 @@ shapley_attribution_intervals(PG_FUNCTION_ARGS)
 			p[2 * cat + 1] = (double) (c.counts[pk] - conv_of[cat]);
 		}
 
-		rng = gsl_rng_alloc(gsl_rng_mt19937);
-		if (rng == NULL)
-			ereport(ERROR,
-					(errcode(ERRCODE_OUT_OF_MEMORY),
-					 errmsg("out of memory for a random number generator")));
-		gsl_rng_set(rng, (unsigned long) seed);
+		rng = BootstrapRng(seed);
 		for (s = 0; s < samples; s++)
 		{
 			double		conversions = 0;

@@ -227,11 +227,7 @@ SummaryCombine(FunctionCallInfo fcinfo, const SummaryType *type)
 	ExpandedSummary *es;
 
 	if (PG_ARGISNULL(1))
-	{
-		if (PG_ARGISNULL(0))
-			PG_RETURN_NULL();
-		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
-	}
+		RETURN_STATE_UNCHANGED();
 	es = SummaryArg(fcinfo, type);
 	SummaryAddDatum(es, PG_GETARG_DATUM(1));
 	PG_RETURN_DATUM(EOHPGetRWDatum(&es->hdr));

@@ -96,11 +96,7 @@ window_funnel_transfn(PG_FUNCTION_ARGS)
 	int			i;
 
 	if (PG_ARGISNULL(ts_arg) || PG_ARGISNULL(ts_arg + 1))
-	{
-		if (PG_ARGISNULL(0))
-			PG_RETURN_NULL();
-		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
-	}
+		RETURN_STATE_UNCHANGED();
 	if (PG_ARGISNULL(1))
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
