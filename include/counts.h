@@ -145,6 +145,7 @@ extern TimestampTz CohortStart(int64 period, int32 param);
 #define HEALTH_GAPS				100
 #define HEALTH_VALUE_SCALE		1000000
 
+#define GAP_MAX_BUCKET			1919	/* GapBucket(UINT64_MAX) */
 extern int32 GapBucket(uint64 gap);
 extern uint64 GapBucketMiddle(int32 bucket);
 

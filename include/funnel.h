@@ -24,6 +24,7 @@ extern void FunnelDefFromArgs(FunctionCallInfo fcinfo, int first, FunnelDef *def
 extern int32 FunnelEvaluate(const FunnelDef *def, const Journey *j,
 							TimestampTz *times);
 extern char *FunnelDefSerialize(const FunnelDef *def, int32 *len);
-extern void FunnelDefDeserialize(const char *buf, int32 len, FunnelDef *def);
+extern bool FunnelDefParse(const char *stored, int32 len, FunnelDef *def);
+extern void FunnelDefDeserialize(const char *stored, int32 len, FunnelDef *def);
 
 #endif							/* JOURNEY_FUNNEL_H */

@@ -219,7 +219,12 @@ EmitConversion(ReturnSetInfo *rsinfo, const Journey *j, const Options *o,
 			values[5] = Float8GetDatum(per[l]);
 			values[6] = Float8GetDatum(per[l] * value);
 			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+			pfree(DatumGetPointer(values[4]));
 		}
+		/* a journey may convert many times: nothing per conversion is kept */
+		pfree(per);
+		pfree(seen);
+		CHECK_FOR_INTERRUPTS();
 		return;
 	}
 	for (i = 0; i < n; i++)
@@ -237,7 +242,9 @@ EmitConversion(ReturnSetInfo *rsinfo, const Journey *j, const Options *o,
 		values[5] = Float8GetDatum(credit[i]);
 		values[6] = Float8GetDatum(credit[i] * value);
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+		pfree(DatumGetPointer(values[4]));
 	}
+	CHECK_FOR_INTERRUPTS();
 }
 
 /*

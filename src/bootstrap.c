@@ -152,16 +152,6 @@ PoissonWeights(uint64 unit, int64 seed, int32 samples, int32 *w)
 	}
 }
 
-static void
-ReportBadCredits(const char *detail)
-{
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-			 errmsg("invalid credit bootstrap"),
-			 errdetail("%s", detail),
-			 errhint("Build it with credit_bootstrap.")));
-}
-
 /*
  * credit_intervals(model, confidence): per label, the rows counted, the
  * credit summed and its share of all credit, each with its bootstrap
@@ -190,20 +180,21 @@ credit_intervals(PG_FUNCTION_ARGS)
 	CheckBootstrap(samples, confidence);
 	width = samples + 1;
 	if ((Size) Max(c.nlabels, 1) * width > CREDITS_MAX_CELLS)
-		ReportBadCredits("It has too many labels for its samples.");
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("too many labels for a credit bootstrap of %d samples", samples),
+				 errdetail("Labels times samples may be at most %d.", CREDITS_MAX_CELLS)));
 	JourneyInitRowsResult(fcinfo);
 
 	net = palloc0((Size) Max(c.nlabels, 1) * width * sizeof(int128));
 	rows = palloc0(Max(c.nlabels, 1) * sizeof(int64));
 	total = palloc0(width * sizeof(double));
+	/* CountsDecode checked the keys: one label, at a row count or a sum */
 	for (k = 0; k < c.nkeys; k++)
 	{
 		int32		p = c.positions[k];
 		int32		label = c.key_labels[c.key_start[k]];
 
-		if (c.key_start[k + 1] - c.key_start[k] != 1 || label < 0 ||
-			p < CREDITS_ROWS || p > CREDITS_MINUS(samples))
-			ReportBadCredits("A key is not one label at a row count or a sample's sum.");
 		if (p == CREDITS_ROWS)
 			rows[label] = c.counts[k];
 		else if (p % 2 == 0)

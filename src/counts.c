@@ -43,6 +43,8 @@
 
 #define COUNTS_BINARY_VERSION 1
 
+static void CountsCheckShape(const Counts *c);
+
 PG_FUNCTION_INFO_V1(path_counts_in);
 PG_FUNCTION_INFO_V1(path_counts_out);
 PG_FUNCTION_INFO_V1(path_counts_recv);
@@ -277,7 +279,10 @@ CountsBuilderSetSpec(CountsBuilder *b, const CountsSpec *spec)
 	if (spec->kind == COUNTS_PATHS_SKETCH)
 	{
 		if (spec->param < SKETCH_MIN_WIDTH || spec->param > SKETCH_MAX_WIDTH)
-			ReportCorrupt("bad sketch width");
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("sketch width must be between %d and %d",
+							SKETCH_MIN_WIDTH, SKETCH_MAX_WIDTH)));
 		b->cells = MemoryContextAllocZero(b->cxt, (Size) SKETCH_DEPTH * spec->param * sizeof(int64));
 	}
 	if (spec->anchor != NULL)
@@ -792,9 +797,146 @@ CountsDecode(struct varlena *stored, Counts *c)
 	c->key_start[c->nkeys] = nlabels_total;
 	if (p != end)
 		ReportCorrupt("trailing bytes");
+	CountsCheckShape(c);
+}
+
+/*
+ * The shape of the keys each kind may have, which its readers rely on: how
+ * many labels a key has, whether they may be markers (readers index arrays
+ * by label), and which positions it may sit at (readers index statistics
+ * and histograms by position).  CountsDecode checks every value it reads,
+ * and the text and binary input functions check what they make, so no
+ * crafted value reaches a reader in another shape.
+ */
+static void
+ShapeError(const Counts *c, int32 k, const char *rule)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_DATA_EXCEPTION),
+			 errmsg("invalid path counts of kind %s", CountsKindName(c->spec.kind)),
+			 k >= 0 ?
+			 errdetail("Key %d (position %d, %d labels): %s.", k + 1, c->positions[k],
+					   c->key_start[k + 1] - c->key_start[k], rule) :
+			 errdetail("%s.", rule),
+			 errhint("Path counts come from their aggregates; a hand-written value must have the same shape.")));
+}
+
+static void
+CountsCheckShape(const Counts *c)
+{
+	int32		param = c->spec.param;
+	int32		nsteps = 0;
+	int32		k;
+
+	switch (c->spec.kind)
+	{
+		case COUNTS_PATHS_SKETCH:
+			if (param < SKETCH_MIN_WIDTH || param > SKETCH_MAX_WIDTH)
+				ShapeError(c, -1, "the sketch width must be between 16 and 1000000");
+			break;
+		case COUNTS_MARKOV:
+			if (param < 1 || param > 10)
+				ShapeError(c, -1, "the order must be between 1 and 10");
+			break;
+		case COUNTS_FUNNEL:
+			{
+				FunnelDef	def;
+
+				if (c->spec.anchor == NULL || param < 1 || param > FUNNEL_REPORT_MAX_STEPS ||
+					!FunnelDefParse(c->spec.anchor, c->spec.anchor_len, &def) ||
+					def.nsteps != param)
+					ShapeError(c, -1, "a funnel report has a definition (anchor) of param steps, 1 to 100");
+				nsteps = param;
+				break;
+			}
+		case COUNTS_CREDITS:
+			if (param < 2 || param > 10000)
+				ShapeError(c, -1, "the samples must be between 2 and 10000");
+			break;
+		default:
+			break;
+	}
+	for (k = 0; k < c->nkeys; k++)
+	{
+		int32		pos = c->positions[k];
+		int32		len = c->key_start[k + 1] - c->key_start[k];
+		bool		markers = false;
+		int32		i;
+
+		for (i = c->key_start[k]; i < c->key_start[k + 1]; i++)
+			markers |= c->key_labels[i] < 0;
+		switch (c->spec.kind)
+		{
+			case COUNTS_PATHS:
+			case COUNTS_NGRAMS:
+				if (pos != 0)
+					ShapeError(c, k, "the position must be 0");
+				break;
+			case COUNTS_TRANSITIONS:
+				if (pos != 0 || len != 2)
+					ShapeError(c, k, "a transition is two labels at position 0");
+				break;
+			case COUNTS_STEPS:
+				if (len != 1)
+					ShapeError(c, k, "a step is one label");
+				break;
+			case COUNTS_FLOWS:
+			case COUNTS_FLOWS_BACKWARD:
+				if (pos < 1 || len != 2)
+					ShapeError(c, k, "an edge is two labels at a depth of at least 1");
+				break;
+			case COUNTS_MARKOV:
+				if (len < 2 || len > param + 1)
+					ShapeError(c, k, "a transition is a history of at most the order's labels and the next label");
+				break;
+			case COUNTS_PATHS_SKETCH:
+				if (len != 0 || pos < 0 || pos >= SKETCH_DEPTH * param)
+					ShapeError(c, k, "a sketch cell has no labels and a position below 4 times the width");
+				break;
+			case COUNTS_HEALTH:
+				if (markers || len != (pos == HEALTH_REENTRIES ? 2 : 1) || pos < 0 ||
+					(pos > HEALTH_VALUE_MINUS && pos < HEALTH_GAPS) ||
+					pos > HEALTH_GAPS + GAP_MAX_BUCKET)
+					ShapeError(c, k, "a statistic is one label (two for re-entries) at a known position");
+				break;
+			case COUNTS_FUNNEL:
+				if (len != 0 ||
+					(pos < FUNNEL_HISTOGRAMS ? pos < 0 || pos > nsteps :
+					 (pos - FUNNEL_HISTOGRAMS) / 4096 >= nsteps ||
+					 (pos - FUNNEL_HISTOGRAMS) % 2048 > GAP_MAX_BUCKET))
+					ShapeError(c, k, "a level or histogram bucket of the funnel has no labels");
+				break;
+			case COUNTS_COHORTS:
+				if (markers || len != 1 || pos < 0)
+					ShapeError(c, k, "a cohort is one label at a period of at least 0");
+				break;
+			case COUNTS_SHAPLEY:
+				if (markers || len > SHAPLEY_MAX_CHANNELS || pos < SHAPLEY_PATHS ||
+					pos > SHAPLEY_VALUE_MINUS)
+					ShapeError(c, k, "a channel set has at most 20 labels, at position 0 to 3");
+				break;
+			case COUNTS_CREDITS:
+				if (markers || len != 1 || pos < CREDITS_ROWS || pos > CREDITS_MINUS(param))
+					ShapeError(c, k, "a credit sum is one label at a row count or a sample's sum");
+				break;
+		}
+		if ((k & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
+	}
 }
 
 /* Text and binary forms */
+
+/* The value an input function made, refused if it has a shape no reader reads. */
+static struct varlena *
+CountsInputResult(CountsBuilder *b)
+{
+	struct varlena *result = CountsBuilderEncode(b);
+	Counts		check;
+
+	CountsDecode(result, &check);
+	return result;
+}
 
 static void
 AppendKeyLabel(StringInfo buf, const Counts *c, int32 v)
@@ -1006,7 +1148,7 @@ path_counts_in(PG_FUNCTION_ARGS)
 	in.key = NULL;
 	in.maxkey = 0;
 	ParseList(&ps, ParseCountsKey, &in, "\",\" or \"]\"");
-	PG_RETURN_POINTER(CountsBuilderEncode(&in.b));
+	PG_RETURN_POINTER(CountsInputResult(&in.b));
 }
 
 Datum
@@ -1050,8 +1192,13 @@ path_counts_recv(PG_FUNCTION_ARGS)
 	if (total < 0)
 		BinaryError("path_counts", "Negative total.");
 	CountsBuilderAddTotal(&b, total);
-	b.value = (int128) ((uint128) (uint64) pq_getmsgint64(msg) << 64 |
-						(uint64) pq_getmsgint64(msg));
+	{
+		/* two statements: the high half is sent first */
+		uint64		high = (uint64) pq_getmsgint64(msg);
+		uint64		low = (uint64) pq_getmsgint64(msg);
+
+		b.value = (int128) ((uint128) high << 64 | low);
+	}
 	nlabels = pq_getmsgint(msg, 4);
 	if (nlabels < 0 || nlabels > JOURNEY_MAX_LABELS || nlabels > (msg->len - msg->cursor) / 4)
 		BinaryError("path_counts", "Label count out of range.");
@@ -1097,7 +1244,7 @@ path_counts_recv(PG_FUNCTION_ARGS)
 		if (count > 0)
 			CountsBuilderAddKey(&b, position, key, n, count);
 	}
-	PG_RETURN_POINTER(CountsBuilderEncode(&b));
+	PG_RETURN_POINTER(CountsInputResult(&b));
 }
 
 Datum
@@ -1874,7 +2021,8 @@ ConversionPathsTransition(FunctionCallInfo fcinfo, CountsSpec *spec,
 Datum
 markov_counts_transfn(PG_FUNCTION_ARGS)
 {
-	bool		flag_form = get_fn_expr_argtype(fcinfo->flinfo, 2) == BOOLOID;
+	/* (state, j, converted, value, order) or (state, j, conversions, order) */
+	bool		flag_form = PG_NARGS() == 5;
 	CountsSpec	spec = {COUNTS_MARKOV, true,
 	PositiveArg(fcinfo, flag_form ? 4 : 3, "order", 10), NULL, 0};
 
@@ -1890,8 +2038,8 @@ shapley_counts_transfn(PG_FUNCTION_ARGS)
 {
 	CountsSpec	spec = {COUNTS_SHAPLEY, true, 0, NULL, 0};
 
-	return ConversionPathsTransition(fcinfo, &spec,
-									 get_fn_expr_argtype(fcinfo->flinfo, 2) == BOOLOID);
+	/* (state, j, converted, value) or (state, j, conversions) */
+	return ConversionPathsTransition(fcinfo, &spec, PG_NARGS() == 4);
 }
 
 /* The two input forms of S14, for Markov and Shapley models. */

@@ -368,6 +368,7 @@ FunnelDefFromArgs(FunctionCallInfo fcinfo, int first, FunnelDef *def)
 		def->exclude = palloc(Max(n, 1) * sizeof(text *));
 		for (i = 0; i < n; i++)
 		{
+			CHECK_FOR_INTERRUPTS();	/* exclusions x steps */
 			def->exclude[i] = DatumGetTextPP(elems[i]);
 			for (s = 0; s < def->nsteps; s++)
 				if (CompareBytes(VARDATA_ANY(def->exclude[i]), VARSIZE_ANY_EXHDR(def->exclude[i]),
@@ -477,14 +478,17 @@ FunnelDefSerialize(const FunnelDef *def, int32 *len)
 	return buf.data;
 }
 
-/* The labels of one list of a serialised definition, up to ';' or the end. */
-static text **
-ReadCounted(const char **pp, const char *end, int32 *n)
+/*
+ * The labels of one list of a serialised definition, up to ';' or the end;
+ * false if it is malformed.
+ */
+static bool
+ReadCounted(const char **pp, const char *end, text ***list, int32 *n)
 {
 	const char *p = *pp;
-	text	  **list = NULL;
 	int32		max = 0;
 
+	*list = NULL;
 	*n = 0;
 	while (p < end && *p != ';')
 	{
@@ -492,22 +496,25 @@ ReadCounted(const char **pp, const char *end, int32 *n)
 		long		len = strtol(p, &colon, 10);
 
 		if (colon == p || colon >= end || *colon != ':' || len < 0 || len > end - colon - 1)
-			ReportCorrupt("bad funnel definition");
+			return false;
 		if (*n >= max)
 		{
 			max = Max(8, 2 * max);
-			list = list ? repalloc(list, max * sizeof(text *)) : palloc(max * sizeof(text *));
+			*list = *list ? repalloc(*list, max * sizeof(text *)) : palloc(max * sizeof(text *));
 		}
-		list[(*n)++] = cstring_to_text_with_len(colon + 1, (int) len);
+		(*list)[(*n)++] = cstring_to_text_with_len(colon + 1, (int) len);
 		p = colon + 1 + len;
 	}
 	*pp = p;
-	return list;
+	return true;
 }
 
-void
-FunnelDefDeserialize(const char *buf, int32 len, FunnelDef *def)
+/* Reads a serialised definition; false if it is malformed. */
+bool
+FunnelDefParse(const char *stored, int32 len, FunnelDef *def)
 {
+	/* the stored definition has no terminating zero; sscanf needs one */
+	char	   *buf = palloc(len + 1);
 	const char *end = buf + len;
 	const char *p;
 	long long	window;
@@ -515,20 +522,27 @@ FunnelDefDeserialize(const char *buf, int32 len, FunnelDef *def)
 	int			modes;
 	int			used;
 
+	memcpy(buf, stored, len);
+	buf[len] = '\0';
 	memset(def, 0, sizeof(*def));
 	if (sscanf(buf, "within=%lld;gap=%lld;modes=%d;steps=%n", &window, &gap, &modes, &used) != 3 ||
 		used <= 0 || used > len)
-		ReportCorrupt("bad funnel definition");
+		return false;
 	def->window = window;
 	def->max_gap = gap;
 	def->modes = modes;
 	p = buf + used;
-	def->steps = ReadCounted(&p, end, &def->nsteps);
-	if (end - p < 9 || strncmp(p, ";exclude=", 9) != 0 || def->nsteps < 1)
-		ReportCorrupt("bad funnel definition");
+	if (!ReadCounted(&p, end, &def->steps, &def->nsteps) ||
+		end - p < 9 || strncmp(p, ";exclude=", 9) != 0 || def->nsteps < 1)
+		return false;
 	p += 9;
-	def->exclude = ReadCounted(&p, end, &def->nexclude);
-	if (p != end)
+	return ReadCounted(&p, end, &def->exclude, &def->nexclude) && p == end;
+}
+
+void
+FunnelDefDeserialize(const char *stored, int32 len, FunnelDef *def)
+{
+	if (!FunnelDefParse(stored, len, def))
 		ReportCorrupt("bad funnel definition");
 }
 

@@ -89,11 +89,12 @@ BuildChain(const Counts *c, MarkovChain *m)
 	{
 		const int32 *key = c->key_labels + c->key_start[i];
 		int32		n = c->key_start[i + 1] - c->key_start[i];
-		int32		last = key[n - 1];
+		int32		last;
 		int32		to;
 
 		if (n < 2 || n > k + 1)
 			ReportCorrupt("bad Markov transition");
+		last = key[n - 1];
 		if (last == COUNTS_CONVERSION || last == COUNTS_NULL)
 			to = last;
 		else
@@ -457,6 +458,8 @@ PrefixPath(FunctionCallInfo fcinfo, const Counts *c, int32 **path)
 	{
 		int32		l = j.touches[i].label;
 
+		if ((i & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
 		if (i > 0 && l == j.touches[i - 1].label)
 			continue;
 		(*path)[n++] = ModelLabel(c, j.labels[l], j.label_lens[l]);
@@ -546,6 +549,7 @@ markov_next_best(PG_FUNCTION_ARGS)
 		int32		state;
 		int32		len = n;
 
+		CHECK_FOR_INTERRUPTS();	/* candidates x path length */
 		if (nulls[i])
 			ereport(ERROR,
 					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),

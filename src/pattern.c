@@ -95,6 +95,9 @@ typedef struct Compiler
 	TextParser	ps;
 	Program    *prog;
 	ArrayType  *conditions;		/* for (?N), or NULL */
+	Datum	   *cond_elems;		/* its elements, unpacked at the first (?N) */
+	bool	   *cond_nulls;
+	int			ncond;
 	int			depth;
 } Compiler;
 
@@ -167,18 +170,16 @@ ParseCondition(Compiler *c)
 	else
 	{
 		int			n = ParseNumber(c, "a condition number or t");
-		Datum	   *elems;
-		bool	   *nulls;
-		int			nelems;
 		text	   *label;
 
 		if (c->conditions == NULL)
 			ParseError(&c->ps, "a label (numbered conditions need the labels argument)");
-		deconstruct_array(c->conditions, TEXTOID, -1, false, TYPALIGN_INT,
-						  &elems, &nulls, &nelems);
-		if (n < 1 || n > nelems || nulls[n - 1])
-			ParseError(&c->ps, psprintf("a condition number between 1 and %d", nelems));
-		label = DatumGetTextPP(elems[n - 1]);
+		if (c->cond_elems == NULL)
+			deconstruct_array(c->conditions, TEXTOID, -1, false, TYPALIGN_INT,
+							  &c->cond_elems, &c->cond_nulls, &c->ncond);
+		if (n < 1 || n > c->ncond || c->cond_nulls[n - 1])
+			ParseError(&c->ps, psprintf("a condition number between 1 and %d", c->ncond));
+		label = DatumGetTextPP(c->cond_elems[n - 1]);
 		c->prog->numbered = true;
 		node = NewNode(N_LABEL, StringDictIntern(&c->prog->labels, VARDATA_ANY(label),
 												 VARSIZE_ANY_EXHDR(label)), 0);
@@ -339,7 +340,9 @@ Generate(Program *p, const PNode *node)
 {
 	int32		i;
 
+	/* an empty group repeated many times generates nothing, for long */
 	check_stack_depth();
+	CHECK_FOR_INTERRUPTS();
 	switch (node->kind)
 	{
 		case N_LABEL:
@@ -411,6 +414,7 @@ Generate(Program *p, const PNode *node)
 /* The compiled pattern of arguments 1 (pattern) and 2 (labels), cached. */
 typedef struct PatternCache
 {
+	MemoryContext cxt;			/* all of the below; reset to recompile */
 	text	   *pattern;
 	ArrayType  *conditions;		/* NULL if none */
 	Program		prog;
@@ -440,15 +444,21 @@ GetProgram(FunctionCallInfo fcinfo)
 		SameBytes((struct varlena *) cache->conditions, (struct varlena *) conditions))
 		return &cache->prog;
 
-	old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
+	/* a pattern that changes from row to row must not pile up programs */
 	if (cache == NULL)
-		cache = palloc0(sizeof(PatternCache));
+	{
+		cache = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(PatternCache));
+		cache->cxt = AllocSetContextCreate(fcinfo->flinfo->fn_mcxt, "pattern program",
+										   ALLOCSET_SMALL_SIZES);
+	}
 	else
-		memset(&cache->prog, 0, sizeof(Program));
+		MemoryContextReset(cache->cxt);
+	memset(&cache->prog, 0, sizeof(Program));
 	fcinfo->flinfo->fn_extra = NULL;	/* until the new program is complete */
+	old = MemoryContextSwitchTo(cache->cxt);
 	cache->pattern = (text *) PG_DETOAST_DATUM_COPY(PointerGetDatum(pattern));
 	cache->conditions = conditions ? (ArrayType *) PG_DETOAST_DATUM_COPY(PointerGetDatum(conditions)) : NULL;
-	StringDictInit(&cache->prog.labels, fcinfo->flinfo->fn_mcxt, PATTERN_MAX_PROGRAM,
+	StringDictInit(&cache->prog.labels, cache->cxt, PATTERN_MAX_PROGRAM,
 				   "labels in a pattern", "Use fewer labels.");
 	input = text_to_cstring(pattern);
 	memset(&c, 0, sizeof(c));

@@ -95,10 +95,10 @@ static void
 Exact(const Counts *c, ShapleyOut *out, double conversions, double value)
 {
 	int32		n = c->nlabels;
-	uint32		full = n == 32 ? ~(uint32) 0 : ((uint32) 1 << n) - 1;
-	double	   *paths = palloc0(((Size) full + 1) * sizeof(double));
-	double	   *rate = palloc0(((Size) full + 1) * sizeof(double));
-	double	   *weight = palloc((n + 1) * sizeof(double));
+	uint32		full;
+	double	   *paths;
+	double	   *rate;
+	double	   *weight;
 	double		sum = 0;
 	uint32		s;
 	int32		k;
@@ -110,6 +110,10 @@ Exact(const Counts *c, ShapleyOut *out, double conversions, double value)
 				 errmsg("exact Shapley values need at most %d channels, the model has %d",
 						SHAPLEY_MAX_CHANNELS, n),
 				 errhint("Group channels with journey_map, or use the simplified method.")));
+	full = ((uint32) 1 << n) - 1;
+	paths = palloc0(((Size) full + 1) * sizeof(double));
+	rate = palloc0(((Size) full + 1) * sizeof(double));
+	weight = palloc((n + 1) * sizeof(double));
 	for (k = 0; k < c->nkeys; k++)
 	{
 		if (c->positions[k] == SHAPLEY_PATHS)
@@ -293,6 +297,7 @@ shapley_attribution_intervals(PG_FUNCTION_ARGS)
 		{
 			int32		pk = paths_key[cat];
 
+			CHECK_FOR_INTERRUPTS();	/* sets x keys */
 			conv_key[cat] = -1;
 			for (k = 0; k < c.nkeys; k++)
 				if (c.positions[k] == SHAPLEY_CONVERSIONS &&

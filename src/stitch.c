@@ -160,6 +160,7 @@ Resolve(FunctionCallInfo fcinfo, ArrayType *prefer, text *known,
 	{
 		int			k;
 
+		CHECK_FOR_INTERRUPTS();	/* identifiers x prefixes */
 		rank[i] = nprefixes;
 		for (k = 0; k < nprefixes; k++)
 		{

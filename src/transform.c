@@ -8,6 +8,7 @@
 #include "postgres.h"
 
 #include "catalog/pg_type.h"
+#include "miscadmin.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 
@@ -168,6 +169,7 @@ journey_map(PG_FUNCTION_ARGS)
 	target = palloc(Max(j.nlabels, 1) * sizeof(int32));
 	for (k = 0; k < j.nlabels; k++)
 	{
+		CHECK_FOR_INTERRUPTS();	/* labels x map entries */
 		target[k] = -2;			/* not mapped yet */
 		for (i = 0; i < nfrom; i++)
 		{

@@ -109,9 +109,9 @@ SELECT throws_ok($$SELECT credit_bootstrap(i, 'l' || i, 1, 10000, 1) FROM genera
 SELECT throws_ok($$SELECT path_counts_rollup(p) FROM (SELECT credit_bootstrap(1, 'a', 1, 10, s) AS p FROM generate_series(1, 2) s) x$$,
 				 '22023', 'path counts of different kinds or parameters cannot be combined', 'bootstraps with different seeds do not combine');
 SELECT throws_ok($$SELECT * FROM credit_intervals('credits collapse=0 param=3 anchor="7" total=1 [1 @9 "a"]')$$,
-				 '22023', 'invalid credit bootstrap', 'crafted: a sample beyond the samples');
+				 '22000', 'invalid path counts of kind credits', 'crafted: a sample beyond the samples');
 SELECT throws_ok($$SELECT * FROM credit_intervals('credits collapse=0 param=3 anchor="7" total=1 [1 @0 "a" "b"]')$$,
-				 '22023', 'invalid credit bootstrap', 'crafted: a key of two labels');
+				 '22000', 'invalid path counts of kind credits', 'crafted: a key of two labels');
 
 SELECT * FROM finish();
 ROLLBACK;

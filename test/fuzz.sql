@@ -3,7 +3,7 @@
 -- data-exception or limit SQLSTATE, or a value whose text reads back to
 -- itself; the server must stay up (the next statement runs).
 BEGIN;
-SELECT plan(6);
+SELECT plan(7);
 
 SELECT setseed(0.2024);
 
@@ -27,8 +27,8 @@ BEGIN
 END $$;
 
 -- Casts each mutation of seed to typ, and reads it back from its text (or
--- with the set-returning reader if one is named): counts (ok, clean errors,
--- bad).
+-- runs the reader, a query template whose %s is the value, if one is
+-- given): counts (ok, clean errors, bad).
 CREATE FUNCTION fuzz_text(seed text, typ regtype, n int, reader text DEFAULT NULL,
 						  OUT ok int, OUT errors int, OUT bad int)
 LANGUAGE plpgsql AS $$
@@ -42,7 +42,7 @@ BEGIN
 		m := mutate(seed);
 		BEGIN
 			IF reader IS NOT NULL THEN
-				EXECUTE format('SELECT count(*) >= 0 FROM %s(%L::%s)', reader, m, typ) INTO STRICT back;
+				EXECUTE 'SELECT count(*) >= 0 FROM ' || format(reader, format('%L::%s', m, typ)) INTO STRICT back;
 			ELSE
 				EXECUTE format('SELECT (%L::%s)::text', m, typ) INTO back;
 				EXECUTE format('SELECT (%L::%s)::text = %L', back, typ, back) INTO STRICT back;
@@ -68,8 +68,34 @@ SELECT ok((SELECT bad = 0 AND errors > 0
 -- A reader that trusts nothing in the keys it is given.
 SELECT ok((SELECT bad = 0 AND ok > 0 AND errors > 0
 		   FROM fuzz_text('credits collapse=0 param=3 anchor="7" total=5 [2 @-1 "a", 1250000 @0 "a", 250000 @2 "a", 500000 @7 "b"]',
-						  'path_counts', 2000, 'credit_intervals')),
+						  'path_counts', 2000, 'credit_intervals(%s)')),
 		  'credit_intervals on 2000 mutated bootstraps: clean errors or rows');
+
+-- Every reader of path counts, on mutations of real values of its kind:
+-- a key of another shape must be refused, never read.
+CREATE TEMP TABLE fj AS
+SELECT g AS id, journey_agg('2024-01-01 00:00:00+00'::timestamptz + (g * 7 + i * 3607 % 9000) * interval '1 minute',
+						   (ARRAY['search', 'email', 'purchase', 'direct'])[1 + (g * i) % 4], i::float8) AS j
+FROM generate_series(1, 30) g, generate_series(1, 1 + g % 6) i GROUP BY g;
+CREATE TEMP TABLE readers (value text, reader text);
+INSERT INTO readers
+SELECT (SELECT path_counts(j)::text FROM fj), 'top_paths(%s, 3)' UNION ALL
+SELECT (SELECT path_counts_approx(j, 16)::text FROM fj), 'top_paths(%s, 3)' UNION ALL
+SELECT (SELECT transition_counts(j)::text FROM fj), 'transitions(%s)' UNION ALL
+SELECT (SELECT ngram_counts(j, 2)::text FROM fj), 'ngrams(%s)' UNION ALL
+SELECT (SELECT step_counts(j, 'email', 2)::text FROM fj), 'path_steps(%s)' UNION ALL
+SELECT (SELECT flow_counts(j, 3)::text FROM fj), 'flows(%s, 2)' UNION ALL
+SELECT (SELECT health_counts(j)::text FROM fj), 'touchpoint_health(%s)' UNION ALL
+SELECT (SELECT health_counts(j)::text FROM fj), 'reentries(%s)' UNION ALL
+SELECT (SELECT retention_counts(j, '1 day')::text FROM fj), 'cohort_retention(%s)' UNION ALL
+SELECT (SELECT funnel_counts(j, '{search,email,purchase}', '1 day')::text FROM fj), 'funnel_report(%s)' UNION ALL
+SELECT (SELECT markov_counts(j, '{purchase}', 2)::text FROM fj), 'markov_attribution(%s)' UNION ALL
+SELECT (SELECT markov_counts(j, '{purchase}', 2)::text FROM fj), 'markov_transitions(%s)' UNION ALL
+SELECT (SELECT shapley_counts(j, '{purchase}')::text FROM fj), 'shapley_attribution(%s)' UNION ALL
+SELECT (SELECT shapley_counts(j, '{purchase}')::text FROM fj), 'shapley_attribution(%s, ''simplified'')';
+SELECT is((SELECT string_agg(reader, ', ') FROM readers, LATERAL fuzz_text(value, 'path_counts', 300, reader) f
+		   WHERE NOT (f.bad = 0 AND f.ok > 0 AND f.errors > 0)),
+		  NULL, 'every path_counts reader on 300 mutations of a real value: clean errors or rows');
 
 -- Binary input: random byte changes in a valid binary journey.
 CREATE TEMP TABLE recv_target (v journey);
