@@ -407,6 +407,9 @@ markov_transitions(PG_FUNCTION_ARGS)
 		values[2] = Int64GetDatum((int64) m.count[i]);
 		values[3] = Float8GetDatum(m.count[i] / m.out[m.from[i]]);
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+		pfree(DatumGetPointer(values[0]));
+		pfree(DatumGetPointer(values[1]));
+		CHECK_FOR_INTERRUPTS();
 	}
 	return (Datum) 0;
 }
@@ -432,15 +435,25 @@ StateAfter(const MarkovChain *m, int32 order, const int32 *path, int32 n)
 						  len * sizeof(int32));
 }
 
-/* Model label index of a label, or -1. */
+/* Model label index of a label, or -1: a model's labels are sorted bytewise. */
 static int32
 ModelLabel(const Counts *c, const char *s, int32 len)
 {
-	int32		i;
+	int32		lo = 0;
+	int32		hi = c->nlabels - 1;
 
-	for (i = 0; i < c->nlabels; i++)
-		if (c->label_lens[i] == len && memcmp(c->labels[i], s, len) == 0)
-			return i;
+	while (lo <= hi)
+	{
+		int32		mid = lo + (hi - lo) / 2;
+		int			cmp = CompareBytes(c->labels[mid], c->label_lens[mid], s, len);
+
+		if (cmp == 0)
+			return mid;
+		if (cmp < 0)
+			lo = mid + 1;
+		else
+			hi = mid - 1;
+	}
 	return -1;
 }
 

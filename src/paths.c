@@ -75,6 +75,11 @@ KeyPath(const Counts *c, int32 k, Datum *path, Datum *labels)
 	*path = PointerGetDatum(cstring_to_text_with_len(buf.data, buf.len));
 	*labels = PointerGetDatum(construct_array(elems, n, TEXTOID, -1, false,
 											  TYPALIGN_INT));
+	/* called once per row of a reader: keep only the two results */
+	for (i = 0; i < n; i++)
+		pfree(DatumGetPointer(elems[i]));
+	pfree(elems);
+	pfree(buf.data);
 }
 
 static double
@@ -359,6 +364,9 @@ top_paths(PG_FUNCTION_ARGS)
 		values[4] = Float8GetDatum(Share(c.counts[order[r]], c.total));
 		shown += c.counts[order[r]];
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+		pfree(DatumGetPointer(values[1]));
+		pfree(DatumGetPointer(values[2]));
+		CHECK_FOR_INTERRUPTS();
 	}
 	EmitOther(rsinfo, c.total, shown);
 	return (Datum) 0;

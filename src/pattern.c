@@ -383,10 +383,16 @@ Generate(Program *p, const PNode *node)
 			{
 				const PNode *child = node->children[0];
 				int32		extra = node->y < 0 ? 0 : node->y - node->x;
-				int32	   *splits = palloc(Max(extra, 1) * sizeof(int32));
+				int32	   *splits;
 
 				for (i = 0; i < node->x; i++)
+				{
+					int32		before = p->n;
+
 					Generate(p, child);
+					if (p->n == before)
+						break;	/* an empty child: its copies are empty too */
+				}
 				if (node->y < 0)
 				{
 					int32		split = Emit(p, OP_SPLIT, 0, 0);
@@ -398,6 +404,9 @@ Generate(Program *p, const PNode *node)
 					break;
 				}
 				/* each optional copy may be skipped, jumping past them all */
+				if (extra == 0)
+					break;
+				splits = palloc(extra * sizeof(int32));
 				for (i = 0; i < extra; i++)
 				{
 					splits[i] = Emit(p, OP_SPLIT, 0, 0);
@@ -406,6 +415,7 @@ Generate(Program *p, const PNode *node)
 				}
 				for (i = 0; i < extra; i++)
 					p->code[splits[i]].y = p->n;
+				pfree(splits);
 			}
 			break;
 	}
@@ -552,8 +562,9 @@ typedef struct Search
 static bool
 TimeHolds(int32 op, int64 seconds, TimestampTz from, TimestampTz to)
 {
-	int64		d = to - from;
-	int64		v = seconds * USECS_PER_SEC;
+	/* in 128 bits: the first and last timestamps are further apart than int64 */
+	int128		d = (int128) to - from;
+	int128		v = (int128) seconds * USECS_PER_SEC;
 
 	switch ((TimeOp) op)
 	{

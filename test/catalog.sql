@@ -1,6 +1,6 @@
 -- Catalogue checks: how every object of the extension is declared.
 BEGIN;
-SELECT plan(9);
+SELECT plan(11);
 
 CREATE TEMP VIEW ext_functions AS
 SELECT p.oid, p.proname, p.prokind, p.proparallel, p.provolatile, p.proisstrict,
@@ -15,6 +15,15 @@ SELECT is_empty($$SELECT signature FROM ext_functions WHERE proparallel <> 's'$$
 				'every function and aggregate is PARALLEL SAFE');
 SELECT is_empty($$SELECT signature FROM ext_functions WHERE provolatile <> 'i'$$,
 				'every function is IMMUTABLE (nothing depends on settings or time)');
+-- What a trusted extension must not have: functions that run with their
+-- owner's rights, and functions SQL could call with an internal argument
+-- (only the STRICT binary input functions take one, as PostgreSQL's own).
+SELECT is_empty($$SELECT signature FROM ext_functions f JOIN pg_proc p USING (oid) WHERE p.prosecdef$$,
+				'no function is SECURITY DEFINER');
+SELECT set_eq($$SELECT signature FROM ext_functions f JOIN pg_proc p USING (oid)
+				WHERE 'internal'::regtype = ANY (p.proargtypes) OR p.prorettype = 'internal'::regtype$$,
+			  $$SELECT unnest('{journey_recv(internal),identity_graph_recv(internal),path_counts_recv(internal)}'::text[])$$,
+			  'only the binary input functions take internal, and none returns it');
 SELECT is_empty($$SELECT signature FROM ext_functions WHERE obj_description(oid, 'pg_proc') IS NULL$$,
 				'every function and aggregate has a comment');
 

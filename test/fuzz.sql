@@ -92,7 +92,15 @@ SELECT (SELECT funnel_counts(j, '{search,email,purchase}', '1 day')::text FROM f
 SELECT (SELECT markov_counts(j, '{purchase}', 2)::text FROM fj), 'markov_attribution(%s)' UNION ALL
 SELECT (SELECT markov_counts(j, '{purchase}', 2)::text FROM fj), 'markov_transitions(%s)' UNION ALL
 SELECT (SELECT shapley_counts(j, '{purchase}')::text FROM fj), 'shapley_attribution(%s)' UNION ALL
-SELECT (SELECT shapley_counts(j, '{purchase}')::text FROM fj), 'shapley_attribution(%s, ''simplified'')';
+SELECT (SELECT shapley_counts(j, '{purchase}')::text FROM fj), 'shapley_attribution(%s, ''simplified'')' UNION ALL
+SELECT (SELECT shapley_counts(j, '{purchase}')::text FROM fj), 'shapley_attribution_intervals(%s, ''exact'', 20)' UNION ALL
+SELECT (SELECT markov_counts(j, '{purchase}', 2)::text FROM fj), 'markov_attribution_intervals(%s, 20)' UNION ALL
+SELECT (SELECT markov_counts(j, '{purchase}', 2)::text FROM fj),
+	'markov_conversion_probability(%s, ''[2024-01-01 00:00:00+00 search, 2024-01-01 00:01:00+00 email]'')' UNION ALL
+SELECT (SELECT markov_counts(j, '{purchase}', 2)::text FROM fj),
+	'markov_next_best(%s, ''[2024-01-01 00:00:00+00 search]'', ''{email,direct,nowhere}'')' UNION ALL
+SELECT (SELECT funnel_counts(j, '{search,email,purchase}', '1 day')::text FROM fj), 'funnel_compare(%1$s, %1$s)' UNION ALL
+SELECT (SELECT transition_counts(j)::text FROM fj), '(SELECT path_counts_rollup(v) FROM (VALUES (%1$s), (%1$s)) x(v)) s';
 SELECT is((SELECT string_agg(reader, ', ') FROM readers, LATERAL fuzz_text(value, 'path_counts', 300, reader) f
 		   WHERE NOT (f.bad = 0 AND f.ok > 0 AND f.errors > 0)),
 		  NULL, 'every path_counts reader on 300 mutations of a real value: clean errors or rows');

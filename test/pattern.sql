@@ -1,6 +1,6 @@
 -- Pattern matching: properties against plain SQL, limits and bad input.
 BEGIN;
-SELECT plan(8);
+SELECT plan(10);
 
 SELECT setseed(0.21);
 CREATE TEMP TABLE rj AS
@@ -39,6 +39,14 @@ SELECT throws_ok($$SELECT pattern_match(journey_agg('2024-01-01'::timestamptz + 
 				   FROM generate_series(1, 4000) i$$,
 				 '54000', 'pattern matching exceeds its work limit', 'work limit on a huge journey');
 SELECT throws_ok($$SELECT pattern_match('[]', 'a{20000}')$$, '54000', 'pattern too large', 'pattern too large');
+
+SET LOCAL statement_timeout = '10s';
+SELECT is(pattern_match('[2024-01-01 00:00:00+00 a]', '((){999999999}){999999999} a'), true,
+		  'empty groups repeated 10^18 times compile at once (their copies are empty)');
+RESET statement_timeout;
+SELECT is(ARRAY[pattern_match('[4714-11-24 00:00:00+00 BC a, 294276-12-31 23:59:59+00 b]', 'a (?t>1000) b'),
+				pattern_match('[4714-11-24 00:00:00+00 BC a, 294276-12-31 23:59:59+00 b]', 'a (?t<1000) b')],
+		  ARRAY[true, false], 'time conditions hold across the whole timestamp range (no overflow)');
 
 SELECT * FROM finish();
 ROLLBACK;
