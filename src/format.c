@@ -117,26 +117,11 @@ JourneyDecode(struct varlena *stored, Journey *j)
 		ReportCorrupt("trailing bytes");
 }
 
-/* Index of the label equal to s (labels are sorted: binary search), or -1. */
+/* Index of the label equal to s, or -1. */
 int32
 JourneyFindLabel(const Journey *j, const char *s, int32 len)
 {
-	int32		lo = 0;
-	int32		hi = j->nlabels;
-
-	while (lo < hi)
-	{
-		int32		mid = lo + (hi - lo) / 2;
-		int			c = CompareBytes(j->labels[mid], j->label_lens[mid], s, len);
-
-		if (c == 0)
-			return mid;
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return -1;
+	return SortedFind(j->labels, j->label_lens, j->nlabels, s, len);
 }
 
 /* For each label of j, whether it is in the text array (NULLs ignored). */

@@ -439,22 +439,7 @@ StateAfter(const MarkovChain *m, int32 order, const int32 *path, int32 n)
 static int32
 ModelLabel(const Counts *c, const char *s, int32 len)
 {
-	int32		lo = 0;
-	int32		hi = c->nlabels - 1;
-
-	while (lo <= hi)
-	{
-		int32		mid = lo + (hi - lo) / 2;
-		int			cmp = CompareBytes(c->labels[mid], c->label_lens[mid], s, len);
-
-		if (cmp == 0)
-			return mid;
-		if (cmp < 0)
-			lo = mid + 1;
-		else
-			hi = mid - 1;
-	}
-	return -1;
+	return SortedFind(c->labels, c->label_lens, c->nlabels, s, len);
 }
 
 /* The journey in argument 1 as a collapsed path of model label indexes. */
