@@ -57,6 +57,7 @@ extern ExpandedSummary *SummaryGetRW(FunctionCallInfo fcinfo,
 									 MemoryContext parent);
 extern void SummaryAddDatum(ExpandedSummary *es, Datum d);
 extern void SummaryChanged(ExpandedSummary *es);
+extern void *SummaryPeekBuilder(const SummaryType *type, Datum d);
 extern struct varlena *SummaryDatumGetStored(const SummaryType *type, Datum d);
 
 extern MemoryContext SummaryAggContext(FunctionCallInfo fcinfo);

@@ -170,6 +170,15 @@ SummaryChanged(ExpandedSummary *es)
 	}
 }
 
+/* The builder behind d if it is an expanded summary of this type, else NULL. */
+void *
+SummaryPeekBuilder(const SummaryType *type, Datum d)
+{
+	ExpandedSummary *es = DatumGetSummary(type, d);
+
+	return es != NULL ? es->builder : NULL;
+}
+
 /* The stored form of d, stored or expanded, in the current context. */
 struct varlena *
 SummaryDatumGetStored(const SummaryType *type, Datum d)

@@ -3,12 +3,14 @@
  *	  window_funnel: ClickHouse's windowFunnel over raw events, with its
  *	  modes, as an aggregate whose state is an ordinary journey.
  *
- * Each row meeting some condition becomes a touchpoint whose label holds
- * the window, the modes and the conditions it meets ("w3600000000m0|01,03"),
- * so the state sorts, combines and travels (in parallel query and between
- * Citus nodes) like any journey, and equal timestamps are ordered by their
- * lowest condition first.  In strict_order mode rows meeting no condition
- * are kept too, with an empty list.
+ * The state grows in memory as a compact list of events, a timestamp and
+ * a bit mask of the conditions met (FunnelSummary).  Its stored form is an
+ * ordinary journey, so it combines and travels (in parallel query and
+ * between Citus nodes) like any journey: each event is a touchpoint whose
+ * label holds the window, the modes and the conditions it meets
+ * ("w3600000000m0n3|01,03"), and equal timestamps are ordered by label,
+ * that is by their conditions as a list.  In strict_order mode rows
+ * meeting no condition are kept too, with an empty list.
  *
  * The final function then runs ClickHouse's scan: for each event in time
  * order, and for the conditions of one row in descending order (so a row
@@ -74,48 +76,70 @@ ParseModes(ArrayType *array)
 	return modes;
 }
 
-/*
- * window_funnel(window, [modes,] ts, VARIADIC conditions): NULL timestamps
- * and NULL condition arrays are skipped; NULL conditions count as false.
- */
-Datum
-window_funnel_transfn(PG_FUNCTION_ARGS)
+/* One event of the state: when, and which conditions it meets. */
+typedef struct FunnelEvent
 {
-	bool		with_modes = PG_NARGS() == 5;
-	int			ts_arg = with_modes ? 3 : 2;
-	ExpandedSummary *es;
-	JourneyBuilder *b;
-	Datum	   *flags;
-	bool	   *nulls;
-	int			n;
-	int			modes = 0;
+	TimestampTz ts;
+	uint32		steps;
+} FunnelEvent;
+
+typedef struct FunnelBuilder
+{
+	MemoryContext cxt;
+	bool		has_params;		/* window, modes and nsteps are set */
 	int64		window;
-	char		label[EVENT_PREFIX_MAX + 3 * WF_MAX_STEPS];
-	int			len;
+	int			modes;
+	int			nsteps;
+	int32		nevents;
+	int32		maxevents;
+	FunnelEvent *events;
+} FunnelBuilder;
+
+static void
+FunnelSetParams(FunnelBuilder *b, int64 window, int modes, int nsteps)
+{
+	if (!b->has_params)
+	{
+		b->window = window;
+		b->modes = modes;
+		b->nsteps = nsteps;
+		b->has_params = true;
+	}
+	else if (window != b->window || modes != b->modes || nsteps != b->nsteps)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("window_funnel window, modes and conditions must be the same on every row")));
+}
+
+static void
+FunnelAddEvent(FunnelBuilder *b, TimestampTz ts, uint32 steps)
+{
+	if (b->nevents == b->maxevents)
+	{
+		if (b->nevents >= JOURNEY_MAX_TOUCHPOINTS)
+			ereport(ERROR,
+					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+					 errmsg("too many events in one window_funnel group"),
+					 errdetail("The limit is %d events.", JOURNEY_MAX_TOUCHPOINTS)));
+		b->maxevents = b->maxevents == 0 ? 4 : Min(2 * b->maxevents, JOURNEY_MAX_TOUCHPOINTS);
+		b->events = ResizeArray(b->cxt, b->events, b->maxevents, sizeof(FunnelEvent));
+	}
+	b->events[b->nevents].ts = ts;
+	b->events[b->nevents].steps = steps;
+	b->nevents++;
+}
+
+/* The label of an event: "w<window>m<modes>n<conditions>|<steps>". */
+static int
+EventLabel(const FunnelBuilder *b, uint32 steps, char *label)
+{
+	int			len = snprintf(label, EVENT_PREFIX_MAX, "w" INT64_FORMAT "m%dn%d|",
+							   b->window, b->modes, b->nsteps);
 	bool		any = false;
 	int			i;
 
-	if (PG_ARGISNULL(ts_arg) || PG_ARGISNULL(ts_arg + 1))
-		RETURN_STATE_UNCHANGED();
-	if (PG_ARGISNULL(1))
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("window_funnel window must not be NULL")));
-	window = IntervalMicros(PG_GETARG_INTERVAL_P(1), "window_funnel window", NULL);
-	if (with_modes && !PG_ARGISNULL(2))
-		modes = ParseModes(PG_GETARG_ARRAYTYPE_P(2));
-	deconstruct_array(PG_GETARG_ARRAYTYPE_P(ts_arg + 1), BOOLOID, 1, true,
-					  TYPALIGN_CHAR, &flags, &nulls, &n);
-	if (n < 1 || n > WF_MAX_STEPS)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("window_funnel takes between 1 and %d conditions", WF_MAX_STEPS)));
-
-	/* one snprintf for the prefix, the conditions' digits by hand */
-	len = snprintf(label, EVENT_PREFIX_MAX, "w" INT64_FORMAT "m%dn%d|",
-				   window, modes, n);
-	for (i = 0; i < n; i++)
-		if (!nulls[i] && DatumGetBool(flags[i]))
+	for (i = 0; i < WF_MAX_STEPS; i++)
+		if (steps & ((uint32) 1 << i))
 		{
 			if (any)
 				label[len++] = ',';
@@ -123,12 +147,7 @@ window_funnel_transfn(PG_FUNCTION_ARGS)
 			label[len++] = '0' + (i + 1) % 10;
 			any = true;
 		}
-	es = SummaryArg(fcinfo, &JourneySummary);
-	b = es->builder;
-	if (any || (modes & WF_ORDER))
-		JourneyBuilderAdd(b, PG_GETARG_TIMESTAMPTZ(ts_arg),
-						  JourneyBuilderLabel(b, label, len), false, 0);
-	return SummaryReturn(es);
+	return len;
 }
 
 /* Reads "w<window>m<modes>n<conditions>|<steps>": the conditions met. */
@@ -160,44 +179,183 @@ ParseEvent(const char *s, int32 len, int64 *window, int *modes, int *n)
 	return steps;
 }
 
+static void
+FunnelInit(void *builder, MemoryContext cxt)
+{
+	((FunnelBuilder *) builder)->cxt = cxt;
+}
+
+/* A stored state is a journey: each distinct label is parsed once. */
+static void
+FunnelAddStored(void *builder, struct varlena *stored)
+{
+	FunnelBuilder *b = builder;
+	Journey		j;
+	uint32	   *label_steps;
+	int32		i;
+
+	JourneyDecode(stored, &j);
+	label_steps = palloc(Max(j.nlabels, 1) * sizeof(uint32));
+	for (i = 0; i < j.nlabels; i++)
+	{
+		int64		window;
+		int			modes;
+		int			n;
+
+		label_steps[i] = ParseEvent(j.labels[i], j.label_lens[i], &window, &modes, &n);
+		FunnelSetParams(b, window, modes, n);
+	}
+	for (i = 0; i < j.ntouch; i++)
+	{
+		FunnelAddEvent(b, j.touches[i].ts, label_steps[j.touches[i].label]);
+		if ((i & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
+	}
+	pfree(label_steps);
+}
+
+static void
+FunnelAddBuilder(void *builder, void *other)
+{
+	FunnelBuilder *b = builder;
+	FunnelBuilder *o = other;
+	int32		i;
+
+	if (o->has_params)
+		FunnelSetParams(b, o->window, o->modes, o->nsteps);
+	for (i = 0; i < o->nevents; i++)
+		FunnelAddEvent(b, o->events[i].ts, o->events[i].steps);
+}
+
+/* The stored form: a journey of one touchpoint per event. */
+static struct varlena *
+FunnelEncode(void *builder)
+{
+	FunnelBuilder *b = builder;
+	JourneyBuilder jb;
+	char		label[EVENT_PREFIX_MAX + 3 * WF_MAX_STEPS];
+	int32		i;
+
+	JourneyBuilderInit(&jb, CurrentMemoryContext);
+	for (i = 0; i < b->nevents; i++)
+	{
+		int			len = EventLabel(b, b->events[i].steps, label);
+
+		JourneyBuilderAdd(&jb, b->events[i].ts, JourneyBuilderLabel(&jb, label, len),
+						  false, 0);
+		if ((i & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
+	}
+	return JourneyBuilderEncode(&jb);
+}
+
+static const SummaryType FunnelSummary = {
+	"journey",
+	sizeof(FunnelBuilder),
+	FunnelInit,
+	FunnelAddStored,
+	FunnelAddBuilder,
+	FunnelEncode
+};
+
+/*
+ * window_funnel(window, [modes,] ts, VARIADIC conditions): NULL timestamps
+ * and NULL condition arrays are skipped; NULL conditions count as false.
+ */
+Datum
+window_funnel_transfn(PG_FUNCTION_ARGS)
+{
+	bool		with_modes = PG_NARGS() == 5;
+	int			ts_arg = with_modes ? 3 : 2;
+	ExpandedSummary *es;
+	Datum	   *flags;
+	bool	   *nulls;
+	int			n;
+	int			modes = 0;
+	int64		window;
+	uint32		steps = 0;
+	int			i;
+
+	if (PG_ARGISNULL(ts_arg) || PG_ARGISNULL(ts_arg + 1))
+		RETURN_STATE_UNCHANGED();
+	if (PG_ARGISNULL(1))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("window_funnel window must not be NULL")));
+	window = IntervalMicros(PG_GETARG_INTERVAL_P(1), "window_funnel window", NULL);
+	if (with_modes && !PG_ARGISNULL(2))
+		modes = ParseModes(PG_GETARG_ARRAYTYPE_P(2));
+	deconstruct_array(PG_GETARG_ARRAYTYPE_P(ts_arg + 1), BOOLOID, 1, true,
+					  TYPALIGN_CHAR, &flags, &nulls, &n);
+	if (n < 1 || n > WF_MAX_STEPS)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("window_funnel takes between 1 and %d conditions", WF_MAX_STEPS)));
+	for (i = 0; i < n; i++)
+		if (!nulls[i] && DatumGetBool(flags[i]))
+			steps |= (uint32) 1 << i;
+	es = SummaryArg(fcinfo, &FunnelSummary);
+	FunnelSetParams(es->builder, window, modes, n);
+	if (steps != 0 || (modes & WF_ORDER))
+		FunnelAddEvent(es->builder, PG_GETARG_TIMESTAMPTZ(ts_arg), steps);
+	return SummaryReturn(es);
+}
+
+/*
+ * Events in time order; at equal times, by their conditions as ascending
+ * lists, a list before its extensions (the order of the stored labels).
+ */
+static int
+CompareEvents(const void *a, const void *b)
+{
+	const FunnelEvent *x = a;
+	const FunnelEvent *y = b;
+	uint32		sx = x->steps;
+	uint32		sy = y->steps;
+
+	if (x->ts != y->ts)
+		return x->ts < y->ts ? -1 : 1;
+	while (sx != 0 && sy != 0)
+	{
+		int			lx = __builtin_ctz(sx);
+		int			ly = __builtin_ctz(sy);
+
+		if (lx != ly)
+			return lx < ly ? -1 : 1;
+		sx &= sx - 1;
+		sy &= sy - 1;
+	}
+	return (sx != 0) - (sy != 0);
+}
+
 Datum
 window_funnel_final(PG_FUNCTION_ARGS)
 {
-	Journey		j;
-	int64		window = 0;
-	int			modes = 0;
+	FunnelBuilder *b = SummaryPeekBuilder(&FunnelSummary, PG_GETARG_DATUM(0));
 	TimestampTz first[WF_MAX_STEPS];
 	TimestampTz last[WF_MAX_STEPS];
 	bool		reached[WF_MAX_STEPS] = {0};
 	bool		started = false;
-	int			nsteps = 0;
-	uint32	   *label_steps;
+	FunnelEvent *events;
 	int32		i;
 	int			level;
 
-	JourneyDecode(SummaryDatumGetStored(&JourneySummary, PG_GETARG_DATUM(0)), &j);
-	/* each distinct label is parsed once, not once per event */
-	label_steps = palloc(Max(j.nlabels, 1) * sizeof(uint32));
-	for (i = 0; i < j.nlabels; i++)
+	if (b == NULL)
 	{
-		int64		w;
-		int			m;
-		int			n;
-
-		label_steps[i] = ParseEvent(j.labels[i], j.label_lens[i], &w, &m, &n);
-		if (i > 0 && (w != window || m != modes || n != nsteps))
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("window_funnel window, modes and conditions must be the same on every row")));
-		window = w;
-		modes = m;
-		nsteps = n;
+		/* a stored state, or one a combine function made: read it as events */
+		b = palloc0(sizeof(FunnelBuilder));
+		FunnelInit(b, CurrentMemoryContext);
+		FunnelAddStored(b, SummaryDatumGetStored(&JourneySummary, PG_GETARG_DATUM(0)));
 	}
+	/* sorted in a copy: a final function leaves the state as it was */
+	events = palloc(Max(b->nevents, 1) * sizeof(FunnelEvent));
+	memcpy(events, b->events, b->nevents * sizeof(FunnelEvent));
+	qsort(events, b->nevents, sizeof(FunnelEvent), CompareEvents);
 
-	for (i = 0; i < j.ntouch; i++)
+	for (i = 0; i < b->nevents; i++)
 	{
-		const JourneyTouch *t = &j.touches[i];
-		uint32		steps = label_steps[t->label];
+		const FunnelEvent *t = &events[i];
+		uint32		steps = t->steps;
 		int			s;
 
 		if ((i & 0xFFFF) == 0)
@@ -219,22 +377,22 @@ window_funnel_final(PG_FUNCTION_ARGS)
 				first[0] = last[0] = t->ts;
 				reached[0] = started = true;
 			}
-			else if ((modes & WF_DEDUPLICATION) && reached[s])
+			else if ((b->modes & WF_DEDUPLICATION) && reached[s])
 				PG_RETURN_INT32(s + 1);	/* as ClickHouse: the repeated level */
-			else if ((modes & WF_ORDER) && started && !reached[s - 1])
+			else if ((b->modes & WF_ORDER) && started && !reached[s - 1])
 			{
-				if (modes & WF_REENTRY)
+				if (b->modes & WF_REENTRY)
 					continue;
 				goto done;
 			}
 			else if (reached[s - 1] &&
-					 (uint64) t->ts - (uint64) first[s - 1] <= (uint64) window &&
-					 (!(modes & WF_INCREASE) || last[s - 1] < t->ts))
+					 (uint64) t->ts - (uint64) first[s - 1] <= (uint64) b->window &&
+					 (!(b->modes & WF_INCREASE) || last[s - 1] < t->ts))
 			{
 				first[s] = first[s - 1];
 				last[s] = t->ts;
 				reached[s] = true;
-				if (s + 1 == nsteps)
+				if (s + 1 == b->nsteps)
 					goto done;
 			}
 		}

@@ -1,7 +1,7 @@
 -- Funnels on stored journeys: the dynamic programme against a brute-force
 -- enumeration of every chain (DESIGN.md S1-S6), and bad input.
 BEGIN;
-SELECT plan(14);
+SELECT plan(16);
 
 -- Every valid chain, enumerated: the longest one's length.
 CREATE FUNCTION brute_level(j journey, steps text[], w interval, gap interval, excl text[], strict boolean)
@@ -65,6 +65,24 @@ SELECT throws_ok($$SELECT funnel_level('[]', '{A}', '-1 hour')$$, '22023', NULL,
 SELECT throws_ok($$SELECT funnel_level('[]', '{A}', '1 month')$$, '22023', NULL, 'window in months');
 SELECT throws_ok($$SELECT funnel_level('[]', '{A,B}', '1 hour', exclude => '{B}')$$, '22023', NULL, 'a step that is also excluded');
 SELECT throws_ok($$SELECT funnel_level('[]', '{A}', '1 hour', mode => '{sideways}')$$, '22023', 'unknown funnel mode "sideways"', 'unknown mode');
+
+-- window_funnel over raw events (default mode) and funnel_level over the
+-- stored journeys of the same events agree, hashed or sorted.
+SELECT setseed(0.4);
+CREATE TEMP TABLE wev AS
+SELECT g AS cust, '2024-01-01 00:00:00+00'::timestamptz + floor(random() * 1e6)::int * interval '1 second' AS ts,
+	   (ARRAY['a', 'b', 'c', 'd', 'x'])[1 + floor(random() * 5)::int] AS ev
+FROM generate_series(1, 2000) g, generate_series(1, 1 + g % 25) i;
+CREATE TEMP VIEW wf_vs_fl AS
+SELECT count(*) AS customers, count(*) FILTER (WHERE wf <> fl) AS differ, sum(wf) AS levels
+FROM (SELECT cust, window_funnel('2 days', ts, ev = 'a', ev = 'b', ev = 'c', ev = 'd') AS wf FROM wev GROUP BY cust) w
+JOIN (SELECT cust, funnel_level(journey_agg(ts, ev), '{a,b,c,d}', '2 days') AS fl FROM wev GROUP BY cust) f USING (cust);
+SELECT ok((SELECT customers = 2000 AND differ = 0 AND levels > 2000 FROM wf_vs_fl),
+		  'window_funnel equals funnel_level on 2000 random customers (hash aggregate)');
+SET LOCAL enable_hashagg = off;
+SELECT ok((SELECT customers = 2000 AND differ = 0 FROM wf_vs_fl),
+		  'window_funnel equals funnel_level on 2000 random customers (sorted aggregate)');
+RESET enable_hashagg;
 
 SELECT * FROM finish();
 ROLLBACK;
