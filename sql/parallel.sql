@@ -44,6 +44,7 @@ END $$;
 -- hide: the same transition functions, without the final one.
 CREATE AGGREGATE wf_state(interval, timestamptz, VARIADIC boolean[]) (SFUNC = window_funnel_transfn, STYPE = journey);
 CREATE AGGREGATE wf_state(interval, text[], timestamptz, VARIADIC boolean[]) (SFUNC = window_funnel_transfn, STYPE = journey);
+CREATE AGGREGATE wf_state_rollup(journey) (SFUNC = window_funnel_combine, STYPE = journey);
 CREATE AGGREGATE retention_state(VARIADIC boolean[]) (SFUNC = retention_transfn, STYPE = boolean[]);
 CREATE AGGREGATE retention_state_rollup(boolean[]) (SFUNC = retention_combine, STYPE = boolean[]);
 
@@ -85,9 +86,9 @@ INSERT INTO cases VALUES
 	('identity_links', 'pev', $$identity_links('c' || customer, label || (value::int % 40))$$, NULL, 'identity_rollup(%s::identity_graph)'),
 	('identity_rollup', 'pgraphs', 'identity_rollup(g)', NULL, 'identity_rollup(%s::identity_graph)'),
 	('window_funnel', 'pev', $$window_funnel('1 day', ts, label = 'search', label = 'email', label = 'purchase')$$,
-	 $$wf_state('1 day', ts, label = 'search', label = 'email', label = 'purchase')$$, 'window_funnel_final(journey_rollup(%s::journey))'),
+	 $$wf_state('1 day', ts, label = 'search', label = 'email', label = 'purchase')$$, 'window_funnel_final(wf_state_rollup(%s::journey))'),
 	('window_funnel with modes', 'pev', $$window_funnel('1 day', '{strict_increase}', ts, label = 'search', label = 'email', label = 'purchase')$$,
-	 $$wf_state('1 day', '{strict_increase}', ts, label = 'search', label = 'email', label = 'purchase')$$, 'window_funnel_final(journey_rollup(%s::journey))'),
+	 $$wf_state('1 day', '{strict_increase}', ts, label = 'search', label = 'email', label = 'purchase')$$, 'window_funnel_final(wf_state_rollup(%s::journey))'),
 	('retention', 'pev', $$retention(label = 'search', label = 'email', label = 'purchase')$$,
 	 $$retention_state(label = 'search', label = 'email', label = 'purchase')$$, 'retention_final(retention_state_rollup(%s::boolean[]))'),
 	('path_counts(j)', 'pjourneys', 'path_counts(j)', NULL, 'path_counts_rollup(%s::path_counts)'),
@@ -153,4 +154,5 @@ JOIN (SELECT customer, journey_rollup(part::text::journey) AS j
 DROP TABLE pev, pjourneys, pslices, pgraphs, pcounts, cases;
 DROP FUNCTION parallel_shape, check_aggregate;
 DROP AGGREGATE wf_state(interval, timestamptz, boolean[]), wf_state(interval, text[], timestamptz, boolean[]),
+	wf_state_rollup(journey),
 	retention_state(boolean[]), retention_state_rollup(boolean[]);

@@ -33,6 +33,7 @@
 #include "params.h"
 
 PG_FUNCTION_INFO_V1(window_funnel_transfn);
+PG_FUNCTION_INFO_V1(window_funnel_combine);
 PG_FUNCTION_INFO_V1(window_funnel_final);
 
 #define WF_MAX_STEPS 32
@@ -299,6 +300,13 @@ window_funnel_transfn(PG_FUNCTION_ARGS)
 	if (steps != 0 || (modes & WF_ORDER))
 		FunnelAddEvent(es->builder, PG_GETARG_TIMESTAMPTZ(ts_arg), steps);
 	return SummaryReturn(es);
+}
+
+/* Merges two states as event lists (the leader of a parallel plan, Citus). */
+Datum
+window_funnel_combine(PG_FUNCTION_ARGS)
+{
+	return SummaryCombine(fcinfo, &FunnelSummary);
 }
 
 /*

@@ -58,6 +58,7 @@ SELECT set_eq($$SELECT signature FROM ext_functions WHERE NOT proisstrict AND pr
 					'retention_transfn(boolean[],boolean[])',
 					'window_funnel_transfn(journey,interval,timestamp with time zone,boolean[])',
 					'window_funnel_transfn(journey,interval,text[],timestamp with time zone,boolean[])',
+					'window_funnel_combine(journey,journey)',
 					'pattern_match(journey,text,text[],interval)',
 					'pattern_count(journey,text,text[],interval)',
 					'pattern_positions(journey,text,text[],interval)',
