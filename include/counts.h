@@ -39,6 +39,8 @@
 #define COUNTS_VALUE_SCALE		1000000000
 #define COUNTS_MAX_VALUE		1e18
 
+#define MARKOV_MAX_ORDER		10
+
 /* Markers in keys, next to label indexes 0, 1, ... */
 #define COUNTS_NULL				(-4)
 #define COUNTS_CONVERSION		(-3)
@@ -93,6 +95,8 @@ typedef enum CountsKind
 #define CREDITS_SCALE			1000000
 #define CREDITS_MAX_CREDIT		1e12
 #define CREDITS_MAX_CELLS		10000000
+#define BOOTSTRAP_MIN_SAMPLES	2
+#define BOOTSTRAP_MAX_SAMPLES	10000
 #define CREDITS_MAX_WEIGHT		20
 
 /* splitmix64's finalizer: a bijection that mixes every bit */

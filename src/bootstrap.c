@@ -82,10 +82,11 @@ EmitShareIntervals(ReturnSetInfo *rsinfo, const Counts *c, const double *share,
 void
 CheckSamples(int32 samples)
 {
-	if (samples < 2 || samples > 10000)
+	if (samples < BOOTSTRAP_MIN_SAMPLES || samples > BOOTSTRAP_MAX_SAMPLES)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("samples must be between 2 and 10000")));
+				 errmsg("samples must be between %d and %d",
+						BOOTSTRAP_MIN_SAMPLES, BOOTSTRAP_MAX_SAMPLES)));
 }
 
 /* The checks every bootstrap shares. */
@@ -178,12 +179,7 @@ credit_intervals(PG_FUNCTION_ARGS)
 				   "credit_bootstrap");
 	samples = c.spec.param;
 	CheckBootstrap(samples, confidence);
-	width = samples + 1;
-	if ((Size) Max(c.nlabels, 1) * width > CREDITS_MAX_CELLS)
-		ereport(ERROR,
-				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("too many labels for a credit bootstrap of %d samples", samples),
-				 errdetail("Labels times samples may be at most %d.", CREDITS_MAX_CELLS)));
+	width = samples + 1;		/* labels x width is bounded by CountsDecode */
 	JourneyInitRowsResult(fcinfo);
 
 	net = palloc0((Size) Max(c.nlabels, 1) * width * sizeof(int128));

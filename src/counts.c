@@ -407,6 +407,23 @@ CountsBuilderAddCounts(CountsBuilder *b, const Counts *c)
 	}
 }
 
+static void
+CreditOutOfRange(void)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+			 errmsg("credit sum out of range"),
+			 errhint("Credit in larger units, for example thousands.")));
+}
+
+/* *sum += add, in micro-units; the sums are negated later, so never INT64_MIN. */
+static inline void
+CreditAdd(int64 *sum, int64 add)
+{
+	if (pg_add_s64_overflow(*sum, add, sum) || *sum == PG_INT64_MIN)
+		CreditOutOfRange();
+}
+
 /*
  * Credit bootstraps.  Rows arrive with the hash of their unit (a customer,
  * a journey); the credit of the current unit is summed per label, and when
@@ -436,12 +453,9 @@ CreditsFlush(CountsBuilder *b)
 
 			if (b->weights[s] == 0)
 				continue;
-			if (pg_mul_s64_overflow(credit, b->weights[s], &add) ||
-				pg_add_s64_overflow(sum[s], add, &sum[s]) || sum[s] == PG_INT64_MIN)
-				ereport(ERROR,
-						(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-						 errmsg("credit sum out of range"),
-						 errhint("Credit in larger units, for example thousands.")));
+			if (pg_mul_s64_overflow(credit, b->weights[s], &add))
+				CreditOutOfRange();
+			CreditAdd(&sum[s], add);
 		}
 		b->rows[id] += b->pending_rows[id];
 		b->pending[id] = 0;
@@ -832,11 +846,13 @@ CountsCheckShape(const Counts *c)
 	{
 		case COUNTS_PATHS_SKETCH:
 			if (param < SKETCH_MIN_WIDTH || param > SKETCH_MAX_WIDTH)
-				ShapeError(c, -1, "the sketch width must be between 16 and 1000000");
+				ShapeError(c, -1, psprintf("the sketch width must be between %d and %d",
+											  SKETCH_MIN_WIDTH, SKETCH_MAX_WIDTH));
 			break;
 		case COUNTS_MARKOV:
-			if (param < 1 || param > 10)
-				ShapeError(c, -1, "the order must be between 1 and 10");
+			if (param < 1 || param > MARKOV_MAX_ORDER)
+				ShapeError(c, -1, psprintf("the order must be between 1 and %d",
+											  MARKOV_MAX_ORDER));
 			break;
 		case COUNTS_FUNNEL:
 			{
@@ -850,8 +866,11 @@ CountsCheckShape(const Counts *c)
 				break;
 			}
 		case COUNTS_CREDITS:
-			if (param < 2 || param > 10000)
-				ShapeError(c, -1, "the samples must be between 2 and 10000");
+			if (param < BOOTSTRAP_MIN_SAMPLES || param > BOOTSTRAP_MAX_SAMPLES ||
+				(Size) Max(c->nlabels, 1) * (param + 1) > CREDITS_MAX_CELLS)
+				ShapeError(c, -1, psprintf("the samples must be between %d and %d, and labels times (samples + 1) at most %d",
+											  BOOTSTRAP_MIN_SAMPLES, BOOTSTRAP_MAX_SAMPLES,
+											  CREDITS_MAX_CELLS));
 			break;
 		default:
 			break;
@@ -2024,7 +2043,7 @@ markov_counts_transfn(PG_FUNCTION_ARGS)
 	/* (state, j, converted, value, order) or (state, j, conversions, order) */
 	bool		flag_form = PG_NARGS() == 5;
 	CountsSpec	spec = {COUNTS_MARKOV, true,
-	PositiveArg(fcinfo, flag_form ? 4 : 3, "order", 10), NULL, 0};
+	PositiveArg(fcinfo, flag_form ? 4 : 3, "order", MARKOV_MAX_ORDER), NULL, 0};
 
 	return ConversionPathsTransition(fcinfo, &spec, flag_form);
 }
@@ -2130,12 +2149,7 @@ credit_bootstrap_transfn(PG_FUNCTION_ARGS)
 	if (b->pending_rows[id]++ == 0)
 		b->touched[b->ntouched++] = id;
 	CountsBuilderAddTotal(b, 1);
-	if (pg_add_s64_overflow(b->pending[id], (int64) llround(credit * CREDITS_SCALE),
-							&b->pending[id]))
-		ereport(ERROR,
-				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-				 errmsg("credit sum out of range"),
-				 errhint("Credit in larger units, for example thousands.")));
+	CreditAdd(&b->pending[id], (int64) llround(credit * CREDITS_SCALE));
 	return SummaryReturn(es);
 }
 

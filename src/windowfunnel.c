@@ -117,12 +117,9 @@ FunnelAddEvent(FunnelBuilder *b, TimestampTz ts, uint32 steps)
 {
 	if (b->nevents == b->maxevents)
 	{
-		if (b->nevents >= JOURNEY_MAX_TOUCHPOINTS)
-			ereport(ERROR,
-					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-					 errmsg("too many events in one window_funnel group"),
-					 errdetail("The limit is %d events.", JOURNEY_MAX_TOUCHPOINTS)));
-		b->maxevents = b->maxevents == 0 ? 4 : Min(2 * b->maxevents, JOURNEY_MAX_TOUCHPOINTS);
+		b->maxevents = GrowCapacity(b->maxevents, JOURNEY_MAX_TOUCHPOINTS,
+									"events in one window_funnel group",
+									"Split the group, for example by customer.");
 		b->events = ResizeArray(b->cxt, b->events, b->maxevents, sizeof(FunnelEvent));
 	}
 	b->events[b->nevents].ts = ts;

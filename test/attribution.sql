@@ -1,6 +1,6 @@
 -- Heuristic attribution: properties on random journeys, and bad input.
 BEGIN;
-SELECT plan(29);
+SELECT plan(30);
 
 SELECT setseed(0.57);
 CREATE TEMP TABLE rj AS
@@ -112,6 +112,9 @@ SELECT throws_ok($$SELECT * FROM credit_intervals('credits collapse=0 param=3 an
 				 '22000', 'invalid path counts of kind credits', 'crafted: a sample beyond the samples');
 SELECT throws_ok($$SELECT * FROM credit_intervals('credits collapse=0 param=3 anchor="7" total=1 [1 @0 "a" "b"]')$$,
 				 '22000', 'invalid path counts of kind credits', 'crafted: a key of two labels');
+SELECT throws_ok($$SELECT * FROM credit_intervals(('credits collapse=0 param=10000 anchor="1" total=1 [' ||
+				   (SELECT string_agg('1 @0 "l' || i || '"', ', ') FROM generate_series(1, 1000) i) || ']')::path_counts)$$,
+				 '22000', 'invalid path counts of kind credits', 'crafted: more labels times samples than a bootstrap holds');
 
 SELECT * FROM finish();
 ROLLBACK;
