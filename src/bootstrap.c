@@ -197,6 +197,8 @@ credit_intervals(PG_FUNCTION_ARGS)
 			net[(Size) label * width + p / 2] += c.counts[k];
 		else
 			net[(Size) label * width + p / 2] -= c.counts[k];
+		if ((k & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
 	}
 	for (l = 0; l < c.nlabels; l++)
 		for (s = 0; s < width; s++)

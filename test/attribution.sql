@@ -1,6 +1,6 @@
 -- Heuristic attribution: properties on random journeys, and bad input.
 BEGIN;
-SELECT plan(30);
+SELECT plan(33);
 
 SELECT setseed(0.57);
 CREATE TEMP TABLE rj AS
@@ -100,6 +100,11 @@ SELECT ok((SELECT sum(split_part(m[1], ' ', 1)::bigint) / 1e6 / 10000 BETWEEN 0.
 
 SELECT is((SELECT credit_bootstrap(u, l, c)::text FROM (VALUES (NULL::int, 'a', 1.0::float8), (1, NULL, 1), (1, 'a', NULL)) v(u, l, c)),
 		  NULL, 'rows with a NULL unit, label or credit are skipped');
+SELECT is((SELECT count(*) FROM credit_intervals(NULL)), 0::bigint, 'a NULL bootstrap gives no rows');
+SELECT is((SELECT count(*) FROM credit_intervals('credits collapse=0 param=5 anchor="1" total=0 []')), 0::bigint,
+		  'a bootstrap of no rows gives no rows');
+SELECT throws_ok($$SELECT credit_bootstrap_transfn(NULL, 1, 'a', 1)$$, '0A000', NULL,
+				 'the transition function refuses to run outside an aggregate');
 SELECT throws_ok($$SELECT credit_bootstrap(1, 'a', 'NaN') $$, '22003', 'credit NaN out of range', 'NaN credit');
 SELECT throws_ok($$SELECT credit_bootstrap(1, 'a', 1e13) $$, '22003', 'credit 1e+13 out of range', 'huge credit');
 SELECT throws_ok($$SELECT credit_bootstrap(1, 'a', 1e12) FROM generate_series(1, 10)$$, '22003', 'credit sum out of range', 'credit sum overflow');

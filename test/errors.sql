@@ -1,7 +1,7 @@
 -- Bad input to every function: a clear error with a real SQLSTATE, or the
 -- documented NULL behaviour.
 BEGIN;
-SELECT plan(28);
+SELECT plan(29);
 
 -- Malformed text.
 SELECT throws_ok($$SELECT 'search'::journey$$, '22P02', NULL, 'text without brackets');
@@ -35,6 +35,7 @@ SELECT throws_ok($$SELECT journey(ARRAY[[now()], [now()]], ARRAY['a', 'b'])$$,
 				 '2202E', 'timestamp array must have one dimension', 'two-dimensional arrays');
 SELECT is(journey(NULL, ARRAY['a']), NULL, 'NULL array gives NULL');
 SELECT throws_ok($$SELECT journey_agg_transfn(NULL, now(), 'a')$$, '0A000', NULL, 'support function outside an aggregate');
+SELECT throws_ok($$SELECT window_funnel_combine('[]', '[]')$$, '0A000', NULL, 'window_funnel_combine outside an aggregate');
 
 -- Readers with NULL and empty input.
 SELECT is(journey_length(NULL), NULL, 'journey_length(NULL) is NULL');
