@@ -22,6 +22,7 @@
 #include "common/shortest_dec.h"
 #include "libpq/pqformat.h"
 #include "miscadmin.h"
+#include "catalog/pg_collation.h"
 #include "catalog/pg_type.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
@@ -2083,21 +2084,60 @@ ConversionPathsTransition(FunctionCallInfo fcinfo, CountsSpec *spec,
 	return CountsTransition(fcinfo, spec, &mi);
 }
 
-/* The hash of argument argno by its type's extended hash function. */
+/*
+ * The type of argument argno: the declared one, or for a polymorphic
+ * argument the one of the call's expression.  Citus calls transition
+ * functions through an FmgrInfo of its own that has no expression, which is
+ * why credit_bootstrap has overloads for the usual unit types.
+ */
+static Oid
+ArgType(FunctionCallInfo fcinfo, int argno)
+{
+	Oid		   *argtypes;
+	int			nargs;
+	Oid			type;
+
+	get_func_signature(fcinfo->flinfo->fn_oid, &argtypes, &nargs);
+	type = argno < nargs ? argtypes[argno] : InvalidOid;
+	pfree(argtypes);
+	if (!OidIsValid(type) || IsPolymorphicType(type))
+		type = get_fn_expr_argtype(fcinfo->flinfo, argno);
+	if (!OidIsValid(type))
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("could not determine the type of the unit"),
+				 errhint("Pass the unit as bigint, integer, text or uuid.")));
+	return type;
+}
+
+/*
+ * The hash of argument argno by its type's extended hash function (the
+ * function looked up once per FmgrInfo).  Text units hash bytewise, in the
+ * C collation: a unit is an identity, and it must hash the same on every
+ * node whatever its default collation, and where a caller such as Citus
+ * passes none.
+ */
 static uint64
 UnitHash(FunctionCallInfo fcinfo, int argno)
 {
-	Oid			type = get_fn_expr_argtype(fcinfo->flinfo, argno);
-	TypeCacheEntry *tc = lookup_type_cache(type, TYPECACHE_HASH_EXTENDED_PROC_FINFO);
+	FmgrInfo   *hash = fcinfo->flinfo->fn_extra;
 
-	if (!OidIsValid(tc->hash_extended_proc))
-		ereport(ERROR,
-				(errcode(ERRCODE_UNDEFINED_FUNCTION),
-				 errmsg("could not identify a hash function for type %s",
-						format_type_be(type)),
-				 errhint("Pass the unit as a hashable type such as bigint, text or uuid.")));
-	return DatumGetUInt64(FunctionCall2Coll(&tc->hash_extended_proc_finfo,
-											PG_GET_COLLATION(),
+	if (hash == NULL)
+	{
+		Oid			type = ArgType(fcinfo, argno);
+		TypeCacheEntry *tc = lookup_type_cache(type, TYPECACHE_HASH_EXTENDED_PROC);
+
+		if (!OidIsValid(tc->hash_extended_proc))
+			ereport(ERROR,
+					(errcode(ERRCODE_UNDEFINED_FUNCTION),
+					 errmsg("could not identify a hash function for type %s",
+							format_type_be(type)),
+					 errhint("Pass the unit as a hashable type such as bigint, text or uuid.")));
+		hash = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, sizeof(FmgrInfo));
+		fmgr_info_cxt(tc->hash_extended_proc, hash, fcinfo->flinfo->fn_mcxt);
+		fcinfo->flinfo->fn_extra = hash;
+	}
+	return DatumGetUInt64(FunctionCall2Coll(hash, C_COLLATION_OID,
 											PG_GETARG_DATUM(argno),
 											UInt64GetDatum(0)));
 }

@@ -65,58 +65,74 @@ DatumGetSummary(const SummaryType *type, Datum d)
  * new group, so a context per group would make it quadratic.  The executor
  * still adopts the objects (their context's parent is the aggregate
  * context), and no code path deletes them one by one: transition and
- * combine functions always hand back the object they were given, and it is
- * freed with the aggregate context.  The arenas are remembered in fn_extra
- * and forgotten when their context goes away.
+ * combine functions always hand back the read-write object they were
+ * given, and it is freed with the aggregate context.
+ *
+ * The arenas are found through a backend-local list, not fn_extra: Citus's
+ * worker_partial_agg and coord_combine_agg call transition and combine
+ * functions through an FmgrInfo set up anew for every row, whose fn_mcxt is
+ * a per-row context.  Each list entry lives inside its own arena, and the
+ * arena's reset callback unlinks it, so the list never points at memory
+ * that is gone, whoever resets or deletes the context, and whenever.
  */
 typedef struct SummaryArena
 {
 	MemoryContext parent;		/* the aggregate context */
-	MemoryContext cxt;			/* NULL once reset or deleted */
+	MemoryContext cxt;			/* the arena, which holds this entry */
 	MemoryContextCallback forget;
 	struct SummaryArena *next;
 } SummaryArena;
 
+static SummaryArena *Arenas = NULL;
+
 static void
 ForgetArena(void *arg)
 {
-	((SummaryArena *) arg)->cxt = NULL;
+	SummaryArena **link;
+
+	for (link = &Arenas; *link != NULL; link = &(*link)->next)
+		if (*link == arg)
+		{
+			*link = ((SummaryArena *) arg)->next;
+			return;
+		}
 }
 
 static MemoryContext
-ArenaFor(FunctionCallInfo fcinfo, MemoryContext parent)
+ArenaFor(MemoryContext parent)
 {
-	SummaryArena **list = (SummaryArena **) &fcinfo->flinfo->fn_extra;
+	SummaryArena **link;
 	SummaryArena *arena;
+	MemoryContext cxt;
 
-	for (arena = *list; arena != NULL; arena = arena->next)
-		if (arena->parent == parent)
-			break;
-	if (arena == NULL)
-	{
-		arena = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt,
-									   sizeof(SummaryArena));
-		arena->parent = parent;
-		arena->next = *list;
-		*list = arena;
-	}
-	if (arena->cxt == NULL)
-	{
-		arena->cxt = AllocSetContextCreate(parent, "summary builders",
-										   ALLOCSET_DEFAULT_SIZES);
-		arena->forget.func = ForgetArena;
-		arena->forget.arg = arena;
-		MemoryContextRegisterResetCallback(arena->cxt, &arena->forget);
-	}
-	return arena->cxt;
+	for (link = &Arenas; *link != NULL; link = &(*link)->next)
+		if ((*link)->parent == parent)
+		{
+			/* the one asked for is usually the one asked for last */
+			arena = *link;
+			*link = arena->next;
+			arena->next = Arenas;
+			Arenas = arena;
+			return arena->cxt;
+		}
+	cxt = AllocSetContextCreate(parent, "summary builders",
+								ALLOCSET_DEFAULT_SIZES);
+	arena = MemoryContextAlloc(cxt, sizeof(SummaryArena));
+	arena->parent = parent;
+	arena->cxt = cxt;
+	arena->forget.func = ForgetArena;
+	arena->forget.arg = arena;
+	MemoryContextRegisterResetCallback(cxt, &arena->forget);
+	arena->next = Arenas;
+	Arenas = arena;
+	return cxt;
 }
 
 /* A new, empty summary for the aggregate context parent. */
 ExpandedSummary *
-SummaryCreate(FunctionCallInfo fcinfo, const SummaryType *type,
-			  MemoryContext parent)
+SummaryCreate(const SummaryType *type, MemoryContext parent)
 {
-	MemoryContext cxt = ArenaFor(fcinfo, parent);
+	MemoryContext cxt = ArenaFor(parent);
 	ExpandedSummary *es = MemoryContextAlloc(cxt, sizeof(ExpandedSummary));
 
 	EOH_init_header(&es->hdr, &SummaryMethods, cxt);
@@ -128,20 +144,20 @@ SummaryCreate(FunctionCallInfo fcinfo, const SummaryType *type,
 }
 
 /*
- * The summary behind d if the caller may change it in place (read-write
- * and living under the aggregate context parent), else a new one holding a
- * copy of d.
+ * The summary behind d if the caller may change it in place, else a new one
+ * under the aggregate context parent holding a copy of d.  A read-write
+ * object is the caller's state, handed over to be changed: it is changed
+ * and handed back, never replaced, since a caller that sees a new state
+ * deletes the old one, and with it the arena of every other group.
  */
 ExpandedSummary *
-SummaryGetRW(FunctionCallInfo fcinfo, const SummaryType *type, Datum d,
-			 MemoryContext parent)
+SummaryGetRW(const SummaryType *type, Datum d, MemoryContext parent)
 {
 	ExpandedSummary *es = DatumGetSummary(type, d);
 
-	if (es != NULL && VARATT_IS_EXTERNAL_EXPANDED_RW(DatumGetPointer(d)) &&
-		MemoryContextGetParent(es->hdr.eoh_context) == parent)
+	if (es != NULL && VARATT_IS_EXTERNAL_EXPANDED_RW(DatumGetPointer(d)))
 		return es;
-	es = SummaryCreate(fcinfo, type, parent);
+	es = SummaryCreate(type, parent);
 	SummaryAddDatum(es, d);
 	return es;
 }
@@ -213,8 +229,8 @@ SummaryArg(FunctionCallInfo fcinfo, const SummaryType *type)
 	MemoryContext aggcxt = SummaryAggContext(fcinfo);
 
 	if (PG_ARGISNULL(0))
-		return SummaryCreate(fcinfo, type, aggcxt);
-	return SummaryGetRW(fcinfo, type, PG_GETARG_DATUM(0), aggcxt);
+		return SummaryCreate(type, aggcxt);
+	return SummaryGetRW(type, PG_GETARG_DATUM(0), aggcxt);
 }
 
 /* What a transition function returns after changing es. */

@@ -1,6 +1,6 @@
 -- Heuristic attribution: properties on random journeys, and bad input.
 BEGIN;
-SELECT plan(33);
+SELECT plan(35);
 
 SELECT setseed(0.57);
 CREATE TEMP TABLE rj AS
@@ -108,6 +108,23 @@ SELECT throws_ok($$SELECT credit_bootstrap_transfn(NULL, 1, 'a', 1)$$, '0A000', 
 SELECT throws_ok($$SELECT credit_bootstrap(1, 'a', 'NaN') $$, '22003', 'credit NaN out of range', 'NaN credit');
 SELECT throws_ok($$SELECT credit_bootstrap(1, 'a', 1e13) $$, '22003', 'credit 1e+13 out of range', 'huge credit');
 SELECT throws_ok($$SELECT credit_bootstrap(1, 'a', 1e12) FROM generate_series(1, 10)$$, '22003', 'credit sum out of range', 'credit sum overflow');
+-- the overloads for the usual unit types (which Citus can push down) hash a
+-- unit as the polymorphic form does: integers of every width alike, text
+-- bytewise whatever the collation
+SELECT is((SELECT array_agg(DISTINCT b) FROM (
+			SELECT credit_bootstrap(u::int, 'a', u)::text FROM generate_series(1, 50) u UNION ALL
+			SELECT credit_bootstrap(u::bigint, 'a', u)::text FROM generate_series(1, 50) u UNION ALL
+			SELECT credit_bootstrap(u::smallint, 'a', u)::text FROM generate_series(1, 50) u UNION ALL
+			SELECT credit_bootstrap(u::oid, 'a', u)::text FROM generate_series(1, 50) u) s(b)),
+		  ARRAY[(SELECT credit_bootstrap(u::smallint, 'a', u)::text FROM generate_series(1, 50) u)],
+		  'integer, bigint, smallint and oid (polymorphic) units weigh the same');
+SELECT is((SELECT array_agg(DISTINCT b) FROM (
+			SELECT credit_bootstrap('u' || u, 'a', u)::text FROM generate_series(1, 50) u UNION ALL
+			SELECT credit_bootstrap(('u' || u) COLLATE "POSIX", 'a', u)::text FROM generate_series(1, 50) u UNION ALL
+			SELECT credit_bootstrap(('u' || u)::varchar, 'a', u)::text FROM generate_series(1, 50) u UNION ALL
+			SELECT credit_bootstrap(('u' || u)::name, 'a', u)::text FROM generate_series(1, 50) u) s(b)),
+		  ARRAY[(SELECT credit_bootstrap(('u' || u)::varchar, 'a', u)::text FROM generate_series(1, 50) u)],
+		  'text units weigh the same whatever their collation');
 SELECT throws_ok($$SELECT credit_bootstrap(point(1, 1), 'a', 1)$$, '42883', 'could not identify a hash function for type point', 'unhashable unit');
 SELECT throws_ok($$SELECT credit_bootstrap(i, 'l' || i, 1, 10000, 1) FROM generate_series(1, 1001) i$$, '54000',
 				 'too many labels for a credit bootstrap of 10000 samples', 'labels times samples is bounded');
