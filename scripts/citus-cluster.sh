@@ -4,14 +4,17 @@
 # preloaded.  Used by test/citus.sh and bench/citus.sh.
 #
 #   scripts/citus-cluster.sh start DIR    creates and starts the nodes under
-#                                         DIR; writes DIR/ports ("coordinator
-#                                         worker1 worker2")
+#                                         DIR, and a database journey_citus
+#                                         with citus on every node, the
+#                                         workers added; writes DIR/ports
+#                                         ("coordinator worker1 worker2")
 #   scripts/citus-cluster.sh stop DIR     stops them (DIR stays for the logs)
 #   scripts/citus-cluster.sh crashes DIR  prints every log line that reports
 #                                         a server process ended by a signal
 #                                         (or any abnormal exit); exits 1 if any
 #
 # Node logs are DIR/<node>.log.  As root the servers run as user postgres.
+# CITUS_CLUSTER_CONF: more postgresql.conf lines for every node.
 set -euo pipefail
 
 bindir=$(pg_config --bindir)
@@ -52,11 +55,22 @@ start() {
 			full_page_writes = off
 			log_min_messages = warning
 			citus.log_remote_commands = off
+			${CITUS_CLUSTER_CONF:-}
 		EOF
 		as_owner "$bindir/pg_ctl" -D "$dir/$node" -l "$dir/$node.log" -w -t 60 start >/dev/null
 		port=$((port + 1))
 	done
 	echo "${ports[*]}" >"$dir/ports"
+	for port in "${ports[@]}"; do
+		psql -X -q -v ON_ERROR_STOP=1 -h "$dir" -U postgres -p "$port" -d postgres \
+			-c 'CREATE DATABASE journey_citus'
+		psql -X -q -v ON_ERROR_STOP=1 -h "$dir" -U postgres -p "$port" -d journey_citus \
+			-c 'CREATE EXTENSION citus'
+	done
+	psql -X -q -v ON_ERROR_STOP=1 -h "$dir" -U postgres -p "${ports[0]}" -d journey_citus \
+		-c "SELECT citus_set_coordinator_host('127.0.0.1', ${ports[0]})" \
+		-c "SELECT citus_add_node('127.0.0.1', ${ports[1]})" \
+		-c "SELECT citus_add_node('127.0.0.1', ${ports[2]})" >/dev/null
 }
 
 stop() {

@@ -46,15 +46,6 @@ fail() {
 	failures=$((failures + 1))
 }
 
-# the cluster: citus in one database on every node, the workers added
-for port in "$coordinator" "$worker1" "$worker2"; do
-	"${psql[@]}" -p "$port" -d postgres -c 'CREATE DATABASE journey_citus'
-	"${psql[@]}" -p "$port" -d journey_citus -c 'CREATE EXTENSION citus'
-done
-"${psql[@]}" -p "$coordinator" -d journey_citus \
-	-c "SELECT citus_set_coordinator_host('127.0.0.1', $coordinator)" \
-	-c "SELECT citus_add_node('127.0.0.1', $worker1)" \
-	-c "SELECT citus_add_node('127.0.0.1', $worker2)" >/dev/null
 "${psql[@]}" -p "$coordinator" -d postgres -c 'CREATE DATABASE journey_plain'
 "${psql[@]}" -p "$coordinator" -d journey_plain -c 'CREATE EXTENSION journey'
 
@@ -107,15 +98,25 @@ grep -q 'Query: INSERT INTO public.customer_journeys_[0-9]* ' <<<"$plan" &&
 cases=$dir/cases
 mkdir -p "$cases"
 awk -v out="$cases" '
-	/^-- (partial|pushdown|any): / { n++; f = sprintf("%s/%03d.sql", out, n); next }
+	/^-- (partial|pushdown|any|error): / { n++; f = sprintf("%s/%03d.sql", out, n); next }
 	n > 0 { print > f }' test/citus-cases.psql
 total=0
 for f in "$cases"/*.sql; do
 	total=$((total + 1))
-	header=$(grep -E '^-- (partial|pushdown|any): ' test/citus-cases.psql | sed -n "${total}p")
+	header=$(grep -E '^-- (partial|pushdown|any|error): ' test/citus-cases.psql | sed -n "${total}p")
 	kind=${header#-- }
 	kind=${kind%%:*}
 	name=${header#*: }
+	if [[ $kind == error ]]; then
+		# both fail, with the same SQLSTATE, and no node goes down
+		on_citus -v VERBOSITY=sqlstate -A -f "$f" >"$f.citus" 2>&1 &&
+			{ fail "$name: no error through Citus"; continue; }
+		on_plain -v VERBOSITY=sqlstate -A -f "$f" >"$f.plain" 2>&1 &&
+			{ fail "$name: no error on a single node"; continue; }
+		[[ $(grep -o 'ERROR: .*' "$f.citus") == "$(grep -o 'ERROR: .*' "$f.plain")" ]] ||
+			fail "$name: errors differ: $(cat "$f.plain") / $(cat "$f.citus")"
+		continue
+	fi
 	if ! on_citus -A -f "$f" >"$f.citus" 2>&1; then
 		fail "$name: through Citus: $(head -c 600 "$f.citus")"
 		continue
