@@ -4,6 +4,9 @@
 -- 256 MB of working memory plus the decoded arguments.
 CREATE FUNCTION peak_mb() RETURNS bigint LANGUAGE sql AS
 $$SELECT (regexp_match(pg_read_file('/proc/self/status'), 'VmHWM:\s+(\d+) kB'))[1]::bigint / 1024$$;
+CREATE TABLE mem_shapley AS
+SELECT shapley_counts(journey(ARRAY['2024-01-01 00:00:00+00'::timestamptz], ARRAY['c' || (i % 20)]), i % 3 = 0, 1) AS m
+FROM generate_series(1, 1000) i;
 -- top_paths on a crafted sketch: one 4096-byte label, every cell non-zero,
 -- so row r is a path of r labels; each row's memory is freed once stored.
 \c
@@ -12,4 +15,10 @@ SELECT count(*), max(length(path)), sum(cardinality(labels)) FROM top_paths(
          (SELECT string_agg('1000 @' || i, ', ') FROM generate_series(0, 63) i))::path_counts, 300);
 SELECT peak_mb() < 200 AS bounded;
 
+-- exact Shapley intervals on 20 channels: two 2^20 arrays per sample, freed.
+\c
+SELECT count(*) FROM shapley_attribution_intervals((SELECT m FROM mem_shapley), 'exact', 30);
+SELECT peak_mb() < 200 AS bounded;
+
+DROP TABLE mem_shapley;
 DROP FUNCTION peak_mb();
