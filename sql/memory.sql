@@ -20,5 +20,10 @@ SELECT peak_mb() < 200 AS bounded;
 SELECT count(*) FROM shapley_attribution_intervals((SELECT m FROM mem_shapley), 'exact', 30);
 SELECT peak_mb() < 200 AS bounded;
 
+-- a pattern of a million atoms is refused while it is parsed.
+\c
+SELECT pattern_match('[2024-01-01 00:00:00+00 a]', repeat('a ', 1000000));
+SELECT peak_mb() < 200 AS bounded;
+
 DROP TABLE mem_shapley;
 DROP FUNCTION peak_mb();

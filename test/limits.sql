@@ -1,6 +1,6 @@
 -- Limits: huge journeys work within bounds; past the limits, clear errors.
 BEGIN;
-SELECT plan(7);
+SELECT plan(8);
 
 CREATE TEMP TABLE big AS
 SELECT journey_agg('2024-01-01 00:00:00+00'::timestamptz + i * interval '1 second', 'l' || (i % 1000)::text,
@@ -18,6 +18,10 @@ SELECT throws_ok($$SELECT journey_agg('2024-01-01 00:00:00+00'::timestamptz, 'l'
 				 '54000', 'too many distinct labels in a journey', 'more than a million distinct labels');
 SELECT throws_ok($$SELECT journey_agg('2024-01-01 00:00:00+00'::timestamptz, 'l') FROM generate_series(1, 10000001) i$$,
 				 '54000', 'too many touchpoints in a journey', 'more than ten million touchpoints');
+
+-- The memory budget: work that would outgrow it stops with 54000 first.
+SELECT throws_ok($$SELECT pattern_match('[2024-01-01 00:00:00+00 a]', repeat('a ', 1000000))$$,
+				 '54000', 'pattern too large', 'a pattern of a million atoms is refused while it is parsed');
 
 SELECT * FROM finish();
 ROLLBACK;
