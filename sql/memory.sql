@@ -7,6 +7,10 @@ $$SELECT (regexp_match(pg_read_file('/proc/self/status'), 'VmHWM:\s+(\d+) kB'))[
 CREATE TABLE mem_shapley AS
 SELECT shapley_counts(journey(ARRAY['2024-01-01 00:00:00+00'::timestamptz], ARRAY['c' || (i % 20)]), i % 3 = 0, 1) AS m
 FROM generate_series(1, 1000) i;
+CREATE TABLE mem_links AS
+SELECT 'hub' AS a, 'crm:' || i AS b FROM generate_series(1, 4000) i
+UNION ALL SELECT 'hub', 'cookie:' || i FROM generate_series(1, 4000) i;
+
 -- top_paths on a crafted sketch: one 4096-byte label, every cell non-zero,
 -- so row r is a path of r labels; each row's memory is freed once stored.
 \c
@@ -25,5 +29,10 @@ SELECT peak_mb() < 200 AS bounded;
 SELECT pattern_match('[2024-01-01 00:00:00+00 a]', repeat('a ', 1000000));
 SELECT peak_mb() < 200 AS bounded;
 
-DROP TABLE mem_shapley;
+-- identity_conflicts: 4001 conflicted ids x 4000 known ids, row by row.
+\c
+SELECT count(*), sum(cardinality(known_ids)) FROM identity_conflicts((SELECT identity_links(a, b) FROM mem_links), 'crm:');
+SELECT peak_mb() < 200 AS bounded;
+
+DROP TABLE mem_shapley, mem_links;
 DROP FUNCTION peak_mb();
