@@ -4,6 +4,9 @@
 -- 256 MB of working memory plus the decoded arguments.
 CREATE FUNCTION peak_mb() RETURNS bigint LANGUAGE sql AS
 $$SELECT (regexp_match(pg_read_file('/proc/self/status'), 'VmHWM:\s+(\d+) kB'))[1]::bigint / 1024$$;
+CREATE TABLE mem_path AS
+SELECT journey_agg('2024-01-01 00:00:00+00'::timestamptz + i * interval '1 second', repeat('x', 1000)) AS j
+FROM generate_series(1, 1000000) i;
 CREATE TABLE mem_shapley AS
 SELECT shapley_counts(journey(ARRAY['2024-01-01 00:00:00+00'::timestamptz], ARRAY['c' || (i % 20)]), i % 3 = 0, 1) AS m
 FROM generate_series(1, 1000) i;
@@ -34,5 +37,10 @@ SELECT peak_mb() < 200 AS bounded;
 SELECT count(*), sum(cardinality(known_ids)) FROM identity_conflicts((SELECT identity_links(a, b) FROM mem_links), 'crm:');
 SELECT peak_mb() < 200 AS bounded;
 
-DROP TABLE mem_shapley, mem_links;
+-- journey_path refuses a path over 1 GB before building it.
+\c
+SELECT length(journey_path(j, repeat('-', 100))) FROM mem_path;
+SELECT peak_mb() < 200 AS bounded;
+
+DROP TABLE mem_path, mem_shapley, mem_links;
 DROP FUNCTION peak_mb();

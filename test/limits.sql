@@ -1,6 +1,6 @@
 -- Limits: huge journeys work within bounds; past the limits, clear errors.
 BEGIN;
-SELECT plan(8);
+SELECT plan(9);
 
 CREATE TEMP TABLE big AS
 SELECT journey_agg('2024-01-01 00:00:00+00'::timestamptz + i * interval '1 second', 'l' || (i % 1000)::text,
@@ -20,6 +20,8 @@ SELECT throws_ok($$SELECT journey_agg('2024-01-01 00:00:00+00'::timestamptz, 'l'
 				 '54000', 'too many touchpoints in a journey', 'more than ten million touchpoints');
 
 -- The memory budget: work that would outgrow it stops with 54000 first.
+SELECT throws_ok($$SELECT journey_path(j, repeat('-', 1100)) FROM big$$,
+				 '54000', 'journey path too long', 'a path over 1 GB is refused before it is built');
 SELECT throws_ok($$SELECT pattern_match('[2024-01-01 00:00:00+00 a]', repeat('a ', 1000000))$$,
 				 '54000', 'pattern too large', 'a pattern of a million atoms is refused while it is parsed');
 
