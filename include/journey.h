@@ -45,6 +45,14 @@
 #define JOURNEY_MAX_LABELS			1000000
 #define JOURNEY_MAX_LABEL_BYTES		4096
 
+/*
+ * The memory budget (README, "Memory budget"): besides its decoded
+ * arguments and its result, a call works in at most this much memory, and
+ * one row of a set-returning function holds at most this much; beyond it,
+ * 54000 before the memory is taken.
+ */
+#define JOURNEY_MAX_WORK_BYTES		((Size) 256 * 1024 * 1024)
+
 typedef struct JourneyTouch
 {
 	TimestampTz ts;

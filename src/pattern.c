@@ -42,7 +42,8 @@ PG_FUNCTION_INFO_V1(pattern_positions);
 #define PATTERN_MAX_PROGRAM 10000
 /* parse nodes: atoms, groups, quantifiers (groups may nest empty ones) */
 #define PATTERN_MAX_NODES	(10 * PATTERN_MAX_PROGRAM)
-#define PATTERN_MAX_STEPS	10000000
+/* about 50 bytes a state: within JOURNEY_MAX_WORK_BYTES */
+#define PATTERN_MAX_STEPS	5000000
 
 typedef enum Op
 {
