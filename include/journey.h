@@ -47,9 +47,8 @@
 
 /*
  * The memory budget (README, "Memory budget"): besides its decoded
- * arguments and its result, a call works in at most this much memory, and
- * one row of a set-returning function holds at most this much; beyond it,
- * 54000 before the memory is taken.
+ * arguments and its result, a call works in at most this much memory, or
+ * stops with 54000 before taking more.
  */
 #define JOURNEY_MAX_WORK_BYTES		((Size) 256 * 1024 * 1024)
 
