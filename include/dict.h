@@ -33,6 +33,8 @@ extern int32 GrowCapacity(int32 count, int32 limit, const char *what,
 extern void *ResizeArray(MemoryContext cxt, void *array, int32 capacity,
 						 Size elem);
 extern int	CompareBytes(const char *a, int32 alen, const char *b, int32 blen);
+extern int32 SortedLowerBound(const char *const *strs, const int32 *lens,
+							  int32 n, const char *s, int32 len);
 extern int32 SortedFind(const char *const *strs, const int32 *lens, int32 n,
 					   const char *s, int32 len);
 

@@ -45,6 +45,13 @@
 #define JOURNEY_MAX_LABELS			1000000
 #define JOURNEY_MAX_LABEL_BYTES		4096
 
+/*
+ * The memory budget (README, "Memory budget"): besides its decoded
+ * arguments and its result, a call works in at most this much memory, or
+ * stops with 54000 before taking more.
+ */
+#define JOURNEY_MAX_WORK_BYTES		((Size) 256 * 1024 * 1024)
+
 typedef struct JourneyTouch
 {
 	TimestampTz ts;

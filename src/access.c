@@ -11,6 +11,7 @@
 #include "miscadmin.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
+#include "utils/memutils.h"
 #include "utils/timestamp.h"
 
 #include "dict.h"
@@ -162,24 +163,59 @@ journey_path(PG_FUNCTION_ARGS)
 {
 	Journey		j;
 	text	   *separator = PG_GETARG_TEXT_PP(1);
+	int32		seplen = VARSIZE_ANY_EXHDR(separator);
 	bool		collapse = PG_GETARG_BOOL(2);
-	StringInfoData buf;
+	uint64		size = 0;
+	text	   *result = NULL;
+	char	   *p = NULL;
+	int			pass;
 	int32		i;
 
 	JourneyDecode(PG_GETARG_JOURNEY_P(0), &j);
-	initStringInfo(&buf);
-	for (i = 0; i < j.ntouch; i++)
-	{
-		int32		label = j.touches[i].label;
 
-		if (collapse && i > 0 && label == j.touches[i - 1].label)
-			continue;
-		if (i > 0)
-			appendBinaryStringInfo(&buf, VARDATA_ANY(separator),
-								   VARSIZE_ANY_EXHDR(separator));
-		appendBinaryStringInfo(&buf, j.labels[label], j.label_lens[label]);
+	/*
+	 * Pass 0 measures, pass 1 writes: a path that no text value can hold
+	 * is refused before any of it is built, and the result is made in one
+	 * allocation of its exact size.
+	 */
+	for (pass = 0; pass < 2; pass++)
+	{
+		if (pass == 1)
+		{
+			if (size > MaxAllocSize - VARHDRSZ)
+				ereport(ERROR,
+						(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+						 errmsg("journey path too long"),
+						 errdetail("The path would take " UINT64_FORMAT " bytes; a text value holds at most %d.",
+								   size, (int) (MaxAllocSize - VARHDRSZ)),
+						 errhint("Use a shorter separator, collapse repeats, or take a slice of the journey.")));
+			result = palloc(VARHDRSZ + size);
+			SET_VARSIZE(result, VARHDRSZ + size);
+			p = VARDATA(result);
+		}
+		for (i = 0; i < j.ntouch; i++)
+		{
+			int32		label = j.touches[i].label;
+
+			if ((i & 0xFFFF) == 0)
+				CHECK_FOR_INTERRUPTS();
+			if (collapse && i > 0 && label == j.touches[i - 1].label)
+				continue;
+			if (pass == 0)
+			{
+				size += (i > 0 ? seplen : 0) + j.label_lens[label];
+				continue;
+			}
+			if (i > 0)
+			{
+				memcpy(p, VARDATA_ANY(separator), seplen);
+				p += seplen;
+			}
+			memcpy(p, j.labels[label], j.label_lens[label]);
+			p += j.label_lens[label];
+		}
 	}
-	PG_RETURN_TEXT_P(cstring_to_text_with_len(buf.data, buf.len));
+	PG_RETURN_TEXT_P(result);
 }
 
 /* j ? label: some touchpoint has this label. */

@@ -37,10 +37,10 @@ ResizeArray(MemoryContext cxt, void *array, int32 capacity, Size elem)
 	return repalloc(array, capacity * elem);
 }
 
-/* Index of s in strs[0..n), sorted bytewise (binary search), or -1. */
+/* The first index of strs[0..n), sorted bytewise, not before s: n if none. */
 int32
-SortedFind(const char *const *strs, const int32 *lens, int32 n,
-		   const char *s, int32 len)
+SortedLowerBound(const char *const *strs, const int32 *lens, int32 n,
+				 const char *s, int32 len)
 {
 	int32		lo = 0;
 	int32		hi = n;
@@ -48,16 +48,23 @@ SortedFind(const char *const *strs, const int32 *lens, int32 n,
 	while (lo < hi)
 	{
 		int32		mid = lo + (hi - lo) / 2;
-		int			c = CompareBytes(strs[mid], lens[mid], s, len);
 
-		if (c == 0)
-			return mid;
-		if (c < 0)
+		if (CompareBytes(strs[mid], lens[mid], s, len) < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	return -1;
+	return lo;
+}
+
+/* Index of s in strs[0..n), sorted bytewise (binary search), or -1. */
+int32
+SortedFind(const char *const *strs, const int32 *lens, int32 n,
+		   const char *s, int32 len)
+{
+	int32		i = SortedLowerBound(strs, lens, n, s, len);
+
+	return i < n && CompareBytes(strs[i], lens[i], s, len) == 0 ? i : -1;
 }
 
 /* Bytewise, a prefix before the longer string. */

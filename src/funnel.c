@@ -84,8 +84,11 @@ AddEntry(Funnel *f, const Entry *e)
 {
 	if (f->nentries >= f->maxentries)
 	{
-		f->maxentries = GrowCapacity(f->maxentries, MaxAllocSize / sizeof(Entry),
-									 "funnel chain entries", "Use fewer steps.");
+		/* an entry and its place in a Pareto list, within the budget */
+		f->maxentries = GrowCapacity(f->maxentries,
+									 JOURNEY_MAX_WORK_BYTES / (sizeof(Entry) + sizeof(int32)),
+									 "funnel chain entries",
+									 "Use fewer steps, or a shorter window.");
 		f->entries = ResizeArray(CurrentMemoryContext, f->entries,
 								 f->maxentries, sizeof(Entry));
 	}

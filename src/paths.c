@@ -15,6 +15,7 @@
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
+#include "utils/memutils.h"
 #include "utils/timestamp.h"
 
 #include "counts.h"
@@ -265,6 +266,8 @@ static void
 SketchTopPaths(ReturnSetInfo *rsinfo, const Counts *c, int32 n)
 {
 	SketchSearch s = {c};
+	MemoryContext rowcxt;
+	Datum	   *label_texts;
 	int32		k;
 	int32		emitted = 0;
 	int32		expansions = 0;
@@ -278,6 +281,14 @@ SketchTopPaths(ReturnSetInfo *rsinfo, const Counts *c, int32 n)
 	s.heap = palloc(s.maxnodes * sizeof(int32));
 	AddNode(&s, -1, -1, false, SKETCH_SEED, c->total);
 
+	/*
+	 * Row r is a path of up to r labels: made in a context reset per row, so
+	 * memory follows the longest row, not the sum of all rows, and each
+	 * label's text is made once, not once per occurrence.
+	 */
+	label_texts = palloc0(Max(c->nlabels, 1) * sizeof(Datum));
+	rowcxt = AllocSetContextCreate(CurrentMemoryContext, "top_paths row",
+								   ALLOCSET_DEFAULT_SIZES);
 	while (s.nheap > 0 && emitted < n && expansions++ < SKETCH_MAX_EXPANSIONS)
 	{
 		int32		id = HeapPop(&s);
@@ -286,6 +297,7 @@ SketchTopPaths(ReturnSetInfo *rsinfo, const Counts *c, int32 n)
 
 		if (node.complete)
 		{
+			MemoryContext old = MemoryContextSwitchTo(rowcxt);
 			Datum		values[5];
 			bool		nulls[5] = {0};
 			int32	   *path = palloc(Max(node.depth, 1) * sizeof(int32));
@@ -297,10 +309,16 @@ SketchTopPaths(ReturnSetInfo *rsinfo, const Counts *c, int32 n)
 			initStringInfo(&buf);
 			for (i = 0; i < len; i++)
 			{
+				if (label_texts[path[i]] == (Datum) 0)
+				{
+					MemoryContextSwitchTo(old);
+					label_texts[path[i]] = PointerGetDatum(KeyLabelText(c, path[i]));
+					MemoryContextSwitchTo(rowcxt);
+				}
 				if (i > 0)
 					appendStringInfoString(&buf, " > ");
 				appendBinaryStringInfo(&buf, c->labels[path[i]], c->label_lens[path[i]]);
-				elems[i] = PointerGetDatum(KeyLabelText(c, path[i]));
+				elems[i] = label_texts[path[i]];
 			}
 			values[0] = Int32GetDatum(++emitted);
 			values[1] = PointerGetDatum(cstring_to_text_with_len(buf.data, buf.len));
@@ -309,6 +327,9 @@ SketchTopPaths(ReturnSetInfo *rsinfo, const Counts *c, int32 n)
 			values[4] = Float8GetDatum(Share(node.estimate, c->total));
 			shown += node.estimate;
 			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+			MemoryContextSwitchTo(old);
+			MemoryContextReset(rowcxt);
+			CHECK_FOR_INTERRUPTS();
 			continue;
 		}
 		AddNode(&s, id, -1, true, SketchEnd(node.hash),
@@ -324,6 +345,7 @@ SketchTopPaths(ReturnSetInfo *rsinfo, const Counts *c, int32 n)
 		}
 		CHECK_FOR_INTERRUPTS();
 	}
+	MemoryContextDelete(rowcxt);
 	EmitOther(rsinfo, c->total, shown);
 }
 

@@ -40,7 +40,10 @@ PG_FUNCTION_INFO_V1(pattern_count);
 PG_FUNCTION_INFO_V1(pattern_positions);
 
 #define PATTERN_MAX_PROGRAM 10000
-#define PATTERN_MAX_STEPS	10000000
+/* parse nodes: atoms, groups, quantifiers (groups may nest empty ones) */
+#define PATTERN_MAX_NODES	(10 * PATTERN_MAX_PROGRAM)
+/* about 50 bytes a state: within JOURNEY_MAX_WORK_BYTES */
+#define PATTERN_MAX_STEPS	5000000
 
 typedef enum Op
 {
@@ -85,6 +88,7 @@ typedef struct PNode
 	int32		x;				/* label, seconds, or minimum repetitions */
 	int32		y;				/* TimeOp, or maximum repetitions (-1: any) */
 	int32		nchildren;
+	int32		maxchildren;
 	struct PNode **children;
 } PNode;
 
@@ -99,12 +103,32 @@ typedef struct Compiler
 	bool	   *cond_nulls;
 	int			ncond;
 	int			depth;
+	int32		nnodes;
 } Compiler;
 
-static PNode *
-NewNode(NodeKind kind, int32 x, int32 y)
+static void
+PatternTooLarge(const char *detail)
 {
-	PNode	   *n = palloc0(sizeof(PNode));
+	ereport(ERROR,
+			(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+			 errmsg("pattern too large"),
+			 errdetail("%s", detail),
+			 errhint("Use smaller repetition counts.")));
+}
+
+/*
+ * Counted as the pattern is read, so that a huge pattern stops before its
+ * tree is built, not after (the instruction limit applies only later).
+ */
+static PNode *
+NewNode(Compiler *c, NodeKind kind, int32 x, int32 y)
+{
+	PNode	   *n;
+
+	if (++c->nnodes > PATTERN_MAX_NODES)
+		PatternTooLarge(psprintf("The pattern has more than %d atoms, groups and quantifiers.",
+								 PATTERN_MAX_NODES));
+	n = palloc0(sizeof(PNode));
 
 	n->kind = kind;
 	n->x = x;
@@ -115,9 +139,13 @@ NewNode(NodeKind kind, int32 x, int32 y)
 static void
 AddChild(PNode *parent, PNode *child)
 {
-	parent->children = parent->children ?
-		repalloc(parent->children, (parent->nchildren + 1) * sizeof(PNode *)) :
-		palloc(sizeof(PNode *));
+	if (parent->nchildren >= parent->maxchildren)
+	{
+		parent->maxchildren = GrowCapacity(parent->maxchildren, PATTERN_MAX_NODES,
+										   "pattern nodes", "Use smaller repetition counts.");
+		parent->children = ResizeArray(CurrentMemoryContext, parent->children,
+									   parent->maxchildren, sizeof(PNode *));
+	}
 	parent->children[parent->nchildren++] = child;
 }
 
@@ -165,7 +193,7 @@ ParseCondition(Compiler *c)
 			ParseError(&c->ps, "a comparison (<=, <, >=, >, ==, !=)");
 		c->ps.p += strlen(ops[op]);
 		SkipSpace(&c->ps);
-		node = NewNode(N_TIME, ParseNumber(c, "a number of seconds"), op);
+		node = NewNode(c, N_TIME, ParseNumber(c, "a number of seconds"), op);
 	}
 	else
 	{
@@ -181,7 +209,7 @@ ParseCondition(Compiler *c)
 			ParseError(&c->ps, psprintf("a condition number between 1 and %d", c->ncond));
 		label = DatumGetTextPP(c->cond_elems[n - 1]);
 		c->prog->numbered = true;
-		node = NewNode(N_LABEL, StringDictIntern(&c->prog->labels, VARDATA_ANY(label),
+		node = NewNode(c, N_LABEL, StringDictIntern(&c->prog->labels, VARDATA_ANY(label),
 												 VARSIZE_ANY_EXHDR(label)), 0);
 	}
 	SkipSpace(&c->ps);
@@ -202,7 +230,7 @@ ParseAtom(Compiler *c)
 	if (*ps->p == '.')
 	{
 		ps->p++;
-		return NewNode(N_ANY, 0, 0);
+		return NewNode(c, N_ANY, 0, 0);
 	}
 	if (ps->p[0] == '(' && ps->p[1] == '?')
 	{
@@ -231,7 +259,9 @@ ParseAtom(Compiler *c)
 			while (IsPatternWordChar(*ps->p))
 				appendStringInfoChar(&label, *ps->p++);
 		JourneyCheckLabel(label.data, label.len);
-		return NewNode(N_LABEL, StringDictIntern(&c->prog->labels, label.data, label.len), 0);
+		node = NewNode(c, N_LABEL, StringDictIntern(&c->prog->labels, label.data, label.len), 0);
+		pfree(label.data);		/* interned: one copy per distinct label */
+		return node;
 	}
 	ParseError(ps, "a label, \".\", \"(\" or \"(?\"");
 	return NULL;				/* not reached */
@@ -273,7 +303,7 @@ ParseQuantifier(Compiler *c, PNode *node)
 	}
 	else
 		return node;
-	rep = NewNode(N_REPEAT, min, max);
+	rep = NewNode(c, N_REPEAT, min, max);
 	AddChild(rep, node);
 	return rep;
 }
@@ -281,7 +311,7 @@ ParseQuantifier(Compiler *c, PNode *node)
 static PNode *
 ParseSequence(Compiler *c)
 {
-	PNode	   *seq = NewNode(N_SEQ, 0, 0);
+	PNode	   *seq = NewNode(c, N_SEQ, 0, 0);
 	PNode	   *atom;
 
 	while ((atom = ParseAtom(c)) != NULL)
@@ -301,7 +331,7 @@ ParseAlternatives(Compiler *c)
 	SkipSpace(&c->ps);
 	if (*c->ps.p != '|')
 		return first;
-	alt = NewNode(N_ALT, 0, 0);
+	alt = NewNode(c, N_ALT, 0, 0);
 	AddChild(alt, first);
 	while (*c->ps.p == '|')
 	{
@@ -316,12 +346,8 @@ static int32
 Emit(Program *p, Op op, int32 x, int32 y)
 {
 	if (p->n >= PATTERN_MAX_PROGRAM)
-		ereport(ERROR,
-				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("pattern too large"),
-				 errdetail("The compiled pattern would exceed %d instructions.",
-						   PATTERN_MAX_PROGRAM),
-				 errhint("Use smaller repetition counts.")));
+		PatternTooLarge(psprintf("The compiled pattern would exceed %d instructions.",
+								 PATTERN_MAX_PROGRAM));
 	if (p->n >= p->max)
 	{
 		p->max = p->max > 0 ? 2 * p->max : 32;

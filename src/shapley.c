@@ -156,6 +156,10 @@ Exact(const Counts *c, ShapleyOut *out, double conversions, double value)
 		out[j].conversions = out[j].share * conversions;
 		out[j].credit = out[j].share * value;
 	}
+	/* 2^n each, and bootstrap intervals call this once per sample */
+	pfree(paths);
+	pfree(rate);
+	pfree(weight);
 }
 
 /*

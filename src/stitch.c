@@ -24,7 +24,9 @@
 #include "miscadmin.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
+#include "utils/memutils.h"
 
+#include "dict.h"
 #include "identity.h"
 #include "journey.h"
 
@@ -115,9 +117,11 @@ Resolve(FunctionCallInfo fcinfo, ArrayType *prefer, text *known,
 	int32	   *size;
 	int32	   *rank;
 	int32	   *best;
+	int32	   *unranked;
 	Datum	   *prefixes = NULL;
 	bool	   *prefix_nulls = NULL;
 	int			nprefixes = 0;
+	int			k;
 	int32		i;
 
 	IdentityDecode(PG_DETOAST_DATUM_PACKED(PG_GETARG_DATUM(0)), g);
@@ -150,32 +154,45 @@ Resolve(FunctionCallInfo fcinfo, ArrayType *prefer, text *known,
 	for (i = 0; i < g->nids; i++)
 		r->root[i] = Find(parent, i);
 
-	/* rank of each identifier's prefix in prefer; nprefixes if none */
+	/*
+	 * rank of each identifier's prefix in prefer; nprefixes if none.  The
+	 * identifiers with a prefix are a run of the sorted identifiers; taking
+	 * the prefixes in rank order, each identifier is ranked once, by the
+	 * first prefix that reaches it, and unranked[] (a skip list compressed
+	 * like union-find) steps over those already ranked: about
+	 * identifiers + prefixes x log(identifiers), not their product.
+	 */
 	if (prefer != NULL)
 		deconstruct_array(prefer, TEXTOID, -1, false, TYPALIGN_INT,
 						  &prefixes, &prefix_nulls, &nprefixes);
 	rank = palloc(Max(g->nids, 1) * sizeof(int32));
 	best = palloc(Max(g->nids, 1) * sizeof(int32));
+	unranked = palloc((g->nids + 1) * sizeof(int32));
 	for (i = 0; i < g->nids; i++)
 	{
-		int			k;
-
-		CHECK_FOR_INTERRUPTS();	/* identifiers x prefixes */
 		rank[i] = nprefixes;
-		for (k = 0; k < nprefixes; k++)
-		{
-			text	   *prefix;
-
-			if (prefix_nulls[k])
-				continue;
-			prefix = DatumGetTextPP(prefixes[k]);
-			if (HasPrefix(g, i, VARDATA_ANY(prefix), VARSIZE_ANY_EXHDR(prefix)))
-			{
-				rank[i] = k;
-				break;
-			}
-		}
 		best[i] = -1;
+	}
+	for (i = 0; i <= g->nids; i++)
+		unranked[i] = i;
+	for (k = 0; k < nprefixes; k++)
+	{
+		text	   *prefix;
+		int32		len;
+
+		CHECK_FOR_INTERRUPTS();
+		if (prefix_nulls[k])
+			continue;
+		prefix = DatumGetTextPP(prefixes[k]);
+		len = VARSIZE_ANY_EXHDR(prefix);
+		for (i = Find(unranked, SortedLowerBound(g->ids, g->id_lens, g->nids,
+												 VARDATA_ANY(prefix), len));
+			 i < g->nids && HasPrefix(g, i, VARDATA_ANY(prefix), len);
+			 i = Find(unranked, i + 1))
+		{
+			rank[i] = k;
+			unranked[i] = i + 1;
+		}
 	}
 	/* identifiers are sorted, so the first of the best rank is the smallest */
 	for (i = 0; i < g->nids; i++)
@@ -257,6 +274,7 @@ identity_resolve(PG_FUNCTION_ARGS)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	Resolution	r;
+	MemoryContext rowcxt;
 	int32		i;
 
 	JourneyInitRowsResult(fcinfo);
@@ -264,57 +282,87 @@ identity_resolve(PG_FUNCTION_ARGS)
 		return (Datum) 0;
 	Resolve(fcinfo, PG_ARGISNULL(1) ? NULL : PG_GETARG_ARRAYTYPE_P(1),
 			PG_ARGISNULL(2) ? NULL : PG_GETARG_TEXT_PP(2), &r);
+	rowcxt = AllocSetContextCreate(CurrentMemoryContext, "identity_resolve row",
+								   ALLOCSET_SMALL_SIZES);
 	for (i = 0; i < r.g.nids; i++)
 	{
+		MemoryContext old = MemoryContextSwitchTo(rowcxt);
 		Datum		values[2];
 		bool		nulls[2] = {false, r.person[i] < 0};
 
 		values[0] = PointerGetDatum(IdText(&r.g, i));
 		values[1] = nulls[1] ? (Datum) 0 : PointerGetDatum(IdText(&r.g, r.person[i]));
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+		MemoryContextSwitchTo(old);
+		MemoryContextReset(rowcxt);
 		if ((i & 0xFFFF) == 0)
 			CHECK_FOR_INTERRUPTS();
 	}
 	return (Datum) 0;
 }
 
+/* The known customers attached to group root, sorted bytewise. */
+static ArrayType *
+KnownIds(const Resolution *r, int32 root)
+{
+	Datum	   *elems = palloc(r->nknown[root] * sizeof(Datum));
+	ArrayType  *a;
+	int32		n = 0;
+	int32		k;
+
+	for (k = r->first_attached[root];
+		 k < r->nattached && r->attached[k].root == root; k++)
+		if (k == r->first_attached[root] ||
+			r->attached[k].known != r->attached[k - 1].known)
+			elems[n++] = PointerGetDatum(IdText(&r->g, r->attached[k].known));
+	a = construct_array(elems, n, TEXTOID, -1, false, TYPALIGN_INT);
+	for (k = 0; k < n; k++)
+		pfree(DatumGetPointer(elems[k]));
+	pfree(elems);
+	return a;
+}
+
 /*
  * identity_conflicts(graph, known): rows (id, known_ids) for every
  * identifier that links, through identifiers that are not known customers,
- * to two or more known customers; known_ids sorted bytewise.
+ * to two or more known customers; known_ids sorted bytewise.  The output
+ * is members x known customers, so it is made row by row, and each group's
+ * array once (all of them together hold each attachment once: they follow
+ * the graph's size).
  */
 Datum
 identity_conflicts(PG_FUNCTION_ARGS)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	Resolution	r;
+	ArrayType **arrays;
+	MemoryContext rowcxt;
 	int32		i;
 
 	JourneyInitRowsResult(fcinfo);
 	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
 		return (Datum) 0;
 	Resolve(fcinfo, NULL, PG_GETARG_TEXT_PP(1), &r);
+	arrays = palloc0(Max(r.g.nids, 1) * sizeof(ArrayType *));
+	rowcxt = AllocSetContextCreate(CurrentMemoryContext, "identity_conflicts row",
+								   ALLOCSET_SMALL_SIZES);
 	for (i = 0; i < r.g.nids; i++)
 	{
 		int32		root = r.root[i];
-		Datum	   *elems;
-		int32		n = 0;
-		int32		k;
+		MemoryContext old;
 		Datum		values[2];
 		bool		nulls[2] = {false, false};
 
 		if (r.known[i] || r.nknown[root] < 2)
 			continue;
-		elems = palloc(r.nknown[root] * sizeof(Datum));
-		for (k = r.first_attached[root];
-			 k < r.nattached && r.attached[k].root == root; k++)
-			if (k == r.first_attached[root] ||
-				r.attached[k].known != r.attached[k - 1].known)
-				elems[n++] = PointerGetDatum(IdText(&r.g, r.attached[k].known));
+		if (arrays[root] == NULL)
+			arrays[root] = KnownIds(&r, root);
+		old = MemoryContextSwitchTo(rowcxt);
 		values[0] = PointerGetDatum(IdText(&r.g, i));
-		values[1] = PointerGetDatum(construct_array(elems, n, TEXTOID, -1,
-													false, TYPALIGN_INT));
+		values[1] = PointerGetDatum(arrays[root]);
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+		MemoryContextSwitchTo(old);
+		MemoryContextReset(rowcxt);
 		CHECK_FOR_INTERRUPTS();
 	}
 	return (Datum) 0;

@@ -168,37 +168,39 @@ journey_map(PG_FUNCTION_ARGS)
 	JourneyBuilderInit(&b, CurrentMemoryContext);
 	target = palloc(Max(j.nlabels, 1) * sizeof(int32));
 	for (k = 0; k < j.nlabels; k++)
-	{
-		CHECK_FOR_INTERRUPTS();	/* labels x map entries */
 		target[k] = -2;			/* not mapped yet */
-		for (i = 0; i < nfrom; i++)
+
+	/* each map entry looked up among the sorted labels: no labels x entries */
+	for (i = 0; i < nfrom; i++)
+	{
+		text	   *f;
+
+		if ((i & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
+		if (from_nulls[i])
+			continue;
+		f = DatumGetTextPP(from[i]);
+		k = JourneyFindLabel(&j, VARDATA_ANY(f), VARSIZE_ANY_EXHDR(f));
+		if (k < 0)
+			continue;
+		if (target[k] != -2)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("label \"%.*s\" is mapped more than once",
+							j.label_lens[k], j.labels[k])));
+		if (to_nulls[i])
+			target[k] = -1;
+		else
 		{
-			text	   *f;
+			text	   *t = DatumGetTextPP(to[i]);
 
-			if (from_nulls[i])
-				continue;
-			f = DatumGetTextPP(from[i]);
-			if (CompareBytes(j.labels[k], j.label_lens[k], VARDATA_ANY(f),
-							 VARSIZE_ANY_EXHDR(f)) != 0)
-				continue;
-			if (target[k] != -2)
-				ereport(ERROR,
-						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-						 errmsg("label \"%.*s\" is mapped more than once",
-								j.label_lens[k], j.labels[k])));
-			if (to_nulls[i])
-				target[k] = -1;
-			else
-			{
-				text	   *t = DatumGetTextPP(to[i]);
-
-				target[k] = JourneyBuilderLabel(&b, VARDATA_ANY(t),
-												VARSIZE_ANY_EXHDR(t));
-			}
+			target[k] = JourneyBuilderLabel(&b, VARDATA_ANY(t),
+											VARSIZE_ANY_EXHDR(t));
 		}
+	}
+	for (k = 0; k < j.nlabels; k++)
 		if (target[k] == -2)
 			target[k] = JourneyBuilderLabel(&b, j.labels[k], j.label_lens[k]);
-	}
 	for (k = 0; k < j.ntouch; k++)
 	{
 		const JourneyTouch *t = &j.touches[k];

@@ -1,6 +1,6 @@
 -- identity_graph and identity stitching: properties and bad input.
 BEGIN;
-SELECT plan(16);
+SELECT plan(17);
 
 SELECT setseed(0.77);
 CREATE TEMP TABLE rl AS
@@ -39,6 +39,13 @@ SELECT ok((SELECT count(*) = count(DISTINCT person_id) FROM identity_resolve((SE
 SELECT set_eq($$SELECT id FROM identity_resolve((SELECT g FROM rg), NULL, 'crm:') WHERE person_id IS NULL$$,
 			  $$SELECT id FROM identity_conflicts((SELECT g FROM rg), 'crm:')$$,
 			  'identifiers without a person in split mode are exactly the reported conflicts');
+SELECT set_eq($$SELECT * FROM identity_resolve((SELECT g FROM rg), '{crm:1,device:,"",c,crm:,NULL,crm:1,cookie:3,crm:10000}')$$,
+			  $$WITH m AS (SELECT id, person_id AS cluster FROM identity_resolve((SELECT g FROM rg))),
+					 p AS (SELECT * FROM unnest('{crm:1,device:,"",c,crm:,NULL,crm:1,cookie:3,crm:10000}'::text[]) WITH ORDINALITY p(prefix, k)),
+					 r AS (SELECT id, cluster, (SELECT min(k) FROM p WHERE starts_with(id, prefix)) AS k FROM m)
+				SELECT r.id, b.id AS person_id FROM r JOIN (SELECT DISTINCT ON (cluster) cluster, id FROM r
+											   ORDER BY cluster, k NULLS LAST, id COLLATE "C") b USING (cluster)$$,
+			  'prefer: nested, repeated, empty and NULL prefixes rank as the first one that matches');
 
 SELECT throws_ok($$SELECT '[a -- ]'::identity_graph$$, '22P02', NULL, 'link without a second identifier');
 SELECT throws_ok($$SELECT identity_links(repeat('x', 1025), 'y')$$, '54000', 'identifier too long', 'identifier over 1024 bytes');

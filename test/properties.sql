@@ -1,7 +1,7 @@
 -- Properties that must hold for every journey, checked on a few hundred
 -- random ones (seeded) with awkward labels, values and timestamps.
 BEGIN;
-SELECT plan(23);
+SELECT plan(24);
 
 SELECT setseed(0.4242);
 CREATE TEMP TABLE rj AS
@@ -141,6 +141,17 @@ SELECT ok((SELECT bool_and(journey_start(j) IS NOT DISTINCT FROM (SELECT min(ts)
 						   AND (SELECT bool_and(ordinality = rn) FROM (SELECT ordinality, row_number() OVER (ORDER BY ts, label COLLATE "C", value NULLS FIRST) AS rn FROM journey_unnest(j)) o) IS NOT FALSE)
 		   FROM rj),
 		  'touchpoints are in (timestamp, label bytewise, value absent first) order');
+
+-- journey_map against a plain join, with a map much longer than any journey
+CREATE TEMP TABLE label_map AS
+SELECT array_agg(f ORDER BY i) AS f, array_agg(t ORDER BY i) AS t
+FROM (SELECT i, 'unused ' || i, 'u' || i FROM generate_series(1, 2000) i
+	  UNION ALL VALUES (0, 'search', 'paid'), (-1, 'email', NULL), (2001, '', 'email'), (2002, 'x y', 'search')) m(i, f, t);
+SELECT ok((SELECT bool_and(journey_map(j, m.f, m.t) = coalesce(
+			 (SELECT journey_agg(u.ts, CASE WHEN e.f IS NULL THEN u.label ELSE e.t END, u.value)
+			  FROM journey_unnest(j) u LEFT JOIN unnest(m.f, m.t) e(f, t) ON e.f = u.label), '[]'))
+		   FROM rj, label_map m),
+		  'journey_map renames, drops and keeps labels as a plain join does');
 
 SELECT * FROM finish();
 ROLLBACK;
