@@ -1659,9 +1659,20 @@ CohortPeriod(TimestampTz ts, int32 param)
 		(ts % ((int64) param * USECS_PER_SEC) < 0 ? 1 : 0);
 }
 
+/*
+ * The start of period number `period`.  The first timestamptz lies in a
+ * period that starts before it: its cohort starts at the first timestamptz.
+ * No other period is out of range, and a number outside the range of the
+ * periods is not one a builder wrote.
+ */
 TimestampTz
 CohortStart(int64 period, int32 param)
 {
+	if (period < CohortPeriod(MIN_TIMESTAMP, param) ||
+		period > CohortPeriod(END_TIMESTAMP - 1, param))
+		ReportCorrupt("cohort out of range");
+	if (period == CohortPeriod(MIN_TIMESTAMP, param))
+		return MIN_TIMESTAMP;
 	if (param < 0)
 	{
 		int64		months = period * (-param);
