@@ -45,7 +45,24 @@
 #define COUNTS_BINARY_VERSION 1
 
 static void CountsCheckShape(const Counts *c);
-static void CountsCheckSums(const Counts *c);
+/* What CountsCheckShape adds up while it checks the keys (see SumsBegin). */
+typedef struct SumsCheck
+{
+	int128		sum;			/* what must equal the total */
+	int128		ends;			/* a second sum that must equal it */
+	int128		run;			/* the current position's sum */
+	int128		rows[SKETCH_DEPTH];
+	int128		reach[FUNNEL_REPORT_MAX_STEPS + 1];
+	int128		hist[FUNNEL_REPORT_MAX_STEPS][2];
+	int64	   *per;			/* per label: a cohort's size, credit rows */
+	int64	   *stat;			/* health: per label and statistic; credits:
+								 * the sample of a label's last positive sum */
+	int32		first_conv;		/* Shapley: the first key of conversions */
+	int32		first_value;	/* and of values */
+} SumsCheck;
+static void SumsBegin(const Counts *c, SumsCheck *sc);
+static void SumsKey(const Counts *c, SumsCheck *sc, int32 k);
+static void SumsEnd(const Counts *c, SumsCheck *sc);
 
 PG_FUNCTION_INFO_V1(path_counts_in);
 PG_FUNCTION_INFO_V1(path_counts_out);
@@ -842,6 +859,7 @@ CountsCheckShape(const Counts *c)
 {
 	int32		param = c->spec.param;
 	int32		nsteps = 0;
+	SumsCheck	sums;
 	int32		k;
 
 	switch (c->spec.kind)
@@ -877,6 +895,7 @@ CountsCheckShape(const Counts *c)
 		default:
 			break;
 	}
+	SumsBegin(c, &sums);
 	for (k = 0; k < c->nkeys; k++)
 	{
 		int32		pos = c->positions[k];
@@ -941,10 +960,11 @@ CountsCheckShape(const Counts *c)
 					ShapeError(c, k, "a credit sum is one label at a row count or a sample's sum");
 				break;
 		}
+		SumsKey(c, &sums, k);
 		if ((k & 0xFFFF) == 0)
 			CHECK_FOR_INTERRUPTS();
 	}
-	CountsCheckSums(c);
+	SumsEnd(c, &sums);
 }
 
 /* Keys k1 and k2 in the stored order of their labels (markers first, then shorter first). */
@@ -1038,26 +1058,16 @@ CohortLabelPeriod(const Counts *c, int32 label, int64 *period)
  * where markers may stand.  Readers divide by these totals and take the
  * parts as shares, so a value that breaks them is refused like a bad shape.
  */
+#define HEALTH_STATS 6			/* touchpoints, journeys, exits, values, gaps, re-entries */
+
 static void
-CountsCheckSums(const Counts *c)
+SumsBegin(const Counts *c, SumsCheck *sc)
 {
 	int32		param = c->spec.param;
 	int32		n = Max(c->nlabels, 1);
-	int128		sum = 0;		/* what must equal the total */
-	int128		ends = 0;		/* a second sum that must equal it */
-	int128		run = 0;		/* the current position's sum */
-	int128		rows[SKETCH_DEPTH] = {0};
-	int128		reach[FUNNEL_REPORT_MAX_STEPS + 1] = {0};
-	int128		hist[FUNNEL_REPORT_MAX_STEPS][2] = {{0}};
-	int64	   *per = NULL;		/* per label: a cohort's size, credit rows */
-	int64	   *stat = NULL;	/* health: per label and statistic */
-	int32		first_conv = 0;
-	int32		first_value = 0;
-	int32		k;
 	int32		l;
-	int32		s;
 
-#define HEALTH_STATS 6			/* touchpoints, journeys, exits, values, gaps, re-entries */
+	memset(sc, 0, sizeof(*sc));
 	if (c->value != 0 && c->spec.kind != COUNTS_MARKOV && c->spec.kind != COUNTS_SHAPLEY)
 		ShapeError(c, -1, "only Markov and Shapley models have a conversion value");
 	switch (c->spec.kind)
@@ -1074,204 +1084,215 @@ CountsCheckSums(const Counts *c)
 		case COUNTS_COHORTS:
 			if (param == 0 || param == PG_INT32_MIN)
 				ShapeError(c, -1, "the period is whole seconds (positive) or months (negative)");
-			per = palloc0(n * sizeof(int64));
+			sc->per = palloc0(n * sizeof(int64));
 			break;
 		case COUNTS_HEALTH:
 			if (param < 0)
 				ShapeError(c, -1, "the session timeout is not negative");
-			stat = palloc0((Size) n * HEALTH_STATS * sizeof(int64));
+			sc->stat = palloc0((Size) n * HEALTH_STATS * sizeof(int64));
 			break;
 		case COUNTS_CREDITS:
-			per = palloc0(n * sizeof(int64));
-			stat = palloc((Size) n * sizeof(int64));
+			sc->per = palloc0(n * sizeof(int64));
+			sc->stat = palloc((Size) n * sizeof(int64));
 			for (l = 0; l < n; l++)
-				stat[l] = -1;	/* the sample of the label's last positive sum */
+				sc->stat[l] = -1;
 			break;
 		case COUNTS_SHAPLEY:
-			first_conv = FirstKeyAt(c, SHAPLEY_CONVERSIONS);
-			first_value = FirstKeyAt(c, SHAPLEY_VALUE_PLUS);
+			sc->first_conv = FirstKeyAt(c, SHAPLEY_CONVERSIONS);
+			sc->first_value = FirstKeyAt(c, SHAPLEY_VALUE_PLUS);
 			break;
 		default:
 			break;
 	}
-	for (k = 0; k < c->nkeys; k++)
+}
+
+/* Key k's part of the sums (keys come in stored order). */
+static void
+SumsKey(const Counts *c, SumsCheck *sc, int32 k)
+{
+	int32		param = c->spec.param;
+	int32		pos = c->positions[k];
+	int32		len = c->key_start[k + 1] - c->key_start[k];
+	const int32 *key = c->key_labels + c->key_start[k];
+	int64		count = c->counts[k];
+	int64		period;
+	int32		i;
+	int32		s;
+
+	if (count < 1)
+		ShapeError(c, k, "a count is at least 1");
+	if (k > 0 && pos != c->positions[k - 1])
+		sc->run = 0;
+	sc->run += count;
+	switch (c->spec.kind)
 	{
-		int32		pos = c->positions[k];
-		int32		len = c->key_start[k + 1] - c->key_start[k];
-		const int32 *key = c->key_labels + c->key_start[k];
-		int64		count = c->counts[k];
-		int64		period;
-		int32		i;
+		case COUNTS_PATHS:
+			for (i = 0; i < len; i++)
+				if (key[i] < 0)
+					ShapeError(c, k, "a path has no markers");
+			sc->sum += count;
+			break;
+		case COUNTS_NGRAMS:
+			for (i = 0; i < len; i++)
+				if (key[i] < 0)
+					ShapeError(c, k, "an n-gram has no markers");
+			if (len != param)
+				ShapeError(c, k, "an n-gram has n labels");
+			break;
+		case COUNTS_TRANSITIONS:
+			if ((key[0] < 0 && key[0] != COUNTS_START) ||
+				(key[1] < 0 && key[1] != COUNTS_END))
+				ShapeError(c, k, "a transition goes from a label or (start) to a label or (end)");
+			if (key[0] == COUNTS_START)
+				sc->sum += count;
+			if (key[1] == COUNTS_END)
+				sc->ends += count;
+			break;
+		case COUNTS_STEPS:
+			if (pos == 0 || pos < -param || pos > param ||
+				(key[0] < 0 && key[0] != (pos < 0 ? COUNTS_START : COUNTS_END)))
+				ShapeError(c, k, "a step is a label, (start) before the anchor or (end) after it, at most n away");
+			if (sc->run > c->total)
+				ShapeError(c, k, "no more steps at one distance than journeys");
+			break;
+		case COUNTS_FLOWS:
+		case COUNTS_FLOWS_BACKWARD:
+			if (pos > param || key[0] < 0 ||
+				(key[1] < 0 && key[1] != (c->spec.kind == COUNTS_FLOWS ? COUNTS_END : COUNTS_START)))
+				ShapeError(c, k, "an edge goes from a label to a label or the end it flows to, at most depth deep");
+			if (sc->run > c->total)
+				ShapeError(c, k, "no more edges at one depth than journeys");
+			break;
+		case COUNTS_MARKOV:
+			for (i = 0; i < len; i++)
+				if ((key[i] == COUNTS_START && (i > 0 || len != 2)) || key[i] == COUNTS_END ||
+					((key[i] == COUNTS_CONVERSION || key[i] == COUNTS_NULL) && i != len - 1))
+					ShapeError(c, k, "(start) alone opens a transition and only an outcome ends one");
+			if (key[0] == COUNTS_START)
+				sc->sum += count;
+			if (key[len - 1] == COUNTS_CONVERSION || key[len - 1] == COUNTS_NULL)
+				sc->ends += count;
+			break;
+		case COUNTS_PATHS_SKETCH:
+			sc->rows[pos / param] += count;
+			break;
+		case COUNTS_FUNNEL:
+			if (pos <= param)
+			{
+				sc->sum += count;
+				for (s = 0; s < pos; s++)
+					sc->reach[s] += count;
+			}
+			else
+			{
+				s = (pos - FUNNEL_HISTOGRAMS) / 4096;
+				if (s == 0)
+					ShapeError(c, k, "step 1 has no time histogram");
+				sc->hist[s][(pos - FUNNEL_HISTOGRAMS) % 4096 >= 2048] += count;
+			}
+			break;
+		case COUNTS_COHORTS:
+			if (!CohortLabelPeriod(c, key[0], &period) ||
+				pos > CohortPeriod(END_TIMESTAMP - 1, param) - period)
+				ShapeError(c, k, "a cohort is the number of its first period, within the range of timestamptz");
+			if (pos == 0)
+			{
+				sc->per[key[0]] = count;
+				sc->sum += count;
+			}
+			else if (count > sc->per[key[0]])
+				ShapeError(c, k, "no more journeys in a later period than in the cohort");
+			break;
+		case COUNTS_HEALTH:
+			{
+				int64	   *st = sc->stat + (Size) key[0] * HEALTH_STATS;
 
-		if (count < 1)
-			ShapeError(c, k, "a count is at least 1");
-		if (k > 0 && pos != c->positions[k - 1])
-			run = 0;
-		run += count;
-		switch (c->spec.kind)
-		{
-			case COUNTS_PATHS:
-				for (i = 0; i < len; i++)
-					if (key[i] < 0)
-						ShapeError(c, k, "a path has no markers");
-				sum += count;
-				break;
-			case COUNTS_NGRAMS:
-				for (i = 0; i < len; i++)
-					if (key[i] < 0)
-						ShapeError(c, k, "an n-gram has no markers");
-				if (len != param)
-					ShapeError(c, k, "an n-gram has n labels");
-				break;
-			case COUNTS_TRANSITIONS:
-				if ((key[0] < 0 && key[0] != COUNTS_START) ||
-					(key[1] < 0 && key[1] != COUNTS_END))
-					ShapeError(c, k, "a transition goes from a label or (start) to a label or (end)");
-				if (key[0] == COUNTS_START)
-					sum += count;
-				if (key[1] == COUNTS_END)
-					ends += count;
-				break;
-			case COUNTS_STEPS:
-				if (pos == 0 || pos < -param || pos > param ||
-					(key[0] < 0 && key[0] != (pos < 0 ? COUNTS_START : COUNTS_END)))
-					ShapeError(c, k, "a step is a label, (start) before the anchor or (end) after it, at most n away");
-				if (run > c->total)
-					ShapeError(c, k, "no more steps at one distance than journeys");
-				break;
-			case COUNTS_FLOWS:
-			case COUNTS_FLOWS_BACKWARD:
-				if (pos > param || key[0] < 0 ||
-					(key[1] < 0 && key[1] != (c->spec.kind == COUNTS_FLOWS ? COUNTS_END : COUNTS_START)))
-					ShapeError(c, k, "an edge goes from a label to a label or the end it flows to, at most depth deep");
-				if (run > c->total)
-					ShapeError(c, k, "no more edges at one depth than journeys");
-				break;
-			case COUNTS_MARKOV:
-				for (i = 0; i < len; i++)
-					if ((key[i] == COUNTS_START && (i > 0 || len != 2)) || key[i] == COUNTS_END ||
-						((key[i] == COUNTS_CONVERSION || key[i] == COUNTS_NULL) && i != len - 1))
-						ShapeError(c, k, "(start) alone opens a transition and only an outcome ends one");
-				if (key[0] == COUNTS_START)
-					sum += count;
-				if (key[len - 1] == COUNTS_CONVERSION || key[len - 1] == COUNTS_NULL)
-					ends += count;
-				break;
-			case COUNTS_PATHS_SKETCH:
-				rows[pos / param] += count;
-				break;
-			case COUNTS_FUNNEL:
-				if (pos <= param)
-				{
-					sum += count;
-					for (s = 0; s < pos; s++)
-						reach[s] += count;
-				}
-				else
-				{
-					s = (pos - FUNNEL_HISTOGRAMS) / 4096;
-					if (s == 0)
-						ShapeError(c, k, "step 1 has no time histogram");
-					hist[s][(pos - FUNNEL_HISTOGRAMS) % 4096 >= 2048] += count;
-				}
-				break;
-			case COUNTS_COHORTS:
-				if (!CohortLabelPeriod(c, key[0], &period) ||
-					pos > CohortPeriod(END_TIMESTAMP - 1, param) - period)
-					ShapeError(c, k, "a cohort is the number of its first period, within the range of timestamptz");
-				if (pos == 0)
-				{
-					per[key[0]] = count;
-					sum += count;
-				}
-				else if (count > per[key[0]])
-					ShapeError(c, k, "no more journeys in a later period than in the cohort");
-				break;
-			case COUNTS_HEALTH:
-				{
-					int64	   *st = stat + (Size) key[0] * HEALTH_STATS;
+				if (pos <= HEALTH_EXITS)
+					st[pos] += count;
+				else if (pos == HEALTH_VALUES)
+					st[3] += count;
+				else if (pos >= HEALTH_GAPS)
+					st[4] += count;
+				else if (pos == HEALTH_REENTRIES)
+					st[5] += count;
+				else if (st[3] == 0)
+					ShapeError(c, k, "a value sum needs values");
+				if (pos == HEALTH_EXITS)
+					sc->sum += count;
+				if (pos == HEALTH_JOURNEYS && count > c->total)
+					ShapeError(c, k, "no more journeys with a label than journeys");
+			}
+			break;
+		case COUNTS_SHAPLEY:
+			for (i = 1; i < len; i++)
+				if (key[i] <= key[i - 1])
+					ShapeError(c, k, "a channel set is its distinct labels in order");
+			if (pos == SHAPLEY_PATHS)
+				sc->sum += count;
+			else
+			{
+				int32		whole = pos == SHAPLEY_CONVERSIONS ?
+					FindKeyLabels(c, 0, sc->first_conv, k) :
+					FindKeyLabels(c, sc->first_conv, sc->first_value, k);
 
-					if (pos <= HEALTH_EXITS)
-						st[pos] += count;
-					else if (pos == HEALTH_VALUES)
-						st[3] += count;
-					else if (pos >= HEALTH_GAPS)
-						st[4] += count;
-					else if (pos == HEALTH_REENTRIES)
-						st[5] += count;
-					else if (st[3] == 0)
-						ShapeError(c, k, "a value sum needs values");
-					if (pos == HEALTH_EXITS)
-						sum += count;
-					if (pos == HEALTH_JOURNEYS && count > c->total)
-						ShapeError(c, k, "no more journeys with a label than journeys");
-				}
-				break;
-			case COUNTS_SHAPLEY:
-				for (i = 1; i < len; i++)
-					if (key[i] <= key[i - 1])
-						ShapeError(c, k, "a channel set is its distinct labels in order");
-				if (pos == SHAPLEY_PATHS)
-					sum += count;
-				else
-				{
-					int32		whole = pos == SHAPLEY_CONVERSIONS ?
-						FindKeyLabels(c, 0, first_conv, k) :
-						FindKeyLabels(c, first_conv, first_value, k);
-
-					if (whole < 0 || (pos == SHAPLEY_CONVERSIONS && count > c->counts[whole]))
-						ShapeError(c, k, "a channel set has no more conversions than paths, and a value only with conversions");
-				}
-				break;
-			case COUNTS_CREDITS:
-				if (pos == CREDITS_ROWS)
-				{
-					per[key[0]] = count;
-					sum += count;
-				}
-				else if (per[key[0]] == 0 ||
-						 (pos % 2 == 1 && stat[key[0]] == pos / 2))
-					ShapeError(c, k, "a credit sum is of a label with rows, positive or negative");
-				else if (pos % 2 == 0)
-					stat[key[0]] = pos / 2;
-				break;
-		}
-		if ((k & 0xFFFF) == 0)
-			CHECK_FOR_INTERRUPTS();
+				if (whole < 0 || (pos == SHAPLEY_CONVERSIONS && count > c->counts[whole]))
+					ShapeError(c, k, "a channel set has no more conversions than paths, and a value only with conversions");
+			}
+			break;
+		case COUNTS_CREDITS:
+			if (pos == CREDITS_ROWS)
+			{
+				sc->per[key[0]] = count;
+				sc->sum += count;
+			}
+			else if (sc->per[key[0]] == 0 ||
+					 (pos % 2 == 1 && sc->stat[key[0]] == pos / 2))
+				ShapeError(c, k, "a credit sum is of a label with rows, positive or negative");
+			else if (pos % 2 == 0)
+				sc->stat[key[0]] = pos / 2;
+			break;
 	}
+}
 
-	/* the wholes */
+/* The wholes, once every key is counted. */
+static void
+SumsEnd(const Counts *c, SumsCheck *sc)
+{
+	int32		param = c->spec.param;
+	int32		l;
+	int32		s;
+
 	switch (c->spec.kind)
 	{
 		case COUNTS_PATHS:
 		case COUNTS_SHAPLEY:
 		case COUNTS_CREDITS:
 		case COUNTS_FUNNEL:
-			if (sum != c->total)
+			if (sc->sum != c->total)
 				ShapeError(c, -1, "the counts add up to the total");
 			break;
 		case COUNTS_TRANSITIONS:
 		case COUNTS_MARKOV:
-			if (sum != c->total || ends != c->total)
+			if (sc->sum != c->total || sc->ends != c->total)
 				ShapeError(c, -1, "every path counted has one (start) and one ending");
 			break;
 		case COUNTS_COHORTS:
-			if (sum > c->total)
+			if (sc->sum > c->total)
 				ShapeError(c, -1, "no more journeys in cohorts than the total");
 			break;
 		case COUNTS_PATHS_SKETCH:
 			for (s = 1; s < SKETCH_DEPTH; s++)
-				if (rows[s] != rows[0])
+				if (sc->rows[s] != sc->rows[0])
 					ShapeError(c, -1, "every row of the sketch adds up to the same");
-			if (rows[0] < c->total)
+			if (sc->rows[0] < c->total)
 				ShapeError(c, -1, "every journey counts at least once in each row");
 			break;
 		case COUNTS_HEALTH:
-			if (sum > c->total)
+			if (sc->sum > c->total)
 				ShapeError(c, -1, "no more exits than journeys");
 			for (l = 0; l < c->nlabels; l++)
 			{
-				int64	   *st = stat + (Size) l * HEALTH_STATS;
+				int64	   *st = sc->stat + (Size) l * HEALTH_STATS;
 
 				if (st[1] > st[0] || st[2] > st[1] || st[3] > st[0] ||
 					st[2] + st[4] != st[0] || st[5] > st[4])
@@ -1283,13 +1304,12 @@ CountsCheckSums(const Counts *c)
 	}
 	if (c->spec.kind == COUNTS_FUNNEL)
 		for (s = 1; s < param; s++)
-			if (hist[s][0] != reach[s] || hist[s][1] != reach[s])
+			if (sc->hist[s][0] != sc->reach[s] || sc->hist[s][1] != sc->reach[s])
 				ShapeError(c, -1, psprintf("the time histograms of step %d count every journey that reached it", s + 1));
-	if (per)
-		pfree(per);
-	if (stat)
-		pfree(stat);
-#undef HEALTH_STATS
+	if (sc->per)
+		pfree(sc->per);
+	if (sc->stat)
+		pfree(sc->stat);
 }
 
 /* Text and binary forms */
