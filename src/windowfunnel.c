@@ -451,6 +451,8 @@ ExactLevel(const FunnelBuilder *b, const FunnelEvent *events, int32 n)
 	int32		end;
 	int			level;
 
+	if (b->nsteps == 0)
+		return 0;				/* a state that never saw a row */
 	m.sets = palloc(Max(n, 1) * sizeof(ConditionSet));
 	for (g = 0; g < n && !reached[b->nsteps - 1]; g = end)
 	{

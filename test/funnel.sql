@@ -1,7 +1,7 @@
 -- Funnels on stored journeys: the dynamic programme against a brute-force
 -- enumeration of every chain (DESIGN.md S1-S6), and bad input.
 BEGIN;
-SELECT plan(30);
+SELECT plan(31);
 
 -- Every valid chain, enumerated: the longest one's length.
 CREATE FUNCTION brute_level(j journey, steps text[], w interval, gap interval, excl text[], strict boolean,
@@ -156,6 +156,8 @@ SELECT is((SELECT window_funnel('1 hour', '{strict_order}', ts, l = 'B', l = 'A'
 SELECT is((SELECT window_funnel('1 hour', '{strict_order}', ts, l = 'A', l = 'B')
 		   FROM (VALUES ('2024-01-01 00:00:00+00'::timestamptz, 'A'), ('2024-01-01 00:05:00+00', 'B'), ('2024-01-01 00:05:00+00', 'X')) v(ts, l)),
 		  2, 'window_funnel strict_order: a row meeting no condition at the same time comes after');
+
+SELECT is(window_funnel_final('[]'), 0, 'window_funnel_final of a state that saw no row');
 
 SELECT * FROM finish();
 ROLLBACK;
