@@ -40,6 +40,7 @@
 #define COUNTS_MAX_VALUE		1e18
 
 #define MARKOV_MAX_ORDER		10
+#define COUNTS_MAX_N			100		/* n of n-grams and steps, depth of flows */
 
 /* Markers in keys, next to label indexes 0, 1, ... */
 #define COUNTS_NULL				(-4)

@@ -19,6 +19,10 @@ SELECT '[2024-03-01 10:00:00+05:30 a, 2024-03-01 10:00:00-0800 b, 2024-03-01 10:
 RESET TimeZone;
 RESET DateStyle;
 
+-- Offsets up to 15:59:59 either way, as PostgreSQL takes them.
+SELECT '[2024-03-01 10:00:00+15 a, 2024-03-01 10:00:00+15:30 b, 2024-03-01 10:00:00-15:59:59 c]'::journey;
+SELECT (journey_unnest('[2024-03-01 10:00:00-15:59:59 a]')).ts = '2024-03-01 10:00:00-15:59:59'::timestamptz AS same_as_postgres;
+
 -- Microseconds and the extremes of timestamptz survive a round trip.
 SELECT '[2024-03-01 10:00:00.000001+00 a, 2024-03-01 10:00:00.1+00 a, 4713-01-01 00:00:00+00 BC first, 294276-12-31 23:59:59.999999+00 last]'::journey;
 

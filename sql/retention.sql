@@ -28,6 +28,14 @@ INSERT INTO cj VALUES
 SELECT * FROM cohort_retention((SELECT retention_counts(j, '1 month') FROM cj)) ORDER BY 1, 2;
 SELECT * FROM cohort_retention((SELECT retention_counts(j, '7 days') FROM cj)) ORDER BY 1, 2;
 SELECT * FROM cohort_retention((SELECT retention_counts(j, '3 months') FROM cj)) ORDER BY 1, 2;
+-- The first timestamptz (4714-11-24 BC) lies in a period that starts
+-- before it: that cohort starts at the first timestamptz, and prints.
+SELECT c.*, c.cohort::text AS printed
+FROM cohort_retention((SELECT retention_counts('[4714-11-24 00:00:00+00 BC a, 4713-02-01 00:00:00+00 BC b]'::journey, '1 year'))) c;
+SELECT c.*, c.cohort::text AS printed
+FROM cohort_retention((SELECT retention_counts('[4714-11-24 00:00:00+00 BC a, 4714-11-25 00:00:00+00 BC b]'::journey, '1000 days'))) c;
+SELECT c.*, c.cohort::text AS printed
+FROM cohort_retention((SELECT retention_counts('[294276-12-31 23:59:59.999999+00 a]'::journey, '1 month'))) c;
 SELECT retention_counts(j, '1 month 2 days') FROM cj;
 SELECT retention_counts(j, '1.5 seconds') FROM cj;
 

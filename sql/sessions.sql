@@ -31,6 +31,11 @@ FROM (VALUES ('2024-03-30 22:30:00+00'::timestamptz), ('2024-03-30 23:10:00+00')
 			 ('2024-03-31 21:50:00+00'), ('2024-03-31 22:05:00+00'), ('2024-04-01 00:05:00+00')) v(ts)
 WINDOW w AS (ORDER BY ts);
 
+-- Time zones with leap seconds are refused, as PostgreSQL's SET TimeZone does.
+SELECT session_number(ts, NULL, split_at_midnight => 'right/UTC') OVER (ORDER BY ts)
+FROM (VALUES ('2024-03-30 22:30:00+00'::timestamptz)) v(ts);
+SELECT journey_session_count('[2024-11-03 05:30:00+00 a]', NULL, NULL, 'right/Europe/Berlin');
+
 -- New York falls back on 2024-11-03: 01:30 EDT and 01:30 EST are one local day.
 SELECT journey_session_count('[2024-11-03 05:30:00+00 a, 2024-11-03 06:30:00+00 b]', NULL, NULL, 'America/New_York') AS one_day,
 	   journey_session_count('[2024-11-03 03:59:00+00 a, 2024-11-03 04:01:00+00 b]', NULL, NULL, 'America/New_York') AS across_midnight;

@@ -18,6 +18,12 @@ SELECT * FROM shapley_attribution((SELECT shapley_counts(j, converted, value) FR
 SELECT * FROM shapley_attribution((SELECT shapley_counts(j, converted, value) FROM sp), 'simplified');
 -- Conversion labels: each conversion ends a path.
 SELECT shapley_counts(j, '{buy}') FROM (VALUES ('[2024-01-01 00:00:00+00 A, 2024-01-01 00:01:00+00 buy 3, 2024-01-01 00:02:00+00 B, 2024-01-01 00:03:00+00 A]'::journey)) v(j);
+-- No path holds every channel: v(A) = 1, v(B) = 0, v(AB) = 0, so
+-- phi(A) = (1 + 0) / 2 = 0.5 and phi(B) = (0 - 1) / 2 = -0.5 add up to 0,
+-- and there is no share of 0 to give: share, conversions and value NULL.
+SELECT * FROM shapley_attribution((SELECT shapley_counts(j, converted, value)
+								   FROM (VALUES ('[2024-01-01 00:00:00+00 A]'::journey, true, 5.0::float8),
+												('[2024-01-01 00:00:00+00 B]', false, NULL)) v(j, converted, value)));
 SELECT * FROM shapley_attribution((SELECT shapley_counts(j, converted, value) FROM sp), 'magic');
 SELECT * FROM shapley_attribution((SELECT path_counts(j) FROM sp));
 DROP TABLE sp;

@@ -55,12 +55,12 @@ typedef struct Options
 } Options;
 
 /*
- * Credits of touchpoints idx[0..n) for a conversion at time conv_ts, into
- * credit[0..n); they add up to 1.
+ * Credits of touchpoints idx[0..n) for one conversion, into credit[0..n);
+ * they add up to 1.
  */
 static void
 Credit(const Journey *j, const Options *o, const int32 *idx, int32 n,
-	   TimestampTz conv_ts, double *credit)
+	   double *credit)
 {
 	int32		i;
 	int32		pick;
@@ -104,19 +104,27 @@ Credit(const Journey *j, const Options *o, const int32 *idx, int32 n,
 			}
 			break;
 		case MODEL_TIME_DECAY:
-			for (i = 0; i < n; i++)
 			{
-				double		dt = (double) ((uint64) conv_ts - (uint64) j->touches[idx[i]].ts);
+				/*
+				 * 2^(-(conv - t) / h) normalised is 2^(-(newest - t) / h)
+				 * normalised: measured from the newest touch (weight 1),
+				 * the weights never all underflow, however long before
+				 * the conversion the touches lie.
+				 */
+				TimestampTz newest = j->touches[idx[0]].ts;
 
-				credit[i] = exp2(-dt / (double) o->half_life);
-				sum += credit[i];
-			}
-			/* a touch far older than the half-life may underflow to 0 */
-			if (sum > 0)
+				for (i = 1; i < n; i++)
+					newest = Max(newest, j->touches[idx[i]].ts);
+				for (i = 0; i < n; i++)
+				{
+					double		dt = (double) ((uint64) newest - (uint64) j->touches[idx[i]].ts);
+
+					credit[i] = exp2(-dt / (double) o->half_life);
+					sum += credit[i];
+				}
 				for (i = 0; i < n; i++)
 					credit[i] /= sum;
-			else
-				credit[n - 1] = 1;
+			}
 			break;
 	}
 }
@@ -193,7 +201,7 @@ EmitConversion(ReturnSetInfo *rsinfo, const Journey *j, const Options *o,
 {
 	int32		i;
 
-	Credit(j, o, idx, n, conv_ts, credit);
+	Credit(j, o, idx, n, credit);
 	if (o->per_label)
 	{
 		/* add up per label, in label order */

@@ -55,7 +55,8 @@ PercentileRange(double *d, int32 n, double confidence, double *lo, double *hi)
 
 /*
  * Rows (label, share, share_low, share_high) of a bootstrap: share[l] is
- * the model's share of label l, draws[l * samples + s] its share in sample s.
+ * the model's share of label l, draws[l * samples + s] its share in sample s;
+ * NaN stands for an undefined share, NULL in the rows.
  */
 void
 EmitShareIntervals(ReturnSetInfo *rsinfo, const Counts *c, const double *share,
@@ -70,11 +71,25 @@ EmitShareIntervals(ReturnSetInfo *rsinfo, const Counts *c, const double *share,
 		double		lo;
 		double		hi;
 
-		PercentileRange(draws + (Size) l * samples, samples, confidence, &lo, &hi);
+		double	   *d = draws + (Size) l * samples;
+		int32		s;
+
 		values[0] = PointerGetDatum(cstring_to_text_with_len(c->labels[l], c->label_lens[l]));
 		values[1] = Float8GetDatum(share[l]);
-		values[2] = Float8GetDatum(lo);
-		values[3] = Float8GetDatum(hi);
+		nulls[1] = isnan(share[l]);
+
+		/* a share undefined (NaN) in some sample has no interval */
+		for (s = 0; s < samples; s++)
+			if (isnan(d[s]))
+				break;
+		if (s < samples)
+			nulls[2] = nulls[3] = true;
+		else
+		{
+			PercentileRange(d, samples, confidence, &lo, &hi);
+			values[2] = Float8GetDatum(lo);
+			values[3] = Float8GetDatum(hi);
+		}
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}
 }

@@ -45,6 +45,24 @@
 #define COUNTS_BINARY_VERSION 1
 
 static void CountsCheckShape(const Counts *c);
+/* What CountsCheckShape adds up while it checks the keys (see SumsBegin). */
+typedef struct SumsCheck
+{
+	int128		sum;			/* what must equal the total */
+	int128		ends;			/* a second sum that must equal it */
+	int128		run;			/* the current position's sum */
+	int128		rows[SKETCH_DEPTH];
+	int128		reach[FUNNEL_REPORT_MAX_STEPS + 1];
+	int128		hist[FUNNEL_REPORT_MAX_STEPS][2];
+	int64	   *per;			/* per label: a cohort's size, credit rows */
+	int64	   *stat;			/* health: per label and statistic; credits:
+								 * the sample of a label's last positive sum */
+	int32		first_conv;		/* Shapley: the first key of conversions */
+	int32		first_value;	/* and of values */
+} SumsCheck;
+static void SumsBegin(const Counts *c, SumsCheck *sc);
+static void SumsKey(const Counts *c, SumsCheck *sc, int32 k);
+static void SumsEnd(const Counts *c, SumsCheck *sc);
 
 PG_FUNCTION_INFO_V1(path_counts_in);
 PG_FUNCTION_INFO_V1(path_counts_out);
@@ -841,6 +859,7 @@ CountsCheckShape(const Counts *c)
 {
 	int32		param = c->spec.param;
 	int32		nsteps = 0;
+	SumsCheck	sums;
 	int32		k;
 
 	switch (c->spec.kind)
@@ -876,6 +895,7 @@ CountsCheckShape(const Counts *c)
 		default:
 			break;
 	}
+	SumsBegin(c, &sums);
 	for (k = 0; k < c->nkeys; k++)
 	{
 		int32		pos = c->positions[k];
@@ -940,9 +960,356 @@ CountsCheckShape(const Counts *c)
 					ShapeError(c, k, "a credit sum is one label at a row count or a sample's sum");
 				break;
 		}
+		SumsKey(c, &sums, k);
 		if ((k & 0xFFFF) == 0)
 			CHECK_FOR_INTERRUPTS();
 	}
+	SumsEnd(c, &sums);
+}
+
+/* Keys k1 and k2 in the stored order of their labels (markers first, then shorter first). */
+static int
+CompareKeyLabels(const Counts *c, int32 k1, int32 k2)
+{
+	int32		n1 = c->key_start[k1 + 1] - c->key_start[k1];
+	int32		n2 = c->key_start[k2 + 1] - c->key_start[k2];
+	int32		i;
+
+	for (i = 0; i < n1 && i < n2; i++)
+	{
+		int32		a = c->key_labels[c->key_start[k1] + i];
+		int32		b = c->key_labels[c->key_start[k2] + i];
+
+		if (a != b)
+			return a < b ? -1 : 1;
+	}
+	return (n1 > n2) - (n1 < n2);
+}
+
+/* Index in [lo, hi) (keys of one position) of the key with the labels of k, or -1. */
+static int32
+FindKeyLabels(const Counts *c, int32 lo, int32 hi, int32 k)
+{
+	while (lo < hi)
+	{
+		int32		mid = lo + (hi - lo) / 2;
+		int			cmp = CompareKeyLabels(c, mid, k);
+
+		if (cmp == 0)
+			return mid;
+		if (cmp < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return -1;
+}
+
+/* The first key at a position of at least pos (keys are sorted by position). */
+static int32
+FirstKeyAt(const Counts *c, int32 pos)
+{
+	int32		lo = 0;
+	int32		hi = c->nkeys;
+
+	while (lo < hi)
+	{
+		int32		mid = lo + (hi - lo) / 2;
+
+		if (c->positions[mid] < pos)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/*
+ * The cohort a cohorts key counts: its label is the number of its first
+ * period, in decimal as CountCohorts writes it, within the periods of
+ * timestamptz.  *period gets the number; false if the label is not one.
+ */
+static bool
+CohortLabelPeriod(const Counts *c, int32 label, int64 *period)
+{
+	char		buf[32];
+	char	   *end;
+	char		again[32];
+
+	if (c->label_lens[label] < 1 || c->label_lens[label] >= (int32) sizeof(buf))
+		return false;
+	memcpy(buf, c->labels[label], c->label_lens[label]);
+	buf[c->label_lens[label]] = '\0';
+	errno = 0;
+	*period = strtoll(buf, &end, 10);
+	snprintf(again, sizeof(again), INT64_FORMAT, *period);
+	return errno == 0 && *end == '\0' && strcmp(again, buf) == 0 &&
+		*period >= CohortPeriod(MIN_TIMESTAMP, c->spec.param) &&
+		*period <= CohortPeriod(END_TIMESTAMP - 1, c->spec.param);
+}
+
+/*
+ * What the builders guarantee beyond the keys' shapes, per kind: every
+ * count is at least 1; how counts add up against the total (one path per
+ * journey, one (start) transition and one ending per path, one level per
+ * funnel journey, one row count per credited row); the parts of a whole
+ * never exceed it (conversions of a channel set and its paths, a cohort's
+ * later periods and its size, a label's exits and its journeys); and
+ * where markers may stand.  Readers divide by these totals and take the
+ * parts as shares, so a value that breaks them is refused like a bad shape.
+ */
+#define HEALTH_STATS 6			/* touchpoints, journeys, exits, values, gaps, re-entries */
+
+static void
+SumsBegin(const Counts *c, SumsCheck *sc)
+{
+	int32		param = c->spec.param;
+	int32		n = Max(c->nlabels, 1);
+	int32		l;
+
+	memset(sc, 0, sizeof(*sc));
+	if (c->value != 0 && c->spec.kind != COUNTS_MARKOV && c->spec.kind != COUNTS_SHAPLEY)
+		ShapeError(c, -1, "only Markov and Shapley models have a conversion value");
+	switch (c->spec.kind)
+	{
+		case COUNTS_NGRAMS:
+		case COUNTS_STEPS:
+		case COUNTS_FLOWS:
+		case COUNTS_FLOWS_BACKWARD:
+			if (param < 1 || param > COUNTS_MAX_N)
+				ShapeError(c, -1, psprintf("n (the depth) must be between 1 and %d", COUNTS_MAX_N));
+			if (c->spec.kind == COUNTS_STEPS && c->spec.anchor == NULL)
+				ShapeError(c, -1, "step counts have an anchor");
+			break;
+		case COUNTS_COHORTS:
+			if (param == 0 || param == PG_INT32_MIN)
+				ShapeError(c, -1, "the period is whole seconds (positive) or months (negative)");
+			sc->per = palloc0(n * sizeof(int64));
+			break;
+		case COUNTS_HEALTH:
+			if (param < 0)
+				ShapeError(c, -1, "the session timeout is not negative");
+			sc->stat = palloc0((Size) n * HEALTH_STATS * sizeof(int64));
+			break;
+		case COUNTS_CREDITS:
+			sc->per = palloc0(n * sizeof(int64));
+			sc->stat = palloc((Size) n * sizeof(int64));
+			for (l = 0; l < n; l++)
+				sc->stat[l] = -1;
+			break;
+		case COUNTS_SHAPLEY:
+			sc->first_conv = FirstKeyAt(c, SHAPLEY_CONVERSIONS);
+			sc->first_value = FirstKeyAt(c, SHAPLEY_VALUE_PLUS);
+			break;
+		default:
+			break;
+	}
+}
+
+/* Key k's part of the sums (keys come in stored order). */
+static void
+SumsKey(const Counts *c, SumsCheck *sc, int32 k)
+{
+	int32		param = c->spec.param;
+	int32		pos = c->positions[k];
+	int32		len = c->key_start[k + 1] - c->key_start[k];
+	const int32 *key = c->key_labels + c->key_start[k];
+	int64		count = c->counts[k];
+	int64		period;
+	int32		i;
+	int32		s;
+
+	if (count < 1)
+		ShapeError(c, k, "a count is at least 1");
+	if (k > 0 && pos != c->positions[k - 1])
+		sc->run = 0;
+	sc->run += count;
+	switch (c->spec.kind)
+	{
+		case COUNTS_PATHS:
+			for (i = 0; i < len; i++)
+				if (key[i] < 0)
+					ShapeError(c, k, "a path has no markers");
+			sc->sum += count;
+			break;
+		case COUNTS_NGRAMS:
+			for (i = 0; i < len; i++)
+				if (key[i] < 0)
+					ShapeError(c, k, "an n-gram has no markers");
+			if (len != param)
+				ShapeError(c, k, "an n-gram has n labels");
+			break;
+		case COUNTS_TRANSITIONS:
+			if ((key[0] < 0 && key[0] != COUNTS_START) ||
+				(key[1] < 0 && key[1] != COUNTS_END))
+				ShapeError(c, k, "a transition goes from a label or (start) to a label or (end)");
+			if (key[0] == COUNTS_START)
+				sc->sum += count;
+			if (key[1] == COUNTS_END)
+				sc->ends += count;
+			break;
+		case COUNTS_STEPS:
+			if (pos == 0 || pos < -param || pos > param ||
+				(key[0] < 0 && key[0] != (pos < 0 ? COUNTS_START : COUNTS_END)))
+				ShapeError(c, k, "a step is a label, (start) before the anchor or (end) after it, at most n away");
+			if (sc->run > c->total)
+				ShapeError(c, k, "no more steps at one distance than journeys");
+			break;
+		case COUNTS_FLOWS:
+		case COUNTS_FLOWS_BACKWARD:
+			if (pos > param || key[0] < 0 ||
+				(key[1] < 0 && key[1] != (c->spec.kind == COUNTS_FLOWS ? COUNTS_END : COUNTS_START)))
+				ShapeError(c, k, "an edge goes from a label to a label or the end it flows to, at most depth deep");
+			if (sc->run > c->total)
+				ShapeError(c, k, "no more edges at one depth than journeys");
+			break;
+		case COUNTS_MARKOV:
+			for (i = 0; i < len; i++)
+				if ((key[i] == COUNTS_START && (i > 0 || len != 2)) || key[i] == COUNTS_END ||
+					((key[i] == COUNTS_CONVERSION || key[i] == COUNTS_NULL) && i != len - 1))
+					ShapeError(c, k, "(start) alone opens a transition and only an outcome ends one");
+			if (key[0] == COUNTS_START)
+				sc->sum += count;
+			if (key[len - 1] == COUNTS_CONVERSION || key[len - 1] == COUNTS_NULL)
+				sc->ends += count;
+			break;
+		case COUNTS_PATHS_SKETCH:
+			sc->rows[pos / param] += count;
+			break;
+		case COUNTS_FUNNEL:
+			if (pos <= param)
+			{
+				sc->sum += count;
+				for (s = 0; s < pos; s++)
+					sc->reach[s] += count;
+			}
+			else
+			{
+				s = (pos - FUNNEL_HISTOGRAMS) / 4096;
+				if (s == 0)
+					ShapeError(c, k, "step 1 has no time histogram");
+				sc->hist[s][(pos - FUNNEL_HISTOGRAMS) % 4096 >= 2048] += count;
+			}
+			break;
+		case COUNTS_COHORTS:
+			if (!CohortLabelPeriod(c, key[0], &period) ||
+				pos > CohortPeriod(END_TIMESTAMP - 1, param) - period)
+				ShapeError(c, k, "a cohort is the number of its first period, within the range of timestamptz");
+			if (pos == 0)
+			{
+				sc->per[key[0]] = count;
+				sc->sum += count;
+			}
+			else if (count > sc->per[key[0]])
+				ShapeError(c, k, "no more journeys in a later period than in the cohort");
+			break;
+		case COUNTS_HEALTH:
+			{
+				int64	   *st = sc->stat + (Size) key[0] * HEALTH_STATS;
+
+				if (pos <= HEALTH_EXITS)
+					st[pos] += count;
+				else if (pos == HEALTH_VALUES)
+					st[3] += count;
+				else if (pos >= HEALTH_GAPS)
+					st[4] += count;
+				else if (pos == HEALTH_REENTRIES)
+					st[5] += count;
+				else if (st[3] == 0)
+					ShapeError(c, k, "a value sum needs values");
+				if (pos == HEALTH_EXITS)
+					sc->sum += count;
+				if (pos == HEALTH_JOURNEYS && count > c->total)
+					ShapeError(c, k, "no more journeys with a label than journeys");
+			}
+			break;
+		case COUNTS_SHAPLEY:
+			for (i = 1; i < len; i++)
+				if (key[i] <= key[i - 1])
+					ShapeError(c, k, "a channel set is its distinct labels in order");
+			if (pos == SHAPLEY_PATHS)
+				sc->sum += count;
+			else
+			{
+				int32		whole = pos == SHAPLEY_CONVERSIONS ?
+					FindKeyLabels(c, 0, sc->first_conv, k) :
+					FindKeyLabels(c, sc->first_conv, sc->first_value, k);
+
+				if (whole < 0 || (pos == SHAPLEY_CONVERSIONS && count > c->counts[whole]))
+					ShapeError(c, k, "a channel set has no more conversions than paths, and a value only with conversions");
+			}
+			break;
+		case COUNTS_CREDITS:
+			if (pos == CREDITS_ROWS)
+			{
+				sc->per[key[0]] = count;
+				sc->sum += count;
+			}
+			else if (sc->per[key[0]] == 0 ||
+					 (pos % 2 == 1 && sc->stat[key[0]] == pos / 2))
+				ShapeError(c, k, "a credit sum is of a label with rows, positive or negative");
+			else if (pos % 2 == 0)
+				sc->stat[key[0]] = pos / 2;
+			break;
+	}
+}
+
+/* The wholes, once every key is counted. */
+static void
+SumsEnd(const Counts *c, SumsCheck *sc)
+{
+	int32		param = c->spec.param;
+	int32		l;
+	int32		s;
+
+	switch (c->spec.kind)
+	{
+		case COUNTS_PATHS:
+		case COUNTS_SHAPLEY:
+		case COUNTS_CREDITS:
+		case COUNTS_FUNNEL:
+			if (sc->sum != c->total)
+				ShapeError(c, -1, "the counts add up to the total");
+			break;
+		case COUNTS_TRANSITIONS:
+		case COUNTS_MARKOV:
+			if (sc->sum != c->total || sc->ends != c->total)
+				ShapeError(c, -1, "every path counted has one (start) and one ending");
+			break;
+		case COUNTS_COHORTS:
+			if (sc->sum > c->total)
+				ShapeError(c, -1, "no more journeys in cohorts than the total");
+			break;
+		case COUNTS_PATHS_SKETCH:
+			for (s = 1; s < SKETCH_DEPTH; s++)
+				if (sc->rows[s] != sc->rows[0])
+					ShapeError(c, -1, "every row of the sketch adds up to the same");
+			if (sc->rows[0] < c->total)
+				ShapeError(c, -1, "every journey counts at least once in each row");
+			break;
+		case COUNTS_HEALTH:
+			if (sc->sum > c->total)
+				ShapeError(c, -1, "no more exits than journeys");
+			for (l = 0; l < c->nlabels; l++)
+			{
+				int64	   *st = sc->stat + (Size) l * HEALTH_STATS;
+
+				if (st[1] > st[0] || st[2] > st[1] || st[3] > st[0] ||
+					st[2] + st[4] != st[0] || st[5] > st[4])
+					ShapeError(c, -1, psprintf("label %d: journeys, exits and values are at most its touchpoints, every touchpoint an exit or a gap, and re-entries at most its gaps", l + 1));
+			}
+			break;
+		default:
+			break;
+	}
+	if (c->spec.kind == COUNTS_FUNNEL)
+		for (s = 1; s < param; s++)
+			if (sc->hist[s][0] != sc->reach[s] || sc->hist[s][1] != sc->reach[s])
+				ShapeError(c, -1, psprintf("the time histograms of step %d count every journey that reached it", s + 1));
+	if (sc->per)
+		pfree(sc->per);
+	if (sc->stat)
+		pfree(sc->stat);
 }
 
 /* Text and binary forms */
@@ -1659,9 +2026,20 @@ CohortPeriod(TimestampTz ts, int32 param)
 		(ts % ((int64) param * USECS_PER_SEC) < 0 ? 1 : 0);
 }
 
+/*
+ * The start of period number `period`.  The first timestamptz lies in a
+ * period that starts before it: its cohort starts at the first timestamptz.
+ * No other period is out of range, and a number outside the range of the
+ * periods is not one a builder wrote.
+ */
 TimestampTz
 CohortStart(int64 period, int32 param)
 {
+	if (period < CohortPeriod(MIN_TIMESTAMP, param) ||
+		period > CohortPeriod(END_TIMESTAMP - 1, param))
+		ReportCorrupt("cohort out of range");
+	if (period == CohortPeriod(MIN_TIMESTAMP, param))
+		return MIN_TIMESTAMP;
 	if (param < 0)
 	{
 		int64		months = period * (-param);
@@ -1999,7 +2377,7 @@ Datum
 ngram_counts_transfn(PG_FUNCTION_ARGS)
 {
 	CountsSpec	spec = {COUNTS_NGRAMS, CollapseArg(fcinfo, 3),
-	PositiveArg(fcinfo, 2, "n", 100), NULL, 0};
+	PositiveArg(fcinfo, 2, "n", COUNTS_MAX_N), NULL, 0};
 
 	return CountsTransition(fcinfo, &spec, NULL);
 }
@@ -2009,7 +2387,7 @@ Datum
 step_counts_transfn(PG_FUNCTION_ARGS)
 {
 	CountsSpec	spec = {COUNTS_STEPS, CollapseArg(fcinfo, 4),
-	PositiveArg(fcinfo, 3, "n", 100), NULL, 0};
+	PositiveArg(fcinfo, 3, "n", COUNTS_MAX_N), NULL, 0};
 
 	AnchorArg(fcinfo, 2, &spec);
 	return CountsTransition(fcinfo, &spec, NULL);
@@ -2019,7 +2397,7 @@ step_counts_transfn(PG_FUNCTION_ARGS)
 Datum
 flow_counts_transfn(PG_FUNCTION_ARGS)
 {
-	CountsSpec	spec = {COUNTS_FLOWS, true, PositiveArg(fcinfo, 2, "depth", 100),
+	CountsSpec	spec = {COUNTS_FLOWS, true, PositiveArg(fcinfo, 2, "depth", COUNTS_MAX_N),
 	NULL, 0};
 
 	if (PG_NARGS() > 3 && !PG_ARGISNULL(3))

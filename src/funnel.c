@@ -19,7 +19,8 @@
  *
  * Modes: strict_increase requires strictly increasing timestamps;
  * strict_order requires the matched touchpoints to be consecutive in the
- * journey.
+ * journey, touchpoints of equal timestamps taken in any order (so in step
+ * order, S1): no other touchpoint lies strictly inside the chain in time.
  */
 #include "postgres.h"
 
@@ -274,34 +275,135 @@ RunFunnel(const Journey *j, const FunnelSpec *spec, Funnel *f)
 	}
 }
 
-/* strict_order: the matched touchpoints are consecutive in the journey. */
+/*
+ * strict_order: how many of steps pos, pos + 1, ... (at most limit) the
+ * touchpoints [gs, ge) of one group of equal timestamps can fill, taken in
+ * step order (S1); cnt[] is zero per label on entry and on return.
+ */
+static int32
+TakeSteps(const Journey *j, const FunnelSpec *spec, int32 gs, int32 ge,
+		  int32 pos, int32 limit, int32 *cnt)
+{
+	int32		q = 0;
+	int32		i;
+
+	for (i = gs; i < ge; i++)
+		cnt[j->touches[i].label]++;
+	while (q < limit && spec->step_label[pos + q] >= 0 &&
+		   cnt[spec->step_label[pos + q]] > 0)
+		cnt[spec->step_label[pos + q++]]--;
+	for (i = gs; i < ge; i++)
+		cnt[j->touches[i].label] = 0;
+	return q;
+}
+
+/*
+ * strict_order: the chain that fills r steps in group g and goes on as far
+ * as it can; its level, and when it ends in *last.  Touchpoints of equal
+ * timestamps may be ordered as the steps need, so the chain is consecutive
+ * when no other touchpoint lies strictly inside it in time: it takes any r
+ * of its first group, the whole of every group after but the last, and any
+ * of its last.  With record, its matches are added as entries of f.
+ */
+static int32
+StrictWalk(const Journey *j, const FunnelSpec *spec, const int32 *group,
+		   int32 ngroups, int32 g, int32 r, int32 *cnt, Funnel *f, bool record,
+		   TimestampTz *last)
+{
+	TimestampTz first = j->touches[group[g]].ts;
+	int32		pos = r;
+	int32		parent = -1;
+	int32		h;
+
+	*last = first;
+	if (record)
+	{
+		Entry		e = {r - 1, 0, first, first, -1};
+
+		parent = AddEntry(f, &e);
+	}
+	for (h = g + 1; h < ngroups && pos < spec->nsteps; h++)
+	{
+		TimestampTz t = j->touches[group[h]].ts;
+		int32		size = group[h + 1] - group[h];
+		int32		q;
+
+		if ((uint64) t - (uint64) first > (uint64) spec->window ||
+			(spec->max_gap > 0 &&
+			 (uint64) t - (uint64) *last > (uint64) spec->max_gap))
+			break;
+		q = TakeSteps(j, spec, group[h], group[h + 1], pos,
+					  (spec->modes & MODE_STRICT_INCREASE) ? 1 : spec->nsteps - pos, cnt);
+		if (q == 0)
+			break;
+		if (record)
+		{
+			Entry		e = {pos + q - 1, pos, first, t, parent};
+
+			parent = AddEntry(f, &e);
+		}
+		pos += q;
+		*last = t;
+		if (q < size)
+			break;				/* the rest of the group would lie inside */
+		CHECK_FOR_INTERRUPTS();
+	}
+	if (record)
+		f->best = parent;
+	return pos;
+}
+
+/*
+ * strict_order: the best chain over every start (a group and how many
+ * steps it fills), by S7: the highest level, then the earliest end, then
+ * the latest start (the groups are in time order).
+ */
 static void
 RunStrictOrder(const Journey *j, const FunnelSpec *spec, Funnel *f)
 {
-	int32		p;
+	int32	   *group = palloc((j->ntouch + 1) * sizeof(int32));
+	int32	   *cnt = palloc0(Max(j->nlabels, 1) * sizeof(int32));
+	int32		ngroups = 0;
+	int32		best_level = 0;
+	int32		best_g = -1;
+	int32		best_r = 0;
+	TimestampTz best_last = 0;
+	int32		g;
+	int32		i;
 
-	for (p = 0; p < j->ntouch; p++)
+	for (i = 0; i < j->ntouch; i++)
+		if (i == 0 || j->touches[i].ts != j->touches[i - 1].ts)
+			group[ngroups++] = i;
+	group[ngroups] = j->ntouch;
+	for (g = 0; g < ngroups; g++)
 	{
-		int32		parent = -1;
-		int32		s;
+		int32		rmax = TakeSteps(j, spec, group[g], group[g + 1], 0,
+									 (spec->modes & MODE_STRICT_INCREASE) ? 1 : spec->nsteps, cnt);
+		int32		r;
 
-		for (s = 0; s < spec->nsteps && p + s < j->ntouch; s++)
+		for (r = 1; r <= rmax; r++)
 		{
-			const JourneyTouch *t = &j->touches[p + s];
-			Entry		e = {s, s, j->touches[p].ts, t->ts, parent};
+			TimestampTz last;
+			int32		level = StrictWalk(j, spec, group, ngroups, g, r, cnt, f, false, &last);
 
-			if (t->label != spec->step_label[s] ||
-				(uint64) t->ts - (uint64) e.first > (uint64) spec->window ||
-				(s > 0 && spec->max_gap > 0 &&
-				 (uint64) t->ts - (uint64) j->touches[p + s - 1].ts > (uint64) spec->max_gap) ||
-				(s > 0 && (spec->modes & MODE_STRICT_INCREASE) &&
-				 t->ts == j->touches[p + s - 1].ts))
-				break;
-			parent = AddEntry(f, &e);
-			NoteLevel(f, parent);
+			if (level > best_level || (level == best_level && last <= best_last))
+			{
+				best_level = level;
+				best_g = g;
+				best_r = r;
+				best_last = last;
+			}
 		}
 		CHECK_FOR_INTERRUPTS();
 	}
+	if (best_g >= 0)
+	{
+		TimestampTz last;
+
+		StrictWalk(j, spec, group, ngroups, best_g, best_r, cnt, f, true, &last);
+	}
+	pfree(group);
+	pfree(cnt);
 }
 
 /* Label index of j equal to t, or -1. */

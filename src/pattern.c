@@ -13,11 +13,15 @@
  * matched after to satisfy OP.
  *
  * The pattern compiles to a small program (a Thompson NFA: consume, split,
- * jump, time condition, match) run by a backtracking search with an
+ * loop, jump, time condition, match) run by a backtracking search with an
  * explicit stack, so no recursion, and a visited set of states, so no
  * exponential blow-up; a step budget bounds the work on huge journeys.
  * Leftmost-first: the earliest start wins, then alternatives in order and
- * greedy quantifiers, which fixes the matched touchpoints.
+ * greedy quantifiers, which fixes the matched touchpoints.  An iteration of
+ * a * (or of + beyond its first) that consumes nothing ends the loop, as in
+ * Perl and Python: coming back to a state on the search path (a way round
+ * a loop that consumed nothing) goes on after the first loop entered on
+ * the way, where pruning would cut the path those matchers take.
  */
 #include "postgres.h"
 
@@ -50,6 +54,7 @@ typedef enum Op
 	OP_LABEL,					/* consume a touchpoint with label arg */
 	OP_ANY,						/* consume any touchpoint */
 	OP_SPLIT,					/* try x, then y */
+	OP_LOOP,					/* the head of a * loop: try x (the body), then y */
 	OP_JUMP,					/* go to x */
 	OP_TIME,					/* skip touchpoints; time condition on the next */
 	OP_MATCH
@@ -421,7 +426,7 @@ Generate(Program *p, const PNode *node)
 				}
 				if (node->y < 0)
 				{
-					int32		split = Emit(p, OP_SPLIT, 0, 0);
+					int32		split = Emit(p, OP_LOOP, 0, 0);
 
 					p->code[split].x = p->n;
 					Generate(p, child);
@@ -569,7 +574,16 @@ typedef struct State
 	int32		pending;		/* time condition to check, or -1 */
 	int32		trail;			/* labelled matches recorded so far */
 	int32		start;
+	int32		depth;			/* on the search path */
 } State;
+
+/* A visited state: where on the search path it was met. */
+typedef struct Visit
+{
+	int32		key[6];
+	int32		depth;
+	int64		serial;
+} Visit;
 
 #define STATE_KEY_FIELDS 6		/* pc .. trail excluded, start included */
 
@@ -583,6 +597,9 @@ typedef struct Search
 	int32		maxstack;
 	int32	   *trail;			/* subject indexes of labelled matches */
 	int64		steps;
+	State	   *path;			/* the states from the start to the current one */
+	int64	   *path_serial;	/* and when each was met */
+	int32		maxpath;
 } Search;
 
 static bool
@@ -631,7 +648,7 @@ MatchAt(Search *s, int32 start, int32 *end, int32 *ntrail)
 {
 	const Instr *code = s->prog->code;
 	const Subject *subj = s->subj;
-	State		init = {0, start, -1, -1, -1, 0, start};
+	State		init = {0, start, -1, -1, -1, 0, start, 0};
 
 	s->nstack = 0;
 	Push(s, init);
@@ -641,6 +658,7 @@ MatchAt(Search *s, int32 start, int32 *end, int32 *ntrail)
 		int32		key[STATE_KEY_FIELDS];
 		bool		found;
 		const Instr *in = &code[st.pc];
+		Visit	   *visit;
 
 		key[0] = st.pc;
 		key[1] = st.pos;
@@ -648,9 +666,43 @@ MatchAt(Search *s, int32 start, int32 *end, int32 *ntrail)
 		key[3] = subj->within > 0 ? st.first : -1;
 		key[4] = st.pending;
 		key[5] = st.start;
-		hash_search(s->visited, key, HASH_ENTER, &found);
+		visit = hash_search(s->visited, key, HASH_ENTER, &found);
 		if (found)
+		{
+			int32		d;
+
+			/*
+			 * A state met before was either explored to the end (and failed)
+			 * or lies on the path to this one: then the path came round a
+			 * loop consuming nothing.  As in backtracking matchers (Perl,
+			 * Python) an iteration that consumes nothing ends its loop: the
+			 * search goes on after the first loop entered on the way round,
+			 * here and at this priority.
+			 */
+			if (visit->depth < st.depth &&
+				s->path_serial[visit->depth] == visit->serial)
+				for (d = visit->depth; d < st.depth; d++)
+					if (code[s->path[d].pc].op == OP_LOOP)
+					{
+						State		exit = s->path[d];
+
+						exit.pc = code[exit.pc].y;
+						exit.depth = st.depth;
+						Push(s, exit);
+						break;
+					}
 			continue;
+		}
+		if (st.depth >= s->maxpath)
+		{
+			s->maxpath *= 2;
+			s->path = repalloc_huge(s->path, (Size) s->maxpath * sizeof(State));
+			s->path_serial = repalloc_huge(s->path_serial, (Size) s->maxpath * sizeof(int64));
+		}
+		s->path[st.depth] = st;
+		s->path_serial[st.depth] = visit->serial = s->steps;
+		visit->depth = st.depth;
+		st.depth++;				/* for what follows from it */
 		if (++s->steps > PATTERN_MAX_STEPS)
 			ereport(ERROR,
 					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
@@ -692,6 +744,7 @@ MatchAt(Search *s, int32 start, int32 *end, int32 *ntrail)
 				Push(s, st);
 				break;
 			case OP_SPLIT:
+			case OP_LOOP:
 				{
 					State		other = st;
 
@@ -733,13 +786,16 @@ SearchInit(Search *s, const Program *prog, const Subject *subj)
 	s->prog = prog;
 	s->subj = subj;
 	ctl.keysize = STATE_KEY_FIELDS * sizeof(int32);
-	ctl.entrysize = ctl.keysize;
+	ctl.entrysize = sizeof(Visit);
 	ctl.hcxt = CurrentMemoryContext;
 	s->visited = hash_create("pattern states", 1024, &ctl,
 							 HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
 	s->maxstack = 64;
 	s->stack = palloc(s->maxstack * sizeof(State));
 	s->trail = palloc(Max(subj->n, 1) * sizeof(int32));
+	s->maxpath = 64;
+	s->path = palloc(s->maxpath * sizeof(State));
+	s->path_serial = palloc(s->maxpath * sizeof(int64));
 }
 
 /* The leftmost match starting at or after from; false if none. */

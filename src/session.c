@@ -81,6 +81,12 @@ SessionRulesParse(SessionRules *rules, const Datum *values, const bool *isnull)
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("time zone \"%s\" not recognized", name),
 					 errhint("Use a time zone name such as Europe/Berlin or UTC.")));
+		/* local days there would be off by the leap seconds (27 s in 2024) */
+		if (!pg_tz_acceptable(rules->midnight_tz))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("time zone \"%s\" appears to use leap seconds", name),
+					 errdetail("PostgreSQL does not support leap seconds.")));
 	}
 	if (!isnull[3])
 		rules->max_length = IntervalMicros(DatumGetIntervalP(values[3]), "maximum session length", OFF_HINT);

@@ -34,6 +34,12 @@
 
 PG_FUNCTION_INFO_V1(shapley_attribution);
 
+/*
+ * The sum of n Shapley values carries a rounding error of about n * 2^-52
+ * of their magnitudes; a total below this fraction of them is taken as 0.
+ */
+#define SHAPLEY_ZERO_TOLERANCE 1e-12
+
 typedef struct ShapleyOut
 {
 	double		value;			/* the Shapley value */
@@ -62,6 +68,33 @@ KeyValue(const Counts *c, int32 k)
 	return c->positions[k] == SHAPLEY_VALUE_MINUS ? -v : v;
 }
 
+/*
+ * Shares of the total of the values, and the conversions and value they
+ * credit.  The total is v(all) - v(none): with no path holding every
+ * channel it is 0 in exact arithmetic and rounding noise in floating
+ * point, and value / total would be a huge number that is no share.  A
+ * total within rounding of 0 (relative to the values' magnitudes) leaves
+ * the shares undefined: NaN here, NULL in the results.
+ */
+static void
+SetShares(ShapleyOut *out, int32 n, double total, double conversions, double value)
+{
+	double		magnitude = 0;
+	int32		j;
+
+	for (j = 0; j < n; j++)
+		magnitude += fabs(out[j].value);
+	for (j = 0; j < n; j++)
+	{
+		if (fabs(total) <= SHAPLEY_ZERO_TOLERANCE * magnitude || total == 0)
+			out[j].share = NAN;
+		else
+			out[j].share = out[j].value / total;
+		out[j].conversions = out[j].share * conversions;
+		out[j].credit = out[j].share * value;
+	}
+}
+
 static void
 Simplified(const Counts *c, ShapleyOut *out, double conversions)
 {
@@ -85,10 +118,9 @@ Simplified(const Counts *c, ShapleyOut *out, double conversions)
 		}
 	}
 	for (l = 0; l < c->nlabels; l++)
-	{
+		out[l].share = conversions > 0 ? out[l].value / conversions : NAN;
+	for (l = 0; l < c->nlabels; l++)
 		out[l].conversions = out[l].value;
-		out[l].share = conversions > 0 ? out[l].value / conversions : 0;
-	}
 }
 
 static void
@@ -150,12 +182,7 @@ Exact(const Counts *c, ShapleyOut *out, double conversions, double value)
 		out[j].value = phi;
 		sum += phi;
 	}
-	for (j = 0; j < n; j++)
-	{
-		out[j].share = sum != 0 ? out[j].value / sum : 0;
-		out[j].conversions = out[j].share * conversions;
-		out[j].credit = out[j].share * value;
-	}
+	SetShares(out, n, sum, conversions, value);
 	/* 2^n each, and bootstrap intervals call this once per sample */
 	pfree(paths);
 	pfree(rate);
@@ -202,6 +229,10 @@ shapley_attribution(PG_FUNCTION_ARGS)
 		values[2] = Float8GetDatum(out[l].share);
 		values[3] = Float8GetDatum(out[l].conversions);
 		values[4] = Float8GetDatum(out[l].credit);
+		/* an undefined share credits nothing either */
+		nulls[2] = isnan(out[l].share);
+		nulls[3] = isnan(out[l].conversions);
+		nulls[4] = isnan(out[l].credit);
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}
 	return (Datum) 0;

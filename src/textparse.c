@@ -148,20 +148,33 @@ ParseTimestamp(TextParser *ps)
 	else if (*ps->p == '+' || *ps->p == '-')
 	{
 		int			sign = *ps->p++ == '-' ? -1 : 1;
-		int			offset = ParseDigits(ps, 2, "a two-digit UTC offset") * SECS_PER_HOUR;
+		int			hours = ParseDigits(ps, 2, "a two-digit UTC offset");
+		int			offset;
 
+		/* as PostgreSQL's DecodeTimezone: hours to 15, then 15:59:59 */
+		if (hours > MAX_TZDISP_HOUR)
+			ParseError(ps, "a UTC offset of at most 15 hours");
+		offset = hours * SECS_PER_HOUR;
 		if (*ps->p == ':')
 			ps->p++;
 		if (isdigit((unsigned char) *ps->p))
 		{
-			offset += ParseDigits(ps, 2, "two-digit offset minutes") * SECS_PER_MINUTE;
+			int			minutes = ParseDigits(ps, 2, "two-digit offset minutes");
+
+			if (minutes >= MINS_PER_HOUR)
+				ParseError(ps, "offset minutes below 60");
+			offset += minutes * SECS_PER_MINUTE;
 			if (*ps->p == ':')
 				ps->p++;
 			if (isdigit((unsigned char) *ps->p))
-				offset += ParseDigits(ps, 2, "two-digit offset seconds");
+			{
+				int			seconds = ParseDigits(ps, 2, "two-digit offset seconds");
+
+				if (seconds >= SECS_PER_MINUTE)
+					ParseError(ps, "offset seconds below 60");
+				offset += seconds;
+			}
 		}
-		if (offset > MAX_TZDISP_HOUR * SECS_PER_HOUR)
-			ParseError(ps, "a UTC offset of at most 15 hours");
 		/* PostgreSQL counts offsets positive west of Greenwich */
 		tz = -sign * offset;
 	}

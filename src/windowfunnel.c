@@ -12,15 +12,17 @@
  * that is by their conditions as a list.  In strict_order mode rows
  * meeting no condition are kept too, with an empty list.
  *
- * The final function then runs ClickHouse's scan: for each event in time
- * order, and for the conditions of one row in descending order (so a row
- * never follows itself), condition 1 starts a chain, and condition i
- * extends the chain that reached i - 1 if it is within the window of that
- * chain's start; the level is the highest condition reached.  Modes:
- * strict_deduplication stops at a repeated condition, strict_order stops
- * at an event out of order (or meeting no condition), strict_increase
- * needs strictly increasing times, and allow_reentry makes strict_order
- * skip, rather than stop at, a condition already reached.
+ * The final function computes the exact maximum over chains of distinct
+ * rows (ExactLevel) in the default mode and under strict_increase, as
+ * funnel_level does.  strict_order and strict_deduplication run
+ * ClickHouse's scan instead: for each event in time order, and for the
+ * conditions of one row in descending order (so a row never follows
+ * itself), condition 1 starts a chain, and condition i extends the chain
+ * that reached i - 1 if it is within the window of that chain's start;
+ * the level is the highest condition reached.  strict_deduplication stops
+ * at a repeated condition, strict_order stops at an event out of order (or
+ * meeting no condition), and allow_reentry makes strict_order skip, rather
+ * than stop at, a condition already reached.
  */
 #include "postgres.h"
 
@@ -308,7 +310,9 @@ window_funnel_combine(PG_FUNCTION_ARGS)
 
 /*
  * Events in time order; at equal times, by their conditions as ascending
- * lists, a list before its extensions (the order of the stored labels).
+ * lists, a list before its extensions, and events meeting no condition
+ * (strict_order keeps them) last, so that they never come between
+ * conditions of the same time (S1).
  */
 static int
 CompareEvents(const void *a, const void *b)
@@ -320,6 +324,8 @@ CompareEvents(const void *a, const void *b)
 
 	if (x->ts != y->ts)
 		return x->ts < y->ts ? -1 : 1;
+	if ((sx == 0) != (sy == 0))
+		return sx == 0 ? 1 : -1;
 	while (sx != 0 && sy != 0)
 	{
 		int			lx = __builtin_ctz(sx);
@@ -331,6 +337,175 @@ CompareEvents(const void *a, const void *b)
 		sy &= sy - 1;
 	}
 	return (sx != 0) - (sy != 0);
+}
+
+/* The rows of one time meeting the same conditions, and how many. */
+typedef struct ConditionSet
+{
+	uint32		mask;
+	int32		rows;
+	int32		used;			/* by the current matching */
+	bool		visited;		/* by the current augmenting search */
+} ConditionSet;
+
+typedef struct GroupMatching
+{
+	ConditionSet *sets;
+	int32		nsets;
+	int32		assigned[WF_MAX_STEPS];	/* per condition: its set */
+	int32		from;			/* conditions from .. are matched */
+} GroupMatching;
+
+/*
+ * Matches condition s to a row of the group, moving conditions already
+ * matched to other rows if need be (an augmenting path, as in Kuhn's
+ * bipartite matching, over sets of interchangeable rows).
+ */
+static bool
+Augment(GroupMatching *m, int s)
+{
+	int32		c;
+	int			o;
+
+	for (c = 0; c < m->nsets; c++)
+	{
+		ConditionSet *set = &m->sets[c];
+
+		if (!(set->mask & ((uint32) 1 << s)) || set->visited)
+			continue;
+		set->visited = true;
+		if (set->used < set->rows)
+		{
+			set->used++;
+			m->assigned[s] = c;
+			return true;
+		}
+		for (o = m->from; o < s; o++)
+			if (m->assigned[o] == c && Augment(m, o))
+			{
+				m->assigned[s] = c;
+				return true;
+			}
+	}
+	return false;
+}
+
+/*
+ * The rows events[gs, ge) of one time as sets of rows meeting the same
+ * conditions (they are sorted, so equal sets are adjacent).  A matching
+ * uses at most nsteps rows for a condition, so a set is kept only while
+ * some condition it meets has fewer than nsteps rows in the sets kept:
+ * any matching can be moved onto those, and a group of any size keeps at
+ * most nsteps^2 sets.
+ */
+static int32
+GroupSets(const FunnelEvent *events, int32 gs, int32 ge, int nsteps,
+		  ConditionSet *sets)
+{
+	int32		slots[WF_MAX_STEPS] = {0};
+	int32		n = 0;
+	int32		i;
+	int32		next;
+
+	for (i = gs; i < ge; i = next)
+	{
+		uint32		mask = events[i].steps;
+		int32		rows;
+		bool		keep = false;
+		int			s;
+
+		for (next = i; next < ge && events[next].steps == mask; next++)
+			;
+		rows = Min(next - i, nsteps);
+		for (s = 0; s < nsteps; s++)
+			if ((mask & ((uint32) 1 << s)) && slots[s] < nsteps)
+			{
+				slots[s] += rows;
+				keep = true;
+			}
+		if (keep)
+		{
+			sets[n].mask = mask;
+			sets[n++].rows = rows;
+		}
+	}
+	return n;
+}
+
+/*
+ * The default mode and strict_increase: the exact maximum over chains of
+ * distinct rows (S1-S4), computed over groups of equal times.  first[s] is
+ * the latest start of a chain that reached condition s + 1 before the
+ * group: a later start is always at least as good.  In the group, a chain
+ * that reached s0 goes on through conditions s0 + 1 .. e when distinct
+ * rows of the group can meet them (a matching); a chain may also start
+ * there.  Under strict_increase a chain takes one row of a time at most.
+ */
+static int
+ExactLevel(const FunnelBuilder *b, const FunnelEvent *events, int32 n)
+{
+	TimestampTz first[WF_MAX_STEPS];
+	bool		reached[WF_MAX_STEPS] = {0};
+	GroupMatching m;
+	int32		g;
+	int32		end;
+	int			level;
+
+	if (b->nsteps == 0)
+		return 0;				/* a state that never saw a row */
+	m.sets = palloc(Max(n, 1) * sizeof(ConditionSet));
+	for (g = 0; g < n && !reached[b->nsteps - 1]; g = end)
+	{
+		TimestampTz t = events[g].ts;
+		TimestampTz next_first[WF_MAX_STEPS];
+		bool		next_reached[WF_MAX_STEPS];
+		int			s0;
+
+		for (end = g; end < n && events[end].ts == t; end++)
+			;
+		m.nsets = GroupSets(events, g, end, b->nsteps, m.sets);
+		memcpy(next_first, first, sizeof(first));
+		memcpy(next_reached, reached, sizeof(reached));
+		for (s0 = 0; s0 < b->nsteps; s0++)
+		{
+			TimestampTz start = t;
+			int32		c;
+			int			e;
+
+			if (s0 > 0)
+			{
+				if (!reached[s0 - 1] ||
+					(uint64) t - (uint64) first[s0 - 1] > (uint64) b->window)
+					continue;
+				start = first[s0 - 1];
+			}
+			for (c = 0; c < m.nsets; c++)
+				m.sets[c].used = 0;
+			m.from = s0;
+			for (e = s0; e < b->nsteps; e++)
+			{
+				if (e > s0 && (b->modes & WF_INCREASE))
+					break;
+				for (c = 0; c < m.nsets; c++)
+					m.sets[c].visited = false;
+				if (!Augment(&m, e))
+					break;
+				if (!next_reached[e] || start > next_first[e])
+				{
+					next_reached[e] = true;
+					next_first[e] = start;
+				}
+			}
+			CHECK_FOR_INTERRUPTS();
+		}
+		memcpy(first, next_first, sizeof(first));
+		memcpy(reached, next_reached, sizeof(reached));
+	}
+	pfree(m.sets);
+	for (level = b->nsteps; level > 0; level--)
+		if (reached[level - 1])
+			break;
+	return level;
 }
 
 Datum
@@ -356,7 +531,10 @@ window_funnel_final(PG_FUNCTION_ARGS)
 	events = palloc(Max(b->nevents, 1) * sizeof(FunnelEvent));
 	memcpy(events, b->events, b->nevents * sizeof(FunnelEvent));
 	qsort(events, b->nevents, sizeof(FunnelEvent), CompareEvents);
+	if (!(b->modes & (WF_DEDUPLICATION | WF_ORDER)))
+		PG_RETURN_INT32(ExactLevel(b, events, b->nevents));
 
+	/* the strict modes: ClickHouse's scan, stopping at the first violation */
 	for (i = 0; i < b->nevents; i++)
 	{
 		const FunnelEvent *t = &events[i];

@@ -1,6 +1,6 @@
 -- Heuristic attribution: properties on random journeys, and bad input.
 BEGIN;
-SELECT plan(35);
+SELECT plan(37);
 
 SELECT setseed(0.57);
 CREATE TEMP TABLE rj AS
@@ -56,6 +56,21 @@ SELECT ok((SELECT bool_and(later.credit >= earlier.credit)
 		   FROM credits earlier JOIN credits later USING (id, model, conversion_no)
 		   WHERE model = 'time_decay' AND later.touch_no > earlier.touch_no),
 		  'time decay never gives an older touchpoint more credit');
+
+-- Time decay long after the touches (every 2^(-dt/half_life) below the
+-- smallest double): the weights are relative to the newest touch, so the
+-- shares stay those of the gaps between touches, as in the converted form.
+SELECT is((SELECT array_agg(round(credit::numeric, 6) ORDER BY touch_no)
+		   FROM journey_attribution('[2024-01-01 00:00:00+00 a, 2024-01-01 12:00:00+00 b, 2030-01-01 00:00:00+00 purchase]',
+									'time_decay', '{purchase}', half_life => '1 day')),
+		  '{0.414214,0.585786}'::numeric[], 'time decay 2,000 half-lives after the touches');
+SELECT is((SELECT array_agg(round(credit::numeric, 6) ORDER BY touch_no)
+		   FROM journey_attribution('[2024-01-01 00:00:00+00 a, 2024-01-01 12:00:00+00 b, 2030-01-01 00:00:00+00 purchase]',
+									'time_decay', '{purchase}', half_life => '1 day')),
+		  (SELECT array_agg(round(credit::numeric, 6) ORDER BY touch_no)
+		   FROM journey_attribution('[2024-01-01 00:00:00+00 a, 2024-01-01 12:00:00+00 b]',
+									'time_decay', converted => true, half_life => '1 day')),
+		  'time decay: the conversions form and the converted form agree');
 
 SELECT throws_ok($$SELECT * FROM journey_attribution('[]', NULL, '{purchase}')$$, '22004', NULL, 'NULL model');
 SELECT throws_ok($$SELECT * FROM journey_attribution('[]', 'linear', '{purchase}', lookback => '-1 day')$$, '22023', NULL, 'negative lookback');

@@ -1,6 +1,6 @@
 -- Binary input: crafted values reach journey_recv through binary COPY.
 BEGIN;
-SELECT plan(31);
+SELECT plan(32);
 
 -- COPY of one row holding payload as its only field into a column of
 -- type typ; the value read back, as text.
@@ -125,6 +125,9 @@ CREATE TABLE pc_dst (c path_counts);
 SELECT lives_ok(format($$COPY pc_dst FROM %L (FORMAT binary)$$, '/tmp/journey_tap_' || pg_backend_pid() || '.pc'),
 				'path_counts binary COPY in');
 SELECT set_eq('SELECT c::text FROM pc_dst', 'SELECT c::text FROM pc_src', 'path_counts binary round trip is exact');
+-- the total of a valid value, overwritten (bytes 12-19 of the binary form)
+SELECT throws_ok($$SELECT recv_value(overlay(path_counts_send('paths collapse=0 param=0 total=1 [1 @0 "a"]') PLACING int8send(5) FROM 12 FOR 8), 'path_counts')$$,
+				 '22000', 'invalid path counts of kind paths', 'binary input: counts that do not add up to the total');
 
 SELECT * FROM finish();
 ROLLBACK;

@@ -1,11 +1,14 @@
 -- Bad input to every function: a clear error with a real SQLSTATE, or the
 -- documented NULL behaviour.
 BEGIN;
-SELECT plan(29);
+SELECT plan(32);
 
 -- Malformed text.
 SELECT throws_ok($$SELECT 'search'::journey$$, '22P02', NULL, 'text without brackets');
 SELECT throws_ok($$SELECT '[2024-03-01 10:00:00 a]'::journey$$, '22P02', NULL, 'timestamp without offset');
+SELECT throws_ok($$SELECT '[2024-03-01 10:00:00+16 a]'::journey$$, '22P02', NULL, 'offset of 16 hours');
+SELECT throws_ok($$SELECT '[2024-03-01 10:00:00+05:60 a]'::journey$$, '22P02', NULL, 'offset minutes of 60');
+SELECT throws_ok($$SELECT '[2024-03-01 10:00:00+05:00:60 a]'::journey$$, '22P02', NULL, 'offset seconds of 60');
 SELECT throws_ok($$SELECT '[2024-13-01 10:00:00+00 a]'::journey$$, '22P02', NULL, 'month 13');
 SELECT throws_ok($$SELECT '[2023-02-29 10:00:00+00 a]'::journey$$, '22P02', NULL, 'February 29 of a common year');
 SELECT lives_ok($$SELECT '[2024-02-29 10:00:00+00 a]'::journey$$, 'February 29 of a leap year');

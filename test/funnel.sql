@@ -1,10 +1,11 @@
 -- Funnels on stored journeys: the dynamic programme against a brute-force
 -- enumeration of every chain (DESIGN.md S1-S6), and bad input.
 BEGIN;
-SELECT plan(16);
+SELECT plan(31);
 
 -- Every valid chain, enumerated: the longest one's length.
-CREATE FUNCTION brute_level(j journey, steps text[], w interval, gap interval, excl text[], strict boolean)
+CREATE FUNCTION brute_level(j journey, steps text[], w interval, gap interval, excl text[], strict boolean,
+							consecutive boolean DEFAULT false)
 RETURNS integer LANGUAGE sql AS $$
 WITH RECURSIVE t AS (SELECT ordinality AS i, ts, label FROM journey_unnest(j)),
 chains (path, first, last, n) AS (
@@ -18,8 +19,12 @@ chains (path, first, last, n) AS (
 	WHERE c.n < cardinality(steps)
 )
 SELECT coalesce(max(n), 0)::integer FROM chains c
-WHERE excl IS NULL
-   OR NOT EXISTS (SELECT 1 FROM t WHERE t.label = ANY (excl) AND t.ts > c.first AND t.ts < c.last)
+WHERE (excl IS NULL
+	   OR NOT EXISTS (SELECT 1 FROM t WHERE t.label = ANY (excl) AND t.ts > c.first AND t.ts < c.last))
+  -- strict_order: some order of the equal timestamps makes the chain
+  -- consecutive, that is no other touchpoint lies strictly inside it in time
+  AND (NOT consecutive
+	   OR NOT EXISTS (SELECT 1 FROM t WHERE t.ts > c.first AND t.ts < c.last AND NOT t.i = ANY (c.path)))
 $$;
 
 SELECT setseed(0.123);
@@ -55,6 +60,28 @@ SELECT ok((SELECT bool_and(cardinality(ft) = funnel_level(j, steps, w, gap, excl
 SELECT ok((SELECT bool_and(funnel_level(j, steps, w, NULL, NULL, '{strict_order}') <= funnel_level(j, steps, w)) FROM cases),
 		  'strict_order never reaches further than the default mode');
 
+-- strict_order takes equal timestamps in step order too (S1), whatever
+-- the labels' bytewise order.
+SELECT is(funnel_level('[2024-01-01 00:00:00+00 A, 2024-01-01 00:00:00+00 B]', '{B,A}', '1 hour', mode => '{strict_order}'), 2,
+		  'strict_order: [t A, t B] reaches 2 of {B,A}');
+SELECT is(funnel_level('[2024-01-01 00:00:00+00 A, 2024-01-01 00:00:00+00 B]', '{A,B}', '1 hour', mode => '{strict_order}'), 2,
+		  'strict_order: [t A, t B] reaches 2 of {A,B}');
+SELECT is(funnel_timestamps('[2024-01-01 00:00:00+00 C, 2024-01-01 00:05:00+00 B, 2024-01-01 00:05:00+00 C, 2024-01-01 00:05:00+00 X, 2024-01-01 00:09:00+00 A]',
+							'{C,C,B}', '1 hour', mode => '{strict_order}'),
+		  '{2024-01-01 00:00:00+00,2024-01-01 00:05:00+00,2024-01-01 00:05:00+00}'::timestamptz[],
+		  'strict_order: a chain may end inside a group of equal timestamps');
+SELECT is(funnel_level('[2024-01-01 00:00:00+00 A, 2024-01-01 00:05:00+00 B, 2024-01-01 00:05:00+00 X, 2024-01-01 00:09:00+00 C]',
+					   '{A,B,C}', '1 hour', mode => '{strict_order}'), 2,
+		  'strict_order: a group of equal timestamps it passes through must be all in the chain');
+SELECT is((SELECT count(*) FROM cases
+		   WHERE funnel_level(j, steps, w, gap, NULL, CASE WHEN strict THEN '{strict_order,strict_increase}' ELSE '{strict_order}' END::text[])
+				 <> brute_level(j, steps, w, gap, NULL, strict, true)),
+		  0::bigint, 'strict_order equals the longest chain with no other touchpoint inside it, on 1500 random journeys');
+SELECT ok((SELECT bool_and(cardinality(ft) = funnel_level(j, steps, w, gap, NULL, '{strict_order}')
+						   AND (cardinality(ft) = 0 OR ft[cardinality(ft)] - ft[1] <= w))
+		   FROM (SELECT *, funnel_timestamps(j, steps, w, gap, NULL, '{strict_order}') AS ft FROM cases) c),
+		  'strict_order: funnel_timestamps gives one time per reached step, within the window');
+
 SELECT is(funnel_level(NULL, '{A}', '1 hour'), NULL, 'NULL journey gives NULL');
 SELECT is(funnel_level('[]', '{A}', '1 hour'), 0, 'the empty journey reaches level 0');
 SELECT is(funnel_timestamps('[]', '{A}', '1 hour'), '{}'::timestamptz[], 'no timestamps for level 0');
@@ -83,6 +110,54 @@ SET LOCAL enable_hashagg = off;
 SELECT ok((SELECT customers = 2000 AND differ = 0 FROM wf_vs_fl),
 		  'window_funnel equals funnel_level on 2000 random customers (sorted aggregate)');
 RESET enable_hashagg;
+
+-- Repeated step labels (a label in two steps): equal timestamps fill
+-- consecutive steps in step order (S1), one touchpoint one step (S2), so
+-- a@0, b@3, a@3 is a chain of {a,b,a} within 4 minutes.
+SELECT is(funnel_level('[2024-01-01 00:00:00+00 a, 2024-01-01 00:03:00+00 a, 2024-01-01 00:03:00+00 b]', '{a,b,a}', '4 minutes'), 3,
+		  'funnel_level: a@0, a@3, b@3 reaches 3 of {a,b,a}');
+SELECT is((SELECT window_funnel('4 minutes', ts, l = 'a', l = 'b', l = 'a')
+		   FROM (VALUES ('2024-01-01 00:00:00+00'::timestamptz, 'a'), ('2024-01-01 00:03:00+00', 'a'), ('2024-01-01 00:03:00+00', 'b')) v(ts, l)),
+		  3, 'window_funnel: a@0, a@3, b@3 reaches 3 of {a,b,a}');
+-- Differential: window_funnel over the events against funnel_level on the
+-- journey, 3,000 journeys drawn from md5 (deterministic) with many equal
+-- timestamps and funnels whose labels repeat.
+CREATE TEMP TABLE rep AS
+SELECT g, (ARRAY['{a,b,a}', '{a,a,b}', '{a,b,a,b}', '{b,a,b,a,c}', '{a,a}', '{a,b,b,a}', '{c,a,c,b,c}'])[1 + g % 7]::text[] AS steps,
+	   (ARRAY['4 minutes', '7 minutes', '1 hour'])[1 + (g / 7) % 3]::interval AS w
+FROM generate_series(1, 3000) g;
+CREATE TEMP TABLE rep_events AS
+SELECT g, '2024-01-01 00:00:00+00'::timestamptz + (h % 6) * interval '3 minutes' AS ts,
+	   (ARRAY['a', 'b', 'c'])[1 + (h >> 4) % 3] AS l
+FROM (SELECT g, ('x' || substr(md5(g || ':' || i), 1, 7))::bit(28)::int AS h
+	  FROM generate_series(1, 3000) g, generate_series(1, 1 + g % 9) i) x;
+CREATE TEMP TABLE rep_levels AS
+SELECT r.g, r.steps, r.w,
+	   (SELECT window_funnel(r.w, e.ts, VARIADIC (SELECT array_agg(e.l = s ORDER BY o) FROM unnest(r.steps) WITH ORDINALITY u(s, o)))
+		FROM rep_events e WHERE e.g = r.g) AS wf,
+	   (SELECT window_funnel(r.w, '{strict_increase}', e.ts, VARIADIC (SELECT array_agg(e.l = s ORDER BY o) FROM unnest(r.steps) WITH ORDINALITY u(s, o)))
+		FROM rep_events e WHERE e.g = r.g) AS wf_inc,
+	   (SELECT funnel_level(journey_agg(e.ts, e.l), r.steps, r.w) FROM rep_events e WHERE e.g = r.g) AS fl,
+	   (SELECT funnel_level(journey_agg(e.ts, e.l), r.steps, r.w, mode => '{strict_increase}') FROM rep_events e WHERE e.g = r.g) AS fl_inc,
+	   (SELECT brute_level(journey_agg(e.ts, e.l), r.steps, r.w, NULL, NULL, false) FROM rep_events e WHERE e.g = r.g) AS brute
+FROM rep r;
+SELECT ok((SELECT count(DISTINCT fl) >= 4 FROM rep_levels), 'the repeated-label cases reach several levels');
+SELECT is((SELECT count(*) FROM rep_levels WHERE fl <> brute), 0::bigint,
+		  'funnel_level equals the longest valid chain with repeated step labels');
+SELECT is((SELECT count(*) FROM rep_levels WHERE wf <> fl), 0::bigint,
+		  'window_funnel equals funnel_level on 3,000 journeys with repeated step labels');
+SELECT is((SELECT count(*) FROM rep_levels WHERE wf_inc <> fl_inc), 0::bigint,
+		  'window_funnel equals funnel_level under strict_increase with repeated step labels');
+-- window_funnel strict_order: equal timestamps in condition order, a row
+-- meeting no condition after them
+SELECT is((SELECT window_funnel('1 hour', '{strict_order}', ts, l = 'B', l = 'A')
+		   FROM (VALUES ('2024-01-01 00:00:00+00'::timestamptz, 'A'), ('2024-01-01 00:00:00+00', 'B')) v(ts, l)),
+		  2, 'window_funnel strict_order: [t A, t B] reaches 2 of {B,A}');
+SELECT is((SELECT window_funnel('1 hour', '{strict_order}', ts, l = 'A', l = 'B')
+		   FROM (VALUES ('2024-01-01 00:00:00+00'::timestamptz, 'A'), ('2024-01-01 00:05:00+00', 'B'), ('2024-01-01 00:05:00+00', 'X')) v(ts, l)),
+		  2, 'window_funnel strict_order: a row meeting no condition at the same time comes after');
+
+SELECT is(window_funnel_final('[]'), 0, 'window_funnel_final of a state that saw no row');
 
 SELECT * FROM finish();
 ROLLBACK;

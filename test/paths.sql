@@ -1,6 +1,6 @@
 -- Path statistics: properties and bad input.
 BEGIN;
-SELECT plan(29);
+SELECT plan(31);
 
 -- true if the text is refused as path counts with a data exception
 CREATE FUNCTION pg_temp.refused(v text) RETURNS boolean LANGUAGE plpgsql AS $$
@@ -120,6 +120,70 @@ SELECT is((SELECT string_agg(v, ' | ') FROM unnest(ARRAY[
 		'credits collapse=0 param=1 anchor="7" total=1 [1 @0 "a"]']) v
 		   WHERE NOT pg_temp.refused(v)),
 		  NULL, 'every kind refuses keys of a shape its readers cannot read');
+
+-- Crafted values whose counts break what every builder guarantees (sums
+-- against the total, parts within their whole, markers where a builder
+-- puts them) are refused too, kind by kind.
+SELECT is((SELECT string_agg(v, ' | ') FROM unnest(ARRAY[
+		'paths collapse=0 param=0 total=1 [5 @0 "a"]',
+		'paths collapse=0 param=0 total=3 [1 @0 "a"]',
+		'paths collapse=0 param=0 total=1 [1 @0 (end)]',
+		'paths collapse=0 param=0 total=1 value=2 [1 @0 "a"]',
+		'transitions collapse=0 param=0 total=1 [1 @0 (start) "a"]',
+		'transitions collapse=0 param=0 total=1 [1 @0 (start) "a", 1 @0 "a" (end), 1 @0 (end) "a"]',
+		'ngrams collapse=0 param=2 total=1 [1 @0 "a"]',
+		'ngrams collapse=0 param=101 total=1 []',
+		'ngrams collapse=0 param=1 total=1 [1 @0 (start)]',
+		'steps collapse=0 param=2 total=1 [1 @1 "a"]',
+		'steps collapse=0 param=2 anchor="x" total=1 [2 @1 "a"]',
+		'steps collapse=0 param=2 anchor="x" total=1 [1 @3 "a"]',
+		'steps collapse=0 param=2 anchor="x" total=1 [1 @1 (start)]',
+		'flows collapse=1 param=2 total=1 [1 @1 "a" "b", 1 @1 "a" "c"]',
+		'flows collapse=1 param=2 total=1 [1 @3 "a" "b"]',
+		'flows collapse=1 param=2 total=1 [1 @1 (start) "b"]',
+		'backward_flows collapse=1 param=2 total=1 [1 @1 "a" (end)]',
+		'markov collapse=1 param=1 total=1 [1 @0 (start) "a"]',
+		'markov collapse=1 param=1 total=2 [1 @0 (start) "a", 1 @0 "a" (conversion)]',
+		'markov collapse=1 param=2 total=1 [1 @0 (start) "a", 1 @0 (start) "a" (null)]',
+		'paths_sketch collapse=1 param=16 total=1 [1 @0, 1 @16, 1 @32]',
+		'paths_sketch collapse=1 param=16 total=5 [1 @0, 1 @16, 1 @32, 1 @48]',
+		'health collapse=0 param=1800 total=1 [1 @0 "a", 2 @1 "a", 1 @2 "a"]',
+		'health collapse=0 param=1800 total=1 [2 @0 "a", 1 @1 "a", 1 @2 "a"]',
+		'health collapse=0 param=1800 total=1 [1 @0 "a", 1 @1 "a", 1 @2 "a", 5 @5 "a"]',
+		'health collapse=0 param=1800 total=1 [1 @0 "a", 1 @1 "a", 1 @2 "a", 1 @3 "a" "a"]',
+		'health collapse=0 param=1800 total=0 [1 @0 "a", 1 @1 "a", 1 @2 "a"]',
+		'funnel collapse=0 param=2 anchor="within=1;gap=0;modes=0;steps=1:a1:b;exclude=" total=3 [1 @1]',
+		'funnel collapse=0 param=2 anchor="within=1;gap=0;modes=0;steps=1:a1:b;exclude=" total=1 [1 @2]',
+		'funnel collapse=0 param=2 anchor="within=1;gap=0;modes=0;steps=1:a1:b;exclude=" total=1 [1 @2, 1 @1000, 1 @3048]',
+		'cohorts collapse=0 param=86400 total=1 [1 @0 "x"]',
+		'cohorts collapse=0 param=86400 total=1 [1 @0 "007"]',
+		'cohorts collapse=0 param=86400 total=1 [1 @0 "99999999999"]',
+		'cohorts collapse=0 param=86400 total=1 [1 @1 "5"]',
+		'cohorts collapse=0 param=86400 total=1 [1 @0 "5", 2 @1 "5"]',
+		'cohorts collapse=0 param=86400 total=1 [1 @0 "5", 1 @0 "6"]',
+		'cohorts collapse=0 param=0 total=1 [1 @0 "5"]',
+		'shapley collapse=1 param=0 total=2 [1 @0 "a"]',
+		'shapley collapse=1 param=0 total=1 [1 @0 "a", 2 @1 "a"]',
+		'shapley collapse=1 param=0 total=1 [1 @0 "a", 1 @1 "b"]',
+		'shapley collapse=1 param=0 total=1 [1 @0 "a", 5 @2 "a"]',
+		'shapley collapse=1 param=0 total=1 [1 @0 "b" "a"]',
+		'credits collapse=0 param=3 anchor="7" total=2 [1 @-1 "a"]',
+		'credits collapse=0 param=3 anchor="7" total=1 [1 @-1 "a", 5 @0 "b"]',
+		'credits collapse=0 param=3 anchor="7" total=1 [1 @-1 "a", 5 @2 "a", 5 @3 "a"]']) v
+		   WHERE NOT pg_temp.refused(v)),
+		  NULL, 'every kind refuses counts that break its builder''s invariants');
+SELECT is((SELECT string_agg(v, ' | ') FROM unnest(ARRAY[
+		'paths collapse=0 param=0 total=2 [1 @0 "a", 1 @0]',
+		'transitions collapse=0 param=0 total=1 [1 @0 (start) "a", 1 @0 "a" (end)]',
+		'steps collapse=0 param=2 anchor="x" total=2 [1 @-1 (start), 1 @1 "a", 1 @2 (end)]',
+		'markov collapse=1 param=1 total=1 [1 @0 (start) "a", 1 @0 "a" (conversion)]',
+		'health collapse=0 param=1800 total=1 [2 @0 "a", 1 @1 "a", 1 @2 "a", 1 @4 "a", 3 @5 "a", 1 @130 "a"]',
+		'funnel collapse=0 param=2 anchor="within=1;gap=0;modes=0;steps=1:a1:b;exclude=" total=2 [1 @0, 1 @2, 1 @5096, 1 @7144]',
+		'cohorts collapse=0 param=86400 total=2 [1 @0 "5", 1 @3 "5"]',
+		'shapley collapse=1 param=0 total=2 [1 @0, 1 @0 "a", 1 @1 "a", 5 @3 "a"]',
+		'credits collapse=0 param=3 anchor="7" total=2 [2 @-1 "a", 5 @2 "a", 5 @5 "a"]']) v
+		   WHERE pg_temp.refused(v)),
+		  NULL, 'the same kinds accept hand-written counts that keep the invariants');
 
 SELECT * FROM finish();
 ROLLBACK;
