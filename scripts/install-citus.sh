@@ -23,17 +23,7 @@ fi
 tarball=$(realpath "$tarball")
 patchfile=${CITUS_PATCH:-$(dirname "$tarball")/citus-13.2.2-pg15.20.patch}
 
-packages=(liblz4-dev libzstd-dev libkrb5-dev libcurl4-openssl-dev)
-missing=()
-for p in "${packages[@]}"; do
-	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
-		missing+=("$p")
-done
-if ((${#missing[@]})); then
-	export DEBIAN_FRONTEND=noninteractive
-	apt-get update -qq
-	apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-fi
+bash scripts/install-deps.sh liblz4-dev libzstd-dev libkrb5-dev libcurl4-openssl-dev
 
 build=$(mktemp -d)
 trap 'rm -rf "$build"' EXIT

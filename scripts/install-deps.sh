@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# Installs what building, running and testing journey needs on Debian 12.
-# Idempotent; run as root.  Skips apt when everything is already there.
+# Installs what building, running and testing journey needs on Debian 12,
+# or the Debian packages named as arguments instead (scripts/install-citus.sh
+# names what building Citus needs).  Idempotent; run as root.  Skips apt
+# when everything is already there.
 set -euo pipefail
 
 packages=(build-essential postgresql-15 postgresql-server-dev-15 libgsl-dev
 	postgresql-15-pgtap libtap-parser-sourcehandler-pgtap-perl)
+(($#)) && packages=("$@")
 
 missing=()
 for p in "${packages[@]}"; do
