@@ -2,9 +2,9 @@
 # The memory budget, tested: every case of test/memory-cases.psql runs in a
 # fresh backend over the adversarial values of test/memory-setup.psql, and
 # the growth of that backend's peak resident memory (VmHWM in
-# /proc/PID/status, read by the backend itself) must stay under the bound;
-# a case that runs into its statement timeout must stop within a second of
-# it.  Every function of the
+# /proc/PID/status, read by the backend itself) must stay under the bound.
+# A case must finish within its statement timeout; a "cancel" case is
+# meant to run into it, and must stop within a second of it.  Every function of the
 # extension must be called by some case.  Run by scripts/run-tests.sh inside
 # the test cluster.  Prints "memory: ok" or what failed.
 #
@@ -23,7 +23,7 @@ psql=(psql -X -q -v ON_ERROR_STOP=1)
 
 cases=$(mktemp -d /tmp/journey-memory.XXXXXX)
 trap 'rm -rf "$cases"' EXIT
-awk -v out="$cases" '/^-- case: / { n++; f = sprintf("%s/%03d.sql", out, n); print substr($0, 10) > (f ".name"); next }
+awk -v out="$cases" '/^-- (case|cancel): / { n++; f = sprintf("%s/%03d.sql", out, n); print $0 > (f ".name"); next }
 	n > 0 { print > f }' test/memory-cases.psql
 failures=0
 total=0
@@ -31,7 +31,8 @@ worst=0
 worst_name=
 for f in "$cases"/*.sql; do
 	total=$((total + 1))
-	name=$(cat "$f.name")
+	name=$(sed 's/^-- [a-z]*: //' "$f.name")
+	kind=$(sed 's/^-- \([a-z]*\): .*/\1/' "$f.name")
 	# the case's own output is thrown away; errors are kept
 	out=$({
 		echo "SET statement_timeout = '${timeout}s';"
@@ -50,8 +51,16 @@ for f in "$cases"/*.sql; do
 		continue
 	fi
 	seconds=$(sed -n 's/^seconds \([0-9.]*\)$/\1/p' <<<"$out")
-	if grep -q 'ERROR:  57014' <<<"$out" && awk -v s="$seconds" -v t="$timeout" 'BEGIN { exit !(s > t + 1) }'; then
-		echo "memory: FAILED: $name: stopped $seconds s after its start, more than a second after statement_timeout (${timeout} s)"
+	if [[ $kind == cancel ]]; then
+		if ! grep -q 'ERROR:  57014' <<<"$out"; then
+			echo "memory: FAILED: $name: meant to run into statement_timeout, it ended in $seconds s"
+			failures=$((failures + 1))
+		elif awk -v s="$seconds" -v t="$timeout" 'BEGIN { exit !(s > t + 1) }'; then
+			echo "memory: FAILED: $name: stopped $seconds s after its start, more than a second after statement_timeout (${timeout} s)"
+			failures=$((failures + 1))
+		fi
+	elif grep -q 'ERROR:  57014' <<<"$out"; then
+		echo "memory: FAILED: $name: did not finish within ${timeout} s"
 		failures=$((failures + 1))
 	fi
 	errors=$(grep -o 'ERROR:  [0-9A-Z]*' <<<"$out" | sort -u | paste -sd' ')
