@@ -13,8 +13,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash scripts/install-deps.sh
-command -v valgrind >/dev/null ||
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq valgrind >/dev/null
+bash scripts/install-deps.sh valgrind
 bin=$(pg_config --bindir)
 make -s clean
 make -s COPT="-g -O1" >/dev/null

@@ -11,10 +11,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
-if ! command -v sqlsmith >/dev/null; then
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq sqlsmith >/dev/null 2>&1 ||
-		{ echo "sqlsmith: could not install sqlsmith"; exit 1; }
-fi
+bash scripts/install-deps.sh sqlsmith || { echo "sqlsmith: could not install sqlsmith"; exit 1; }
 budget=${SQLSMITH_SECONDS:-120}
 per_seed=${SQLSMITH_QUERIES:-2000}
 log=$(pg_lsclusters -h | awk '{print $7}' | head -n 1)
