@@ -32,6 +32,8 @@
 #include "fmgr.h"
 #include "nodes/execnodes.h"
 
+#include "dict.h"
+
 #define COUNTS_FORMAT_VERSION	1
 
 #define COUNTS_MAX_KEYS			10000000
@@ -195,6 +197,111 @@ typedef struct Counts
 	int32	   *key_start;		/* key k is key_labels[key_start[k] .. key_start[k + 1]) */
 	int32	   *key_labels;		/* label indexes or markers */
 } Counts;
+
+/*
+ * A value being built.  The store keeps the keys; a kind that counts
+ * otherwise until the value is encoded (a sketch's cells, a credit
+ * bootstrap's pending sums) keeps that in kind_state.
+ */
+typedef struct CountsBuilder
+{
+	MemoryContext cxt;
+	bool		has_spec;
+	CountsSpec	spec;			/* anchor copied into cxt */
+	int64		total;
+	int128		value;			/* conversion value in COUNTS_VALUE_SCALE units */
+	StringDict	labels;
+	StringDict	keys;			/* int32 position, then int32 builder ids */
+	int64	   *counts;			/* per key id */
+	int32		maxcounts;
+	int32	   *scratch;		/* a key being assembled */
+	int32		maxscratch;
+	void	   *kind_state;		/* the kind's own, in cxt; NULL until it makes it */
+} CountsBuilder;
+
+/* What a kind's checks add up over the keys of a value (see CountsCheckShape). */
+typedef struct CountsSums
+{
+	int128		sum;			/* what must equal the total */
+	int128		ends;			/* a second sum that must equal it */
+	int128		run;			/* the current position's sum */
+	void	   *state;			/* the kind's own */
+} CountsSums;
+
+struct Journey;
+
+/*
+ * What one kind of path counts is: the store (counts.c) calls these and
+ * knows nothing else of a kind; each kind's module fills in its routine.
+ * Optional callbacks are NULL where the kind has nothing to do.
+ */
+typedef struct CountsKindRoutine
+{
+	const char *name;			/* in the text form and in messages */
+	bool		has_value;		/* may carry a conversion value */
+	bool		keeps_labels;	/* stores every label, named by a key or not */
+
+	/* shape checks, in this order, for every value decoded */
+	void		(*check_spec) (const Counts *c);	/* optional */
+	void		(*sums_begin) (const Counts *c, CountsSums *s); /* optional */
+	void		(*check_key) (const Counts *c, int32 k, bool markers);
+	/* key k's part of the sums, once its count is known to be at least 1 */
+	void		(*sums_key) (const Counts *c, CountsSums *s, int32 k);
+	void		(*sums_end) (const Counts *c, CountsSums *s);	/* optional */
+
+	/*
+	 * Counts one journey: path[1..n] are its labels as builder ids (repeats
+	 * collapsed if the spec says so), path[0] is (start) and path[n + 1]
+	 * (end); arg is what the transition function passed.  Returns whether
+	 * the journey counts in the total.
+	 */
+	bool		(*count_journey) (CountsBuilder *b, const struct Journey *j,
+								  int32 *path, int32 n, const void *arg);
+	/* builder hooks, all optional: the first spec is set; a key from
+	 * input or another value arrives (NULL: it is added as a key); the
+	 * builder is about to be encoded */
+	void		(*set_spec) (CountsBuilder *b);
+	void		(*add_key) (CountsBuilder *b, int32 position, const int32 *labels,
+							int32 n, int64 count);
+	void		(*before_encode) (CountsBuilder *b);
+} CountsKindRoutine;
+
+/* The kinds, each defined by its own module. */
+extern const CountsKindRoutine PathsKind;
+extern const CountsKindRoutine TransitionsKind;
+extern const CountsKindRoutine NgramsKind;
+extern const CountsKindRoutine StepsKind;
+extern const CountsKindRoutine FlowsKind;
+extern const CountsKindRoutine FlowsBackwardKind;
+extern const CountsKindRoutine MarkovKind;
+extern const CountsKindRoutine SketchKind;
+extern const CountsKindRoutine HealthKind;
+extern const CountsKindRoutine FunnelKind;
+extern const CountsKindRoutine CohortsKind;
+extern const CountsKindRoutine ShapleyKind;
+extern const CountsKindRoutine CreditsKind;
+
+extern const CountsKindRoutine *CountsKindGet(int kind);
+
+/* The store, for the kinds */
+extern void CountsBuilderAdd(CountsBuilder *b, int32 position, const int32 *labels,
+							 int32 n, int64 count);
+extern void CountsBuilderAddTotal(CountsBuilder *b, int64 n);
+extern void CountsBuilderResetKeys(CountsBuilder *b);
+extern void CountsShapeError(const Counts *c, int32 k, const char *rule);
+extern void CountsSumsAddUp(const Counts *c, CountsSums *s);
+extern void CountsSumsStartsAndEnds(const Counts *c, CountsSums *s);
+extern int32 CountsFirstKeyAt(const Counts *c, int32 pos);
+extern int32 CountsFindKeyLabels(const Counts *c, int32 lo, int32 hi, int32 k);
+extern struct ExpandedSummary *CountsStateArg(FunctionCallInfo fcinfo,
+											  const CountsSpec *spec);
+extern Datum CountsTransition(FunctionCallInfo fcinfo, const CountsSpec *spec,
+							  const void *arg);
+extern Datum CountsRequiredArg(FunctionCallInfo fcinfo, int n, const char *what);
+extern bool CountsCollapseArg(FunctionCallInfo fcinfo, int n);
+extern int32 CountsPositiveArg(FunctionCallInfo fcinfo, int n, const char *what,
+							   int32 max);
+extern void CountsAnchorArg(FunctionCallInfo fcinfo, int n, CountsSpec *spec);
 
 extern void CountsDecode(struct varlena *stored, Counts *c);
 extern void CountsModelArg(FunctionCallInfo fcinfo, int argno, Counts *c,
