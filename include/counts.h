@@ -16,7 +16,8 @@
  *	 flags			 1 byte, 0 in version 1
  *	 kind			 1 byte, a CountsKind
  *	 collapse		 1 byte, 1 if consecutive repeats were collapsed
- *	 param			 zigzag varint: n for n-grams and steps, depth for flows
+ *	 param			 zigzag varint, the kind's parameter (n, a depth, a width,
+ *					 a number of steps...: the kind's module says)
  *	 anchor			 varint byte length + 1 and bytes; 0 when there is none
  *	 total			 varint, journeys (or paths, for Markov models) counted
  *	 value			 16 bytes little-endian two's complement, the exact sum
@@ -149,7 +150,9 @@ struct Journey;
 
 /*
  * What one kind of path counts is: the store (counts.c) calls these and
- * knows nothing else of a kind; each kind's module fills in its routine.
+ * knows nothing else of a kind; each kind's module fills in its routine,
+ * and counts.c lists the routines by CountsKind.  A new kind is a number
+ * in CountsKind, a routine in its own module and an entry in that list.
  * Optional callbacks are NULL where the kind has nothing to do.
  */
 typedef struct CountsKindRoutine
@@ -174,9 +177,11 @@ typedef struct CountsKindRoutine
 	 */
 	bool		(*count_journey) (CountsBuilder *b, const struct Journey *j,
 								  int32 *path, int32 n, const void *arg);
-	/* builder hooks, all optional: the first spec is set; a key from
-	 * input or another value arrives (NULL: it is added as a key); the
-	 * builder is about to be encoded */
+	/*
+	 * Builder hooks, all optional: the first spec is set; a key from input
+	 * or another value arrives (NULL: it is added as a key); the builder is
+	 * about to be encoded.
+	 */
 	void		(*set_spec) (CountsBuilder *b);
 	void		(*add_key) (CountsBuilder *b, int32 position, const int32 *labels,
 							int32 n, int64 count);
@@ -198,7 +203,7 @@ extern const CountsKindRoutine CohortsKind;
 extern const CountsKindRoutine ShapleyKind;
 extern const CountsKindRoutine CreditsKind;
 
-/* The store, for the kinds */
+/* The store, for the kinds' counting and checks */
 extern void CountsBuilderAdd(CountsBuilder *b, int32 position, const int32 *labels,
 							 int32 n, int64 count);
 extern void CountsBuilderAddTotal(CountsBuilder *b, int64 n);
@@ -218,6 +223,7 @@ extern int32 CountsPositiveArg(FunctionCallInfo fcinfo, int n, const char *what,
 							   int32 max);
 extern void CountsAnchorArg(FunctionCallInfo fcinfo, int n, CountsSpec *spec);
 
+/* The store, for the readers */
 extern void CountsDecode(struct varlena *stored, Counts *c);
 extern void CountsReadArg(FunctionCallInfo fcinfo, Counts *c, int kind1, int kind2);
 extern text *CountsLabelText(const Counts *c, int32 v);

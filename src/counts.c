@@ -839,7 +839,7 @@ path_counts_out(PG_FUNCTION_ARGS)
 	}
 	if (Kinds[c.spec.kind]->keeps_labels)
 	{
-		/* a sketch's keys name no labels: its alphabet is written out */
+		/* keys that name no labels (a sketch): the alphabet is written out */
 		appendStringInfoString(&buf, " labels=(");
 		for (i = 0; i < c.nlabels; i++)
 		{

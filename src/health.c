@@ -173,6 +173,42 @@ const CountsKindRoutine HealthKind = {
 	.sums_end = HealthSumsEnd, .count_journey = HealthCountJourney
 };
 
+/*
+ * reentries(counts): (exit_label, reentry_label, occurrences, share): how
+ * often a session ended at exit_label and the journey came back later at
+ * reentry_label; share of the drop-outs at exit_label.
+ */
+Datum
+reentries(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	Counts		c;
+	int64	   *dropouts;
+	int32		k;
+
+	JourneyInitRowsResult(fcinfo);
+	CountsReadArg(fcinfo, &c, COUNTS_HEALTH, COUNTS_HEALTH);
+	dropouts = palloc0(Max(c.nlabels, 1) * sizeof(int64));
+	for (k = 0; k < c.nkeys; k++)
+		if (c.positions[k] == HEALTH_REENTRIES)
+			dropouts[c.key_labels[c.key_start[k]]] += c.counts[k];
+	for (k = 0; k < c.nkeys; k++)
+	{
+		const int32 *key = c.key_labels + c.key_start[k];
+		Datum		values[4];
+		bool		nulls[4] = {0};
+
+		if (c.positions[k] != HEALTH_REENTRIES)
+			continue;
+		values[0] = PointerGetDatum(CountsLabelText(&c, key[0]));
+		values[1] = PointerGetDatum(CountsLabelText(&c, key[1]));
+		values[2] = Int64GetDatum(c.counts[k]);
+		values[3] = Float8GetDatum(CountsShare(c.counts[k], dropouts[key[0]]));
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+	return (Datum) 0;
+}
+
 typedef struct LabelHealth
 {
 	int64		stat[HEALTH_VALUE_MINUS + 1];	/* by position */
@@ -239,42 +275,6 @@ touchpoint_health(PG_FUNCTION_ARGS)
 									   HEALTH_VALUE_SCALE / lh->stat[HEALTH_VALUES]);
 		values[6] = IntervalFromMicros(lh->median, &nulls[6]);
 		values[7] = Int64GetDatum(lh->dropouts);
-		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
-	}
-	return (Datum) 0;
-}
-
-/*
- * reentries(counts): (exit_label, reentry_label, occurrences, share): how
- * often a session ended at exit_label and the journey came back later at
- * reentry_label; share of the drop-outs at exit_label.
- */
-Datum
-reentries(PG_FUNCTION_ARGS)
-{
-	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
-	Counts		c;
-	int64	   *dropouts;
-	int32		k;
-
-	JourneyInitRowsResult(fcinfo);
-	CountsReadArg(fcinfo, &c, COUNTS_HEALTH, COUNTS_HEALTH);
-	dropouts = palloc0(Max(c.nlabels, 1) * sizeof(int64));
-	for (k = 0; k < c.nkeys; k++)
-		if (c.positions[k] == HEALTH_REENTRIES)
-			dropouts[c.key_labels[c.key_start[k]]] += c.counts[k];
-	for (k = 0; k < c.nkeys; k++)
-	{
-		const int32 *key = c.key_labels + c.key_start[k];
-		Datum		values[4];
-		bool		nulls[4] = {0};
-
-		if (c.positions[k] != HEALTH_REENTRIES)
-			continue;
-		values[0] = PointerGetDatum(CountsLabelText(&c, key[0]));
-		values[1] = PointerGetDatum(CountsLabelText(&c, key[1]));
-		values[2] = Int64GetDatum(c.counts[k]);
-		values[3] = Float8GetDatum(CountsShare(c.counts[k], dropouts[key[0]]));
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}
 	return (Datum) 0;

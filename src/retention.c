@@ -307,6 +307,12 @@ CohortsCountJourney(CountsBuilder *b, const Journey *j, int32 *path, int32 n,
 	return true;
 }
 
+const CountsKindRoutine CohortsKind = {
+	.name = "cohorts", .sums_begin = CohortsSumsBegin,
+	.check_key = CohortsCheckKey, .sums_key = CohortsSumsKey,
+	.sums_end = CohortsSumsEnd, .count_journey = CohortsCountJourney
+};
+
 /* retention_counts(j, period): whole seconds, or whole months */
 Datum
 retention_counts_transfn(PG_FUNCTION_ARGS)
@@ -321,12 +327,6 @@ retention_counts_transfn(PG_FUNCTION_ARGS)
 										  "retention period must be whole months, or whole seconds up to 68 years");
 	return CountsTransition(fcinfo, &spec, NULL);
 }
-
-const CountsKindRoutine CohortsKind = {
-	.name = "cohorts", .sums_begin = CohortsSumsBegin,
-	.check_key = CohortsCheckKey, .sums_key = CohortsSumsKey,
-	.sums_end = CohortsSumsEnd, .count_journey = CohortsCountJourney
-};
 
 /*
  * cohort_retention(counts): (cohort, period, journeys, share): journeys
