@@ -1,8 +1,7 @@
 /*
  * bootstrap.h
  *	  Bootstrap confidence intervals (bootstrap.c): the checks, generator and
- *	  percentile intervals every bootstrap shares, and the credit
- *	  bootstrap's Poisson weights.
+ *	  percentile intervals every bootstrap shares.
  */
 #ifndef JOURNEY_BOOTSTRAP_H
 #define JOURNEY_BOOTSTRAP_H
@@ -19,6 +18,5 @@ extern void PercentileRange(double *d, int32 n, double confidence,
 extern void EmitShareIntervals(ReturnSetInfo *rsinfo, const Counts *c,
 							   const double *share, double *draws,
 							   int32 samples, double confidence);
-extern void PoissonWeights(uint64 unit, int64 seed, int32 samples, int32 *w);
 
 #endif							/* JOURNEY_BOOTSTRAP_H */

@@ -6,7 +6,9 @@
  *	  none) and a sequence of labels, where the markers (start) and (end)
  *	  stand for the ends of a journey.  The kind and its parameters travel
  *	  with the value, so a value is only read, or combined, as what it is.
- *	  This header is the only code that knows the layout.
+ *	  This header is the only code that knows the layout; what the positions
+ *	  and keys of a kind mean is known only to the kind's own module, which
+ *	  the store reaches through the kind's CountsKindRoutine.
  *
  * Stored layout (a varlena, alignment 'int4', storage 'extended'):
  *
@@ -14,7 +16,8 @@
  *	 flags			 1 byte, 0 in version 1
  *	 kind			 1 byte, a CountsKind
  *	 collapse		 1 byte, 1 if consecutive repeats were collapsed
- *	 param			 zigzag varint: n for n-grams and steps, depth for flows
+ *	 param			 zigzag varint, the kind's parameter (n, a depth, a width,
+ *					 a number of steps...: the kind's module says)
  *	 anchor			 varint byte length + 1 and bytes; 0 when there is none
  *	 total			 varint, journeys (or paths, for Markov models) counted
  *	 value			 16 bytes little-endian two's complement, the exact sum
@@ -32,15 +35,14 @@
 #include "fmgr.h"
 #include "nodes/execnodes.h"
 
+#include "dict.h"
+
 #define COUNTS_FORMAT_VERSION	1
 
 #define COUNTS_MAX_KEYS			10000000
 #define COUNTS_MAX_KEY_LABELS	100000
 #define COUNTS_VALUE_SCALE		1000000000
 #define COUNTS_MAX_VALUE		1e18
-
-#define MARKOV_MAX_ORDER		10
-#define COUNTS_MAX_N			100		/* n of n-grams and steps, depth of flows */
 
 /* Markers in keys, next to label indexes 0, 1, ... */
 #define COUNTS_NULL				(-4)
@@ -69,38 +71,7 @@ typedef enum CountsKind
 
 #define COUNTS_LAST_KIND		COUNTS_CREDITS
 
-/*
- * A Shapley model (COUNTS_SHAPLEY) counts conversion paths by their set of
- * distinct channels (labels sorted bytewise): paths, conversions, and
- * conversion value in micro-units split by sign, at these positions.
- */
-#define SHAPLEY_PATHS			0
-#define SHAPLEY_CONVERSIONS		1
-#define SHAPLEY_VALUE_PLUS		2
-#define SHAPLEY_VALUE_MINUS		3
-#define SHAPLEY_VALUE_SCALE		1000000
-#define SHAPLEY_MAX_CHANNELS	20
-
-/*
- * A credit bootstrap (COUNTS_CREDITS, param = samples, anchor = the seed in
- * decimal) keeps, per label, the rows counted at CREDITS_ROWS and the sum of
- * their credit in micro-units, unweighted (sample 0) and under the Poisson
- * weights of each bootstrap sample s = 1..samples, split by sign at
- * CREDITS_PLUS(s) and CREDITS_MINUS(s).  A unit's weights depend only on the
- * seed and the hash of the unit, never on row order or on how the rows were
- * split between workers, so the sums combine by adding.
- */
-#define CREDITS_ROWS			(-1)
-#define CREDITS_PLUS(s)			(2 * (s))
-#define CREDITS_MINUS(s)		(2 * (s) + 1)
-#define CREDITS_SCALE			1000000
-#define CREDITS_MAX_CREDIT		1e12
-#define CREDITS_MAX_CELLS		10000000
-#define BOOTSTRAP_MIN_SAMPLES	2
-#define BOOTSTRAP_MAX_SAMPLES	10000
-#define CREDITS_MAX_WEIGHT		20
-
-/* splitmix64's finalizer: a bijection that mixes every bit */
+/* splitmix64's finalizer, a bijection that mixes every bit (sketches, credit weights) */
 static inline uint64
 Mix64(uint64 x)
 {
@@ -112,63 +83,12 @@ Mix64(uint64 x)
 }
 
 /*
- * Cohort retention (COUNTS_COHORTS, param = period: seconds if positive,
- * calendar months in UTC if negative) counts each journey once at position
- * k for every k-th period after its first period in which it has a
- * touchpoint, keyed by the label of its cohort: the number of the first
- * period, counted from 2000-01-01 00:00 UTC.
+ * Time histograms (funnel reports, touchpoint health) key gaps in
+ * microseconds by these buckets, one position per bucket.
  */
-extern int64 CohortPeriod(TimestampTz ts, int32 param);
-extern TimestampTz CohortStart(int64 period, int32 param);
-
-/*
- * A funnel report (COUNTS_FUNNEL, param = number of steps, anchor = the
- * funnel's definition as FunnelDefSerialize writes it) counts the journeys
- * reaching exactly each level at position level, and histograms of the
- * time to each step s (0-based, from 1) from the first step and from the
- * step before, at FUNNEL_HISTOGRAMS + s * 4096 (+ 2048) + gap bucket.
- */
-#define FUNNEL_REPORT_MAX_STEPS	100
-#define FUNNEL_HISTOGRAMS		1000
-#define FUNNEL_HISTOGRAM(step, from_previous, bucket) \
-	(FUNNEL_HISTOGRAMS + (step) * 4096 + ((from_previous) ? 2048 : 0) + (bucket))
-
-/*
- * Touchpoint health (COUNTS_HEALTH, param = session timeout in seconds)
- * keeps, per label, one key per statistic at these positions; the time to
- * the next touchpoint is a histogram of HEALTH_GAP_BUCKET buckets above
- * HEALTH_GAPS.  Value sums are in micro-units, split by sign since counts
- * are never negative.
- */
-#define HEALTH_TOUCHPOINTS		0
-#define HEALTH_JOURNEYS			1
-#define HEALTH_EXITS			2
-#define HEALTH_REENTRIES		3	/* key (exit label, re-entry label) */
-#define HEALTH_VALUES			4
-#define HEALTH_VALUE_PLUS		5
-#define HEALTH_VALUE_MINUS		6
-#define HEALTH_GAPS				100
-#define HEALTH_VALUE_SCALE		1000000
-
 #define GAP_MAX_BUCKET			1919	/* GapBucket(UINT64_MAX) */
 extern int32 GapBucket(uint64 gap);
 extern uint64 GapBucketMiddle(int32 bucket);
-
-/*
- * An approximate path count (COUNTS_PATHS_SKETCH) is a count-min sketch of
- * every prefix of every path and of every complete path: SKETCH_DEPTH rows
- * of `param` cells, stored as keys (cell, no labels); its labels are the
- * alphabet the reader searches.  Cells are sums, so the value does not
- * depend on the order of the journeys, and it combines by adding.
- */
-#define SKETCH_DEPTH			4
-#define SKETCH_MIN_WIDTH		16
-#define SKETCH_MAX_WIDTH		1000000
-#define SKETCH_SEED				UINT64CONST(0x6a6f75726e657921)
-
-extern uint64 SketchStep(uint64 h, const char *label, int32 len);
-extern uint64 SketchEnd(uint64 h);
-extern int32 SketchCell(uint64 h, int32 row, int32 width);
 
 /* What was counted: equal specs are required to combine. */
 typedef struct CountsSpec
@@ -196,11 +116,128 @@ typedef struct Counts
 	int32	   *key_labels;		/* label indexes or markers */
 } Counts;
 
+/*
+ * A value being built.  The store keeps the keys; a kind that counts
+ * otherwise until the value is encoded (a sketch's cells, a credit
+ * bootstrap's pending sums) keeps that in kind_state.
+ */
+typedef struct CountsBuilder
+{
+	MemoryContext cxt;
+	bool		has_spec;
+	CountsSpec	spec;			/* anchor copied into cxt */
+	int64		total;
+	int128		value;			/* conversion value in COUNTS_VALUE_SCALE units */
+	StringDict	labels;
+	StringDict	keys;			/* int32 position, then int32 builder ids */
+	int64	   *counts;			/* per key id */
+	int32		maxcounts;
+	int32	   *scratch;		/* a key being assembled */
+	int32		maxscratch;
+	void	   *kind_state;		/* the kind's own, in cxt; NULL until it makes it */
+} CountsBuilder;
+
+/* What a kind's checks add up over the keys of a value (see CountsCheckShape). */
+typedef struct CountsSums
+{
+	int128		sum;			/* what must equal the total */
+	int128		ends;			/* a second sum that must equal it */
+	int128		run;			/* the current position's sum */
+	void	   *state;			/* the kind's own */
+} CountsSums;
+
+struct Journey;
+
+/*
+ * What one kind of path counts is: the store (counts.c) calls these and
+ * knows nothing else of a kind; each kind's module fills in its routine,
+ * and counts.c lists the routines by CountsKind.  A new kind is a number
+ * in CountsKind, a routine in its own module and an entry in that list.
+ * Optional callbacks are NULL where the kind has nothing to do.
+ */
+typedef struct CountsKindRoutine
+{
+	const char *name;			/* in the text form and in messages */
+	bool		has_value;		/* may carry a conversion value */
+	bool		keeps_labels;	/* stores every label, named by a key or not */
+
+	/* shape checks, in this order, for every value decoded */
+	void		(*check_spec) (const Counts *c);	/* optional */
+	void		(*sums_begin) (const Counts *c, CountsSums *s); /* optional */
+	void		(*check_key) (const Counts *c, int32 k, bool markers);
+	/* key k's part of the sums, once its count is known to be at least 1 */
+	void		(*sums_key) (const Counts *c, CountsSums *s, int32 k);
+	void		(*sums_end) (const Counts *c, CountsSums *s);	/* optional */
+
+	/*
+	 * Counts one journey: path[1..n] are its labels as builder ids (repeats
+	 * collapsed if the spec says so), path[0] is (start) and path[n + 1]
+	 * (end); arg is what the transition function passed.  Returns whether
+	 * the journey counts in the total.
+	 */
+	bool		(*count_journey) (CountsBuilder *b, const struct Journey *j,
+								  int32 *path, int32 n, const void *arg);
+	/*
+	 * Builder hooks, all optional: the first spec is set; a key from input
+	 * or another value arrives (NULL: it is added as a key); the builder is
+	 * about to be encoded.
+	 */
+	void		(*set_spec) (CountsBuilder *b);
+	void		(*add_key) (CountsBuilder *b, int32 position, const int32 *labels,
+							int32 n, int64 count);
+	void		(*before_encode) (CountsBuilder *b);
+} CountsKindRoutine;
+
+/* The kinds, each defined by its own module. */
+extern const CountsKindRoutine PathsKind;
+extern const CountsKindRoutine TransitionsKind;
+extern const CountsKindRoutine NgramsKind;
+extern const CountsKindRoutine StepsKind;
+extern const CountsKindRoutine FlowsKind;
+extern const CountsKindRoutine FlowsBackwardKind;
+extern const CountsKindRoutine MarkovKind;
+extern const CountsKindRoutine SketchKind;
+extern const CountsKindRoutine HealthKind;
+extern const CountsKindRoutine FunnelKind;
+extern const CountsKindRoutine CohortsKind;
+extern const CountsKindRoutine ShapleyKind;
+extern const CountsKindRoutine CreditsKind;
+
+/* The store, for the kinds' counting and checks */
+extern void CountsBuilderAdd(CountsBuilder *b, int32 position, const int32 *labels,
+							 int32 n, int64 count);
+extern void CountsBuilderAddTotal(CountsBuilder *b, int64 n);
+extern void CountsBuilderResetKeys(CountsBuilder *b);
+extern void CountsShapeError(const Counts *c, int32 k, const char *rule);
+extern void CountsSumsAddUp(const Counts *c, CountsSums *s);
+extern void CountsSumsStartsAndEnds(const Counts *c, CountsSums *s);
+extern int32 CountsFirstKeyAt(const Counts *c, int32 pos);
+extern int32 CountsFindKeyLabels(const Counts *c, int32 lo, int32 hi, int32 k);
+extern struct ExpandedSummary *CountsStateArg(FunctionCallInfo fcinfo,
+											  const CountsSpec *spec);
+extern Datum CountsTransition(FunctionCallInfo fcinfo, const CountsSpec *spec,
+							  const void *arg);
+extern Datum CountsRequiredArg(FunctionCallInfo fcinfo, int n, const char *what);
+extern bool CountsCollapseArg(FunctionCallInfo fcinfo, int n);
+extern int32 CountsPositiveArg(FunctionCallInfo fcinfo, int n, const char *what,
+							   int32 max);
+extern void CountsAnchorArg(FunctionCallInfo fcinfo, int n, CountsSpec *spec);
+
+/* The store, for the readers */
 extern void CountsDecode(struct varlena *stored, Counts *c);
+extern void CountsReadArg(FunctionCallInfo fcinfo, Counts *c, int kind1, int kind2);
+extern text *CountsLabelText(const Counts *c, int32 v);
 extern void CountsModelArg(FunctionCallInfo fcinfo, int argno, Counts *c,
 						   int kind, const char *model, const char *builder);
 extern const char *CountsKindName(int kind);
 extern const char *CountsMarkerName(int32 marker);
 extern int128 ValueUnits(double value);
+
+/* part / whole, 0 when there is no whole */
+static inline double
+CountsShare(int64 part, int64 whole)
+{
+	return whole > 0 ? (double) part / (double) whole : 0.0;
+}
 
 #endif							/* JOURNEY_COUNTS_H */

@@ -9,6 +9,8 @@
 #include "datatype/timestamp.h"
 
 extern int64 IntervalMicros(Interval *iv, const char *what, const char *hint);
+extern int32 IntervalWholeSeconds(Interval *iv, const char *what,
+								  const char *error);
 extern Datum IntervalFromMicros(int64 us, bool *isnull);
 
 #endif							/* JOURNEY_PARAMS_H */

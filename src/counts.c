@@ -1,12 +1,17 @@
 /*
  * counts.c
- *	  The path_counts type (layout in counts.h): building it from journeys
- *	  with the path aggregates, and its text and binary forms.
+ *	  The path_counts type (layout in counts.h): the keyed-count store that
+ *	  every kind of path counts shares.  It builds, encodes and decodes
+ *	  values, reads and writes their text and binary forms, combines them,
+ *	  checks that a value has the shape its kind allows, and runs the
+ *	  transition functions; everything a kind counts and how, and what its
+ *	  positions mean, is in the kind's own module, reached through its
+ *	  CountsKindRoutine.
  *
  * Text form: paths collapse=1 param=0 total=3 [2 @0 "search" "purchase",
  * 1 @0 "direct"], with anchor="..." after param where there is one,
- * labels=("a" "b") for sketches, and value=... after total where it is
- * not 0; the markers are written (null),
+ * labels=("a" "b") for kinds that keep every label (sketches), and
+ * value=... after total where it is not 0; the markers are written (null),
  * (conversion), (start) and (end), unquoted.  Binary form (version byte 1):
  * kind and collapse bytes, int32 param, anchor as int32 length (-1: none)
  * and text, int64 total, float8 value, int32 label count and the labels as
@@ -18,26 +23,16 @@
 
 #include <math.h>
 
-#include "common/hashfn.h"
-#include "common/shortest_dec.h"
+#include "common/int.h"
 #include "libpq/pqformat.h"
 #include "miscadmin.h"
-#include "catalog/pg_collation.h"
-#include "catalog/pg_type.h"
-#include "utils/array.h"
 #include "utils/builtins.h"
-#include "utils/float.h"
 #include "utils/lsyscache.h"
-#include "common/int.h"
 #include "utils/memutils.h"
-#include "utils/typcache.h"
 
-#include "bootstrap.h"
-#include "builder.h"
 #include "counts.h"
 #include "dict.h"
-#include "funnel.h"
-#include "params.h"
+#include "journey.h"
 #include "summary.h"
 #include "textparse.h"
 #include "varint.h"
@@ -45,49 +40,23 @@
 #define COUNTS_BINARY_VERSION 1
 
 static void CountsCheckShape(const Counts *c);
-/* What CountsCheckShape adds up while it checks the keys (see SumsBegin). */
-typedef struct SumsCheck
-{
-	int128		sum;			/* what must equal the total */
-	int128		ends;			/* a second sum that must equal it */
-	int128		run;			/* the current position's sum */
-	int128		rows[SKETCH_DEPTH];
-	int128		reach[FUNNEL_REPORT_MAX_STEPS + 1];
-	int128		hist[FUNNEL_REPORT_MAX_STEPS][2];
-	int64	   *per;			/* per label: a cohort's size, credit rows */
-	int64	   *stat;			/* health: per label and statistic; credits:
-								 * the sample of a label's last positive sum */
-	int32		first_conv;		/* Shapley: the first key of conversions */
-	int32		first_value;	/* and of values */
-} SumsCheck;
-static void SumsBegin(const Counts *c, SumsCheck *sc);
-static void SumsKey(const Counts *c, SumsCheck *sc, int32 k);
-static void SumsEnd(const Counts *c, SumsCheck *sc);
 
 PG_FUNCTION_INFO_V1(path_counts_in);
 PG_FUNCTION_INFO_V1(path_counts_out);
 PG_FUNCTION_INFO_V1(path_counts_recv);
 PG_FUNCTION_INFO_V1(path_counts_send);
-PG_FUNCTION_INFO_V1(path_counts_transfn);
-PG_FUNCTION_INFO_V1(transition_counts_transfn);
-PG_FUNCTION_INFO_V1(path_sketch_transfn);
-PG_FUNCTION_INFO_V1(health_counts_transfn);
-PG_FUNCTION_INFO_V1(funnel_counts_transfn);
-PG_FUNCTION_INFO_V1(retention_counts_transfn);
-PG_FUNCTION_INFO_V1(ngram_counts_transfn);
-PG_FUNCTION_INFO_V1(step_counts_transfn);
-PG_FUNCTION_INFO_V1(flow_counts_transfn);
-PG_FUNCTION_INFO_V1(markov_counts_transfn);
-PG_FUNCTION_INFO_V1(shapley_counts_transfn);
-PG_FUNCTION_INFO_V1(credit_bootstrap_transfn);
 PG_FUNCTION_INFO_V1(path_counts_combine);
 PG_FUNCTION_INFO_V1(path_counts_final);
 
-static const char *const KindNames[] = {
-	NULL, "paths", "transitions", "ngrams", "steps", "flows", "backward_flows",
-	"markov", "paths_sketch", "health", "funnel", "cohorts", "shapley",
-	"credits"
+/* The kinds by their number in the stored form (CountsKind). */
+static const CountsKindRoutine *const Kinds[] = {
+	NULL, &PathsKind, &TransitionsKind, &NgramsKind, &StepsKind, &FlowsKind,
+	&FlowsBackwardKind, &MarkovKind, &SketchKind, &HealthKind, &FunnelKind,
+	&CohortsKind, &ShapleyKind, &CreditsKind
 };
+
+StaticAssertDecl(lengthof(Kinds) == COUNTS_LAST_KIND + 1,
+				 "every kind has a routine");
 
 /* indexed by marker - COUNTS_OTHER */
 static const char *const MarkerNames[] = {
@@ -112,10 +81,34 @@ CountsModelArg(FunctionCallInfo fcinfo, int argno, Counts *c, int kind,
 				 errhint("Build the model with %s.", builder)));
 }
 
+/* Decodes argument 0 and checks that it counts what the reader reads. */
+void
+CountsReadArg(FunctionCallInfo fcinfo, Counts *c, int kind1, int kind2)
+{
+	CountsDecode(PG_DETOAST_DATUM_PACKED(PG_GETARG_DATUM(0)), c);
+	if (c->spec.kind != kind1 && c->spec.kind != kind2)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s cannot read path counts of kind %s",
+						get_func_name(fcinfo->flinfo->fn_oid),
+						CountsKindName(c->spec.kind)),
+				 errhint("Read %s counts with the function made for them.",
+						 CountsKindName(c->spec.kind))));
+}
+
+/* A key label as text: the label, or the marker's name. */
+text *
+CountsLabelText(const Counts *c, int32 v)
+{
+	if (v < 0)
+		return cstring_to_text(CountsMarkerName(v));
+	return cstring_to_text_with_len(c->labels[v], c->label_lens[v]);
+}
+
 const char *
 CountsKindName(int kind)
 {
-	return KindNames[kind];
+	return Kinds[kind]->name;
 }
 
 const char *
@@ -205,57 +198,9 @@ ParseValue(TextParser *ps)
 	return negative ? -whole : whole;
 }
 
-/* Sketch hashing: deterministic, chained over the labels of a prefix. */
-uint64
-SketchStep(uint64 h, const char *label, int32 len)
-{
-	return Mix64(h ^ DatumGetUInt64(hash_any_extended((const unsigned char *) label,
-													   len, h)));
-}
-
-uint64
-SketchEnd(uint64 h)
-{
-	return Mix64(h ^ UINT64CONST(0x28656e6429000000));
-}
-
-int32
-SketchCell(uint64 h, int32 row, int32 width)
-{
-	return row * width +
-		(int32) (Mix64(h + (uint64) (row + 1) * UINT64CONST(0x9e3779b97f4a7c15)) % width);
-}
-
 /* A key label as stored: markers first, then label indexes. */
 #define STORED_KEY_LABEL(v, final) \
 	((v) < 0 ? (v) - COUNTS_FIRST_MARKER : (final)[v] - COUNTS_FIRST_MARKER)
-
-typedef struct CountsBuilder
-{
-	MemoryContext cxt;
-	bool		has_spec;
-	CountsSpec	spec;			/* anchor copied into cxt */
-	int64		total;
-	int128		value;			/* conversion value in VALUE_SCALE units */
-	StringDict	labels;
-	StringDict	keys;			/* int32 position, then int32 builder ids */
-	int64	   *counts;			/* per key id */
-	int32		maxcounts;
-	int64	   *cells;			/* sketches: SKETCH_DEPTH x param counters */
-	int32	   *scratch;		/* a key being assembled */
-	int32		maxscratch;
-	/* credit bootstraps: sums kept dense until encoded (see CreditsFlush) */
-	int64		seed;
-	uint64		unit;			/* hash of the unit whose rows are pending */
-	int64	   *pending;		/* per label id: the unit's credit */
-	int64	   *pending_rows;	/* per label id: the unit's rows */
-	int32	   *touched;		/* label ids with pending rows */
-	int32		ntouched;
-	int64	   *sums;			/* per label id x (samples + 1) */
-	int64	   *rows;			/* per label id */
-	int32		maxcredits;		/* label ids the arrays have room for */
-	int32	   *weights;		/* samples + 1 */
-} CountsBuilder;
 
 static void
 CountsBuilderInit(CountsBuilder *b, MemoryContext cxt)
@@ -295,15 +240,8 @@ CountsBuilderSetSpec(CountsBuilder *b, const CountsSpec *spec)
 		return;
 	}
 	b->spec = *spec;
-	if (spec->kind == COUNTS_PATHS_SKETCH)
-	{
-		if (spec->param < SKETCH_MIN_WIDTH || spec->param > SKETCH_MAX_WIDTH)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("sketch width must be between %d and %d",
-							SKETCH_MIN_WIDTH, SKETCH_MAX_WIDTH)));
-		b->cells = MemoryContextAllocZero(b->cxt, (Size) SKETCH_DEPTH * spec->param * sizeof(int64));
-	}
+	if (Kinds[spec->kind]->set_spec)
+		Kinds[spec->kind]->set_spec(b);
 	if (spec->anchor != NULL)
 	{
 		char	   *copy = MemoryContextAlloc(b->cxt, Max(spec->anchor_len, 1));
@@ -315,7 +253,7 @@ CountsBuilderSetSpec(CountsBuilder *b, const CountsSpec *spec)
 }
 
 /* Adds count to the key (position, labels[0..n)), labels being builder ids. */
-static void
+void
 CountsBuilderAdd(CountsBuilder *b, int32 position, const int32 *labels,
 				 int32 n, int64 count)
 {
@@ -352,7 +290,7 @@ CountsBuilderAdd(CountsBuilder *b, int32 position, const int32 *labels,
 				 errmsg("path count out of range")));
 }
 
-static void
+void
 CountsBuilderAddTotal(CountsBuilder *b, int64 n)
 {
 	if (pg_add_s64_overflow(b->total, n, &b->total))
@@ -362,27 +300,17 @@ CountsBuilderAddTotal(CountsBuilder *b, int64 n)
 }
 
 /*
- * Adds a key read from outside (text or binary input): into the cells for
- * a sketch, else as a key.
+ * Adds a key read from outside (text or binary input, another value): as
+ * the kind keeps it, else as a key.
  */
 static void
 CountsBuilderAddKey(CountsBuilder *b, int32 position, const int32 *labels,
 					int32 n, int64 count)
 {
-	if (b->spec.kind != COUNTS_PATHS_SKETCH)
-	{
+	if (Kinds[b->spec.kind]->add_key)
+		Kinds[b->spec.kind]->add_key(b, position, labels, n, count);
+	else
 		CountsBuilderAdd(b, position, labels, n, count);
-		return;
-	}
-	if (n != 0 || position < 0 || position >= SKETCH_DEPTH * b->spec.param)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("sketch cells have a position from 0 to %d and no labels",
-						SKETCH_DEPTH * b->spec.param - 1)));
-	if (pg_add_s64_overflow(b->cells[position], count, &b->cells[position]))
-		ereport(ERROR,
-				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-				 errmsg("path count out of range")));
 }
 
 /* Adds a decoded value (labels as indexes into c). */
@@ -400,7 +328,7 @@ CountsBuilderAddCounts(CountsBuilder *b, const Counts *c)
 	b->value += c->value;
 	for (i = 0; i < c->nlabels; i++)
 		map[i] = StringDictIntern(&b->labels, c->labels[i], c->label_lens[i]);
-	if (c->spec.kind == COUNTS_PATHS_SKETCH)
+	if (Kinds[c->spec.kind]->add_key)
 	{
 		for (k = 0; k < c->nkeys; k++)
 			CountsBuilderAddKey(b, c->positions[k], NULL,
@@ -425,125 +353,13 @@ CountsBuilderAddCounts(CountsBuilder *b, const Counts *c)
 			CHECK_FOR_INTERRUPTS();
 	}
 }
-
-static void
-CreditOutOfRange(void)
+/* Drops every key, for a kind that makes its keys afresh when encoded. */
+void
+CountsBuilderResetKeys(CountsBuilder *b)
 {
-	ereport(ERROR,
-			(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-			 errmsg("credit sum out of range"),
-			 errhint("Credit in larger units, for example thousands.")));
-}
-
-/* *sum += add, in micro-units; the sums are negated later, so never INT64_MIN. */
-static inline void
-CreditAdd(int64 *sum, int64 add)
-{
-	if (pg_add_s64_overflow(*sum, add, sum) || *sum == PG_INT64_MIN)
-		CreditOutOfRange();
-}
-
-/*
- * Credit bootstraps.  Rows arrive with the hash of their unit (a customer,
- * a journey); the credit of the current unit is summed per label, and when
- * another unit comes (or the value is encoded) it is added to every
- * sample's sums with the unit's Poisson weights: so each unit's weights are
- * drawn once per run of its rows, and never per row.
- */
-static void
-CreditsFlush(CountsBuilder *b)
-{
-	int32		width = b->spec.param + 1;
-	int32		t;
-	int32		s;
-
-	if (b->ntouched == 0)
-		return;
-	PoissonWeights(b->unit, b->seed, b->spec.param, b->weights);
-	for (t = 0; t < b->ntouched; t++)
-	{
-		int32		id = b->touched[t];
-		int64		credit = b->pending[id];
-		int64	   *sum = b->sums + (Size) id * width;
-
-		for (s = 0; s < width; s++)
-		{
-			int64		add;
-
-			if (b->weights[s] == 0)
-				continue;
-			if (pg_mul_s64_overflow(credit, b->weights[s], &add))
-				CreditOutOfRange();
-			CreditAdd(&sum[s], add);
-		}
-		b->rows[id] += b->pending_rows[id];
-		b->pending[id] = 0;
-		b->pending_rows[id] = 0;
-	}
-	b->ntouched = 0;
-}
-
-/* Room in the dense arrays for every label id the builder has. */
-static void
-CreditsReserve(CountsBuilder *b)
-{
-	int32		width = b->spec.param + 1;
-	int32		old = b->maxcredits;
-	int32		max;
-
-	if (b->labels.n <= old)
-		return;
-	if ((Size) b->labels.n * width > CREDITS_MAX_CELLS)
-		ereport(ERROR,
-				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("too many labels for a credit bootstrap of %d samples",
-						b->spec.param),
-				 errdetail("Labels times samples may be at most %d.", CREDITS_MAX_CELLS),
-				 errhint("Use fewer samples, or map labels to fewer channels with journey_map.")));
-	max = (int32) Min((Size) Max(2 * old, 16), (Size) CREDITS_MAX_CELLS / width);
-	max = Max(max, b->labels.n);
-	b->pending = ResizeArray(b->cxt, b->pending, max, sizeof(int64));
-	b->pending_rows = ResizeArray(b->cxt, b->pending_rows, max, sizeof(int64));
-	b->touched = ResizeArray(b->cxt, b->touched, max, sizeof(int32));
-	b->rows = ResizeArray(b->cxt, b->rows, max, sizeof(int64));
-	b->sums = ResizeArray(b->cxt, b->sums, (Size) max * width, sizeof(int64));
-	memset(b->pending + old, 0, (max - old) * sizeof(int64));
-	memset(b->pending_rows + old, 0, (max - old) * sizeof(int64));
-	memset(b->rows + old, 0, (max - old) * sizeof(int64));
-	memset(b->sums + (Size) old * width, 0, (Size) (max - old) * width * sizeof(int64));
-	if (b->weights == NULL)
-		b->weights = MemoryContextAlloc(b->cxt, width * sizeof(int32));
-	b->maxcredits = max;
-}
-
-/* The dense sums become keys (see counts.h), and start again from zero. */
-static void
-CreditsToKeys(CountsBuilder *b)
-{
-	int32		width = b->spec.param + 1;
-	int32		id;
-	int32		s;
-
-	if (b->sums == NULL)
-		return;
-	CreditsFlush(b);
-	for (id = 0; id < b->maxcredits; id++)
-	{
-		int64	   *sum = b->sums + (Size) id * width;
-
-		if (b->rows[id] != 0)
-			CountsBuilderAdd(b, CREDITS_ROWS, &id, 1, b->rows[id]);
-		for (s = 0; s < width; s++)
-		{
-			if (sum[s] > 0)
-				CountsBuilderAdd(b, CREDITS_PLUS(s), &id, 1, sum[s]);
-			else if (sum[s] < 0)
-				CountsBuilderAdd(b, CREDITS_MINUS(s), &id, 1, -sum[s]);
-		}
-		memset(sum, 0, width * sizeof(int64));
-		b->rows[id] = 0;
-		CHECK_FOR_INTERRUPTS();
-	}
+	StringDictInit(&b->keys, b->cxt, COUNTS_MAX_KEYS, b->keys.what, b->keys.hint);
+	b->maxcounts = 0;
+	b->counts = NULL;
 }
 
 /* Sorting keys: position, then labels by rank (markers first), shorter first. */
@@ -612,23 +428,13 @@ CountsBuilderEncode(CountsBuilder *b)
 	int32		i;
 	int32		k;
 
-	if (b->spec.kind == COUNTS_CREDITS)
-		CreditsToKeys(b);
-	if (b->spec.kind == COUNTS_PATHS_SKETCH)
-	{
-		/* the cells become the keys afresh; every label is alphabet */
-		StringDictInit(&b->keys, b->cxt, COUNTS_MAX_KEYS, b->keys.what, b->keys.hint);
-		b->maxcounts = 0;
-		b->counts = NULL;
-		for (k = 0; k < SKETCH_DEPTH * b->spec.param; k++)
-			if (b->cells[k] != 0)
-				CountsBuilderAdd(b, k, NULL, 0, b->cells[k]);
-	}
+	if (Kinds[b->spec.kind]->before_encode)
+		Kinds[b->spec.kind]->before_encode(b);
 	korder = palloc(Max(b->keys.n, 1) * sizeof(int32));
 	for (i = 0; i < labels->n; i++)
 	{
 		rank[lorder[i]] = i;
-		final[i] = b->spec.kind == COUNTS_PATHS_SKETCH ? 0 : -1;
+		final[i] = Kinds[b->spec.kind]->keeps_labels ? 0 : -1;
 	}
 	for (k = 0; k < b->keys.n; k++)
 	{
@@ -841,8 +647,8 @@ CountsDecode(struct varlena *stored, Counts *c)
  * and the text and binary input functions check what they make, so no
  * crafted value reaches a reader in another shape.
  */
-static void
-ShapeError(const Counts *c, int32 k, const char *rule)
+void
+CountsShapeError(const Counts *c, int32 k, const char *rule)
 {
 	ereport(ERROR,
 			(errcode(ERRCODE_DATA_EXCEPTION),
@@ -857,114 +663,36 @@ ShapeError(const Counts *c, int32 k, const char *rule)
 static void
 CountsCheckShape(const Counts *c)
 {
-	int32		param = c->spec.param;
-	int32		nsteps = 0;
-	SumsCheck	sums;
+	const CountsKindRoutine *kind = Kinds[c->spec.kind];
+	CountsSums	sums;
 	int32		k;
 
-	switch (c->spec.kind)
-	{
-		case COUNTS_PATHS_SKETCH:
-			if (param < SKETCH_MIN_WIDTH || param > SKETCH_MAX_WIDTH)
-				ShapeError(c, -1, psprintf("the sketch width must be between %d and %d",
-											  SKETCH_MIN_WIDTH, SKETCH_MAX_WIDTH));
-			break;
-		case COUNTS_MARKOV:
-			if (param < 1 || param > MARKOV_MAX_ORDER)
-				ShapeError(c, -1, psprintf("the order must be between 1 and %d",
-											  MARKOV_MAX_ORDER));
-			break;
-		case COUNTS_FUNNEL:
-			{
-				FunnelDef	def;
-
-				if (c->spec.anchor == NULL || param < 1 || param > FUNNEL_REPORT_MAX_STEPS ||
-					!FunnelDefParse(c->spec.anchor, c->spec.anchor_len, &def) ||
-					def.nsteps != param)
-					ShapeError(c, -1, "a funnel report has a definition (anchor) of param steps, 1 to 100");
-				nsteps = param;
-				break;
-			}
-		case COUNTS_CREDITS:
-			if (param < BOOTSTRAP_MIN_SAMPLES || param > BOOTSTRAP_MAX_SAMPLES ||
-				(Size) Max(c->nlabels, 1) * (param + 1) > CREDITS_MAX_CELLS)
-				ShapeError(c, -1, psprintf("the samples must be between %d and %d, and labels times (samples + 1) at most %d",
-											  BOOTSTRAP_MIN_SAMPLES, BOOTSTRAP_MAX_SAMPLES,
-											  CREDITS_MAX_CELLS));
-			break;
-		default:
-			break;
-	}
-	SumsBegin(c, &sums);
+	if (kind->check_spec)
+		kind->check_spec(c);
+	memset(&sums, 0, sizeof(sums));
+	if (c->value != 0 && !kind->has_value)
+		CountsShapeError(c, -1, "only Markov and Shapley models have a conversion value");
+	if (kind->sums_begin)
+		kind->sums_begin(c, &sums);
 	for (k = 0; k < c->nkeys; k++)
 	{
-		int32		pos = c->positions[k];
-		int32		len = c->key_start[k + 1] - c->key_start[k];
 		bool		markers = false;
 		int32		i;
 
 		for (i = c->key_start[k]; i < c->key_start[k + 1]; i++)
 			markers |= c->key_labels[i] < 0;
-		switch (c->spec.kind)
-		{
-			case COUNTS_PATHS:
-			case COUNTS_NGRAMS:
-				if (pos != 0)
-					ShapeError(c, k, "the position must be 0");
-				break;
-			case COUNTS_TRANSITIONS:
-				if (pos != 0 || len != 2)
-					ShapeError(c, k, "a transition is two labels at position 0");
-				break;
-			case COUNTS_STEPS:
-				if (len != 1)
-					ShapeError(c, k, "a step is one label");
-				break;
-			case COUNTS_FLOWS:
-			case COUNTS_FLOWS_BACKWARD:
-				if (pos < 1 || len != 2)
-					ShapeError(c, k, "an edge is two labels at a depth of at least 1");
-				break;
-			case COUNTS_MARKOV:
-				if (len < 2 || len > param + 1)
-					ShapeError(c, k, "a transition is a history of at most the order's labels and the next label");
-				break;
-			case COUNTS_PATHS_SKETCH:
-				if (len != 0 || pos < 0 || pos >= SKETCH_DEPTH * param)
-					ShapeError(c, k, "a sketch cell has no labels and a position below 4 times the width");
-				break;
-			case COUNTS_HEALTH:
-				if (markers || len != (pos == HEALTH_REENTRIES ? 2 : 1) || pos < 0 ||
-					(pos > HEALTH_VALUE_MINUS && pos < HEALTH_GAPS) ||
-					pos > HEALTH_GAPS + GAP_MAX_BUCKET)
-					ShapeError(c, k, "a statistic is one label (two for re-entries) at a known position");
-				break;
-			case COUNTS_FUNNEL:
-				if (len != 0 ||
-					(pos < FUNNEL_HISTOGRAMS ? pos < 0 || pos > nsteps :
-					 (pos - FUNNEL_HISTOGRAMS) / 4096 >= nsteps ||
-					 (pos - FUNNEL_HISTOGRAMS) % 2048 > GAP_MAX_BUCKET))
-					ShapeError(c, k, "a level or histogram bucket of the funnel has no labels");
-				break;
-			case COUNTS_COHORTS:
-				if (markers || len != 1 || pos < 0)
-					ShapeError(c, k, "a cohort is one label at a period of at least 0");
-				break;
-			case COUNTS_SHAPLEY:
-				if (markers || len > SHAPLEY_MAX_CHANNELS || pos < SHAPLEY_PATHS ||
-					pos > SHAPLEY_VALUE_MINUS)
-					ShapeError(c, k, "a channel set has at most 20 labels, at position 0 to 3");
-				break;
-			case COUNTS_CREDITS:
-				if (markers || len != 1 || pos < CREDITS_ROWS || pos > CREDITS_MINUS(param))
-					ShapeError(c, k, "a credit sum is one label at a row count or a sample's sum");
-				break;
-		}
-		SumsKey(c, &sums, k);
+		kind->check_key(c, k, markers);
+		if (c->counts[k] < 1)
+			CountsShapeError(c, k, "a count is at least 1");
+		if (k > 0 && c->positions[k] != c->positions[k - 1])
+			sums.run = 0;
+		sums.run += c->counts[k];
+		kind->sums_key(c, &sums, k);
 		if ((k & 0xFFFF) == 0)
 			CHECK_FOR_INTERRUPTS();
 	}
-	SumsEnd(c, &sums);
+	if (kind->sums_end)
+		kind->sums_end(c, &sums);
 }
 
 /* Keys k1 and k2 in the stored order of their labels (markers first, then shorter first). */
@@ -987,8 +715,8 @@ CompareKeyLabels(const Counts *c, int32 k1, int32 k2)
 }
 
 /* Index in [lo, hi) (keys of one position) of the key with the labels of k, or -1. */
-static int32
-FindKeyLabels(const Counts *c, int32 lo, int32 hi, int32 k)
+int32
+CountsFindKeyLabels(const Counts *c, int32 lo, int32 hi, int32 k)
 {
 	while (lo < hi)
 	{
@@ -1006,8 +734,8 @@ FindKeyLabels(const Counts *c, int32 lo, int32 hi, int32 k)
 }
 
 /* The first key at a position of at least pos (keys are sorted by position). */
-static int32
-FirstKeyAt(const Counts *c, int32 pos)
+int32
+CountsFirstKeyAt(const Counts *c, int32 pos)
 {
 	int32		lo = 0;
 	int32		hi = c->nkeys;
@@ -1024,293 +752,51 @@ FirstKeyAt(const Counts *c, int32 pos)
 	return lo;
 }
 
-/*
- * The cohort a cohorts key counts: its label is the number of its first
- * period, in decimal as CountCohorts writes it, within the periods of
- * timestamptz.  *period gets the number; false if the label is not one.
- */
-static bool
-CohortLabelPeriod(const Counts *c, int32 label, int64 *period)
+/* Rules of the sums that several kinds share. */
+void
+CountsSumsAddUp(const Counts *c, CountsSums *s)
 {
-	char		buf[32];
-	char	   *end;
-	char		again[32];
-
-	if (c->label_lens[label] < 1 || c->label_lens[label] >= (int32) sizeof(buf))
-		return false;
-	memcpy(buf, c->labels[label], c->label_lens[label]);
-	buf[c->label_lens[label]] = '\0';
-	errno = 0;
-	*period = strtoll(buf, &end, 10);
-	snprintf(again, sizeof(again), INT64_FORMAT, *period);
-	return errno == 0 && *end == '\0' && strcmp(again, buf) == 0 &&
-		*period >= CohortPeriod(MIN_TIMESTAMP, c->spec.param) &&
-		*period <= CohortPeriod(END_TIMESTAMP - 1, c->spec.param);
+	if (s->sum != c->total)
+		CountsShapeError(c, -1, "the counts add up to the total");
 }
+
+void
+CountsSumsStartsAndEnds(const Counts *c, CountsSums *s)
+{
+	if (s->sum != c->total || s->ends != c->total)
+		CountsShapeError(c, -1, "every path counted has one (start) and one ending");
+}
+
 
 /*
- * What the builders guarantee beyond the keys' shapes, per kind: every
- * count is at least 1; how counts add up against the total (one path per
- * journey, one (start) transition and one ending per path, one level per
- * funnel journey, one row count per credited row); the parts of a whole
- * never exceed it (conversions of a channel set and its paths, a cohort's
- * later periods and its size, a label's exits and its journeys); and
- * where markers may stand.  Readers divide by these totals and take the
- * parts as shares, so a value that breaks them is refused like a bad shape.
+ * Buckets of gaps in microseconds: exact below 64, then 32 buckets per
+ * power of two (about 3% wide), with integer arithmetic only so that every
+ * machine agrees.
  */
-#define HEALTH_STATS 6			/* touchpoints, journeys, exits, values, gaps, re-entries */
-
-static void
-SumsBegin(const Counts *c, SumsCheck *sc)
+int32
+GapBucket(uint64 gap)
 {
-	int32		param = c->spec.param;
-	int32		n = Max(c->nlabels, 1);
-	int32		l;
+	int			msb;
 
-	memset(sc, 0, sizeof(*sc));
-	if (c->value != 0 && c->spec.kind != COUNTS_MARKOV && c->spec.kind != COUNTS_SHAPLEY)
-		ShapeError(c, -1, "only Markov and Shapley models have a conversion value");
-	switch (c->spec.kind)
-	{
-		case COUNTS_NGRAMS:
-		case COUNTS_STEPS:
-		case COUNTS_FLOWS:
-		case COUNTS_FLOWS_BACKWARD:
-			if (param < 1 || param > COUNTS_MAX_N)
-				ShapeError(c, -1, psprintf("n (the depth) must be between 1 and %d", COUNTS_MAX_N));
-			if (c->spec.kind == COUNTS_STEPS && c->spec.anchor == NULL)
-				ShapeError(c, -1, "step counts have an anchor");
-			break;
-		case COUNTS_COHORTS:
-			if (param == 0 || param == PG_INT32_MIN)
-				ShapeError(c, -1, "the period is whole seconds (positive) or months (negative)");
-			sc->per = palloc0(n * sizeof(int64));
-			break;
-		case COUNTS_HEALTH:
-			if (param < 0)
-				ShapeError(c, -1, "the session timeout is not negative");
-			sc->stat = palloc0((Size) n * HEALTH_STATS * sizeof(int64));
-			break;
-		case COUNTS_CREDITS:
-			sc->per = palloc0(n * sizeof(int64));
-			sc->stat = palloc((Size) n * sizeof(int64));
-			for (l = 0; l < n; l++)
-				sc->stat[l] = -1;
-			break;
-		case COUNTS_SHAPLEY:
-			sc->first_conv = FirstKeyAt(c, SHAPLEY_CONVERSIONS);
-			sc->first_value = FirstKeyAt(c, SHAPLEY_VALUE_PLUS);
-			break;
-		default:
-			break;
-	}
+	if (gap < 64)
+		return (int32) gap;
+	msb = 63 - __builtin_clzll(gap);
+	return 64 + (msb - 6) * 32 + (int32) ((gap >> (msb - 5)) & 31);
 }
 
-/* Key k's part of the sums (keys come in stored order). */
-static void
-SumsKey(const Counts *c, SumsCheck *sc, int32 k)
+uint64
+GapBucketMiddle(int32 bucket)
 {
-	int32		param = c->spec.param;
-	int32		pos = c->positions[k];
-	int32		len = c->key_start[k + 1] - c->key_start[k];
-	const int32 *key = c->key_labels + c->key_start[k];
-	int64		count = c->counts[k];
-	int64		period;
-	int32		i;
-	int32		s;
+	int			msb;
+	uint64		low;
 
-	if (count < 1)
-		ShapeError(c, k, "a count is at least 1");
-	if (k > 0 && pos != c->positions[k - 1])
-		sc->run = 0;
-	sc->run += count;
-	switch (c->spec.kind)
-	{
-		case COUNTS_PATHS:
-			for (i = 0; i < len; i++)
-				if (key[i] < 0)
-					ShapeError(c, k, "a path has no markers");
-			sc->sum += count;
-			break;
-		case COUNTS_NGRAMS:
-			for (i = 0; i < len; i++)
-				if (key[i] < 0)
-					ShapeError(c, k, "an n-gram has no markers");
-			if (len != param)
-				ShapeError(c, k, "an n-gram has n labels");
-			break;
-		case COUNTS_TRANSITIONS:
-			if ((key[0] < 0 && key[0] != COUNTS_START) ||
-				(key[1] < 0 && key[1] != COUNTS_END))
-				ShapeError(c, k, "a transition goes from a label or (start) to a label or (end)");
-			if (key[0] == COUNTS_START)
-				sc->sum += count;
-			if (key[1] == COUNTS_END)
-				sc->ends += count;
-			break;
-		case COUNTS_STEPS:
-			if (pos == 0 || pos < -param || pos > param ||
-				(key[0] < 0 && key[0] != (pos < 0 ? COUNTS_START : COUNTS_END)))
-				ShapeError(c, k, "a step is a label, (start) before the anchor or (end) after it, at most n away");
-			if (sc->run > c->total)
-				ShapeError(c, k, "no more steps at one distance than journeys");
-			break;
-		case COUNTS_FLOWS:
-		case COUNTS_FLOWS_BACKWARD:
-			if (pos > param || key[0] < 0 ||
-				(key[1] < 0 && key[1] != (c->spec.kind == COUNTS_FLOWS ? COUNTS_END : COUNTS_START)))
-				ShapeError(c, k, "an edge goes from a label to a label or the end it flows to, at most depth deep");
-			if (sc->run > c->total)
-				ShapeError(c, k, "no more edges at one depth than journeys");
-			break;
-		case COUNTS_MARKOV:
-			for (i = 0; i < len; i++)
-				if ((key[i] == COUNTS_START && (i > 0 || len != 2)) || key[i] == COUNTS_END ||
-					((key[i] == COUNTS_CONVERSION || key[i] == COUNTS_NULL) && i != len - 1))
-					ShapeError(c, k, "(start) alone opens a transition and only an outcome ends one");
-			if (key[0] == COUNTS_START)
-				sc->sum += count;
-			if (key[len - 1] == COUNTS_CONVERSION || key[len - 1] == COUNTS_NULL)
-				sc->ends += count;
-			break;
-		case COUNTS_PATHS_SKETCH:
-			sc->rows[pos / param] += count;
-			break;
-		case COUNTS_FUNNEL:
-			if (pos <= param)
-			{
-				sc->sum += count;
-				for (s = 0; s < pos; s++)
-					sc->reach[s] += count;
-			}
-			else
-			{
-				s = (pos - FUNNEL_HISTOGRAMS) / 4096;
-				if (s == 0)
-					ShapeError(c, k, "step 1 has no time histogram");
-				sc->hist[s][(pos - FUNNEL_HISTOGRAMS) % 4096 >= 2048] += count;
-			}
-			break;
-		case COUNTS_COHORTS:
-			if (!CohortLabelPeriod(c, key[0], &period) ||
-				pos > CohortPeriod(END_TIMESTAMP - 1, param) - period)
-				ShapeError(c, k, "a cohort is the number of its first period, within the range of timestamptz");
-			if (pos == 0)
-			{
-				sc->per[key[0]] = count;
-				sc->sum += count;
-			}
-			else if (count > sc->per[key[0]])
-				ShapeError(c, k, "no more journeys in a later period than in the cohort");
-			break;
-		case COUNTS_HEALTH:
-			{
-				int64	   *st = sc->stat + (Size) key[0] * HEALTH_STATS;
-
-				if (pos <= HEALTH_EXITS)
-					st[pos] += count;
-				else if (pos == HEALTH_VALUES)
-					st[3] += count;
-				else if (pos >= HEALTH_GAPS)
-					st[4] += count;
-				else if (pos == HEALTH_REENTRIES)
-					st[5] += count;
-				else if (st[3] == 0)
-					ShapeError(c, k, "a value sum needs values");
-				if (pos == HEALTH_EXITS)
-					sc->sum += count;
-				if (pos == HEALTH_JOURNEYS && count > c->total)
-					ShapeError(c, k, "no more journeys with a label than journeys");
-			}
-			break;
-		case COUNTS_SHAPLEY:
-			for (i = 1; i < len; i++)
-				if (key[i] <= key[i - 1])
-					ShapeError(c, k, "a channel set is its distinct labels in order");
-			if (pos == SHAPLEY_PATHS)
-				sc->sum += count;
-			else
-			{
-				int32		whole = pos == SHAPLEY_CONVERSIONS ?
-					FindKeyLabels(c, 0, sc->first_conv, k) :
-					FindKeyLabels(c, sc->first_conv, sc->first_value, k);
-
-				if (whole < 0 || (pos == SHAPLEY_CONVERSIONS && count > c->counts[whole]))
-					ShapeError(c, k, "a channel set has no more conversions than paths, and a value only with conversions");
-			}
-			break;
-		case COUNTS_CREDITS:
-			if (pos == CREDITS_ROWS)
-			{
-				sc->per[key[0]] = count;
-				sc->sum += count;
-			}
-			else if (sc->per[key[0]] == 0 ||
-					 (pos % 2 == 1 && sc->stat[key[0]] == pos / 2))
-				ShapeError(c, k, "a credit sum is of a label with rows, positive or negative");
-			else if (pos % 2 == 0)
-				sc->stat[key[0]] = pos / 2;
-			break;
-	}
+	if (bucket < 64)
+		return (uint64) bucket;
+	msb = (bucket - 64) / 32 + 6;
+	low = ((uint64) (32 + (bucket - 64) % 32)) << (msb - 5);
+	return low + ((UINT64CONST(1) << (msb - 5)) >> 1);
 }
 
-/* The wholes, once every key is counted. */
-static void
-SumsEnd(const Counts *c, SumsCheck *sc)
-{
-	int32		param = c->spec.param;
-	int32		l;
-	int32		s;
-
-	switch (c->spec.kind)
-	{
-		case COUNTS_PATHS:
-		case COUNTS_SHAPLEY:
-		case COUNTS_CREDITS:
-		case COUNTS_FUNNEL:
-			if (sc->sum != c->total)
-				ShapeError(c, -1, "the counts add up to the total");
-			break;
-		case COUNTS_TRANSITIONS:
-		case COUNTS_MARKOV:
-			if (sc->sum != c->total || sc->ends != c->total)
-				ShapeError(c, -1, "every path counted has one (start) and one ending");
-			break;
-		case COUNTS_COHORTS:
-			if (sc->sum > c->total)
-				ShapeError(c, -1, "no more journeys in cohorts than the total");
-			break;
-		case COUNTS_PATHS_SKETCH:
-			for (s = 1; s < SKETCH_DEPTH; s++)
-				if (sc->rows[s] != sc->rows[0])
-					ShapeError(c, -1, "every row of the sketch adds up to the same");
-			if (sc->rows[0] < c->total)
-				ShapeError(c, -1, "every journey counts at least once in each row");
-			break;
-		case COUNTS_HEALTH:
-			if (sc->sum > c->total)
-				ShapeError(c, -1, "no more exits than journeys");
-			for (l = 0; l < c->nlabels; l++)
-			{
-				int64	   *st = sc->stat + (Size) l * HEALTH_STATS;
-
-				if (st[1] > st[0] || st[2] > st[1] || st[3] > st[0] ||
-					st[2] + st[4] != st[0] || st[5] > st[4])
-					ShapeError(c, -1, psprintf("label %d: journeys, exits and values are at most its touchpoints, every touchpoint an exit or a gap, and re-entries at most its gaps", l + 1));
-			}
-			break;
-		default:
-			break;
-	}
-	if (c->spec.kind == COUNTS_FUNNEL)
-		for (s = 1; s < param; s++)
-			if (sc->hist[s][0] != sc->reach[s] || sc->hist[s][1] != sc->reach[s])
-				ShapeError(c, -1, psprintf("the time histograms of step %d count every journey that reached it", s + 1));
-	if (sc->per)
-		pfree(sc->per);
-	if (sc->stat)
-		pfree(sc->stat);
-}
 
 /* Text and binary forms */
 
@@ -1351,9 +837,9 @@ path_counts_out(PG_FUNCTION_ARGS)
 		appendStringInfoString(&buf, " anchor=");
 		AppendQuoted(&buf, c.spec.anchor, c.spec.anchor_len);
 	}
-	if (c.spec.kind == COUNTS_PATHS_SKETCH)
+	if (Kinds[c.spec.kind]->keeps_labels)
 	{
-		/* a sketch's keys name no labels: its alphabet is written out */
+		/* keys that name no labels (a sketch): the alphabet is written out */
 		appendStringInfoString(&buf, " labels=(");
 		for (i = 0; i < c.nlabels; i++)
 		{
@@ -1482,13 +968,12 @@ path_counts_in(PG_FUNCTION_ARGS)
 	CountsBuilderInit(&in.b, CurrentMemoryContext);
 	initStringInfo(&s);
 	in.s = &s;
-	SkipSpace(&ps);
 	for (kind = COUNTS_LAST_KIND; kind >= COUNTS_PATHS; kind--)
-		if (strncmp(ps.p, KindNames[kind], strlen(KindNames[kind])) == 0)
+		if (strncmp(ps.p, Kinds[kind]->name, strlen(Kinds[kind]->name)) == 0)
 			break;
 	if (kind < COUNTS_PATHS)
 		ParseError(&ps, "a kind (paths, transitions, ngrams, steps, flows, backward_flows, markov, paths_sketch, health, funnel, cohorts, shapley, credits)");
-	ps.p += strlen(KindNames[kind]);
+	ps.p += strlen(Kinds[kind]->name);
 	spec.kind = kind;
 	SkipSpace(&ps);
 	ParseWord(&ps, "collapse=");
@@ -1745,494 +1230,53 @@ JourneyPath(CountsBuilder *b, const Journey *j, bool collapse, int32 *path)
 	return n;
 }
 
-/* Index in path of the first occurrence of the anchor's builder id, or -1. */
-static int32
-FindAnchor(CountsBuilder *b, const int32 *path, int32 n)
-{
-	int32		anchor = StringDictIntern(&b->labels, b->spec.anchor,
-										  b->spec.anchor_len);
-	int32		i;
-
-	for (i = 0; i < n; i++)
-		if (path[i] == anchor)
-			return i;
-	return -1;
-}
-
-/*
- * Counts one path of a Markov model of order k (spec.param): each step from
- * the history of the last k labels, (start) at first, to the next label,
- * and finally to the outcome, (conversion) or (null).
- */
+/* Counts one journey into the builder as its kind says. */
 static void
-CountMarkovPath(CountsBuilder *b, const int32 *path, int32 n, int32 outcome)
-{
-	int32		k = b->spec.param;
-	int32	   *key = palloc((k + 2) * sizeof(int32));
-	int32		t;
-
-	for (t = 0; t <= n; t++)
-	{
-		int32		len = 1;
-
-		if (t == 0)
-			key[0] = COUNTS_START;
-		else
-		{
-			len = Min(t, k);
-			memcpy(key, path + t - len, len * sizeof(int32));
-		}
-		key[len] = t < n ? path[t] : outcome;
-		CountsBuilderAdd(b, 0, key, len + 1, 1);
-	}
-	CountsBuilderAddTotal(b, 1);
-	pfree(key);
-}
-
-/*
- * What a Markov model needs besides the journey: whether it converted and
- * the value (one conversion at the end), or which labels are conversions.
- */
-typedef struct MarkovInput
-{
-	bool		converted;
-	double		value;
-	ArrayType  *conversions;	/* NULL: converted/value */
-	const FunnelDef *funnel;	/* for funnel reports */
-} MarkovInput;
-
-/* What is counted for one conversion path of a journey. */
-typedef void (*PathCounter) (CountsBuilder *b, const int32 *path, int32 n,
-							 int32 outcome, int128 value);
-
-/*
- * The conversion paths of a journey, repeats collapsed: the whole journey,
- * or the segments before each conversion touchpoint and the rest after the
- * last one (if any touchpoint is left, or if there was none); each counted
- * with its outcome, (conversion) or (null), and its conversion value.
- */
-static void
-ForEachPath(CountsBuilder *b, const Journey *j, const MarkovInput *mi,
-			PathCounter count)
-{
-	int32	   *path = palloc((j->ntouch + 1) * sizeof(int32));
-	int32	   *map = palloc(Max(j->nlabels, 1) * sizeof(int32));
-	bool	   *conversion = mi->conversions ? JourneyLabelFlags(j, mi->conversions) :
-		palloc0(Max(j->nlabels, 1) * sizeof(bool));
-	bool		converted_before = false;
-	int32		n = 0;
-	int32		i;
-
-	for (i = 0; i < j->nlabels; i++)
-		map[i] = -1;
-	for (i = 0; i < j->ntouch; i++)
-	{
-		const JourneyTouch *t = &j->touches[i];
-
-		if (conversion[t->label])
-		{
-			count(b, path, n, COUNTS_CONVERSION, t->has_value ? ValueUnits(t->value) : 0);
-			converted_before = true;
-			n = 0;
-			continue;
-		}
-		if (map[t->label] < 0)
-			map[t->label] = StringDictIntern(&b->labels, j->labels[t->label],
-											 j->label_lens[t->label]);
-		if (n == 0 || path[n - 1] != map[t->label])
-			path[n++] = map[t->label];
-	}
-	if (mi->conversions == NULL)
-		count(b, path, n, mi->converted ? COUNTS_CONVERSION : COUNTS_NULL,
-			  mi->converted ? ValueUnits(mi->value) : 0);
-	else if (n > 0 || !converted_before)
-		count(b, path, n, COUNTS_NULL, 0);
-	pfree(path);
-	pfree(map);
-	pfree(conversion);
-}
-
-/* A Markov model's path (see CountMarkovPath). */
-static void
-CountMarkovOutcome(CountsBuilder *b, const int32 *path, int32 n, int32 outcome,
-				   int128 value)
-{
-	CountMarkovPath(b, path, n, outcome);
-	b->value += value;
-}
-
-static const StringDict *SortLabels;
-
-static int
-CompareLabelIdsBytewise(const void *a, const void *b)
-{
-	int32		x = *(const int32 *) a;
-	int32		y = *(const int32 *) b;
-
-	return CompareBytes(SortLabels->strs[x], SortLabels->lens[x],
-						SortLabels->strs[y], SortLabels->lens[y]);
-}
-
-/*
- * A Shapley model's path: its set of distinct channels, sorted bytewise,
- * counted at SHAPLEY_PATHS, its conversions at SHAPLEY_CONVERSIONS and its
- * conversion value in micro-units at SHAPLEY_VALUE_PLUS or _MINUS.
- */
-static void
-CountShapleyPath(CountsBuilder *b, const int32 *path, int32 n, int32 outcome,
-				 int128 value)
-{
-	int32	   *set = palloc(Max(n, 1) * sizeof(int32));
-	int32		m = 0;
-	int32		i;
-
-	memcpy(set, path, n * sizeof(int32));
-	SortLabels = &b->labels;
-	qsort(set, n, sizeof(int32), CompareLabelIdsBytewise);
-	SortLabels = NULL;
-	for (i = 0; i < n; i++)
-		if (m == 0 || set[m - 1] != set[i])
-			set[m++] = set[i];
-	if (m > SHAPLEY_MAX_CHANNELS)
-		ereport(ERROR,
-				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("a path has more than %d channels for Shapley values",
-						SHAPLEY_MAX_CHANNELS),
-				 errhint("Group labels into fewer channels with journey_map first.")));
-	CountsBuilderAdd(b, SHAPLEY_PATHS, set, m, 1);
-	if (outcome == COUNTS_CONVERSION)
-	{
-		int128		micro = value / (COUNTS_VALUE_SCALE / SHAPLEY_VALUE_SCALE);
-
-		CountsBuilderAdd(b, SHAPLEY_CONVERSIONS, set, m, 1);
-		if (micro > PG_INT64_MAX || micro < -PG_INT64_MAX)
-			ereport(ERROR,
-					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-					 errmsg("conversion value too large for a Shapley model")));
-		if (micro != 0)
-			CountsBuilderAdd(b, micro > 0 ? SHAPLEY_VALUE_PLUS : SHAPLEY_VALUE_MINUS,
-							 set, m, (int64) (micro > 0 ? micro : -micro));
-		b->value += value;
-	}
-	CountsBuilderAddTotal(b, 1);
-	pfree(set);
-}
-
-static void
-SketchAdd(CountsBuilder *b, uint64 h)
-{
-	int32		r;
-
-	for (r = 0; r < SKETCH_DEPTH; r++)
-		b->cells[SketchCell(h, r, b->spec.param)]++;
-}
-
-/*
- * Buckets of gaps in microseconds: exact below 64, then 32 buckets per
- * power of two (about 3% wide), with integer arithmetic only so that every
- * machine agrees.
- */
-int32
-GapBucket(uint64 gap)
-{
-	int			msb;
-
-	if (gap < 64)
-		return (int32) gap;
-	msb = 63 - __builtin_clzll(gap);
-	return 64 + (msb - 6) * 32 + (int32) ((gap >> (msb - 5)) & 31);
-}
-
-uint64
-GapBucketMiddle(int32 bucket)
-{
-	int			msb;
-	uint64		low;
-
-	if (bucket < 64)
-		return (uint64) bucket;
-	msb = (bucket - 64) / 32 + 6;
-	low = ((uint64) (32 + (bucket - 64) % 32)) << (msb - 5);
-	return low + ((UINT64CONST(1) << (msb - 5)) >> 1);
-}
-
-/* Touchpoint health of one journey (see counts.h). */
-static void
-CountHealth(CountsBuilder *b, const Journey *j)
-{
-	int32	   *map = palloc(Max(j->nlabels, 1) * sizeof(int32));
-	bool	   *seen = palloc0(Max(j->nlabels, 1) * sizeof(bool));
-	uint64		timeout = (uint64) b->spec.param * USECS_PER_SEC;
-	int32		i;
-
-	for (i = 0; i < j->nlabels; i++)
-		map[i] = StringDictIntern(&b->labels, j->labels[i], j->label_lens[i]);
-	for (i = 0; i < j->ntouch; i++)
-	{
-		const JourneyTouch *t = &j->touches[i];
-		int32		l = map[t->label];
-
-		CountsBuilderAdd(b, HEALTH_TOUCHPOINTS, &l, 1, 1);
-		if (!seen[t->label])
-			CountsBuilderAdd(b, HEALTH_JOURNEYS, &l, 1, 1);
-		seen[t->label] = true;
-		if (t->has_value)
-		{
-			int128		units = (int128) rint(t->value * HEALTH_VALUE_SCALE);
-
-			if (units > PG_INT64_MAX || units < -PG_INT64_MAX)
-				ereport(ERROR,
-						(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-						 errmsg("touchpoint value too large for touchpoint health")));
-			CountsBuilderAdd(b, HEALTH_VALUES, &l, 1, 1);
-			if (units != 0)
-				CountsBuilderAdd(b, units > 0 ? HEALTH_VALUE_PLUS : HEALTH_VALUE_MINUS,
-								 &l, 1, (int64) (units > 0 ? units : -units));
-		}
-		if (i + 1 < j->ntouch)
-		{
-			uint64		gap = (uint64) j->touches[i + 1].ts - (uint64) t->ts;
-
-			CountsBuilderAdd(b, HEALTH_GAPS + GapBucket(gap), &l, 1, 1);
-			if (gap > timeout)
-			{
-				int32		pair[2] = {l, map[j->touches[i + 1].label]};
-
-				CountsBuilderAdd(b, HEALTH_REENTRIES, pair, 2, 1);
-			}
-		}
-		else
-			CountsBuilderAdd(b, HEALTH_EXITS, &l, 1, 1);
-	}
-	pfree(map);
-	pfree(seen);
-}
-
-/* The number of the period holding ts (see counts.h); floor division. */
-int64
-CohortPeriod(TimestampTz ts, int32 param)
-{
-	if (param < 0)
-	{
-		struct pg_tm tm;
-		fsec_t		fsec;
-
-		if (timestamp2tm(ts, NULL, &tm, &fsec, NULL, NULL) != 0)
-			ReportCorrupt("timestamp out of range");
-		return ((int64) (tm.tm_year - 2000) * 12 + tm.tm_mon - 1) / (-param) -
-			(((int64) (tm.tm_year - 2000) * 12 + tm.tm_mon - 1) % (-param) < 0 ? 1 : 0);
-	}
-	return ts / ((int64) param * USECS_PER_SEC) -
-		(ts % ((int64) param * USECS_PER_SEC) < 0 ? 1 : 0);
-}
-
-/*
- * The start of period number `period`.  The first timestamptz lies in a
- * period that starts before it: its cohort starts at the first timestamptz.
- * No other period is out of range, and a number outside the range of the
- * periods is not one a builder wrote.
- */
-TimestampTz
-CohortStart(int64 period, int32 param)
-{
-	if (period < CohortPeriod(MIN_TIMESTAMP, param) ||
-		period > CohortPeriod(END_TIMESTAMP - 1, param))
-		ReportCorrupt("cohort out of range");
-	if (period == CohortPeriod(MIN_TIMESTAMP, param))
-		return MIN_TIMESTAMP;
-	if (param < 0)
-	{
-		int64		months = period * (-param);
-		struct pg_tm tm = {0};
-		TimestampTz result;
-
-		tm.tm_year = 2000 + (int) (months >= 0 ? months / 12 : -((-months + 11) / 12));
-		tm.tm_mon = (int) (months - (int64) (tm.tm_year - 2000) * 12) + 1;
-		tm.tm_mday = 1;
-		if (tm2timestamp(&tm, 0, NULL, &result) != 0)
-			ReportCorrupt("cohort out of range");
-		return result;
-	}
-	return period * (int64) param * USECS_PER_SEC;
-}
-
-/* Cohort retention of one journey (see counts.h). */
-static void
-CountCohorts(CountsBuilder *b, const Journey *j)
-{
-	char		name[32];
-	int32		label;
-	int64		first;
-	int64		prev = -1;
-	int32		i;
-
-	if (j->ntouch == 0)
-		return;
-	first = CohortPeriod(j->touches[0].ts, b->spec.param);
-	snprintf(name, sizeof(name), INT64_FORMAT, first);
-	label = StringDictIntern(&b->labels, name, strlen(name));
-	for (i = 0; i < j->ntouch; i++)
-	{
-		int64		k = CohortPeriod(j->touches[i].ts, b->spec.param) - first;
-
-		if (k == prev)
-			continue;
-		if (k > PG_INT32_MAX)
-			break;
-		CountsBuilderAdd(b, (int32) k, &label, 1, 1);
-		prev = k;
-	}
-}
-
-/* A funnel report's counts of one journey (see counts.h). */
-static void
-CountFunnel(CountsBuilder *b, const Journey *j, const FunnelDef *def)
-{
-	TimestampTz *times = palloc(def->nsteps * sizeof(TimestampTz));
-	int32		level = FunnelEvaluate(def, j, times);
-	int32		s;
-
-	CountsBuilderAdd(b, level, NULL, 0, 1);
-	for (s = 1; s < level; s++)
-	{
-		CountsBuilderAdd(b, FUNNEL_HISTOGRAM(s, false,
-											 GapBucket((uint64) times[s] - (uint64) times[0])),
-						 NULL, 0, 1);
-		CountsBuilderAdd(b, FUNNEL_HISTOGRAM(s, true,
-											 GapBucket((uint64) times[s] - (uint64) times[s - 1])),
-						 NULL, 0, 1);
-	}
-	pfree(times);
-}
-
-/* Counts one journey into the builder as its spec says. */
-static void
-CountJourney(CountsBuilder *b, const Journey *j, const MarkovInput *mi)
+CountJourney(CountsBuilder *b, const Journey *j, const void *arg)
 {
 	int32	   *path = palloc((j->ntouch + 2) * sizeof(int32));
 	int32		n = JourneyPath(b, j, b->spec.collapse, path + 1);
-	int32		param = b->spec.param;
-	int32		i;
 
 	/* path[0] and path[n + 1] hold the markers around the labels */
 	path[0] = COUNTS_START;
 	path[n + 1] = COUNTS_END;
-	switch (b->spec.kind)
-	{
-		case COUNTS_HEALTH:
-			CountHealth(b, j);
-			break;
-		case COUNTS_FUNNEL:
-			CountFunnel(b, j, mi->funnel);
-			break;
-		case COUNTS_COHORTS:
-			CountCohorts(b, j);
-			break;
-		case COUNTS_PATHS_SKETCH:
-			{
-				uint64		h = SKETCH_SEED;
-
-				for (i = 0; i < j->ntouch; i++)
-				{
-					int32		l = j->touches[i].label;
-
-					if (b->spec.collapse && i > 0 && l == j->touches[i - 1].label)
-						continue;
-					(void) StringDictIntern(&b->labels, j->labels[l], j->label_lens[l]);
-					h = SketchStep(h, j->labels[l], j->label_lens[l]);
-					SketchAdd(b, h);
-				}
-				SketchAdd(b, SketchEnd(h));
-			}
-			break;
-		case COUNTS_MARKOV:
-			ForEachPath(b, j, mi, CountMarkovOutcome);
-			pfree(path);
-			return;
-		case COUNTS_SHAPLEY:
-			ForEachPath(b, j, mi, CountShapleyPath);
-			pfree(path);
-			return;
-		case COUNTS_PATHS:
-			CountsBuilderAdd(b, 0, path + 1, n, 1);
-			break;
-		case COUNTS_TRANSITIONS:
-			for (i = 0; i <= n; i++)
-				CountsBuilderAdd(b, 0, path + i, 2, 1);
-			break;
-		case COUNTS_NGRAMS:
-			for (i = 1; i + param - 1 <= n; i++)
-				CountsBuilderAdd(b, 0, path + i, param, 1);
-			break;
-		case COUNTS_STEPS:
-			{
-				int32		at = FindAnchor(b, path + 1, n);
-				int32		d;
-
-				if (at < 0)
-					return;
-				at++;			/* index into path, markers included */
-				for (d = 1; d <= param && at + d <= n + 1; d++)
-					CountsBuilderAdd(b, d, path + at + d, 1, 1);
-				for (d = 1; d <= param && at - d >= 0; d++)
-					CountsBuilderAdd(b, -d, path + at - d, 1, 1);
-			}
-			break;
-		case COUNTS_FLOWS:
-		case COUNTS_FLOWS_BACKWARD:
-			{
-				bool		backward = b->spec.kind == COUNTS_FLOWS_BACKWARD;
-				int32		at;
-				int32		d;
-
-				if (b->spec.anchor)
-					at = FindAnchor(b, path + 1, n);
-				else
-					at = backward ? n - 1 : 0;
-				if (at < 0 || n == 0)
-					return;
-				at++;
-				for (d = 1; d <= param; d++)
-				{
-					int32		edge[2];
-					int32		from = backward ? at - d + 1 : at + d - 1;
-					int32		to = backward ? at - d : at + d;
-
-					if (to < 0 || to > n + 1)
-						break;
-					edge[0] = path[from];
-					edge[1] = path[to];
-					CountsBuilderAdd(b, d, edge, 2, 1);
-				}
-			}
-			break;
-	}
-	CountsBuilderAddTotal(b, 1);
+	if (Kinds[b->spec.kind]->count_journey(b, j, path, n, arg))
+		CountsBuilderAddTotal(b, 1);
 	pfree(path);
 }
 
+/*
+ * The state argument of a transition function as a builder with this
+ * spec; the caller returns it with SummaryReturn.
+ */
+ExpandedSummary *
+CountsStateArg(FunctionCallInfo fcinfo, const CountsSpec *spec)
+{
+	ExpandedSummary *es = SummaryArg(fcinfo, &CountsSummary);
+
+	CountsBuilderSetSpec(es->builder, spec);
+	return es;
+}
+
 /* Shared by the transition functions: NULL journeys are skipped. */
-static Datum
+Datum
 CountsTransition(FunctionCallInfo fcinfo, const CountsSpec *spec,
-				 const MarkovInput *mi)
+				 const void *arg)
 {
 	ExpandedSummary *es;
-	CountsBuilder *b;
 	Journey		j;
 
 	if (PG_ARGISNULL(1))
 		RETURN_STATE_UNCHANGED();
-	es = SummaryArg(fcinfo, &CountsSummary);
-	b = es->builder;
-	CountsBuilderSetSpec(b, spec);
+	es = CountsStateArg(fcinfo, spec);
 	JourneyDecode(PG_GETARG_JOURNEY_P(1), &j);
-	CountJourney(b, &j, mi);
+	CountJourney(es->builder, &j, arg);
 	return SummaryReturn(es);
 }
 
 /* An argument that must not be NULL. */
-static Datum
-RequiredArg(FunctionCallInfo fcinfo, int n, const char *what)
+Datum
+CountsRequiredArg(FunctionCallInfo fcinfo, int n, const char *what)
 {
 	if (PG_ARGISNULL(n))
 		ereport(ERROR,
@@ -2241,16 +1285,16 @@ RequiredArg(FunctionCallInfo fcinfo, int n, const char *what)
 	return PG_GETARG_DATUM(n);
 }
 
-static bool
-CollapseArg(FunctionCallInfo fcinfo, int n)
+bool
+CountsCollapseArg(FunctionCallInfo fcinfo, int n)
 {
-	return PG_NARGS() <= n || DatumGetBool(RequiredArg(fcinfo, n, "collapse_repeats"));
+	return PG_NARGS() <= n || DatumGetBool(CountsRequiredArg(fcinfo, n, "collapse_repeats"));
 }
 
-static int32
-PositiveArg(FunctionCallInfo fcinfo, int n, const char *what, int32 max)
+int32
+CountsPositiveArg(FunctionCallInfo fcinfo, int n, const char *what, int32 max)
 {
-	int32		v = DatumGetInt32(RequiredArg(fcinfo, n, what));
+	int32		v = DatumGetInt32(CountsRequiredArg(fcinfo, n, what));
 
 	if (v < 1 || v > max)
 		ereport(ERROR,
@@ -2259,317 +1303,16 @@ PositiveArg(FunctionCallInfo fcinfo, int n, const char *what, int32 max)
 	return v;
 }
 
-static void
-AnchorArg(FunctionCallInfo fcinfo, int n, CountsSpec *spec)
+void
+CountsAnchorArg(FunctionCallInfo fcinfo, int n, CountsSpec *spec)
 {
-	text	   *anchor = DatumGetTextPP(RequiredArg(fcinfo, n, "anchor"));
+	text	   *anchor = DatumGetTextPP(CountsRequiredArg(fcinfo, n, "anchor"));
 
 	spec->anchor = VARDATA_ANY(anchor);
 	spec->anchor_len = VARSIZE_ANY_EXHDR(anchor);
 	JourneyCheckLabel(spec->anchor, spec->anchor_len);
 }
 
-/* path_counts(j [, collapse_repeats]) */
-Datum
-path_counts_transfn(PG_FUNCTION_ARGS)
-{
-	CountsSpec	spec = {COUNTS_PATHS, CollapseArg(fcinfo, 2), 0, NULL, 0};
-
-	return CountsTransition(fcinfo, &spec, NULL);
-}
-
-/* funnel_counts(j, steps, within [, max_gap, exclude, mode]) */
-Datum
-funnel_counts_transfn(PG_FUNCTION_ARGS)
-{
-	FunnelDef	def;
-	MarkovInput in = {0};
-	CountsSpec	spec = {COUNTS_FUNNEL, false, 0, NULL, 0};
-
-	if (PG_ARGISNULL(1))
-		RETURN_STATE_UNCHANGED();
-	RequiredArg(fcinfo, 2, "funnel steps");
-	FunnelDefFromArgs(fcinfo, 2, &def);
-	if (def.nsteps > FUNNEL_REPORT_MAX_STEPS)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("a funnel report has at most %d steps", FUNNEL_REPORT_MAX_STEPS)));
-	spec.param = def.nsteps;
-	spec.anchor = FunnelDefSerialize(&def, &spec.anchor_len);
-	if (spec.anchor_len > JOURNEY_MAX_LABEL_BYTES)
-		ereport(ERROR,
-				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("funnel definition too long for a funnel report"),
-				 errdetail("Steps and exclusions take %d bytes; the limit is %d.",
-						   spec.anchor_len, JOURNEY_MAX_LABEL_BYTES)));
-	in.funnel = &def;
-	return CountsTransition(fcinfo, &spec, &in);
-}
-
-/* retention_counts(j, period): whole seconds, or whole months */
-Datum
-retention_counts_transfn(PG_FUNCTION_ARGS)
-{
-	Interval   *period = DatumGetIntervalP(RequiredArg(fcinfo, 2, "period"));
-	CountsSpec	spec = {COUNTS_COHORTS, false, 0, NULL, 0};
-
-	if (period->month > 0 && period->day == 0 && period->time == 0)
-		spec.param = -period->month;
-	else
-	{
-		int64		us = IntervalMicros(period, "retention period", NULL);
-
-		if (us % USECS_PER_SEC != 0 || us / USECS_PER_SEC > PG_INT32_MAX)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("retention period must be whole months, or whole seconds up to 68 years")));
-		spec.param = (int32) (us / USECS_PER_SEC);
-	}
-	return CountsTransition(fcinfo, &spec, NULL);
-}
-
-/* health_counts(j [, timeout]): the timeout in whole seconds */
-Datum
-health_counts_transfn(PG_FUNCTION_ARGS)
-{
-	CountsSpec	spec = {COUNTS_HEALTH, false, 30 * SECS_PER_MINUTE, NULL, 0};
-
-	if (PG_NARGS() > 2)
-	{
-		int64		us = IntervalMicros(DatumGetIntervalP(RequiredArg(fcinfo, 2, "timeout")),
-										"session timeout", NULL);
-
-		if (us % USECS_PER_SEC != 0 || us / USECS_PER_SEC > PG_INT32_MAX)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("session timeout must be whole seconds, at most 68 years")));
-		spec.param = (int32) (us / USECS_PER_SEC);
-	}
-	return CountsTransition(fcinfo, &spec, NULL);
-}
-
-/* path_counts_approx(j, capacity [, collapse_repeats]) */
-Datum
-path_sketch_transfn(PG_FUNCTION_ARGS)
-{
-	int32		width = DatumGetInt32(RequiredArg(fcinfo, 2, "capacity"));
-	CountsSpec	spec = {COUNTS_PATHS_SKETCH, CollapseArg(fcinfo, 3), width, NULL, 0};
-
-	if (width < SKETCH_MIN_WIDTH || width > SKETCH_MAX_WIDTH)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("capacity must be between %d and %d",
-						SKETCH_MIN_WIDTH, SKETCH_MAX_WIDTH)));
-	return CountsTransition(fcinfo, &spec, NULL);
-}
-
-/* transition_counts(j [, collapse_repeats]) */
-Datum
-transition_counts_transfn(PG_FUNCTION_ARGS)
-{
-	CountsSpec	spec = {COUNTS_TRANSITIONS, CollapseArg(fcinfo, 2), 0, NULL, 0};
-
-	return CountsTransition(fcinfo, &spec, NULL);
-}
-
-/* ngram_counts(j, n [, collapse_repeats]) */
-Datum
-ngram_counts_transfn(PG_FUNCTION_ARGS)
-{
-	CountsSpec	spec = {COUNTS_NGRAMS, CollapseArg(fcinfo, 3),
-	PositiveArg(fcinfo, 2, "n", COUNTS_MAX_N), NULL, 0};
-
-	return CountsTransition(fcinfo, &spec, NULL);
-}
-
-/* step_counts(j, anchor, n [, collapse_repeats]) */
-Datum
-step_counts_transfn(PG_FUNCTION_ARGS)
-{
-	CountsSpec	spec = {COUNTS_STEPS, CollapseArg(fcinfo, 4),
-	PositiveArg(fcinfo, 3, "n", COUNTS_MAX_N), NULL, 0};
-
-	AnchorArg(fcinfo, 2, &spec);
-	return CountsTransition(fcinfo, &spec, NULL);
-}
-
-/* flow_counts(j, depth [, anchor [, backward]]) */
-Datum
-flow_counts_transfn(PG_FUNCTION_ARGS)
-{
-	CountsSpec	spec = {COUNTS_FLOWS, true, PositiveArg(fcinfo, 2, "depth", COUNTS_MAX_N),
-	NULL, 0};
-
-	if (PG_NARGS() > 3 && !PG_ARGISNULL(3))
-		AnchorArg(fcinfo, 3, &spec);
-	if (PG_NARGS() > 4 && DatumGetBool(RequiredArg(fcinfo, 4, "backward")))
-		spec.kind = COUNTS_FLOWS_BACKWARD;
-	return CountsTransition(fcinfo, &spec, NULL);
-}
-
-/*
- * markov_counts(j, converted, value, order) and markov_counts(j,
- * conversions, order): a Markov model of the given order; rows with a NULL
- * converted flag are skipped like NULL journeys.
- */
-static Datum
-ConversionPathsTransition(FunctionCallInfo fcinfo, CountsSpec *spec,
-						  bool flag_form);
-
-Datum
-markov_counts_transfn(PG_FUNCTION_ARGS)
-{
-	/* (state, j, converted, value, order) or (state, j, conversions, order) */
-	bool		flag_form = PG_NARGS() == 5;
-	CountsSpec	spec = {COUNTS_MARKOV, true,
-	PositiveArg(fcinfo, flag_form ? 4 : 3, "order", MARKOV_MAX_ORDER), NULL, 0};
-
-	return ConversionPathsTransition(fcinfo, &spec, flag_form);
-}
-
-/*
- * shapley_counts(j, converted, value) and shapley_counts(j, conversions):
- * journeys (or conversion paths) by their set of channels.
- */
-Datum
-shapley_counts_transfn(PG_FUNCTION_ARGS)
-{
-	CountsSpec	spec = {COUNTS_SHAPLEY, true, 0, NULL, 0};
-
-	/* (state, j, converted, value) or (state, j, conversions) */
-	return ConversionPathsTransition(fcinfo, &spec, PG_NARGS() == 4);
-}
-
-/* The two input forms of S14, for Markov and Shapley models. */
-static Datum
-ConversionPathsTransition(FunctionCallInfo fcinfo, CountsSpec *spec,
-						  bool flag_form)
-{
-	MarkovInput mi = {false, 0, NULL};
-
-	if (flag_form)
-	{
-		if (PG_ARGISNULL(2))
-			RETURN_STATE_UNCHANGED();
-		mi.converted = PG_GETARG_BOOL(2);
-		if (!PG_ARGISNULL(3))
-		{
-			mi.value = PG_GETARG_FLOAT8(3);
-		}
-	}
-	else
-		mi.conversions = DatumGetArrayTypeP(RequiredArg(fcinfo, 2, "conversions"));
-	return CountsTransition(fcinfo, spec, &mi);
-}
-
-/*
- * The type of argument argno: the declared one, or for a polymorphic
- * argument the one of the call's expression.  Citus calls transition
- * functions through an FmgrInfo of its own that has no expression, which is
- * why credit_bootstrap has overloads for the usual unit types.
- */
-static Oid
-ArgType(FunctionCallInfo fcinfo, int argno)
-{
-	Oid		   *argtypes;
-	int			nargs;
-	Oid			type;
-
-	get_func_signature(fcinfo->flinfo->fn_oid, &argtypes, &nargs);
-	type = argno < nargs ? argtypes[argno] : InvalidOid;
-	pfree(argtypes);
-	if (!OidIsValid(type) || IsPolymorphicType(type))
-		type = get_fn_expr_argtype(fcinfo->flinfo, argno);
-	if (!OidIsValid(type))
-		ereport(ERROR,
-				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("could not determine the type of the unit"),
-				 errhint("Pass the unit as bigint, integer, text or uuid.")));
-	return type;
-}
-
-/*
- * The hash of argument argno by its type's extended hash function (the
- * function looked up once per FmgrInfo).  Text units hash bytewise, in the
- * C collation: a unit is an identity, and it must hash the same on every
- * node whatever its default collation, and where a caller such as Citus
- * passes none.
- */
-static uint64
-UnitHash(FunctionCallInfo fcinfo, int argno)
-{
-	FmgrInfo   *hash = fcinfo->flinfo->fn_extra;
-
-	if (hash == NULL)
-	{
-		Oid			type = ArgType(fcinfo, argno);
-		TypeCacheEntry *tc = lookup_type_cache(type, TYPECACHE_HASH_EXTENDED_PROC);
-
-		if (!OidIsValid(tc->hash_extended_proc))
-			ereport(ERROR,
-					(errcode(ERRCODE_UNDEFINED_FUNCTION),
-					 errmsg("could not identify a hash function for type %s",
-							format_type_be(type)),
-					 errhint("Pass the unit as a hashable type such as bigint, text or uuid.")));
-		hash = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, sizeof(FmgrInfo));
-		fmgr_info_cxt(tc->hash_extended_proc, hash, fcinfo->flinfo->fn_mcxt);
-		fcinfo->flinfo->fn_extra = hash;
-	}
-	return DatumGetUInt64(FunctionCall2Coll(hash, C_COLLATION_OID,
-											PG_GETARG_DATUM(argno),
-											UInt64GetDatum(0)));
-}
-
-/*
- * credit_bootstrap(unit, label, credit [, samples, seed]): rows with a NULL
- * unit, label or credit are skipped.
- */
-Datum
-credit_bootstrap_transfn(PG_FUNCTION_ARGS)
-{
-	int32		samples = PG_NARGS() > 4 ?
-		DatumGetInt32(RequiredArg(fcinfo, 4, "samples")) : 200;
-	int64		seed = PG_NARGS() > 5 ?
-		DatumGetInt64(RequiredArg(fcinfo, 5, "seed")) : 42;
-	char		seed_text[MAXINT8LEN + 1];
-	CountsSpec	spec = {COUNTS_CREDITS, false, samples, seed_text, 0};
-	ExpandedSummary *es;
-	CountsBuilder *b;
-	text	   *label;
-	double		credit;
-	uint64		unit;
-	int32		id;
-
-	CheckSamples(samples);
-	if (PG_ARGISNULL(1) || PG_ARGISNULL(2) || PG_ARGISNULL(3))
-		RETURN_STATE_UNCHANGED();
-	credit = PG_GETARG_FLOAT8(3);
-	if (!(fabs(credit) <= CREDITS_MAX_CREDIT))
-		ereport(ERROR,
-				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-				 errmsg("credit %g out of range", credit),
-				 errhint("A credit must be finite and at most %g in absolute value.",
-						 CREDITS_MAX_CREDIT)));
-	label = PG_GETARG_TEXT_PP(2);
-	JourneyCheckLabel(VARDATA_ANY(label), VARSIZE_ANY_EXHDR(label));
-	unit = UnitHash(fcinfo, 1);
-
-	es = SummaryArg(fcinfo, &CountsSummary);
-	b = es->builder;
-	spec.anchor_len = pg_lltoa(seed, seed_text);
-	CountsBuilderSetSpec(b, &spec);
-	b->seed = seed;
-	if (b->ntouched > 0 && b->unit != unit)
-		CreditsFlush(b);
-	b->unit = unit;
-	id = StringDictIntern(&b->labels, VARDATA_ANY(label), VARSIZE_ANY_EXHDR(label));
-	CreditsReserve(b);
-	if (b->pending_rows[id]++ == 0)
-		b->touched[b->ntouched++] = id;
-	CountsBuilderAddTotal(b, 1);
-	CreditAdd(&b->pending[id], (int64) llround(credit * CREDITS_SCALE));
-	return SummaryReturn(es);
-}
 
 /* combine function of the path aggregates, transition function of path_counts_rollup */
 Datum
@@ -2583,3 +1326,4 @@ path_counts_final(PG_FUNCTION_ARGS)
 {
 	PG_RETURN_POINTER(SummaryDatumGetStored(&CountsSummary, PG_GETARG_DATUM(0)));
 }
+

@@ -1,7 +1,8 @@
 /*
  * markov.c
- *	  Markov chain attribution (DESIGN.md S15) from a Markov model counted
- *	  by markov_counts: removal effects computed exactly by linear algebra.
+ *	  Markov chain attribution (DESIGN.md S15): the markov kind of
+ *	  path_counts (the transitions markov_counts counts, and their shape),
+ *	  and removal effects from it computed exactly by linear algebra.
  *
  * States are (start) and the histories of the last k labels seen (shorter
  * at the start of a path); (conversion) and (null) absorb.  The probability
@@ -36,17 +37,117 @@
 #include "utils/float.h"
 
 #include "bootstrap.h"
+#include "conversions.h"
 #include "counts.h"
 #include "journey.h"
 #include "dict.h"
 #include "varint.h"
 
+PG_FUNCTION_INFO_V1(markov_counts_transfn);
 PG_FUNCTION_INFO_V1(markov_attribution);
+
+#define MARKOV_MAX_ORDER 10
 
 #define MARKOV_MAX_STATES 200000
 #define MARKOV_DENSE_STATES 200
 #define MARKOV_TOLERANCE 1e-12
 #define MARKOV_MAX_ITERATIONS 1000
+
+/* The markov kind of path_counts, built by markov_counts */
+
+static void
+MarkovCheckSpec(const Counts *c)
+{
+	if (c->spec.param < 1 || c->spec.param > MARKOV_MAX_ORDER)
+		CountsShapeError(c, -1, psprintf("the order must be between 1 and %d",
+										 MARKOV_MAX_ORDER));
+}
+
+static void
+MarkovCheckKey(const Counts *c, int32 k, bool markers)
+{
+	int32		len = c->key_start[k + 1] - c->key_start[k];
+
+	if (len < 2 || len > c->spec.param + 1)
+		CountsShapeError(c, k, "a transition is a history of at most the order's labels and the next label");
+}
+
+static void
+MarkovSumsKey(const Counts *c, CountsSums *s, int32 k)
+{
+	int32		len = c->key_start[k + 1] - c->key_start[k];
+	const int32 *key = c->key_labels + c->key_start[k];
+	int32		i;
+
+	for (i = 0; i < len; i++)
+		if ((key[i] == COUNTS_START && (i > 0 || len != 2)) || key[i] == COUNTS_END ||
+			((key[i] == COUNTS_CONVERSION || key[i] == COUNTS_NULL) && i != len - 1))
+			CountsShapeError(c, k, "(start) alone opens a transition and only an outcome ends one");
+	if (key[0] == COUNTS_START)
+		s->sum += c->counts[k];
+	if (key[len - 1] == COUNTS_CONVERSION || key[len - 1] == COUNTS_NULL)
+		s->ends += c->counts[k];
+}
+
+/*
+ * Counts one path of a Markov model of order k (spec.param): each step from
+ * the history of the last k labels, (start) at first, to the next label,
+ * and finally to the outcome, (conversion) or (null).
+ */
+static void
+CountMarkovPath(CountsBuilder *b, const int32 *path, int32 n, int32 outcome)
+{
+	int32		k = b->spec.param;
+	int32	   *key = palloc((k + 2) * sizeof(int32));
+	int32		t;
+
+	for (t = 0; t <= n; t++)
+	{
+		int32		len = 1;
+
+		if (t == 0)
+			key[0] = COUNTS_START;
+		else
+		{
+			len = Min(t, k);
+			memcpy(key, path + t - len, len * sizeof(int32));
+		}
+		key[len] = t < n ? path[t] : outcome;
+		CountsBuilderAdd(b, 0, key, len + 1, 1);
+	}
+	CountsBuilderAddTotal(b, 1);
+	pfree(key);
+}
+
+/* A Markov model's path (see CountMarkovPath). */
+static void
+CountMarkovOutcome(CountsBuilder *b, const int32 *path, int32 n, int32 outcome,
+				   int128 value)
+{
+	CountMarkovPath(b, path, n, outcome);
+	b->value += value;
+}
+
+/*
+ * markov_counts(j, converted, value, order) and markov_counts(j,
+ * conversions, order): a Markov model of the given order.
+ */
+Datum
+markov_counts_transfn(PG_FUNCTION_ARGS)
+{
+	/* (state, j, converted, value, order) or (state, j, conversions, order) */
+	bool		flag_form = PG_NARGS() == 5;
+	CountsSpec	spec = {COUNTS_MARKOV, true,
+	CountsPositiveArg(fcinfo, flag_form ? 4 : 3, "order", MARKOV_MAX_ORDER), NULL, 0};
+
+	return ConversionPathsTransition(fcinfo, &spec, flag_form, CountMarkovOutcome);
+}
+
+const CountsKindRoutine MarkovKind = {
+	.name = "markov", .has_value = true, .check_spec = MarkovCheckSpec,
+	.check_key = MarkovCheckKey, .sums_key = MarkovSumsKey,
+	.sums_end = CountsSumsStartsAndEnds, .count_journey = CountConversionPaths
+};
 
 typedef struct MarkovChain
 {

@@ -51,3 +51,19 @@ IntervalFromMicros(int64 us, bool *isnull)
 	iv->time = us % USECS_PER_DAY;
 	return PointerGetDatum(iv);
 }
+
+/*
+ * An interval that must be whole seconds that fit in int32 (a parameter
+ * stored as seconds); else an error with this message.
+ */
+int32
+IntervalWholeSeconds(Interval *iv, const char *what, const char *error)
+{
+	int64		us = IntervalMicros(iv, what, NULL);
+
+	if (us % USECS_PER_SEC != 0 || us / USECS_PER_SEC > PG_INT32_MAX)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s", error)));
+	return (int32) (us / USECS_PER_SEC);
+}

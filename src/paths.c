@@ -1,7 +1,10 @@
 /*
  * paths.c
- *	  Readers of path_counts values: top paths, transitions, n-grams,
- *	  next/previous steps and Sankey flows, each as plain rows.
+ *	  The path-like kinds of path_counts (paths, transitions, n-grams,
+ *	  steps, flows both ways, and the approximate paths sketch): how each
+ *	  counts a journey and what shape its keys have, and their readers:
+ *	  top paths, transitions, n-grams, next/previous steps and Sankey
+ *	  flows, each as plain rows.
  *
  * The markers of counts.h read as '(start)' and '(end)'; flows fold rare
  * nodes into '(other)'.  Ties in every ranking are broken by the key's
@@ -10,6 +13,8 @@
 #include "postgres.h"
 
 #include "catalog/pg_type.h"
+#include "common/hashfn.h"
+#include "common/int.h"
 #include "funcapi.h"
 #include "miscadmin.h"
 #include "utils/array.h"
@@ -20,39 +25,481 @@
 
 #include "counts.h"
 #include "journey.h"
-#include "params.h"
+#include "summary.h"
 
 PG_FUNCTION_INFO_V1(top_paths);
 PG_FUNCTION_INFO_V1(transitions);
 PG_FUNCTION_INFO_V1(ngrams);
 PG_FUNCTION_INFO_V1(path_steps);
 PG_FUNCTION_INFO_V1(flows);
-PG_FUNCTION_INFO_V1(touchpoint_health);
-PG_FUNCTION_INFO_V1(reentries);
-PG_FUNCTION_INFO_V1(cohort_retention);
+PG_FUNCTION_INFO_V1(path_counts_transfn);
+PG_FUNCTION_INFO_V1(transition_counts_transfn);
+PG_FUNCTION_INFO_V1(ngram_counts_transfn);
+PG_FUNCTION_INFO_V1(step_counts_transfn);
+PG_FUNCTION_INFO_V1(flow_counts_transfn);
+PG_FUNCTION_INFO_V1(path_sketch_transfn);
 
-/* Decodes argument 0 and checks that it counts what the reader reads. */
+#define COUNTS_MAX_N			100		/* n of n-grams and steps, depth of flows */
+
+/*
+ * An approximate path count (COUNTS_PATHS_SKETCH) is a count-min sketch of
+ * every prefix of every path and of every complete path: SKETCH_DEPTH rows
+ * of `param` cells, stored as keys (cell, no labels); its labels are the
+ * alphabet the reader searches.  Cells are sums, so the value does not
+ * depend on the order of the journeys, and it combines by adding.
+ */
+#define SKETCH_DEPTH			4
+#define SKETCH_MIN_WIDTH		16
+#define SKETCH_MAX_WIDTH		1000000
+#define SKETCH_SEED				UINT64CONST(0x6a6f75726e657921)
+
+/* The kinds of path counts: paths, transitions, n-grams, steps and flows */
+
 static void
-CountsArg(FunctionCallInfo fcinfo, Counts *c, int kind1, int kind2)
+PathsCheckKey(const Counts *c, int32 k, bool markers)
 {
-	CountsDecode(PG_DETOAST_DATUM_PACKED(PG_GETARG_DATUM(0)), c);
-	if (c->spec.kind != kind1 && c->spec.kind != kind2)
+	if (c->positions[k] != 0)
+		CountsShapeError(c, k, "the position must be 0");
+}
+
+/* Key k has labels only, no markers. */
+static void
+CheckNoMarkers(const Counts *c, int32 k, const char *rule)
+{
+	int32		i;
+
+	for (i = c->key_start[k]; i < c->key_start[k + 1]; i++)
+		if (c->key_labels[i] < 0)
+			CountsShapeError(c, k, rule);
+}
+
+static void
+PathsSumsKey(const Counts *c, CountsSums *s, int32 k)
+{
+	CheckNoMarkers(c, k, "a path has no markers");
+	s->sum += c->counts[k];
+}
+
+static bool
+PathsCountJourney(CountsBuilder *b, const Journey *j, int32 *path, int32 n,
+				  const void *arg)
+{
+	CountsBuilderAdd(b, 0, path + 1, n, 1);
+	return true;
+}
+
+static void
+TransitionsCheckKey(const Counts *c, int32 k, bool markers)
+{
+	if (c->positions[k] != 0 || c->key_start[k + 1] - c->key_start[k] != 2)
+		CountsShapeError(c, k, "a transition is two labels at position 0");
+}
+
+static void
+TransitionsSumsKey(const Counts *c, CountsSums *s, int32 k)
+{
+	const int32 *key = c->key_labels + c->key_start[k];
+
+	if ((key[0] < 0 && key[0] != COUNTS_START) ||
+		(key[1] < 0 && key[1] != COUNTS_END))
+		CountsShapeError(c, k, "a transition goes from a label or (start) to a label or (end)");
+	if (key[0] == COUNTS_START)
+		s->sum += c->counts[k];
+	if (key[1] == COUNTS_END)
+		s->ends += c->counts[k];
+}
+
+static bool
+TransitionsCountJourney(CountsBuilder *b, const Journey *j, int32 *path,
+						int32 n, const void *arg)
+{
+	int32		i;
+
+	for (i = 0; i <= n; i++)
+		CountsBuilderAdd(b, 0, path + i, 2, 1);
+	return true;
+}
+
+/* n-grams, steps and flows: n (the depth) is 1 to COUNTS_MAX_N */
+static void
+SumsBeginDepth(const Counts *c, CountsSums *s)
+{
+	if (c->spec.param < 1 || c->spec.param > COUNTS_MAX_N)
+		CountsShapeError(c, -1, psprintf("n (the depth) must be between 1 and %d", COUNTS_MAX_N));
+}
+
+static void
+NgramsSumsKey(const Counts *c, CountsSums *s, int32 k)
+{
+	CheckNoMarkers(c, k, "an n-gram has no markers");
+	if (c->key_start[k + 1] - c->key_start[k] != c->spec.param)
+		CountsShapeError(c, k, "an n-gram has n labels");
+}
+
+static bool
+NgramsCountJourney(CountsBuilder *b, const Journey *j, int32 *path, int32 n,
+				   const void *arg)
+{
+	int32		param = b->spec.param;
+	int32		i;
+
+	for (i = 1; i + param - 1 <= n; i++)
+		CountsBuilderAdd(b, 0, path + i, param, 1);
+	return true;
+}
+
+/* Index in path of the first occurrence of the anchor's builder id, or -1. */
+static int32
+FindAnchor(CountsBuilder *b, const int32 *path, int32 n)
+{
+	int32		anchor = StringDictIntern(&b->labels, b->spec.anchor,
+										  b->spec.anchor_len);
+	int32		i;
+
+	for (i = 0; i < n; i++)
+		if (path[i] == anchor)
+			return i;
+	return -1;
+}
+
+/* The keys at one position so far count no more journeys than the total. */
+static void
+CheckRunWithinTotal(const Counts *c, const CountsSums *s, int32 k, const char *rule)
+{
+	if (s->run > c->total)
+		CountsShapeError(c, k, rule);
+}
+
+static void
+StepsSumsBegin(const Counts *c, CountsSums *s)
+{
+	SumsBeginDepth(c, s);
+	if (c->spec.anchor == NULL)
+		CountsShapeError(c, -1, "step counts have an anchor");
+}
+
+static void
+StepsCheckKey(const Counts *c, int32 k, bool markers)
+{
+	if (c->key_start[k + 1] - c->key_start[k] != 1)
+		CountsShapeError(c, k, "a step is one label");
+}
+
+static void
+StepsSumsKey(const Counts *c, CountsSums *s, int32 k)
+{
+	int32		param = c->spec.param;
+	int32		pos = c->positions[k];
+	const int32 *key = c->key_labels + c->key_start[k];
+
+	if (pos == 0 || pos < -param || pos > param ||
+		(key[0] < 0 && key[0] != (pos < 0 ? COUNTS_START : COUNTS_END)))
+		CountsShapeError(c, k, "a step is a label, (start) before the anchor or (end) after it, at most n away");
+	CheckRunWithinTotal(c, s, k, "no more steps at one distance than journeys");
+}
+
+static bool
+StepsCountJourney(CountsBuilder *b, const Journey *j, int32 *path, int32 n,
+				  const void *arg)
+{
+	int32		param = b->spec.param;
+	int32		at = FindAnchor(b, path + 1, n);
+	int32		d;
+
+	if (at < 0)
+		return false;
+	at++;						/* index into path, markers included */
+	for (d = 1; d <= param && at + d <= n + 1; d++)
+		CountsBuilderAdd(b, d, path + at + d, 1, 1);
+	for (d = 1; d <= param && at - d >= 0; d++)
+		CountsBuilderAdd(b, -d, path + at - d, 1, 1);
+	return true;
+}
+
+static void
+FlowsCheckKey(const Counts *c, int32 k, bool markers)
+{
+	if (c->positions[k] < 1 || c->key_start[k + 1] - c->key_start[k] != 2)
+		CountsShapeError(c, k, "an edge is two labels at a depth of at least 1");
+}
+
+static void
+FlowsSumsKey(const Counts *c, CountsSums *s, int32 k)
+{
+	const int32 *key = c->key_labels + c->key_start[k];
+
+	if (c->positions[k] > c->spec.param || key[0] < 0 ||
+		(key[1] < 0 && key[1] != (c->spec.kind == COUNTS_FLOWS ? COUNTS_END : COUNTS_START)))
+		CountsShapeError(c, k, "an edge goes from a label to a label or the end it flows to, at most depth deep");
+	CheckRunWithinTotal(c, s, k, "no more edges at one depth than journeys");
+}
+
+static bool
+FlowsCountJourney(CountsBuilder *b, const Journey *j, int32 *path, int32 n,
+				  const void *arg)
+{
+	bool		backward = b->spec.kind == COUNTS_FLOWS_BACKWARD;
+	int32		param = b->spec.param;
+	int32		at;
+	int32		d;
+
+	if (b->spec.anchor)
+		at = FindAnchor(b, path + 1, n);
+	else
+		at = backward ? n - 1 : 0;
+	if (at < 0 || n == 0)
+		return false;
+	at++;
+	for (d = 1; d <= param; d++)
+	{
+		int32		edge[2];
+		int32		from = backward ? at - d + 1 : at + d - 1;
+		int32		to = backward ? at - d : at + d;
+
+		if (to < 0 || to > n + 1)
+			break;
+		edge[0] = path[from];
+		edge[1] = path[to];
+		CountsBuilderAdd(b, d, edge, 2, 1);
+	}
+	return true;
+}
+
+/* The path-like kinds, by their callbacks above */
+#define PATH_KIND(routine, kind_name, begin, check, sums, end, count) \
+	const CountsKindRoutine routine = {.name = kind_name, .sums_begin = begin, \
+		.check_key = check, .sums_key = sums, .sums_end = end, .count_journey = count}
+
+PATH_KIND(PathsKind, "paths", NULL, PathsCheckKey, PathsSumsKey, CountsSumsAddUp, PathsCountJourney);
+PATH_KIND(TransitionsKind, "transitions", NULL, TransitionsCheckKey, TransitionsSumsKey, CountsSumsStartsAndEnds, TransitionsCountJourney);
+PATH_KIND(NgramsKind, "ngrams", SumsBeginDepth, PathsCheckKey, NgramsSumsKey, NULL, NgramsCountJourney);
+PATH_KIND(StepsKind, "steps", StepsSumsBegin, StepsCheckKey, StepsSumsKey, NULL, StepsCountJourney);
+PATH_KIND(FlowsKind, "flows", SumsBeginDepth, FlowsCheckKey, FlowsSumsKey, NULL, FlowsCountJourney);
+PATH_KIND(FlowsBackwardKind, "backward_flows", SumsBeginDepth, FlowsCheckKey, FlowsSumsKey, NULL, FlowsCountJourney);
+
+/* path_counts(j [, collapse_repeats]) */
+Datum
+path_counts_transfn(PG_FUNCTION_ARGS)
+{
+	CountsSpec	spec = {COUNTS_PATHS, CountsCollapseArg(fcinfo, 2), 0, NULL, 0};
+
+	return CountsTransition(fcinfo, &spec, NULL);
+}
+
+/* transition_counts(j [, collapse_repeats]) */
+Datum
+transition_counts_transfn(PG_FUNCTION_ARGS)
+{
+	CountsSpec	spec = {COUNTS_TRANSITIONS, CountsCollapseArg(fcinfo, 2), 0, NULL, 0};
+
+	return CountsTransition(fcinfo, &spec, NULL);
+}
+
+/* ngram_counts(j, n [, collapse_repeats]) */
+Datum
+ngram_counts_transfn(PG_FUNCTION_ARGS)
+{
+	CountsSpec	spec = {COUNTS_NGRAMS, CountsCollapseArg(fcinfo, 3),
+	CountsPositiveArg(fcinfo, 2, "n", COUNTS_MAX_N), NULL, 0};
+
+	return CountsTransition(fcinfo, &spec, NULL);
+}
+
+/* step_counts(j, anchor, n [, collapse_repeats]) */
+Datum
+step_counts_transfn(PG_FUNCTION_ARGS)
+{
+	CountsSpec	spec = {COUNTS_STEPS, CountsCollapseArg(fcinfo, 4),
+	CountsPositiveArg(fcinfo, 3, "n", COUNTS_MAX_N), NULL, 0};
+
+	CountsAnchorArg(fcinfo, 2, &spec);
+	return CountsTransition(fcinfo, &spec, NULL);
+}
+
+/* flow_counts(j, depth [, anchor [, backward]]) */
+Datum
+flow_counts_transfn(PG_FUNCTION_ARGS)
+{
+	CountsSpec	spec = {COUNTS_FLOWS, true, CountsPositiveArg(fcinfo, 2, "depth", COUNTS_MAX_N),
+	NULL, 0};
+
+	if (PG_NARGS() > 3 && !PG_ARGISNULL(3))
+		CountsAnchorArg(fcinfo, 3, &spec);
+	if (PG_NARGS() > 4 && DatumGetBool(CountsRequiredArg(fcinfo, 4, "backward")))
+		spec.kind = COUNTS_FLOWS_BACKWARD;
+	return CountsTransition(fcinfo, &spec, NULL);
+}
+
+/*
+ * Approximate path counts (COUNTS_PATHS_SKETCH): the cells are counted
+ * densely in the builder and become the keys when it is encoded.
+ */
+
+/* Sketch hashing: deterministic, chained over the labels of a prefix. */
+static uint64
+SketchStep(uint64 h, const char *label, int32 len)
+{
+	return Mix64(h ^ DatumGetUInt64(hash_any_extended((const unsigned char *) label,
+													   len, h)));
+}
+
+static uint64
+SketchEnd(uint64 h)
+{
+	return Mix64(h ^ UINT64CONST(0x28656e6429000000));
+}
+
+static int32
+SketchCell(uint64 h, int32 row, int32 width)
+{
+	return row * width +
+		(int32) (Mix64(h + (uint64) (row + 1) * UINT64CONST(0x9e3779b97f4a7c15)) % width);
+}
+
+static void
+SketchCheckSpec(const Counts *c)
+{
+	if (c->spec.param < SKETCH_MIN_WIDTH || c->spec.param > SKETCH_MAX_WIDTH)
+		CountsShapeError(c, -1, psprintf("the sketch width must be between %d and %d",
+										 SKETCH_MIN_WIDTH, SKETCH_MAX_WIDTH));
+}
+
+static void
+SketchSumsBegin(const Counts *c, CountsSums *s)
+{
+	s->state = palloc0(SKETCH_DEPTH * sizeof(int128));
+}
+
+static void
+SketchCheckKey(const Counts *c, int32 k, bool markers)
+{
+	int32		pos = c->positions[k];
+
+	if (c->key_start[k + 1] - c->key_start[k] != 0 || pos < 0 ||
+		pos >= SKETCH_DEPTH * c->spec.param)
+		CountsShapeError(c, k, "a sketch cell has no labels and a position below 4 times the width");
+}
+
+static void
+SketchSumsKey(const Counts *c, CountsSums *s, int32 k)
+{
+	int128	   *rows = s->state;
+
+	rows[c->positions[k] / c->spec.param] += c->counts[k];
+}
+
+static void
+SketchSumsEnd(const Counts *c, CountsSums *s)
+{
+	int128	   *rows = s->state;
+	int32		r;
+
+	for (r = 1; r < SKETCH_DEPTH; r++)
+		if (rows[r] != rows[0])
+			CountsShapeError(c, -1, "every row of the sketch adds up to the same");
+	if (rows[0] < c->total)
+		CountsShapeError(c, -1, "every journey counts at least once in each row");
+	pfree(rows);
+}
+
+static void
+SketchAdd(CountsBuilder *b, uint64 h)
+{
+	int64	   *cells = b->kind_state;
+	int32		r;
+
+	for (r = 0; r < SKETCH_DEPTH; r++)
+		cells[SketchCell(h, r, b->spec.param)]++;
+}
+
+static bool
+SketchCountJourney(CountsBuilder *b, const Journey *j, int32 *path, int32 n,
+				   const void *arg)
+{
+	uint64		h = SKETCH_SEED;
+	int32		i;
+
+	for (i = 0; i < j->ntouch; i++)
+	{
+		int32		l = j->touches[i].label;
+
+		if (b->spec.collapse && i > 0 && l == j->touches[i - 1].label)
+			continue;
+		(void) StringDictIntern(&b->labels, j->labels[l], j->label_lens[l]);
+		h = SketchStep(h, j->labels[l], j->label_lens[l]);
+		SketchAdd(b, h);
+	}
+	SketchAdd(b, SketchEnd(h));
+	return true;
+}
+
+static void
+SketchSetSpec(CountsBuilder *b)
+{
+	if (b->spec.param < SKETCH_MIN_WIDTH || b->spec.param > SKETCH_MAX_WIDTH)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("%s cannot read path counts of kind %s",
-						get_func_name(fcinfo->flinfo->fn_oid),
-						CountsKindName(c->spec.kind)),
-				 errhint("Read %s counts with the function made for them.",
-						 CountsKindName(c->spec.kind))));
+				 errmsg("sketch width must be between %d and %d",
+						SKETCH_MIN_WIDTH, SKETCH_MAX_WIDTH)));
+	b->kind_state = MemoryContextAllocZero(b->cxt, (Size) SKETCH_DEPTH * b->spec.param * sizeof(int64));
 }
 
-static text *
-KeyLabelText(const Counts *c, int32 v)
+/* A cell read from outside is added to the cells. */
+static void
+SketchAddKey(CountsBuilder *b, int32 position, const int32 *labels, int32 n,
+			 int64 count)
 {
-	if (v < 0)
-		return cstring_to_text(CountsMarkerName(v));
-	return cstring_to_text_with_len(c->labels[v], c->label_lens[v]);
+	int64	   *cells = b->kind_state;
+
+	if (n != 0 || position < 0 || position >= SKETCH_DEPTH * b->spec.param)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("sketch cells have a position from 0 to %d and no labels",
+						SKETCH_DEPTH * b->spec.param - 1)));
+	if (pg_add_s64_overflow(cells[position], count, &cells[position]))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("path count out of range")));
 }
+
+/* the cells become the keys afresh; every label is alphabet */
+static void
+SketchBeforeEncode(CountsBuilder *b)
+{
+	int64	   *cells = b->kind_state;
+	int32		k;
+
+	CountsBuilderResetKeys(b);
+	for (k = 0; k < SKETCH_DEPTH * b->spec.param; k++)
+		if (cells[k] != 0)
+			CountsBuilderAdd(b, k, NULL, 0, cells[k]);
+}
+
+const CountsKindRoutine SketchKind = {
+	.name = "paths_sketch", .keeps_labels = true,
+	.check_spec = SketchCheckSpec, .sums_begin = SketchSumsBegin,
+	.check_key = SketchCheckKey, .sums_key = SketchSumsKey,
+	.sums_end = SketchSumsEnd, .count_journey = SketchCountJourney,
+	.set_spec = SketchSetSpec, .add_key = SketchAddKey,
+	.before_encode = SketchBeforeEncode
+};
+
+/* path_counts_approx(j, capacity [, collapse_repeats]) */
+Datum
+path_sketch_transfn(PG_FUNCTION_ARGS)
+{
+	int32		width = DatumGetInt32(CountsRequiredArg(fcinfo, 2, "capacity"));
+	CountsSpec	spec = {COUNTS_PATHS_SKETCH, CountsCollapseArg(fcinfo, 3), width, NULL, 0};
+
+	if (width < SKETCH_MIN_WIDTH || width > SKETCH_MAX_WIDTH)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("capacity must be between %d and %d",
+						SKETCH_MIN_WIDTH, SKETCH_MAX_WIDTH)));
+	return CountsTransition(fcinfo, &spec, NULL);
+}
+
+/* Readers */
 
 /* The labels of key k joined by " > ", and as an array. */
 static void
@@ -66,7 +513,7 @@ KeyPath(const Counts *c, int32 k, Datum *path, Datum *labels)
 	initStringInfo(&buf);
 	for (i = 0; i < n; i++)
 	{
-		text	   *t = KeyLabelText(c, c->key_labels[c->key_start[k] + i]);
+		text	   *t = CountsLabelText(c, c->key_labels[c->key_start[k] + i]);
 
 		if (i > 0)
 			appendStringInfoString(&buf, " > ");
@@ -81,12 +528,6 @@ KeyPath(const Counts *c, int32 k, Datum *path, Datum *labels)
 		pfree(DatumGetPointer(elems[i]));
 	pfree(elems);
 	pfree(buf.data);
-}
-
-static double
-Share(int64 part, int64 whole)
-{
-	return whole > 0 ? (double) part / (double) whole : 0.0;
 }
 
 /* Key indexes by count, largest first; ties keep the canonical order. */
@@ -128,7 +569,7 @@ EmitOther(ReturnSetInfo *rsinfo, int64 total, int64 shown)
 		return;
 	values[1] = PointerGetDatum(cstring_to_text("(other)"));
 	values[3] = Int64GetDatum(total - shown);
-	values[4] = Float8GetDatum(Share(total - shown, total));
+	values[4] = Float8GetDatum(CountsShare(total - shown, total));
 	tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 }
 
@@ -312,7 +753,7 @@ SketchTopPaths(ReturnSetInfo *rsinfo, const Counts *c, int32 n)
 				if (label_texts[path[i]] == (Datum) 0)
 				{
 					MemoryContextSwitchTo(old);
-					label_texts[path[i]] = PointerGetDatum(KeyLabelText(c, path[i]));
+					label_texts[path[i]] = PointerGetDatum(CountsLabelText(c, path[i]));
 					MemoryContextSwitchTo(rowcxt);
 				}
 				if (i > 0)
@@ -324,7 +765,7 @@ SketchTopPaths(ReturnSetInfo *rsinfo, const Counts *c, int32 n)
 			values[1] = PointerGetDatum(cstring_to_text_with_len(buf.data, buf.len));
 			values[2] = PointerGetDatum(construct_array(elems, len, TEXTOID, -1, false, TYPALIGN_INT));
 			values[3] = Int64GetDatum(node.estimate);
-			values[4] = Float8GetDatum(Share(node.estimate, c->total));
+			values[4] = Float8GetDatum(CountsShare(node.estimate, c->total));
 			shown += node.estimate;
 			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 			MemoryContextSwitchTo(old);
@@ -368,7 +809,7 @@ top_paths(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("the number of paths must not be negative")));
 	JourneyInitRowsResult(fcinfo);
-	CountsArg(fcinfo, &c, COUNTS_PATHS, COUNTS_PATHS_SKETCH);
+	CountsReadArg(fcinfo, &c, COUNTS_PATHS, COUNTS_PATHS_SKETCH);
 	if (c.spec.kind == COUNTS_PATHS_SKETCH)
 	{
 		SketchTopPaths(rsinfo, &c, n);
@@ -383,7 +824,7 @@ top_paths(PG_FUNCTION_ARGS)
 		values[0] = Int32GetDatum(r + 1);
 		KeyPath(&c, order[r], &values[1], &values[2]);
 		values[3] = Int64GetDatum(c.counts[order[r]]);
-		values[4] = Float8GetDatum(Share(c.counts[order[r]], c.total));
+		values[4] = Float8GetDatum(CountsShare(c.counts[order[r]], c.total));
 		shown += c.counts[order[r]];
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 		pfree(DatumGetPointer(values[1]));
@@ -407,7 +848,7 @@ transitions(PG_FUNCTION_ARGS)
 	int32		group = 0;
 
 	JourneyInitRowsResult(fcinfo);
-	CountsArg(fcinfo, &c, COUNTS_TRANSITIONS, COUNTS_TRANSITIONS);
+	CountsReadArg(fcinfo, &c, COUNTS_TRANSITIONS, COUNTS_TRANSITIONS);
 	/* keys are sorted by from label: each group of equal ones is contiguous */
 	while (group < c.nkeys)
 	{
@@ -422,10 +863,10 @@ transitions(PG_FUNCTION_ARGS)
 			Datum		values[4];
 			bool		nulls[4] = {0};
 
-			values[0] = PointerGetDatum(KeyLabelText(&c, from));
-			values[1] = PointerGetDatum(KeyLabelText(&c, c.key_labels[c.key_start[k] + 1]));
+			values[0] = PointerGetDatum(CountsLabelText(&c, from));
+			values[1] = PointerGetDatum(CountsLabelText(&c, c.key_labels[c.key_start[k] + 1]));
 			values[2] = Int64GetDatum(c.counts[k]);
-			values[3] = Float8GetDatum(Share(c.counts[k], out));
+			values[3] = Float8GetDatum(CountsShare(c.counts[k], out));
 			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 		}
 		group = next;
@@ -445,7 +886,7 @@ ngrams(PG_FUNCTION_ARGS)
 	int32		k;
 
 	JourneyInitRowsResult(fcinfo);
-	CountsArg(fcinfo, &c, COUNTS_NGRAMS, COUNTS_NGRAMS);
+	CountsReadArg(fcinfo, &c, COUNTS_NGRAMS, COUNTS_NGRAMS);
 	for (k = 0; k < c.nkeys; k++)
 		all += c.counts[k];
 	order = KeysByCount(&c);
@@ -456,7 +897,7 @@ ngrams(PG_FUNCTION_ARGS)
 
 		KeyPath(&c, order[k], &values[0], &values[1]);
 		values[2] = Int64GetDatum(c.counts[order[k]]);
-		values[3] = Float8GetDatum(Share(c.counts[order[k]], all));
+		values[3] = Float8GetDatum(CountsShare(c.counts[order[k]], all));
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 		CHECK_FOR_INTERRUPTS();
 	}
@@ -477,7 +918,7 @@ path_steps(PG_FUNCTION_ARGS)
 	int32		k;
 
 	JourneyInitRowsResult(fcinfo);
-	CountsArg(fcinfo, &c, COUNTS_STEPS, COUNTS_STEPS);
+	CountsReadArg(fcinfo, &c, COUNTS_STEPS, COUNTS_STEPS);
 	order = KeysByCount(&c);
 	for (k = 0; k < c.nkeys; k++)
 	{
@@ -486,9 +927,9 @@ path_steps(PG_FUNCTION_ARGS)
 		bool		nulls[4] = {0};
 
 		values[0] = Int32GetDatum(c.positions[key]);
-		values[1] = PointerGetDatum(KeyLabelText(&c, c.key_labels[c.key_start[key]]));
+		values[1] = PointerGetDatum(CountsLabelText(&c, c.key_labels[c.key_start[key]]));
 		values[2] = Int64GetDatum(c.counts[key]);
-		values[3] = Float8GetDatum(Share(c.counts[key], c.total));
+		values[3] = Float8GetDatum(CountsShare(c.counts[key], c.total));
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}
 	return (Datum) 0;
@@ -575,7 +1016,7 @@ flows(PG_FUNCTION_ARGS)
 	int32		k;
 
 	JourneyInitRowsResult(fcinfo);
-	CountsArg(fcinfo, &c, COUNTS_FLOWS, COUNTS_FLOWS_BACKWARD);
+	CountsReadArg(fcinfo, &c, COUNTS_FLOWS, COUNTS_FLOWS_BACKWARD);
 	nodes = NodeTotals(&c, &nnodes);
 	edges = palloc(Max(c.nkeys, 1) * sizeof(FlowEdge));
 	for (k = 0; k < c.nkeys; k++)
@@ -601,150 +1042,9 @@ flows(PG_FUNCTION_ARGS)
 		while (k + 1 < nedges && CompareEdges(&edges[k], &edges[k + 1]) == 0)
 			journeys += edges[++k].journeys;
 		values[0] = Int32GetDatum(edges[k].depth);
-		values[1] = PointerGetDatum(KeyLabelText(&c, edges[k].from));
-		values[2] = PointerGetDatum(KeyLabelText(&c, edges[k].to));
+		values[1] = PointerGetDatum(CountsLabelText(&c, edges[k].from));
+		values[2] = PointerGetDatum(CountsLabelText(&c, edges[k].to));
 		values[3] = Int64GetDatum(journeys);
-		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
-	}
-	return (Datum) 0;
-}
-
-typedef struct LabelHealth
-{
-	int64		stat[HEALTH_VALUE_MINUS + 1];	/* by position */
-	int64		dropouts;		/* sessions ended here, journey went on */
-	int64		gaps_seen;		/* histogram counts read so far */
-	int64		median;			/* lower median gap, or -1 */
-} LabelHealth;
-
-/*
- * touchpoint_health(counts): per label (label, journeys, touchpoints,
- * exits, exit_rate, avg_value, median_time_to_next, dropouts).
- */
-Datum
-touchpoint_health(PG_FUNCTION_ARGS)
-{
-	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
-	Counts		c;
-	LabelHealth *h;
-	int32		k;
-	int32		l;
-
-	JourneyInitRowsResult(fcinfo);
-	CountsArg(fcinfo, &c, COUNTS_HEALTH, COUNTS_HEALTH);
-	h = palloc0(Max(c.nlabels, 1) * sizeof(LabelHealth));
-	for (l = 0; l < c.nlabels; l++)
-		h[l].median = -1;
-	for (k = 0; k < c.nkeys; k++)
-	{
-		int32		pos = c.positions[k];
-		LabelHealth *lh = &h[c.key_labels[c.key_start[k]]];
-		int64		gaps;
-
-		if (pos == HEALTH_REENTRIES)
-			lh->dropouts += c.counts[k];
-		else if (pos < HEALTH_GAPS)
-			lh->stat[pos] += c.counts[k];
-		else
-		{
-			/*
-			 * Buckets come in increasing order after the statistics: the
-			 * lower median, element (gaps - 1) / 2, is crossed once.
-			 */
-			gaps = lh->stat[HEALTH_TOUCHPOINTS] - lh->stat[HEALTH_EXITS];
-			if (lh->median < 0 && lh->gaps_seen + c.counts[k] > (gaps - 1) / 2)
-				lh->median = (int64) GapBucketMiddle(pos - HEALTH_GAPS);
-			lh->gaps_seen += c.counts[k];
-		}
-	}
-	for (l = 0; l < c.nlabels; l++)
-	{
-		const LabelHealth *lh = &h[l];
-		Datum		values[8];
-		bool		nulls[8] = {0};
-
-		values[0] = PointerGetDatum(cstring_to_text_with_len(c.labels[l], c.label_lens[l]));
-		values[1] = Int64GetDatum(lh->stat[HEALTH_JOURNEYS]);
-		values[2] = Int64GetDatum(lh->stat[HEALTH_TOUCHPOINTS]);
-		values[3] = Int64GetDatum(lh->stat[HEALTH_EXITS]);
-		values[4] = Float8GetDatum(Share(lh->stat[HEALTH_EXITS], lh->stat[HEALTH_JOURNEYS]));
-		nulls[5] = lh->stat[HEALTH_VALUES] == 0;
-		if (!nulls[5])
-			values[5] = Float8GetDatum(((double) lh->stat[HEALTH_VALUE_PLUS] -
-										(double) lh->stat[HEALTH_VALUE_MINUS]) /
-									   HEALTH_VALUE_SCALE / lh->stat[HEALTH_VALUES]);
-		values[6] = IntervalFromMicros(lh->median, &nulls[6]);
-		values[7] = Int64GetDatum(lh->dropouts);
-		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
-	}
-	return (Datum) 0;
-}
-
-/*
- * reentries(counts): (exit_label, reentry_label, occurrences, share): how
- * often a session ended at exit_label and the journey came back later at
- * reentry_label; share of the drop-outs at exit_label.
- */
-Datum
-reentries(PG_FUNCTION_ARGS)
-{
-	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
-	Counts		c;
-	int64	   *dropouts;
-	int32		k;
-
-	JourneyInitRowsResult(fcinfo);
-	CountsArg(fcinfo, &c, COUNTS_HEALTH, COUNTS_HEALTH);
-	dropouts = palloc0(Max(c.nlabels, 1) * sizeof(int64));
-	for (k = 0; k < c.nkeys; k++)
-		if (c.positions[k] == HEALTH_REENTRIES)
-			dropouts[c.key_labels[c.key_start[k]]] += c.counts[k];
-	for (k = 0; k < c.nkeys; k++)
-	{
-		const int32 *key = c.key_labels + c.key_start[k];
-		Datum		values[4];
-		bool		nulls[4] = {0};
-
-		if (c.positions[k] != HEALTH_REENTRIES)
-			continue;
-		values[0] = PointerGetDatum(KeyLabelText(&c, key[0]));
-		values[1] = PointerGetDatum(KeyLabelText(&c, key[1]));
-		values[2] = Int64GetDatum(c.counts[k]);
-		values[3] = Float8GetDatum(Share(c.counts[k], dropouts[key[0]]));
-		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
-	}
-	return (Datum) 0;
-}
-
-/*
- * cohort_retention(counts): (cohort, period, journeys, share): journeys
- * of the cohort starting at `cohort` active `period` periods after their
- * first, and their share of the cohort.
- */
-Datum
-cohort_retention(PG_FUNCTION_ARGS)
-{
-	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
-	Counts		c;
-	int64	   *size;
-	int32		k;
-
-	JourneyInitRowsResult(fcinfo);
-	CountsArg(fcinfo, &c, COUNTS_COHORTS, COUNTS_COHORTS);
-	size = palloc0(Max(c.nlabels, 1) * sizeof(int64));
-	for (k = 0; k < c.nkeys && c.positions[k] == 0; k++)
-		size[c.key_labels[c.key_start[k]]] = c.counts[k];
-	for (k = 0; k < c.nkeys; k++)
-	{
-		int32		label = c.key_labels[c.key_start[k]];
-		char	   *name = pnstrdup(c.labels[label], c.label_lens[label]);
-		Datum		values[4];
-		bool		nulls[4] = {0};
-
-		values[0] = TimestampTzGetDatum(CohortStart(strtoll(name, NULL, 10), c.spec.param));
-		values[1] = Int32GetDatum(c.positions[k]);
-		values[2] = Int64GetDatum(c.counts[k]);
-		values[3] = Float8GetDatum(Share(c.counts[k], size[label]));
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}
 	return (Datum) 0;

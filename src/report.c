@@ -1,6 +1,8 @@
 /*
  * report.c
- *	  Funnel reports from funnel_counts values: per step, who entered, who
+ *	  Funnel reports: the funnel kind of path_counts (how funnel_counts
+ *	  counts a journey's level and the time histograms of its steps, and
+ *	  the shape of those keys), and its readers: per step, who entered, who
  *	  reached it, the drop-off, conversion rates with Wilson score
  *	  intervals, and time-to-convert percentiles; and a step-by-step
  *	  comparison of two segments with a two-proportion z-test.  Normal
@@ -20,9 +22,156 @@
 #include "journey.h"
 #include "funnel.h"
 #include "params.h"
+#include "summary.h"
 
+PG_FUNCTION_INFO_V1(funnel_counts_transfn);
 PG_FUNCTION_INFO_V1(funnel_report);
+
+/*
+ * A funnel report (COUNTS_FUNNEL, param = number of steps, anchor = the
+ * funnel's definition as FunnelDefSerialize writes it) counts the journeys
+ * reaching exactly each level at position level, and histograms of the
+ * time to each step s (0-based, from 1) from the first step and from the
+ * step before, at FUNNEL_HISTOGRAMS + s * 4096 (+ 2048) + gap bucket.
+ */
+#define FUNNEL_REPORT_MAX_STEPS	100
+#define FUNNEL_HISTOGRAMS		1000
+#define FUNNEL_HISTOGRAM(step, from_previous, bucket) \
+	(FUNNEL_HISTOGRAMS + (step) * 4096 + ((from_previous) ? 2048 : 0) + (bucket))
 PG_FUNCTION_INFO_V1(funnel_compare);
+
+/* The funnel kind of path_counts, built by funnel_counts */
+
+/* Journeys reaching each step, and the counts of its two time histograms. */
+typedef struct FunnelSums
+{
+	int128		reach[FUNNEL_REPORT_MAX_STEPS + 1];
+	int128		hist[FUNNEL_REPORT_MAX_STEPS][2];
+} FunnelSums;
+
+static void
+FunnelCheckSpec(const Counts *c)
+{
+	FunnelDef	def;
+	int32		param = c->spec.param;
+
+	if (c->spec.anchor == NULL || param < 1 || param > FUNNEL_REPORT_MAX_STEPS ||
+		!FunnelDefParse(c->spec.anchor, c->spec.anchor_len, &def) ||
+		def.nsteps != param)
+		CountsShapeError(c, -1, "a funnel report has a definition (anchor) of param steps, 1 to 100");
+}
+
+static void
+FunnelSumsBegin(const Counts *c, CountsSums *s)
+{
+	s->state = palloc0(sizeof(FunnelSums));
+}
+
+static void
+FunnelCheckKey(const Counts *c, int32 k, bool markers)
+{
+	int32		nsteps = c->spec.param;
+	int32		pos = c->positions[k];
+
+	if (c->key_start[k + 1] - c->key_start[k] != 0 ||
+		(pos < FUNNEL_HISTOGRAMS ? pos < 0 || pos > nsteps :
+		 (pos - FUNNEL_HISTOGRAMS) / 4096 >= nsteps ||
+		 (pos - FUNNEL_HISTOGRAMS) % 2048 > GAP_MAX_BUCKET))
+		CountsShapeError(c, k, "a level or histogram bucket of the funnel has no labels");
+}
+
+static void
+FunnelSumsKey(const Counts *c, CountsSums *s, int32 k)
+{
+	FunnelSums *fs = s->state;
+	int32		pos = c->positions[k];
+	int64		count = c->counts[k];
+	int32		step;
+
+	if (pos <= c->spec.param)
+	{
+		s->sum += count;
+		for (step = 0; step < pos; step++)
+			fs->reach[step] += count;
+	}
+	else
+	{
+		step = (pos - FUNNEL_HISTOGRAMS) / 4096;
+		if (step == 0)
+			CountsShapeError(c, k, "step 1 has no time histogram");
+		fs->hist[step][(pos - FUNNEL_HISTOGRAMS) % 4096 >= 2048] += count;
+	}
+}
+
+static void
+FunnelSumsEnd(const Counts *c, CountsSums *s)
+{
+	FunnelSums *fs = s->state;
+	int32		step;
+
+	CountsSumsAddUp(c, s);
+	for (step = 1; step < c->spec.param; step++)
+		if (fs->hist[step][0] != fs->reach[step] || fs->hist[step][1] != fs->reach[step])
+			CountsShapeError(c, -1, psprintf("the time histograms of step %d count every journey that reached it", step + 1));
+	pfree(fs);
+}
+
+/* A funnel report's counts of one journey; arg is the FunnelDef. */
+static bool
+FunnelCountJourney(CountsBuilder *b, const Journey *j, int32 *path, int32 n,
+				   const void *arg)
+{
+	const FunnelDef *def = arg;
+	TimestampTz *times = palloc(def->nsteps * sizeof(TimestampTz));
+	int32		level = FunnelEvaluate(def, j, times);
+	int32		s;
+
+	CountsBuilderAdd(b, level, NULL, 0, 1);
+	for (s = 1; s < level; s++)
+	{
+		CountsBuilderAdd(b, FUNNEL_HISTOGRAM(s, false,
+											 GapBucket((uint64) times[s] - (uint64) times[0])),
+						 NULL, 0, 1);
+		CountsBuilderAdd(b, FUNNEL_HISTOGRAM(s, true,
+											 GapBucket((uint64) times[s] - (uint64) times[s - 1])),
+						 NULL, 0, 1);
+	}
+	pfree(times);
+	return true;
+}
+
+/* funnel_counts(j, steps, within [, max_gap, exclude, mode]) */
+Datum
+funnel_counts_transfn(PG_FUNCTION_ARGS)
+{
+	FunnelDef	def;
+	CountsSpec	spec = {COUNTS_FUNNEL, false, 0, NULL, 0};
+
+	if (PG_ARGISNULL(1))
+		RETURN_STATE_UNCHANGED();
+	CountsRequiredArg(fcinfo, 2, "funnel steps");
+	FunnelDefFromArgs(fcinfo, 2, &def);
+	if (def.nsteps > FUNNEL_REPORT_MAX_STEPS)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("a funnel report has at most %d steps", FUNNEL_REPORT_MAX_STEPS)));
+	spec.param = def.nsteps;
+	spec.anchor = FunnelDefSerialize(&def, &spec.anchor_len);
+	if (spec.anchor_len > JOURNEY_MAX_LABEL_BYTES)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("funnel definition too long for a funnel report"),
+				 errdetail("Steps and exclusions take %d bytes; the limit is %d.",
+						   spec.anchor_len, JOURNEY_MAX_LABEL_BYTES)));
+	return CountsTransition(fcinfo, &spec, &def);
+}
+
+const CountsKindRoutine FunnelKind = {
+	.name = "funnel", .check_spec = FunnelCheckSpec,
+	.sums_begin = FunnelSumsBegin, .check_key = FunnelCheckKey,
+	.sums_key = FunnelSumsKey, .sums_end = FunnelSumsEnd,
+	.count_journey = FunnelCountJourney
+};
 
 typedef struct FunnelSteps
 {

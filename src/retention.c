@@ -1,22 +1,29 @@
 /*
  * retention.c
  *	  Abandonment and retention: journeys that stalled after a step (for an
- *	  abandoned-cart campaign), and ClickHouse's retention aggregate.
+ *	  abandoned-cart campaign), ClickHouse's retention aggregate, and cohort
+ *	  retention (the cohorts kind of path_counts, built by retention_counts
+ *	  and read by cohort_retention).
  */
 #include "postgres.h"
 
 #include "catalog/pg_type.h"
+#include "funcapi.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 
+#include "counts.h"
 #include "journey.h"
 #include "params.h"
 #include "summary.h"
+#include "varint.h"
 
 PG_FUNCTION_INFO_V1(journey_stalled_since);
 PG_FUNCTION_INFO_V1(retention_transfn);
 PG_FUNCTION_INFO_V1(retention_combine);
 PG_FUNCTION_INFO_V1(retention_final);
+PG_FUNCTION_INFO_V1(retention_counts_transfn);
+PG_FUNCTION_INFO_V1(cohort_retention);
 
 /*
  * journey_stalled_since(j, reached, completed, after, as_of): the time of
@@ -144,4 +151,213 @@ retention_final(PG_FUNCTION_ARGS)
 	for (i = 0; i < n; i++)
 		out[i] = Int32GetDatum(DatumGetBool(flags[0]) && DatumGetBool(flags[i]) ? 1 : 0);
 	PG_RETURN_ARRAYTYPE_P(construct_array(out, n, INT4OID, 4, true, TYPALIGN_INT));
+}
+
+/*
+ * Cohort retention (the cohorts kind of path_counts, param = period:
+ * seconds if positive, calendar months in UTC if negative) counts each
+ * journey once at position k for every k-th period after its first period
+ * in which it has a touchpoint, keyed by the label of its cohort: the
+ * number of the first period, counted from 2000-01-01 00:00 UTC.
+ */
+
+/* The number of the period holding ts; floor division. */
+static int64
+CohortPeriod(TimestampTz ts, int32 param)
+{
+	if (param < 0)
+	{
+		struct pg_tm tm;
+		fsec_t		fsec;
+
+		if (timestamp2tm(ts, NULL, &tm, &fsec, NULL, NULL) != 0)
+			ReportCorrupt("timestamp out of range");
+		return ((int64) (tm.tm_year - 2000) * 12 + tm.tm_mon - 1) / (-param) -
+			(((int64) (tm.tm_year - 2000) * 12 + tm.tm_mon - 1) % (-param) < 0 ? 1 : 0);
+	}
+	return ts / ((int64) param * USECS_PER_SEC) -
+		(ts % ((int64) param * USECS_PER_SEC) < 0 ? 1 : 0);
+}
+
+/*
+ * The start of period number `period`.  The first timestamptz lies in a
+ * period that starts before it: its cohort starts at the first timestamptz.
+ * No other period is out of range, and a number outside the range of the
+ * periods is not one a builder wrote.
+ */
+static TimestampTz
+CohortStart(int64 period, int32 param)
+{
+	if (period < CohortPeriod(MIN_TIMESTAMP, param) ||
+		period > CohortPeriod(END_TIMESTAMP - 1, param))
+		ReportCorrupt("cohort out of range");
+	if (period == CohortPeriod(MIN_TIMESTAMP, param))
+		return MIN_TIMESTAMP;
+	if (param < 0)
+	{
+		int64		months = period * (-param);
+		struct pg_tm tm = {0};
+		TimestampTz result;
+
+		tm.tm_year = 2000 + (int) (months >= 0 ? months / 12 : -((-months + 11) / 12));
+		tm.tm_mon = (int) (months - (int64) (tm.tm_year - 2000) * 12) + 1;
+		tm.tm_mday = 1;
+		if (tm2timestamp(&tm, 0, NULL, &result) != 0)
+			ReportCorrupt("cohort out of range");
+		return result;
+	}
+	return period * (int64) param * USECS_PER_SEC;
+}
+
+/*
+ * The cohort a cohorts key counts: its label is the number of its first
+ * period, in decimal as CohortsCountJourney writes it, within the periods of
+ * timestamptz.  *period gets the number; false if the label is not one.
+ */
+static bool
+CohortLabelPeriod(const Counts *c, int32 label, int64 *period)
+{
+	char		buf[32];
+	char	   *end;
+	char		again[32];
+
+	if (c->label_lens[label] < 1 || c->label_lens[label] >= (int32) sizeof(buf))
+		return false;
+	memcpy(buf, c->labels[label], c->label_lens[label]);
+	buf[c->label_lens[label]] = '\0';
+	errno = 0;
+	*period = strtoll(buf, &end, 10);
+	snprintf(again, sizeof(again), INT64_FORMAT, *period);
+	return errno == 0 && *end == '\0' && strcmp(again, buf) == 0 &&
+		*period >= CohortPeriod(MIN_TIMESTAMP, c->spec.param) &&
+		*period <= CohortPeriod(END_TIMESTAMP - 1, c->spec.param);
+}
+
+static void
+CohortsSumsBegin(const Counts *c, CountsSums *s)
+{
+	if (c->spec.param == 0 || c->spec.param == PG_INT32_MIN)
+		CountsShapeError(c, -1, "the period is whole seconds (positive) or months (negative)");
+	s->state = palloc0(Max(c->nlabels, 1) * sizeof(int64));
+}
+
+static void
+CohortsCheckKey(const Counts *c, int32 k, bool markers)
+{
+	if (markers || c->key_start[k + 1] - c->key_start[k] != 1 || c->positions[k] < 0)
+		CountsShapeError(c, k, "a cohort is one label at a period of at least 0");
+}
+
+static void
+CohortsSumsKey(const Counts *c, CountsSums *s, int32 k)
+{
+	int64	   *size = s->state;	/* per cohort label */
+	int32		pos = c->positions[k];
+	int32		label = c->key_labels[c->key_start[k]];
+	int64		count = c->counts[k];
+	int64		period;
+
+	if (!CohortLabelPeriod(c, label, &period) ||
+		pos > CohortPeriod(END_TIMESTAMP - 1, c->spec.param) - period)
+		CountsShapeError(c, k, "a cohort is the number of its first period, within the range of timestamptz");
+	if (pos == 0)
+	{
+		size[label] = count;
+		s->sum += count;
+	}
+	else if (count > size[label])
+		CountsShapeError(c, k, "no more journeys in a later period than in the cohort");
+}
+
+static void
+CohortsSumsEnd(const Counts *c, CountsSums *s)
+{
+	if (s->sum > c->total)
+		CountsShapeError(c, -1, "no more journeys in cohorts than the total");
+	pfree(s->state);
+}
+
+/* Cohort retention of one journey. */
+static bool
+CohortsCountJourney(CountsBuilder *b, const Journey *j, int32 *path, int32 n,
+					const void *arg)
+{
+	char		name[32];
+	int32		label;
+	int64		first;
+	int64		prev = -1;
+	int32		i;
+
+	if (j->ntouch == 0)
+		return true;
+	first = CohortPeriod(j->touches[0].ts, b->spec.param);
+	snprintf(name, sizeof(name), INT64_FORMAT, first);
+	label = StringDictIntern(&b->labels, name, strlen(name));
+	for (i = 0; i < j->ntouch; i++)
+	{
+		int64		k = CohortPeriod(j->touches[i].ts, b->spec.param) - first;
+
+		if (k == prev)
+			continue;
+		if (k > PG_INT32_MAX)
+			break;
+		CountsBuilderAdd(b, (int32) k, &label, 1, 1);
+		prev = k;
+	}
+	return true;
+}
+
+const CountsKindRoutine CohortsKind = {
+	.name = "cohorts", .sums_begin = CohortsSumsBegin,
+	.check_key = CohortsCheckKey, .sums_key = CohortsSumsKey,
+	.sums_end = CohortsSumsEnd, .count_journey = CohortsCountJourney
+};
+
+/* retention_counts(j, period): whole seconds, or whole months */
+Datum
+retention_counts_transfn(PG_FUNCTION_ARGS)
+{
+	Interval   *period = DatumGetIntervalP(CountsRequiredArg(fcinfo, 2, "period"));
+	CountsSpec	spec = {COUNTS_COHORTS, false, 0, NULL, 0};
+
+	if (period->month > 0 && period->day == 0 && period->time == 0)
+		spec.param = -period->month;
+	else
+		spec.param = IntervalWholeSeconds(period, "retention period",
+										  "retention period must be whole months, or whole seconds up to 68 years");
+	return CountsTransition(fcinfo, &spec, NULL);
+}
+
+/*
+ * cohort_retention(counts): (cohort, period, journeys, share): journeys
+ * of the cohort starting at `cohort` active `period` periods after their
+ * first, and their share of the cohort.
+ */
+Datum
+cohort_retention(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	Counts		c;
+	int64	   *size;
+	int32		k;
+
+	JourneyInitRowsResult(fcinfo);
+	CountsReadArg(fcinfo, &c, COUNTS_COHORTS, COUNTS_COHORTS);
+	size = palloc0(Max(c.nlabels, 1) * sizeof(int64));
+	for (k = 0; k < c.nkeys && c.positions[k] == 0; k++)
+		size[c.key_labels[c.key_start[k]]] = c.counts[k];
+	for (k = 0; k < c.nkeys; k++)
+	{
+		int32		label = c.key_labels[c.key_start[k]];
+		char	   *name = pnstrdup(c.labels[label], c.label_lens[label]);
+		Datum		values[4];
+		bool		nulls[4] = {0};
+
+		values[0] = TimestampTzGetDatum(CohortStart(strtoll(name, NULL, 10), c.spec.param));
+		values[1] = Int32GetDatum(c.positions[k]);
+		values[2] = Int64GetDatum(c.counts[k]);
+		values[3] = Float8GetDatum(CountsShare(c.counts[k], size[label]));
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+	return (Datum) 0;
 }

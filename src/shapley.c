@@ -1,7 +1,8 @@
 /*
  * shapley.c
- *	  Shapley value attribution (DESIGN.md S16) from a shapley_counts model:
- *	  conversion paths counted by their set of distinct channels.
+ *	  Shapley value attribution (DESIGN.md S16): the shapley kind of
+ *	  path_counts (conversion paths counted by shapley_counts by their set
+ *	  of distinct channels, and the shape of those keys), and the values.
  *
  * exact: the players are the channels, and the worth of a coalition S is
  * the conversion rate of the paths whose channel set is exactly S (0 when
@@ -29,16 +30,169 @@
 #include "utils/builtins.h"
 
 #include "bootstrap.h"
+#include "conversions.h"
 #include "counts.h"
 #include "journey.h"
 
+PG_FUNCTION_INFO_V1(shapley_counts_transfn);
 PG_FUNCTION_INFO_V1(shapley_attribution);
+
+/*
+ * A Shapley model (COUNTS_SHAPLEY) counts conversion paths by their set of
+ * distinct channels (labels sorted bytewise): paths, conversions, and
+ * conversion value in micro-units split by sign, at these positions.
+ */
+#define SHAPLEY_PATHS			0
+#define SHAPLEY_CONVERSIONS		1
+#define SHAPLEY_VALUE_PLUS		2
+#define SHAPLEY_VALUE_MINUS		3
+#define SHAPLEY_VALUE_SCALE		1000000
+#define SHAPLEY_MAX_CHANNELS	20
 
 /*
  * The sum of n Shapley values carries a rounding error of about n * 2^-52
  * of their magnitudes; a total below this fraction of them is taken as 0.
  */
 #define SHAPLEY_ZERO_TOLERANCE 1e-12
+
+/* The shapley kind of path_counts, built by shapley_counts */
+
+/* Where the conversions and the values of the channel sets begin. */
+typedef struct ShapleySums
+{
+	int32		first_conv;
+	int32		first_value;
+} ShapleySums;
+
+static void
+ShapleySumsBegin(const Counts *c, CountsSums *s)
+{
+	ShapleySums *ss = palloc(sizeof(ShapleySums));
+
+	ss->first_conv = CountsFirstKeyAt(c, SHAPLEY_CONVERSIONS);
+	ss->first_value = CountsFirstKeyAt(c, SHAPLEY_VALUE_PLUS);
+	s->state = ss;
+}
+
+static void
+ShapleyCheckKey(const Counts *c, int32 k, bool markers)
+{
+	int32		pos = c->positions[k];
+
+	if (markers || c->key_start[k + 1] - c->key_start[k] > SHAPLEY_MAX_CHANNELS ||
+		pos < SHAPLEY_PATHS || pos > SHAPLEY_VALUE_MINUS)
+		CountsShapeError(c, k, "a channel set has at most 20 labels, at position 0 to 3");
+}
+
+static void
+ShapleySumsKey(const Counts *c, CountsSums *s, int32 k)
+{
+	const ShapleySums *ss = s->state;
+	int32		pos = c->positions[k];
+	int32		len = c->key_start[k + 1] - c->key_start[k];
+	const int32 *key = c->key_labels + c->key_start[k];
+	int64		count = c->counts[k];
+	int32		i;
+
+	for (i = 1; i < len; i++)
+		if (key[i] <= key[i - 1])
+			CountsShapeError(c, k, "a channel set is its distinct labels in order");
+	if (pos == SHAPLEY_PATHS)
+		s->sum += count;
+	else
+	{
+		int32		whole = pos == SHAPLEY_CONVERSIONS ?
+			CountsFindKeyLabels(c, 0, ss->first_conv, k) :
+			CountsFindKeyLabels(c, ss->first_conv, ss->first_value, k);
+
+		if (whole < 0 || (pos == SHAPLEY_CONVERSIONS && count > c->counts[whole]))
+			CountsShapeError(c, k, "a channel set has no more conversions than paths, and a value only with conversions");
+	}
+}
+
+static void
+ShapleySumsEnd(const Counts *c, CountsSums *s)
+{
+	CountsSumsAddUp(c, s);
+	pfree(s->state);
+}
+
+static const StringDict *SortLabels;
+
+static int
+CompareLabelIdsBytewise(const void *a, const void *b)
+{
+	int32		x = *(const int32 *) a;
+	int32		y = *(const int32 *) b;
+
+	return CompareBytes(SortLabels->strs[x], SortLabels->lens[x],
+						SortLabels->strs[y], SortLabels->lens[y]);
+}
+
+/*
+ * A Shapley model's path: its set of distinct channels, sorted bytewise,
+ * counted at SHAPLEY_PATHS, its conversions at SHAPLEY_CONVERSIONS and its
+ * conversion value in micro-units at SHAPLEY_VALUE_PLUS or _MINUS.
+ */
+static void
+CountShapleyPath(CountsBuilder *b, const int32 *path, int32 n, int32 outcome,
+				 int128 value)
+{
+	int32	   *set = palloc(Max(n, 1) * sizeof(int32));
+	int32		m = 0;
+	int32		i;
+
+	memcpy(set, path, n * sizeof(int32));
+	SortLabels = &b->labels;
+	qsort(set, n, sizeof(int32), CompareLabelIdsBytewise);
+	SortLabels = NULL;
+	for (i = 0; i < n; i++)
+		if (m == 0 || set[m - 1] != set[i])
+			set[m++] = set[i];
+	if (m > SHAPLEY_MAX_CHANNELS)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("a path has more than %d channels for Shapley values",
+						SHAPLEY_MAX_CHANNELS),
+				 errhint("Group labels into fewer channels with journey_map first.")));
+	CountsBuilderAdd(b, SHAPLEY_PATHS, set, m, 1);
+	if (outcome == COUNTS_CONVERSION)
+	{
+		int128		micro = value / (COUNTS_VALUE_SCALE / SHAPLEY_VALUE_SCALE);
+
+		CountsBuilderAdd(b, SHAPLEY_CONVERSIONS, set, m, 1);
+		if (micro > PG_INT64_MAX || micro < -PG_INT64_MAX)
+			ereport(ERROR,
+					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+					 errmsg("conversion value too large for a Shapley model")));
+		if (micro != 0)
+			CountsBuilderAdd(b, micro > 0 ? SHAPLEY_VALUE_PLUS : SHAPLEY_VALUE_MINUS,
+							 set, m, (int64) (micro > 0 ? micro : -micro));
+		b->value += value;
+	}
+	CountsBuilderAddTotal(b, 1);
+	pfree(set);
+}
+
+/*
+ * shapley_counts(j, converted, value) and shapley_counts(j, conversions):
+ * journeys (or conversion paths) by their set of channels.
+ */
+Datum
+shapley_counts_transfn(PG_FUNCTION_ARGS)
+{
+	CountsSpec	spec = {COUNTS_SHAPLEY, true, 0, NULL, 0};
+
+	/* (state, j, converted, value) or (state, j, conversions) */
+	return ConversionPathsTransition(fcinfo, &spec, PG_NARGS() == 4,
+									 CountShapleyPath);
+}
+
+const CountsKindRoutine ShapleyKind = {
+	.name = "shapley", .has_value = true, .sums_begin = ShapleySumsBegin,
+	.check_key = ShapleyCheckKey, .sums_key = ShapleySumsKey,
+	.sums_end = ShapleySumsEnd, .count_journey = CountConversionPaths
+};
 
 typedef struct ShapleyOut
 {
