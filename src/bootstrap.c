@@ -434,7 +434,7 @@ ArgType(FunctionCallInfo fcinfo, int argno)
 		ereport(ERROR,
 				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
 				 errmsg("could not determine the type of the unit"),
-				 errhint("Pass the unit as bigint, integer, text or uuid.")));
+				 errhint("Pass the unit as bigint, integer, smallint, text or uuid.")));
 	return type;
 }
 

@@ -98,14 +98,13 @@ grep -q 'Query: INSERT INTO public.customer_journeys_[0-9]* ' <<<"$plan" &&
 cases=$dir/cases
 mkdir -p "$cases"
 awk -v out="$cases" '
-	/^-- (partial|pushdown|any|error): / { n++; f = sprintf("%s/%03d.sql", out, n); next }
+	/^-- (partial|pushdown|any|error): / { n++; f = sprintf("%s/%03d.sql", out, n); print substr($0, 4) > (f ".header"); next }
 	n > 0 { print > f }' test/citus-cases.psql
 total=0
 for f in "$cases"/*.sql; do
 	total=$((total + 1))
-	header=$(grep -E '^-- (partial|pushdown|any|error): ' test/citus-cases.psql | sed -n "${total}p")
-	kind=${header#-- }
-	kind=${kind%%:*}
+	header=$(cat "$f.header")
+	kind=${header%%:*}
 	name=${header#*: }
 	if [[ $kind == error ]]; then
 		# both fail, with the same SQLSTATE, and no node goes down
