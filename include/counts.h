@@ -158,6 +158,7 @@ struct Journey;
 typedef struct CountsKindRoutine
 {
 	const char *name;			/* in the text form and in messages */
+	const char *type_name;		/* the SQL type that holds this kind */
 	bool		has_value;		/* may carry a conversion value */
 	bool		keeps_labels;	/* stores every label, named by a key or not */
 
@@ -202,6 +203,25 @@ extern const CountsKindRoutine FunnelKind;
 extern const CountsKindRoutine CohortsKind;
 extern const CountsKindRoutine ShapleyKind;
 extern const CountsKindRoutine CreditsKind;
+
+/*
+ * The SQL type of a summary other than path_counts, in the module of its
+ * kinds: text and binary input that take only the kinds whose routine
+ * names the type, and the checked cast from path_counts.  Output, send,
+ * combine and final functions are path_counts's own: they read any kind.
+ */
+#define COUNTS_SQL_TYPE(type) \
+	PG_FUNCTION_INFO_V1(type##_in); \
+	PG_FUNCTION_INFO_V1(type##_recv); \
+	PG_FUNCTION_INFO_V1(type##_from_path_counts); \
+	Datum type##_in(PG_FUNCTION_ARGS) { return CountsTypeIn(fcinfo, #type); } \
+	Datum type##_recv(PG_FUNCTION_ARGS) { return CountsTypeRecv(fcinfo, #type); } \
+	Datum type##_from_path_counts(PG_FUNCTION_ARGS) { return CountsTypeCast(fcinfo, #type); } \
+	extern int no_such_variable
+
+extern Datum CountsTypeIn(FunctionCallInfo fcinfo, const char *type);
+extern Datum CountsTypeRecv(FunctionCallInfo fcinfo, const char *type);
+extern Datum CountsTypeCast(FunctionCallInfo fcinfo, const char *type);
 
 /* The store, for the kinds' counting and checks */
 extern void CountsBuilderAdd(CountsBuilder *b, int32 position, const int32 *labels,

@@ -21,7 +21,7 @@ FROM ev GROUP BY customer ORDER BY customer;
 SELECT journey_agg(ts, label) FROM ev WHERE false;
 
 -- As a window aggregate: the running journey.
-SELECT ts, journey_path(journey_agg(ts, label) OVER (ORDER BY ts, label ROWS UNBOUNDED PRECEDING))
+SELECT ts, journey_path(journey_agg(ts, label) OVER (ORDER BY ts, label ROWS UNBOUNDED PRECEDING), collapse_repeats => false)
 FROM ev WHERE customer = 1 AND ts IS NOT NULL AND label IS NOT NULL ORDER BY ts, label;
 
 -- Array constructor.

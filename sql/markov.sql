@@ -46,8 +46,8 @@ SELECT markov_counts(j, '{purchase}', 1)
 FROM (VALUES ('[2024-01-01 00:00:00+00 a, 2024-01-02 00:00:00+00 purchase 5, 2024-01-03 00:00:00+00 b, 2024-01-04 00:00:00+00 b, 2024-01-05 00:00:00+00 purchase 7.25]'::journey),
 			 ('[2024-01-01 00:00:00+00 a]')) v(j);
 
--- The model is an ordinary path_counts value: stored, combined, read back.
-SELECT path_counts_rollup(m)::text = (SELECT markov_counts(j, converted, value, 1) FROM mp)::text AS same
+-- The model is an ordinary markov_counts value: stored, combined, read back.
+SELECT markov_counts_rollup(m)::text = (SELECT markov_counts(j, converted, value, 1) FROM mp)::text AS same
 FROM (SELECT converted, markov_counts(j, converted, value, 1) AS m FROM mp GROUP BY 1) parts;
 
 DROP TABLE mp, mp2;

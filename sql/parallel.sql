@@ -18,8 +18,16 @@ CREATE TABLE pslices AS
 SELECT customer, journey_agg(ts, label, value) AS j FROM pev GROUP BY customer, extract(hour FROM ts);
 CREATE TABLE pgraphs AS
 SELECT identity_links('c' || customer, label || (value::int % 40)) AS g FROM pev GROUP BY customer;
-CREATE TABLE pcounts AS SELECT transition_counts(j) AS c FROM pjourneys GROUP BY customer;
-ANALYZE pjourneys, pslices, pgraphs, pcounts;
+CREATE TABLE psummaries AS
+SELECT customer % 16 AS part, path_counts(j) AS paths, transition_counts(j) AS transitions,
+	   ngram_counts(j, 2) AS ngrams, step_counts(j, 'email', 2) AS steps, flow_counts(j, 3) AS flows,
+	   funnel_counts(j, '{search,email,purchase}', '1 day') AS funnel,
+	   retention_counts(j, '1 day') AS cohorts, health_counts(j) AS health,
+	   path_counts_approx(j, 64) AS sketch, markov_counts(j, '{purchase}', 2) AS markov,
+	   shapley_counts(j, '{purchase}') AS shapley,
+	   credit_bootstrap(customer, journey_first_label(j), journey_length(j)) AS credits
+FROM pjourneys GROUP BY 1;
+ANALYZE pjourneys, pslices, pgraphs, psummaries;
 
 -- Workers launched and partial aggregate nodes of a query, from its plan.
 CREATE FUNCTION parallel_shape(query text, OUT workers int, OUT partial_aggs int)
@@ -94,7 +102,18 @@ INSERT INTO cases VALUES
 	('markov_counts(j, conversions, 2)', 'pjourneys', $$markov_counts(j, '{purchase}', 2)$$),
 	('shapley_counts(j, converted, value)', 'pjourneys', $$shapley_counts(j, j ? 'purchase', journey_length(j))$$),
 	('shapley_counts(j, conversions)', 'pjourneys', $$shapley_counts(j, '{purchase}')$$),
-	('path_counts_rollup', 'pcounts', 'path_counts_rollup(c)'),
+	('path_counts_rollup', 'psummaries', 'path_counts_rollup(paths)'),
+	('transition_counts_rollup', 'psummaries', 'transition_counts_rollup(transitions)'),
+	('ngram_counts_rollup', 'psummaries', 'ngram_counts_rollup(ngrams)'),
+	('step_counts_rollup', 'psummaries', 'step_counts_rollup(steps)'),
+	('flow_counts_rollup', 'psummaries', 'flow_counts_rollup(flows)'),
+	('funnel_counts_rollup', 'psummaries', 'funnel_counts_rollup(funnel)'),
+	('retention_counts_rollup', 'psummaries', 'retention_counts_rollup(cohorts)'),
+	('health_counts_rollup', 'psummaries', 'health_counts_rollup(health)'),
+	('path_counts_approx_rollup', 'psummaries', 'path_counts_approx_rollup(sketch)'),
+	('markov_counts_rollup', 'psummaries', 'markov_counts_rollup(markov)'),
+	('shapley_counts_rollup', 'psummaries', 'shapley_counts_rollup(shapley)'),
+	('credit_bootstrap_rollup', 'psummaries', 'credit_bootstrap_rollup(credits)'),
 	('credit_bootstrap(integer, label, credit)', 'pev', 'credit_bootstrap(customer, label, coalesce(value, 0))'),
 	('credit_bootstrap(integer, label, credit, samples, seed)', 'pev', 'credit_bootstrap(customer, label, coalesce(value, 0), 50, 7)'),
 	('credit_bootstrap(bigint, label, credit)', 'pev', 'credit_bootstrap(customer::bigint, label, coalesce(value, 0))'),
@@ -133,5 +152,5 @@ SELECT count(*) AS groups,
 FROM pjourneys s
 FULL JOIN (SELECT customer, journey_agg(ts, label, value) AS j FROM pev GROUP BY customer) p USING (customer);
 RESET ALL;
-DROP TABLE pev, pjourneys, pslices, pgraphs, pcounts, cases;
+DROP TABLE pev, pjourneys, pslices, pgraphs, psummaries, cases;
 DROP FUNCTION parallel_shape, check_aggregate;

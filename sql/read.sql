@@ -16,7 +16,7 @@ SELECT name, n, journey_label_at(j, n), journey_time_at(j, n), journey_value_at(
 FROM jr, unnest(ARRAY[1, 3, -1, -3, 0, 4, -4, 2147483647, -2147483648]) n
 WHERE name IN ('three', 'empty') ORDER BY name, n;
 
-SELECT name, journey_labels(j), journey_path(j), journey_path(j, ' → ', true), journey_path(j, ',')
+SELECT name, journey_labels(j), journey_path(j), journey_path(j, ' → ', true), journey_path(j, ',', false)
 FROM jr ORDER BY name;
 
 SELECT name, u.* FROM jr, journey_unnest(j) u ORDER BY name, ordinality;

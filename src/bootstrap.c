@@ -523,11 +523,13 @@ credit_bootstrap_transfn(PG_FUNCTION_ARGS)
 }
 
 const CountsKindRoutine CreditsKind = {
-	.name = "credits", .check_spec = CreditsCheckSpec,
+	.name = "credits", .type_name = "credit_bootstrap", .check_spec = CreditsCheckSpec,
 	.sums_begin = CreditsSumsBegin, .check_key = CreditsCheckKey,
 	.sums_key = CreditsSumsKey, .sums_end = CreditsSumsEnd,
 	.set_spec = CreditsSetSpec, .before_encode = CreditsToKeys
 };
+
+COUNTS_SQL_TYPE(credit_bootstrap);
 
 /*
  * credit_intervals(model, confidence): per label, the rows counted, the

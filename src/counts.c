@@ -78,7 +78,8 @@ CountsModelArg(FunctionCallInfo fcinfo, int argno, Counts *c, int kind,
 				 errmsg("%s needs a %s model, not path counts of kind %s",
 						get_func_name(fcinfo->flinfo->fn_oid), model,
 						CountsKindName(c->spec.kind)),
-				 errhint("Build the model with %s.", builder)));
+				 errhint("Build the model with %s; a path_counts value stored before 0.4.0 reads as its own type: cast it to %s.",
+						 builder, Kinds[c->spec.kind]->type_name)));
 }
 
 /* Decodes argument 0 and checks that it counts what the reader reads. */
@@ -89,11 +90,11 @@ CountsReadArg(FunctionCallInfo fcinfo, Counts *c, int kind1, int kind2)
 	if (c->spec.kind != kind1 && c->spec.kind != kind2)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("%s cannot read path counts of kind %s",
+				 errmsg("%s cannot read a summary of kind %s",
 						get_func_name(fcinfo->flinfo->fn_oid),
 						CountsKindName(c->spec.kind)),
-				 errhint("Read %s counts with the function made for them.",
-						 CountsKindName(c->spec.kind))));
+				 errhint("A path_counts value stored before 0.4.0 reads as its own type: cast it to %s.",
+						 Kinds[c->spec.kind]->type_name)));
 }
 
 /* A key label as text: the label, or the marker's name. */
@@ -953,12 +954,11 @@ ParseCountsKey(TextParser *ps, void *arg)
 		CountsBuilderAddKey(&in->b, position, in->key, n, count);
 }
 
-Datum
-path_counts_in(PG_FUNCTION_ARGS)
+static struct varlena *
+CountsParse(char *input, const char *type)
 {
-	char	   *input = PG_GETARG_CSTRING(0);
-	TextParser	ps = {input, input, "path_counts",
-	"Write path counts as paths collapse=1 param=0 total=2 [2 @0 \"search\" \"purchase\"]."};
+	TextParser	ps = {input, input, type,
+	"Write a summary as its output shows it, for example paths collapse=1 param=0 total=2 [2 @0 \"search\" \"purchase\"]."};
 	CountsInput in;
 	CountsSpec	spec = {0};
 	StringInfoData s;
@@ -1020,13 +1020,12 @@ path_counts_in(PG_FUNCTION_ARGS)
 	in.key = NULL;
 	in.maxkey = 0;
 	ParseList(&ps, ParseCountsKey, &in, "\",\" or \"]\"");
-	PG_RETURN_POINTER(CountsInputResult(&in.b));
+	return CountsInputResult(&in.b);
 }
 
-Datum
-path_counts_recv(PG_FUNCTION_ARGS)
+static struct varlena *
+CountsReceive(StringInfo msg, const char *type)
 {
-	StringInfo	msg = (StringInfo) PG_GETARG_POINTER(0);
 	CountsBuilder b;
 	CountsSpec	spec = {0};
 	int32		anchor_len;
@@ -1041,16 +1040,16 @@ path_counts_recv(PG_FUNCTION_ARGS)
 
 	CountsBuilderInit(&b, CurrentMemoryContext);
 	if (pq_getmsgbyte(msg) != COUNTS_BINARY_VERSION)
-		BinaryError("path_counts", "Unsupported binary format version.");
+		BinaryError(type, "Unsupported binary format version.");
 	spec.kind = pq_getmsgbyte(msg);
 	spec.collapse = pq_getmsgbyte(msg);
 	if (spec.kind < COUNTS_PATHS || spec.kind > COUNTS_LAST_KIND ||
 		(spec.collapse != 0 && spec.collapse != 1))
-		BinaryError("path_counts", "Unknown kind or collapse flag.");
+		BinaryError(type, "Unknown kind or collapse flag.");
 	spec.param = pq_getmsgint(msg, 4);
 	anchor_len = pq_getmsgint(msg, 4);
 	if (anchor_len < -1 || anchor_len > msg->len - msg->cursor)
-		BinaryError("path_counts", "Anchor length out of range.");
+		BinaryError(type, "Anchor length out of range.");
 	if (anchor_len >= 0)
 	{
 		int			nbytes;
@@ -1062,7 +1061,7 @@ path_counts_recv(PG_FUNCTION_ARGS)
 	CountsBuilderSetSpec(&b, &spec);
 	total = pq_getmsgint64(msg);
 	if (total < 0)
-		BinaryError("path_counts", "Negative total.");
+		BinaryError(type, "Negative total.");
 	CountsBuilderAddTotal(&b, total);
 	{
 		/* two statements: the high half is sent first */
@@ -1073,7 +1072,7 @@ path_counts_recv(PG_FUNCTION_ARGS)
 	}
 	nlabels = pq_getmsgint(msg, 4);
 	if (nlabels < 0 || nlabels > JOURNEY_MAX_LABELS || nlabels > (msg->len - msg->cursor) / 4)
-		BinaryError("path_counts", "Label count out of range.");
+		BinaryError(type, "Label count out of range.");
 	map = palloc(Max(nlabels, 1) * sizeof(int32));
 	for (i = 0; i < nlabels; i++)
 	{
@@ -1082,14 +1081,14 @@ path_counts_recv(PG_FUNCTION_ARGS)
 		char	   *label;
 
 		if (len < 0 || len > msg->len - msg->cursor)
-			BinaryError("path_counts", "Label length out of range.");
+			BinaryError(type, "Label length out of range.");
 		label = pq_getmsgtext(msg, len, &nbytes);
 		JourneyCheckLabel(label, nbytes);
 		map[i] = StringDictIntern(&b.labels, label, nbytes);
 	}
 	nkeys = pq_getmsgint(msg, 4);
 	if (nkeys < 0 || nkeys > COUNTS_MAX_KEYS || nkeys > (msg->len - msg->cursor) / 16)
-		BinaryError("path_counts", "Key count out of range.");
+		BinaryError(type, "Key count out of range.");
 	for (k = 0; k < nkeys; k++)
 	{
 		int64		count = pq_getmsgint64(msg);
@@ -1098,7 +1097,7 @@ path_counts_recv(PG_FUNCTION_ARGS)
 
 		if (count < 0 || n < 0 || n > COUNTS_MAX_KEY_LABELS ||
 			n > (msg->len - msg->cursor) / 4)
-			BinaryError("path_counts", "Key count or length out of range.");
+			BinaryError(type, "Key count or length out of range.");
 		if (n > maxkey)
 		{
 			maxkey = Max(n, 2 * maxkey);
@@ -1110,13 +1109,79 @@ path_counts_recv(PG_FUNCTION_ARGS)
 			int32		v = pq_getmsgint(msg, 4);
 
 			if (v < COUNTS_FIRST_MARKER || v >= nlabels)
-				BinaryError("path_counts", "Label index out of range.");
+				BinaryError(type, "Label index out of range.");
 			key[i] = v < 0 ? v : map[v];
 		}
 		if (count > 0)
 			CountsBuilderAddKey(&b, position, key, n, count);
 	}
-	PG_RETURN_POINTER(CountsInputResult(&b));
+	return CountsInputResult(&b);
+}
+
+/*
+ * path_counts takes every kind: until 0.4.0 it was the one type of every
+ * summary, and values of other kinds stored then must still restore from a
+ * dump.  The other summary types take only their own kinds.
+ */
+Datum
+path_counts_in(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_POINTER(CountsParse(PG_GETARG_CSTRING(0), "path_counts"));
+}
+
+Datum
+path_counts_recv(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_POINTER(CountsReceive((StringInfo) PG_GETARG_POINTER(0), "path_counts"));
+}
+
+/* Refuses a value whose kind another type holds. */
+static void
+CountsCheckType(struct varlena *stored, const char *type, int sqlstate,
+				const char *what)
+{
+	Counts		c;
+	const char *own;
+
+	CountsDecode(stored, &c);
+	own = Kinds[c.spec.kind]->type_name;
+	if (strcmp(own, type) != 0)
+		ereport(ERROR,
+				(errcode(sqlstate),
+				 errmsg("%s: a summary of kind %s is a %s, not a %s",
+						what, Kinds[c.spec.kind]->name, own, type),
+				 errhint("Read it as %s.", own)));
+}
+
+Datum
+CountsTypeIn(FunctionCallInfo fcinfo, const char *type)
+{
+	struct varlena *result = CountsParse(PG_GETARG_CSTRING(0), type);
+
+	CountsCheckType(result, type, ERRCODE_INVALID_TEXT_REPRESENTATION,
+					"invalid input");
+	PG_RETURN_POINTER(result);
+}
+
+Datum
+CountsTypeRecv(FunctionCallInfo fcinfo, const char *type)
+{
+	struct varlena *result = CountsReceive((StringInfo) PG_GETARG_POINTER(0), type);
+
+	CountsCheckType(result, type, ERRCODE_INVALID_BINARY_REPRESENTATION,
+					"invalid binary input");
+	PG_RETURN_POINTER(result);
+}
+
+/* The checked cast from path_counts: the stored form is the same. */
+Datum
+CountsTypeCast(FunctionCallInfo fcinfo, const char *type)
+{
+	struct varlena *stored = PG_DETOAST_DATUM(PG_GETARG_DATUM(0));
+
+	CountsCheckType(stored, type, ERRCODE_INVALID_PARAMETER_VALUE,
+					"cannot cast path_counts");
+	PG_RETURN_POINTER(stored);
 }
 
 Datum

@@ -168,10 +168,12 @@ health_counts_transfn(PG_FUNCTION_ARGS)
 }
 
 const CountsKindRoutine HealthKind = {
-	.name = "health", .sums_begin = HealthSumsBegin,
+	.name = "health", .type_name = "health_counts", .sums_begin = HealthSumsBegin,
 	.check_key = HealthCheckKey, .sums_key = HealthSumsKey,
 	.sums_end = HealthSumsEnd, .count_journey = HealthCountJourney
 };
+
+COUNTS_SQL_TYPE(health_counts);
 
 /*
  * reentries(counts): (exit_label, reentry_label, occurrences, share): how

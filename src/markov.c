@@ -144,10 +144,12 @@ markov_counts_transfn(PG_FUNCTION_ARGS)
 }
 
 const CountsKindRoutine MarkovKind = {
-	.name = "markov", .has_value = true, .check_spec = MarkovCheckSpec,
+	.name = "markov", .type_name = "markov_counts", .has_value = true, .check_spec = MarkovCheckSpec,
 	.check_key = MarkovCheckKey, .sums_key = MarkovSumsKey,
 	.sums_end = CountsSumsStartsAndEnds, .count_journey = CountConversionPaths
 };
+
+COUNTS_SQL_TYPE(markov_counts);
 
 typedef struct MarkovChain
 {

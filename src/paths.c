@@ -266,16 +266,21 @@ FlowsCountJourney(CountsBuilder *b, const Journey *j, int32 *path, int32 n,
 }
 
 /* The path-like kinds, by their callbacks above */
-#define PATH_KIND(routine, kind_name, begin, check, sums, end, count) \
-	const CountsKindRoutine routine = {.name = kind_name, .sums_begin = begin, \
+#define PATH_KIND(routine, kind_name, type, begin, check, sums, end, count) \
+	const CountsKindRoutine routine = {.name = kind_name, .type_name = type, .sums_begin = begin, \
 		.check_key = check, .sums_key = sums, .sums_end = end, .count_journey = count}
 
-PATH_KIND(PathsKind, "paths", NULL, PathsCheckKey, PathsSumsKey, CountsSumsAddUp, PathsCountJourney);
-PATH_KIND(TransitionsKind, "transitions", NULL, TransitionsCheckKey, TransitionsSumsKey, CountsSumsStartsAndEnds, TransitionsCountJourney);
-PATH_KIND(NgramsKind, "ngrams", SumsBeginDepth, PathsCheckKey, NgramsSumsKey, NULL, NgramsCountJourney);
-PATH_KIND(StepsKind, "steps", StepsSumsBegin, StepsCheckKey, StepsSumsKey, NULL, StepsCountJourney);
-PATH_KIND(FlowsKind, "flows", SumsBeginDepth, FlowsCheckKey, FlowsSumsKey, NULL, FlowsCountJourney);
-PATH_KIND(FlowsBackwardKind, "backward_flows", SumsBeginDepth, FlowsCheckKey, FlowsSumsKey, NULL, FlowsCountJourney);
+PATH_KIND(PathsKind, "paths", "path_counts", NULL, PathsCheckKey, PathsSumsKey, CountsSumsAddUp, PathsCountJourney);
+PATH_KIND(TransitionsKind, "transitions", "transition_counts", NULL, TransitionsCheckKey, TransitionsSumsKey, CountsSumsStartsAndEnds, TransitionsCountJourney);
+PATH_KIND(NgramsKind, "ngrams", "ngram_counts", SumsBeginDepth, PathsCheckKey, NgramsSumsKey, NULL, NgramsCountJourney);
+PATH_KIND(StepsKind, "steps", "step_counts", StepsSumsBegin, StepsCheckKey, StepsSumsKey, NULL, StepsCountJourney);
+PATH_KIND(FlowsKind, "flows", "flow_counts", SumsBeginDepth, FlowsCheckKey, FlowsSumsKey, NULL, FlowsCountJourney);
+PATH_KIND(FlowsBackwardKind, "backward_flows", "flow_counts", SumsBeginDepth, FlowsCheckKey, FlowsSumsKey, NULL, FlowsCountJourney);
+
+COUNTS_SQL_TYPE(transition_counts);
+COUNTS_SQL_TYPE(ngram_counts);
+COUNTS_SQL_TYPE(step_counts);
+COUNTS_SQL_TYPE(flow_counts);
 
 /* path_counts(j [, collapse_repeats]) */
 Datum
@@ -476,13 +481,15 @@ SketchBeforeEncode(CountsBuilder *b)
 }
 
 const CountsKindRoutine SketchKind = {
-	.name = "paths_sketch", .keeps_labels = true,
+	.name = "paths_sketch", .type_name = "path_counts_approx", .keeps_labels = true,
 	.check_spec = SketchCheckSpec, .sums_begin = SketchSumsBegin,
 	.check_key = SketchCheckKey, .sums_key = SketchSumsKey,
 	.sums_end = SketchSumsEnd, .count_journey = SketchCountJourney,
 	.set_spec = SketchSetSpec, .add_key = SketchAddKey,
 	.before_encode = SketchBeforeEncode
 };
+
+COUNTS_SQL_TYPE(path_counts_approx);
 
 /* path_counts_approx(j, capacity [, collapse_repeats]) */
 Datum

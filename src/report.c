@@ -167,11 +167,13 @@ funnel_counts_transfn(PG_FUNCTION_ARGS)
 }
 
 const CountsKindRoutine FunnelKind = {
-	.name = "funnel", .check_spec = FunnelCheckSpec,
+	.name = "funnel", .type_name = "funnel_counts", .check_spec = FunnelCheckSpec,
 	.sums_begin = FunnelSumsBegin, .check_key = FunnelCheckKey,
 	.sums_key = FunnelSumsKey, .sums_end = FunnelSumsEnd,
 	.count_journey = FunnelCountJourney
 };
+
+COUNTS_SQL_TYPE(funnel_counts);
 
 typedef struct FunnelSteps
 {

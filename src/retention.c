@@ -308,10 +308,12 @@ CohortsCountJourney(CountsBuilder *b, const Journey *j, int32 *path, int32 n,
 }
 
 const CountsKindRoutine CohortsKind = {
-	.name = "cohorts", .sums_begin = CohortsSumsBegin,
+	.name = "cohorts", .type_name = "retention_counts", .sums_begin = CohortsSumsBegin,
 	.check_key = CohortsCheckKey, .sums_key = CohortsSumsKey,
 	.sums_end = CohortsSumsEnd, .count_journey = CohortsCountJourney
 };
+
+COUNTS_SQL_TYPE(retention_counts);
 
 /* retention_counts(j, period): whole seconds, or whole months */
 Datum

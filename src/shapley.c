@@ -189,10 +189,12 @@ shapley_counts_transfn(PG_FUNCTION_ARGS)
 }
 
 const CountsKindRoutine ShapleyKind = {
-	.name = "shapley", .has_value = true, .sums_begin = ShapleySumsBegin,
+	.name = "shapley", .type_name = "shapley_counts", .has_value = true, .sums_begin = ShapleySumsBegin,
 	.check_key = ShapleyCheckKey, .sums_key = ShapleySumsKey,
 	.sums_end = ShapleySumsEnd, .count_journey = CountConversionPaths
 };
+
+COUNTS_SQL_TYPE(shapley_counts);
 
 typedef struct ShapleyOut
 {
