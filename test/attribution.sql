@@ -92,10 +92,10 @@ SELECT ok((SELECT abs(sum(share) - 1) < 1e-12 FROM credit_intervals((SELECT b FR
 SELECT ok((SELECT credit_bootstrap(id, label, credit ORDER BY random())::text = (SELECT b::text FROM boot)
 		   FROM credits WHERE model = 'linear'),
 		  'the bootstrap does not depend on row order');
-SELECT ok((SELECT path_counts_rollup(p::text::path_counts)::text = (SELECT b::text FROM boot)
+SELECT ok((SELECT credit_bootstrap_rollup(p::text::credit_bootstrap)::text = (SELECT b::text FROM boot)
 		   FROM (SELECT credit_bootstrap(id, label, credit) AS p FROM credits WHERE model = 'linear' GROUP BY (id * 7 + touch_no) % 3) parts),
 		  'bootstraps of shards, shipped as text and combined, equal the one-shot bootstrap (rows of a unit split between shards)');
-SELECT ok((SELECT b::text::path_counts::text = b::text FROM boot), 'text output reads back to the same value');
+SELECT ok((SELECT b::text::credit_bootstrap::text = b::text FROM boot), 'text output reads back to the same value');
 SELECT isnt((SELECT credit_bootstrap(id, label, credit, 200, 43)::text FROM credits WHERE model = 'linear'),
 			(SELECT b::text FROM boot), 'another seed draws other samples');
 
@@ -143,14 +143,14 @@ SELECT is((SELECT array_agg(DISTINCT b) FROM (
 SELECT throws_ok($$SELECT credit_bootstrap(point(1, 1), 'a', 1)$$, '42883', 'could not identify a hash function for type point', 'unhashable unit');
 SELECT throws_ok($$SELECT credit_bootstrap(i, 'l' || i, 1, 10000, 1) FROM generate_series(1, 1001) i$$, '54000',
 				 'too many labels for a credit bootstrap of 10000 samples', 'labels times samples is bounded');
-SELECT throws_ok($$SELECT path_counts_rollup(p) FROM (SELECT credit_bootstrap(1, 'a', 1, 10, s) AS p FROM generate_series(1, 2) s) x$$,
+SELECT throws_ok($$SELECT credit_bootstrap_rollup(p) FROM (SELECT credit_bootstrap(1, 'a', 1, 10, s) AS p FROM generate_series(1, 2) s) x$$,
 				 '22023', 'path counts of different kinds or parameters cannot be combined', 'bootstraps with different seeds do not combine');
 SELECT throws_ok($$SELECT * FROM credit_intervals('credits collapse=0 param=3 anchor="7" total=1 [1 @9 "a"]')$$,
 				 '22000', 'invalid path counts of kind credits', 'crafted: a sample beyond the samples');
 SELECT throws_ok($$SELECT * FROM credit_intervals('credits collapse=0 param=3 anchor="7" total=1 [1 @0 "a" "b"]')$$,
 				 '22000', 'invalid path counts of kind credits', 'crafted: a key of two labels');
 SELECT throws_ok($$SELECT * FROM credit_intervals(('credits collapse=0 param=10000 anchor="1" total=1 [' ||
-				   (SELECT string_agg('1 @0 "l' || i || '"', ', ') FROM generate_series(1, 1000) i) || ']')::path_counts)$$,
+				   (SELECT string_agg('1 @0 "l' || i || '"', ', ') FROM generate_series(1, 1000) i) || ']')::credit_bootstrap)$$,
 				 '22000', 'invalid path counts of kind credits', 'crafted: more labels times samples than a bootstrap holds');
 
 SELECT * FROM finish();

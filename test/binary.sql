@@ -1,6 +1,6 @@
 -- Binary input: crafted values reach journey_recv through binary COPY.
 BEGIN;
-SELECT plan(32);
+SELECT plan(34);
 
 -- COPY of one row holding payload as its only field into a column of
 -- type typ; the value read back, as text.
@@ -116,15 +116,21 @@ SELECT throws_ok($$SELECT recv_value('\x01'::bytea || int4send(1) || wire_label(
 SELECT throws_ok($$SELECT recv_value('\x01'::bytea || int4send(-1) || int4send(0), 'identity_graph')$$,
 				 '22P03', 'invalid binary input for type identity_graph', 'negative identifier count');
 
--- path_counts: round trip and crafted input.
-CREATE TABLE pc_src (c path_counts);
+-- the summary types (step_counts here; all share path_counts's form): round
+-- trip and crafted input.
+CREATE TABLE pc_src (c step_counts);
 INSERT INTO pc_src SELECT step_counts(j, 'b', 2) FROM (VALUES ('[2024-01-01 00:00:00+00 a, 2024-01-01 00:01:00+00 b, 2024-01-01 00:02:00+00 "→"]'::journey)) v(j);
 SELECT lives_ok(format($$COPY pc_src TO %L (FORMAT binary)$$, '/tmp/journey_tap_' || pg_backend_pid() || '.pc'),
-				'path_counts binary COPY out');
-CREATE TABLE pc_dst (c path_counts);
+				'step_counts binary COPY out');
+CREATE TABLE pc_dst (c step_counts);
 SELECT lives_ok(format($$COPY pc_dst FROM %L (FORMAT binary)$$, '/tmp/journey_tap_' || pg_backend_pid() || '.pc'),
-				'path_counts binary COPY in');
-SELECT set_eq('SELECT c::text FROM pc_dst', 'SELECT c::text FROM pc_src', 'path_counts binary round trip is exact');
+				'step_counts binary COPY in');
+SELECT set_eq('SELECT c::text FROM pc_dst', 'SELECT c::text FROM pc_src', 'step_counts binary round trip is exact');
+SELECT throws_ok($$SELECT recv_value(path_counts_send('paths collapse=0 param=0 total=1 [1 @0 "a"]'), 'funnel_counts')$$,
+				 '22P03', 'invalid binary input: a summary of kind paths is a path_counts, not a funnel_counts',
+				 'a summary type takes only its own kinds in binary');
+SELECT is(recv_value(step_counts_send((SELECT c FROM pc_src)), 'path_counts'), (SELECT c::text FROM pc_src),
+		  'path_counts takes any kind in binary (values stored before 0.4.0)');
 -- the total of a valid value, overwritten (bytes 12-19 of the binary form)
 SELECT throws_ok($$SELECT recv_value(overlay(path_counts_send('paths collapse=0 param=0 total=1 [1 @0 "a"]') PLACING int8send(5) FROM 12 FOR 8), 'path_counts')$$,
 				 '22000', 'invalid path counts of kind paths', 'binary input: counts that do not add up to the total');

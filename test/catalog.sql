@@ -1,6 +1,6 @@
 -- Catalogue checks: how every object of the extension is declared.
 BEGIN;
-SELECT plan(11);
+SELECT plan(14);
 
 CREATE TEMP VIEW ext_functions AS
 SELECT p.oid, p.proname, p.prokind, p.proparallel, p.provolatile, p.proisstrict,
@@ -22,71 +22,47 @@ SELECT is_empty($$SELECT signature FROM ext_functions f JOIN pg_proc p USING (oi
 				'no function is SECURITY DEFINER');
 SELECT set_eq($$SELECT signature FROM ext_functions f JOIN pg_proc p USING (oid)
 				WHERE 'internal'::regtype = ANY (p.proargtypes) OR p.prorettype = 'internal'::regtype$$,
-			  $$SELECT unnest('{journey_recv(internal),identity_graph_recv(internal),path_counts_recv(internal)}'::text[])$$,
+			  $$SELECT t.typreceive::regprocedure::text FROM pg_type t
+				JOIN pg_depend d ON d.classid = 'pg_type'::regclass AND d.objid = t.oid AND d.deptype = 'e'
+				JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'journey'$$,
 			  'only the binary input functions take internal, and none returns it');
 SELECT is_empty($$SELECT signature FROM ext_functions WHERE obj_description(oid, 'pg_proc') IS NULL$$,
 				'every function and aggregate has a comment');
 
--- Functions that must see NULL arguments, and only those, are not STRICT.
-SELECT set_eq($$SELECT signature FROM ext_functions WHERE NOT proisstrict AND prokind = 'f'$$,
+-- Functions that must see NULL arguments, and only those, are not STRICT:
+-- the aggregates' transition and combine functions (they start from a NULL
+-- state and skip NULL rows themselves), and these.
+SELECT set_eq($$SELECT signature FROM ext_functions WHERE NOT proisstrict AND prokind = 'f'
+				EXCEPT SELECT unnest(ARRAY[a.aggtransfn, a.aggcombinefn])::regprocedure::text
+				FROM pg_aggregate a JOIN ext_functions f ON f.oid = a.aggfnoid$$,
 			  ARRAY['journey_append(journey,timestamp with time zone,text)',
 					'journey_append(journey,timestamp with time zone,text,double precision)',
-					'journey_agg_transfn(journey,timestamp with time zone,text)',
-					'journey_agg_transfn(journey,timestamp with time zone,text,double precision)',
-					'journey_agg_combine(journey,journey)',
 					'journey_sessions(journey,interval,text[],text,interval)',
 					'journey_session_count(journey,interval,text[],text,interval)',
-					'identity_links_transfn(identity_graph,text,text)',
-					'identity_links_combine(identity_graph,identity_graph)',
 					'identity_resolve(identity_graph,text[],text)',
 					'identity_conflicts(identity_graph,text)',
-					'path_counts_transfn(path_counts,journey)',
-					'path_counts_transfn(path_counts,journey,boolean)',
-					'transition_counts_transfn(path_counts,journey)',
-					'transition_counts_transfn(path_counts,journey,boolean)',
-					'ngram_counts_transfn(path_counts,journey,integer)',
-					'ngram_counts_transfn(path_counts,journey,integer,boolean)',
-					'step_counts_transfn(path_counts,journey,text,integer)',
-					'step_counts_transfn(path_counts,journey,text,integer,boolean)',
-					'flow_counts_transfn(path_counts,journey,integer)',
-					'flow_counts_transfn(path_counts,journey,integer,text)',
-					'flow_counts_transfn(path_counts,journey,integer,text,boolean)',
-					'funnel_counts_transfn(path_counts,journey,text[],interval)',
-					'funnel_counts_transfn(path_counts,journey,text[],interval,interval,text[],text[])',
-					'retention_counts_transfn(path_counts,journey,interval)',
-					'health_counts_transfn(path_counts,journey)',
-					'retention_transfn(boolean[],boolean[])',
-					'window_funnel_transfn(journey,interval,timestamp with time zone,boolean[])',
-					'window_funnel_transfn(journey,interval,text[],timestamp with time zone,boolean[])',
-					'window_funnel_combine(journey,journey)',
 					'pattern_match(journey,text,text[],interval)',
 					'pattern_count(journey,text,text[],interval)',
 					'pattern_positions(journey,text,text[],interval)',
-					'retention_combine(boolean[],boolean[])',
-					'health_counts_transfn(path_counts,journey,interval)',
-					'path_sketch_transfn(path_counts,journey,integer)',
-					'path_sketch_transfn(path_counts,journey,integer,boolean)',
-					'markov_counts_transfn(path_counts,journey,boolean,double precision,integer)',
-					'markov_counts_transfn(path_counts,journey,text[],integer)',
-					'shapley_counts_transfn(path_counts,journey,boolean,double precision)',
-					'shapley_counts_transfn(path_counts,journey,text[])',
-					'path_counts_combine(path_counts,path_counts)',
-					'credit_bootstrap_transfn(path_counts,anyelement,text,double precision)',
-					'credit_bootstrap_transfn(path_counts,anyelement,text,double precision,integer,bigint)',
-					'credit_bootstrap_transfn(path_counts,bigint,text,double precision)',
-					'credit_bootstrap_transfn(path_counts,bigint,text,double precision,integer,bigint)',
-					'credit_bootstrap_transfn(path_counts,integer,text,double precision)',
-					'credit_bootstrap_transfn(path_counts,integer,text,double precision,integer,bigint)',
-					'credit_bootstrap_transfn(path_counts,smallint,text,double precision)',
-					'credit_bootstrap_transfn(path_counts,smallint,text,double precision,integer,bigint)',
-					'credit_bootstrap_transfn(path_counts,text,text,double precision)',
-					'credit_bootstrap_transfn(path_counts,text,text,double precision,integer,bigint)',
-					'credit_bootstrap_transfn(path_counts,uuid,text,double precision)',
-					'credit_bootstrap_transfn(path_counts,uuid,text,double precision,integer,bigint)',
 					'funnel_level(journey,text[],interval,interval,text[],text[])',
 					'funnel_timestamps(journey,text[],interval,interval,text[],text[])',
 					'journey_attribution(journey,text,text[],boolean,double precision,interval,boolean,text[],double precision[],interval,boolean)'],
 			  'only functions that handle NULL themselves are not STRICT');
+SELECT is_empty($$SELECT p.oid::regprocedure::text FROM pg_aggregate a JOIN ext_functions f ON f.oid = a.aggfnoid
+				 JOIN pg_proc p ON p.oid IN (a.aggtransfn, a.aggcombinefn) WHERE p.proisstrict$$,
+				'no transition or combine function is STRICT');
+
+-- Every summary type has its rollup, and all but path_counts a checked cast
+-- from path_counts (which held every kind before 0.4.0).
+SELECT is_empty($$SELECT t.typname::text FROM pg_type t JOIN pg_proc o ON o.oid = t.typoutput
+				 WHERE o.prosrc = 'path_counts_out' AND
+					   (NOT EXISTS (SELECT FROM pg_proc r WHERE r.prokind = 'a' AND r.proname = t.typname || '_rollup'
+									AND r.pronargs = 1 AND r.proargtypes[0] = t.oid) OR
+						t.typname <> 'path_counts' AND NOT EXISTS (SELECT FROM pg_cast c
+							WHERE c.castsource = 'path_counts'::regtype AND c.casttarget = t.oid))$$,
+				'every summary type has a rollup and a cast from path_counts');
+SELECT is((SELECT count(*)::int FROM pg_type t JOIN pg_proc o ON o.oid = t.typoutput WHERE o.prosrc = 'path_counts_out'), 12,
+		  'twelve summary types');
 
 SELECT is_empty($$SELECT a.aggfnoid::regprocedure::text FROM pg_aggregate a JOIN ext_functions f ON f.oid = a.aggfnoid
 				 WHERE a.aggcombinefn = 0 OR a.aggtranstype = 'internal'::regtype$$,

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # pg_dump and pg_restore, and binary COPY, keep every stored value exactly:
-# journeys, identity graphs and path counts of every kind.  Run by scripts/run-tests.sh
+# journeys, identity graphs, every summary type, and path counts of every
+# kind as stored before 0.4.0.  Run by scripts/run-tests.sh
 # inside the test cluster; prints "ok" or what differs, exits non-zero on a
 # difference.
 set -euo pipefail
@@ -13,7 +14,16 @@ psql -X -q -v ON_ERROR_STOP=1 -d journey_dump <<'SQL'
 CREATE EXTENSION journey;
 \i test/stored_values.psql
 INSERT INTO c
-SELECT 'credits', credit_bootstrap(id, u.label, coalesce(u.value, -1), 20, 3) FROM j, journey_unnest(j) u;
+SELECT 'credits', credit_bootstrap(id, u.label, coalesce(u.value, -1), 20, 3)::text::path_counts FROM j, journey_unnest(j) u;
+-- every summary in its own type
+CREATE TABLE s AS
+SELECT path_counts(j) AS paths, transition_counts(j, false) AS transitions, ngram_counts(j, 3) AS ngrams,
+	   step_counts(j, 'email', 2) AS steps, flow_counts(j, 3, 'email', true) AS flows,
+	   markov_counts(j, '{purchase}', 2) AS markov, path_counts_approx(j, 32) AS sketch,
+	   health_counts(j) AS health, funnel_counts(j, '{search,email,purchase}', '1 day') AS funnel,
+	   retention_counts(j, '1 day') AS cohorts, shapley_counts(j, '{purchase}') AS shapley,
+	   (SELECT credit_bootstrap(id, u.label, coalesce(u.value, -1), 20, 3) FROM j, journey_unnest(j) u) AS credits
+FROM j;
 SQL
 dump=$(mktemp)
 trap 'rm -f "$dump"' EXIT
@@ -25,7 +35,8 @@ fingerprint() {
 		SELECT md5(string_agg(x, '|' ORDER BY x)) FROM (
 			SELECT id || ':' || j::text || ':' || journey_hash_extended(j, 0) AS x FROM j
 			UNION ALL SELECT g::text FROM g
-			UNION ALL SELECT kind || ':' || c::text FROM c) s"
+			UNION ALL SELECT kind || ':' || c::text FROM c
+			UNION ALL SELECT s::text FROM s) s"
 }
 before=$(fingerprint journey_dump)
 after=$(fingerprint journey_restored)
@@ -37,8 +48,8 @@ else
 fi
 
 # binary COPY out of the original and into the emptied copy (send, recv)
-psql -X -q -v ON_ERROR_STOP=1 -d journey_restored -c 'TRUNCATE j, g, c'
-for t in j g c; do
+psql -X -q -v ON_ERROR_STOP=1 -d journey_restored -c 'TRUNCATE j, g, c, s'
+for t in j g c s; do
 	psql -X -q -v ON_ERROR_STOP=1 -d journey_dump -c "COPY $t TO STDOUT (FORMAT binary)" |
 		psql -X -q -v ON_ERROR_STOP=1 -d journey_restored -c "COPY $t FROM STDIN (FORMAT binary)"
 done

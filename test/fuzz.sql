@@ -62,48 +62,48 @@ SELECT ok((SELECT bad = 0 AND ok > 0 AND errors > 0
 		   FROM fuzz_text('["cookie:1" -- "crm:7", "a b" -- c, "lone"]', 'identity_graph', 4000)),
 		  'identity_graph text input: 4000 mutations');
 SELECT ok((SELECT bad = 0 AND ok > 0 AND errors > 0
-		   FROM fuzz_text('steps collapse=1 param=2 anchor="x" total=3 [2 @1 "a", 1 @2 (end), 1 @-2 (start)]', 'path_counts', 4000)),
-		  'path_counts text input: 4000 mutations');
+		   FROM fuzz_text('steps collapse=1 param=2 anchor="x" total=3 [2 @1 "a", 1 @2 (end), 1 @-2 (start)]', 'step_counts', 4000)),
+		  'step_counts text input: 4000 mutations');
 
 -- A reader that trusts nothing in the keys it is given.
 SELECT ok((SELECT bad = 0 AND ok > 0 AND errors > 0
 		   FROM fuzz_text('credits collapse=0 param=3 anchor="7" total=5 [3 @-1 "a", 2 @-1 "b", 1250000 @0 "a", 250000 @2 "a", 500000 @7 "b"]',
-						  'path_counts', 2000, 'credit_intervals(%s)')),
+						  'credit_bootstrap', 2000, 'credit_intervals(%s)')),
 		  'credit_intervals on 2000 mutated bootstraps: clean errors or rows');
 
--- Every reader of path counts, on mutations of real values of its kind:
+-- Every reader of a summary, on mutations of real values of its type:
 -- a key of another shape must be refused, never read.
 CREATE TEMP TABLE fj AS
 SELECT g AS id, journey_agg('2024-01-01 00:00:00+00'::timestamptz + (g * 7 + i * 3607 % 9000) * interval '1 minute',
 						   (ARRAY['search', 'email', 'purchase', 'direct'])[1 + (g * i) % 4], i::float8) AS j
 FROM generate_series(1, 30) g, generate_series(1, 1 + g % 6) i GROUP BY g;
-CREATE TEMP TABLE readers (value text, reader text);
+CREATE TEMP TABLE readers (value text, typ regtype, reader text);
 INSERT INTO readers
-SELECT (SELECT path_counts(j)::text FROM fj), 'top_paths(%s, 3)' UNION ALL
-SELECT (SELECT path_counts_approx(j, 16)::text FROM fj), 'top_paths(%s, 3)' UNION ALL
-SELECT (SELECT transition_counts(j)::text FROM fj), 'transitions(%s)' UNION ALL
-SELECT (SELECT ngram_counts(j, 2)::text FROM fj), 'ngrams(%s)' UNION ALL
-SELECT (SELECT step_counts(j, 'email', 2)::text FROM fj), 'path_steps(%s)' UNION ALL
-SELECT (SELECT flow_counts(j, 3)::text FROM fj), 'flows(%s, 2)' UNION ALL
-SELECT (SELECT health_counts(j)::text FROM fj), 'touchpoint_health(%s)' UNION ALL
-SELECT (SELECT health_counts(j)::text FROM fj), 'reentries(%s)' UNION ALL
-SELECT (SELECT retention_counts(j, '1 day')::text FROM fj), 'cohort_retention(%s)' UNION ALL
-SELECT (SELECT funnel_counts(j, '{search,email,purchase}', '1 day')::text FROM fj), 'funnel_report(%s)' UNION ALL
-SELECT (SELECT markov_counts(j, '{purchase}', 2)::text FROM fj), 'markov_attribution(%s)' UNION ALL
-SELECT (SELECT markov_counts(j, '{purchase}', 2)::text FROM fj), 'markov_transitions(%s)' UNION ALL
-SELECT (SELECT shapley_counts(j, '{purchase}')::text FROM fj), 'shapley_attribution(%s)' UNION ALL
-SELECT (SELECT shapley_counts(j, '{purchase}')::text FROM fj), 'shapley_attribution(%s, ''simplified'')' UNION ALL
-SELECT (SELECT shapley_counts(j, '{purchase}')::text FROM fj), 'shapley_attribution_intervals(%s, ''exact'', 20)' UNION ALL
-SELECT (SELECT markov_counts(j, '{purchase}', 2)::text FROM fj), 'markov_attribution_intervals(%s, 20)' UNION ALL
-SELECT (SELECT markov_counts(j, '{purchase}', 2)::text FROM fj),
+SELECT (SELECT path_counts(j)::text FROM fj), (SELECT pg_typeof(path_counts(j)) FROM fj), 'top_paths(%s, 3)' UNION ALL
+SELECT (SELECT path_counts_approx(j, 16)::text FROM fj), (SELECT pg_typeof(path_counts_approx(j, 16)) FROM fj), 'top_paths(%s, 3)' UNION ALL
+SELECT (SELECT transition_counts(j)::text FROM fj), (SELECT pg_typeof(transition_counts(j)) FROM fj), 'transitions(%s)' UNION ALL
+SELECT (SELECT ngram_counts(j, 2)::text FROM fj), (SELECT pg_typeof(ngram_counts(j, 2)) FROM fj), 'ngrams(%s)' UNION ALL
+SELECT (SELECT step_counts(j, 'email', 2)::text FROM fj), (SELECT pg_typeof(step_counts(j, 'email', 2)) FROM fj), 'path_steps(%s)' UNION ALL
+SELECT (SELECT flow_counts(j, 3)::text FROM fj), (SELECT pg_typeof(flow_counts(j, 3)) FROM fj), 'flows(%s, 2)' UNION ALL
+SELECT (SELECT health_counts(j)::text FROM fj), (SELECT pg_typeof(health_counts(j)) FROM fj), 'touchpoint_health(%s)' UNION ALL
+SELECT (SELECT health_counts(j)::text FROM fj), (SELECT pg_typeof(health_counts(j)) FROM fj), 'reentries(%s)' UNION ALL
+SELECT (SELECT retention_counts(j, '1 day')::text FROM fj), (SELECT pg_typeof(retention_counts(j, '1 day')) FROM fj), 'cohort_retention(%s)' UNION ALL
+SELECT (SELECT funnel_counts(j, '{search,email,purchase}', '1 day')::text FROM fj), (SELECT pg_typeof(funnel_counts(j, '{search,email,purchase}', '1 day')) FROM fj), 'funnel_report(%s)' UNION ALL
+SELECT (SELECT markov_counts(j, '{purchase}', 2)::text FROM fj), (SELECT pg_typeof(markov_counts(j, '{purchase}', 2)) FROM fj), 'markov_attribution(%s)' UNION ALL
+SELECT (SELECT markov_counts(j, '{purchase}', 2)::text FROM fj), (SELECT pg_typeof(markov_counts(j, '{purchase}', 2)) FROM fj), 'markov_transitions(%s)' UNION ALL
+SELECT (SELECT shapley_counts(j, '{purchase}')::text FROM fj), (SELECT pg_typeof(shapley_counts(j, '{purchase}')) FROM fj), 'shapley_attribution(%s)' UNION ALL
+SELECT (SELECT shapley_counts(j, '{purchase}')::text FROM fj), (SELECT pg_typeof(shapley_counts(j, '{purchase}')) FROM fj), 'shapley_attribution(%s, ''simplified'')' UNION ALL
+SELECT (SELECT shapley_counts(j, '{purchase}')::text FROM fj), (SELECT pg_typeof(shapley_counts(j, '{purchase}')) FROM fj), 'shapley_attribution_intervals(%s, ''exact'', 20)' UNION ALL
+SELECT (SELECT markov_counts(j, '{purchase}', 2)::text FROM fj), (SELECT pg_typeof(markov_counts(j, '{purchase}', 2)) FROM fj), 'markov_attribution_intervals(%s, 20)' UNION ALL
+SELECT (SELECT markov_counts(j, '{purchase}', 2)::text FROM fj), (SELECT pg_typeof(markov_counts(j, '{purchase}', 2)) FROM fj),
 	'markov_conversion_probability(%s, ''[2024-01-01 00:00:00+00 search, 2024-01-01 00:01:00+00 email]'')' UNION ALL
-SELECT (SELECT markov_counts(j, '{purchase}', 2)::text FROM fj),
+SELECT (SELECT markov_counts(j, '{purchase}', 2)::text FROM fj), (SELECT pg_typeof(markov_counts(j, '{purchase}', 2)) FROM fj),
 	'markov_next_best(%s, ''[2024-01-01 00:00:00+00 search]'', ''{email,direct,nowhere}'')' UNION ALL
-SELECT (SELECT funnel_counts(j, '{search,email,purchase}', '1 day')::text FROM fj), 'funnel_compare(%1$s, %1$s)' UNION ALL
-SELECT (SELECT transition_counts(j)::text FROM fj), '(SELECT path_counts_rollup(v) FROM (VALUES (%1$s), (%1$s)) x(v)) s';
-SELECT is((SELECT string_agg(reader, ', ') FROM readers, LATERAL fuzz_text(value, 'path_counts', 300, reader) f
+SELECT (SELECT funnel_counts(j, '{search,email,purchase}', '1 day')::text FROM fj), (SELECT pg_typeof(funnel_counts(j, '{search,email,purchase}', '1 day')) FROM fj), 'funnel_compare(%1$s, %1$s)' UNION ALL
+SELECT (SELECT transition_counts(j)::text FROM fj), (SELECT pg_typeof(transition_counts(j)) FROM fj), '(SELECT transition_counts_rollup(v) FROM (VALUES (%1$s), (%1$s)) x(v)) s';
+SELECT is((SELECT string_agg(reader, ', ') FROM readers, LATERAL fuzz_text(value, typ, 300, reader) f
 		   WHERE NOT (f.bad = 0 AND f.ok > 0 AND f.errors > 0)),
-		  NULL, 'every path_counts reader on 300 mutations of a real value: clean errors or rows');
+		  NULL, 'every summary reader on 300 mutations of a real value of its type: clean errors or rows');
 
 -- Binary input: random byte changes in a valid binary journey.
 CREATE TEMP TABLE recv_target (v journey);

@@ -115,7 +115,7 @@ SELECT ok((SELECT bool_and(share_low <= share_high AND share_low < i.share + 0.0
 		  'intervals are ordered and lie around the shares of markov_attribution');
 SELECT throws_ok($$SELECT * FROM markov_attribution_intervals((SELECT m FROM model1), 1)$$, '22023', NULL, 'too few samples');
 
-SELECT throws_ok($$SELECT * FROM markov_attribution((SELECT path_counts(j) FROM mj))$$, '22023', NULL, 'path counts that are not a Markov model');
+SELECT throws_ok($$SELECT * FROM markov_attribution((SELECT path_counts(j) FROM mj))$$, '42883', NULL, 'a summary that is not a Markov model');
 SELECT throws_ok($$SELECT markov_counts(j, converted, value, 0) FROM mj$$, '22023', 'order must be between 1 and 10', 'order out of range');
 SELECT throws_ok($$SELECT markov_counts(j, NULL::text[], 1) FROM mj$$, '22004', NULL, 'NULL conversion labels');
 

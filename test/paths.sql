@@ -1,6 +1,6 @@
 -- Path statistics: properties and bad input.
 BEGIN;
-SELECT plan(31);
+SELECT plan(34);
 
 -- true if the text is refused as path counts with a data exception
 CREATE FUNCTION pg_temp.refused(v text) RETURNS boolean LANGUAGE plpgsql AS $$
@@ -27,8 +27,11 @@ SELECT is((SELECT sum(journeys)::bigint FROM top_paths((SELECT path_counts(j) FR
 SELECT is((SELECT sum(journeys)::bigint FROM top_paths((SELECT path_counts(j) FROM rj), 100000)), 400::bigint,
 		  'all paths add up to the number of journeys');
 SELECT ok((SELECT bool_and(t.journeys = s.n) FROM top_paths((SELECT path_counts(j, false) FROM rj), 100000) t
-		   JOIN (SELECT journey_path(j) AS path, count(*) AS n FROM rj GROUP BY 1) s USING (path)),
+		   JOIN (SELECT journey_path(j, collapse_repeats => false) AS path, count(*) AS n FROM rj GROUP BY 1) s USING (path)),
 		  'path counts equal GROUP BY journey_path');
+SELECT set_eq($$SELECT path, journeys FROM top_paths((SELECT path_counts(j) FROM rj), 100000) WHERE rank IS NOT NULL$$,
+			  $$SELECT journey_path(j), count(*) FROM rj GROUP BY 1$$,
+			  'path_counts and journey_path collapse repeats alike by default');
 SELECT ok((SELECT bool_and(abs(p - 1) < 1e-12) FROM (SELECT sum(probability) AS p FROM transitions((SELECT transition_counts(j) FROM rj)) GROUP BY from_label) s),
 		  'transition probabilities out of each state sum to 1');
 SELECT is((SELECT sum(transitions)::bigint FROM transitions((SELECT transition_counts(j, false) FROM rj))),
@@ -42,8 +45,8 @@ SELECT ok((SELECT bool_and(n = (SELECT count(*) FROM rj WHERE j ? 'purchase'))
 		  'every journey with the anchor has one label right before and after it');
 SELECT ok((SELECT path_counts(j ORDER BY random())::text = (SELECT path_counts(j) FROM rj)::text FROM rj),
 		  'path_counts does not depend on input order');
-SELECT ok((SELECT bool_and(v::text::path_counts::text = v::text)
-		   FROM (SELECT flow_counts(j, 4, 'email', true) AS v FROM rj UNION ALL SELECT ngram_counts(j, 2) FROM rj) s),
+SELECT ok((SELECT flow_counts(j, 4, 'email', true)::text::flow_counts::text = flow_counts(j, 4, 'email', true)::text
+			  AND ngram_counts(j, 2)::text::ngram_counts::text = ngram_counts(j, 2)::text FROM rj),
 		  'text output reads back to the same value');
 SELECT is((SELECT sum(journeys)::bigint FROM flows((SELECT flow_counts(j, 3) FROM rj), 1000) WHERE depth = 1),
 		  (SELECT count(*) FROM rj WHERE journey_length(j) > 0),
@@ -61,7 +64,7 @@ SELECT set_eq($$SELECT path, journeys FROM top_paths((SELECT path_counts_approx(
 			  'a roomy sketch gives the exact top paths');
 SELECT ok((SELECT path_counts_approx(j, 32 ORDER BY random())::text = (SELECT path_counts_approx(j, 32) FROM rj)::text FROM rj),
 		  'the sketch does not depend on input order');
-SELECT ok((SELECT path_counts_rollup(p)::text = (SELECT path_counts_approx(j, 32) FROM rj)::text
+SELECT ok((SELECT path_counts_approx_rollup(p)::text = (SELECT path_counts_approx(j, 32) FROM rj)::text
 		   FROM (SELECT path_counts_approx(j, 32) AS p FROM rj GROUP BY id % 3) parts)
 		  AND (SELECT v::text::path_counts::text = v::text FROM (SELECT path_counts_approx(j, 32) AS v FROM rj) s),
 		  'sketches combine by adding and read back from text');
@@ -88,9 +91,13 @@ SELECT is((SELECT sum(occurrences) FROM reentries((SELECT health_counts(j, '1 da
 		  (SELECT sum(dropouts) FROM touchpoint_health((SELECT health_counts(j, '1 day') FROM rj))),
 		  'every drop-out has its re-entry');
 
-SELECT throws_ok($$SELECT * FROM transitions((SELECT path_counts(j) FROM rj))$$, '22023', NULL, 'reader of another kind');
-SELECT throws_ok($$SELECT path_counts_rollup(c) FROM (SELECT path_counts(j) AS c FROM rj UNION ALL SELECT transition_counts(j) FROM rj) s$$,
-				 '22023', 'path counts of different kinds or parameters cannot be combined', 'rollup of different kinds');
+SELECT throws_ok($$SELECT * FROM transitions((SELECT path_counts(j) FROM rj))$$, '42883', NULL, 'reader of another summary type');
+SELECT throws_ok($$SELECT * FROM transitions((SELECT transition_counts(j) FROM rj)::text::path_counts)$$, '42883', NULL,
+				 'no implicit cast from path_counts to another summary type');
+SELECT throws_ok($$SELECT * FROM top_paths((SELECT transition_counts(j) FROM rj)::text::path_counts)$$, '22023',
+				 'top_paths cannot read a summary of kind transitions', 'a path_counts value of another kind is refused by top_paths');
+SELECT throws_ok($$SELECT path_counts_rollup(c) FROM (SELECT path_counts(j) AS c FROM rj UNION ALL SELECT transition_counts(j)::text::path_counts FROM rj) s$$,
+				 '22023', 'path counts of different kinds or parameters cannot be combined', 'rollup of different kinds (path_counts values stored before 0.4.0)');
 SELECT throws_ok($$SELECT ngram_counts(j, id % 2 + 1) FROM rj$$, '22023', NULL, 'parameters that change from row to row');
 SELECT throws_ok($$SELECT ngram_counts(j, 0) FROM rj$$, '22023', 'n must be between 1 and 100', 'n out of range');
 SELECT throws_ok($$SELECT step_counts(j, NULL, 2) FROM rj$$, '22004', 'anchor must not be NULL', 'NULL anchor');

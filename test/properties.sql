@@ -122,7 +122,7 @@ SELECT ok((SELECT bool_and(journey_length(j) = cardinality(journey_labels(j))
 		   FROM rj),
 		  'length, first and last label agree with the label array');
 
-SELECT ok((SELECT bool_and(journey_path(j, ' | ') = array_to_string(journey_labels(j), ' | ')) FROM rj),
+SELECT ok((SELECT bool_and(journey_path(j, ' | ', false) = array_to_string(journey_labels(j), ' | ')) FROM rj),
 		  'journey_path joins the labels with the separator');
 
 SELECT ok((SELECT bool_and(journey_path(j, '>', true) =
