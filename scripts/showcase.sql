@@ -3,11 +3,9 @@
 \timing off
 
 \echo
-\echo '== 1. Build one journey per customer (event name and revenue) =='
+\echo '== 1. Build one journey per customer, three ways: event names and revenue, channels, channels with purchases =='
 \timing on
-CREATE TABLE customer_journeys AS
-SELECT customer_id, journey_agg(ts, event, value) AS j
-FROM events GROUP BY customer_id;
+\ir showcase-tables.sql
 \timing off
 SELECT count(*) AS customers, sum(journey_length(j)) AS touchpoints,
 	   round(sum(pg_column_size(j))::numeric / sum(journey_length(j)), 2) AS bytes_per_touchpoint,
@@ -22,9 +20,6 @@ SELECT u.* FROM customer_journeys, journey_unnest(j) u WHERE customer_id = (SELE
 
 \echo
 \echo '== 3. The most common channel paths (consecutive repeats collapsed) =='
-WITH channel_journeys AS (
-	SELECT customer_id, journey_agg(ts, channel) AS j FROM events GROUP BY customer_id
-)
 SELECT journey_path(j, ' > ', true) AS channel_path, count(*) AS customers,
 	   round(100.0 * count(*) / sum(count(*)) OVER (), 1) AS pct
 FROM channel_journeys GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 10;
@@ -92,7 +87,6 @@ FROM identity_resolve((SELECT g FROM graph), '{crm:}', 'crm:');
 
 \echo
 \echo '== 12. Top channel paths, with the rest in (other) =='
-CREATE TABLE channel_journeys AS SELECT customer_id, journey_agg(ts, channel) AS j FROM events GROUP BY customer_id;
 SELECT rank, path, journeys, round(share::numeric, 3) AS share
 FROM top_paths((SELECT path_counts(j) FROM channel_journeys), 8);
 
@@ -133,9 +127,6 @@ WHERE cardinality(t) = 2;
 
 \echo
 \echo '== 18. Which channels deserve the credit? Heuristic models, revenue by channel =='
-CREATE TABLE channel_purchase_journeys AS
-SELECT customer_id, journey_agg(ts, CASE WHEN event = 'purchase' THEN 'purchase' ELSE channel END, value) AS j
-FROM events GROUP BY customer_id;
 SELECT label AS channel,
 	   round(sum(value_credit) FILTER (WHERE model = 'last_touch')::numeric) AS last_touch,
 	   round(sum(value_credit) FILTER (WHERE model = 'first_touch')::numeric) AS first_touch,
