@@ -64,8 +64,8 @@ SELECT step, label, entered, reached, dropped, drop_rate, conversion_from_previo
 FROM funnel_report((SELECT funnel_counts(j, '{view,cart,buy}', '1 hour') FROM fj WHERE segment = 'a'));
 -- For charts: a base row, step 0, counts every journey (conversion from the
 -- start 1), and each time is also float8 seconds (the interval's epoch).
-SELECT step, label, entered, reached, dropped, drop_rate, conversion_from_previous, conversion_from_start, ci_low, ci_high,
-	   median_seconds_from_previous, p90_seconds_from_previous, median_seconds_from_start, p90_seconds_from_start
+SELECT step, label, entered, reached, dropped, drop_rate, conversion_from_previous, conversion_from_start,
+	   ci_low IS NULL AS no_ci, median_seconds_from_previous, p90_seconds_from_previous, median_seconds_from_start, p90_seconds_from_start
 FROM funnel_report((SELECT funnel_counts(j, '{view,cart,buy}', '1 hour') FROM fj WHERE segment = 'a'));
 SELECT pg_typeof(median_seconds_from_previous), count(*) FILTER (WHERE step = 0) AS base_rows
 FROM funnel_report((SELECT funnel_counts(j, '{view}', '1 hour') FROM fj)) GROUP BY 1;

@@ -21,7 +21,7 @@ SELECT ok((SELECT bool_and(median_seconds_from_previous IS NOT DISTINCT FROM ext
 						   AND median_seconds_from_start IS NOT DISTINCT FROM extract(epoch FROM median_time_from_start)::float8
 						   AND p90_seconds_from_start IS NOT DISTINCT FROM extract(epoch FROM p90_time_from_start)::float8)
 				  AND count(median_seconds_from_start) = 2
-		   FROM funnel_report((SELECT funnel_counts(j, '{view,cart,buy}', '3 days') FROM cj))),
+		   FROM funnel_report((SELECT funnel_counts(j, '{view,cart,buy}', '30 days') FROM cj))),
 		  'funnel_report: each seconds column is its interval''s epoch');
 SELECT ok((SELECT bool_and(median_seconds_to_next IS NOT DISTINCT FROM extract(epoch FROM median_time_to_next)::float8)
 				  AND count(median_seconds_to_next) = 4
@@ -45,15 +45,15 @@ SELECT ok((SELECT count(*) = 1 AND bool_and(label = '(all journeys)' AND entered
 											AND reached = entered AND dropped = 0 AND drop_rate = 0
 											AND conversion_from_start = 1 AND conversion_from_previous IS NULL
 											AND ci_low IS NULL AND ci_high IS NULL AND median_seconds_from_start IS NULL)
-		   FROM funnel_report((SELECT funnel_counts(j, '{view,cart,buy}', '3 days') FROM cj)) WHERE step = 0),
+		   FROM funnel_report((SELECT funnel_counts(j, '{view,cart,buy}', '30 days') FROM cj)) WHERE step = 0),
 		  'funnel_report: one base row, entered = reached = all journeys');
 SELECT ok((SELECT bool_and(r.conversion_from_start = r.reached::float8 / b.reached) AND count(*) = 3
-		   FROM funnel_report((SELECT funnel_counts(j, '{view,cart,buy}', '3 days') FROM cj)) r,
-				funnel_report((SELECT funnel_counts(j, '{view,cart,buy}', '3 days') FROM cj)) b
+		   FROM funnel_report((SELECT funnel_counts(j, '{view,cart,buy}', '30 days') FROM cj)) r,
+				funnel_report((SELECT funnel_counts(j, '{view,cart,buy}', '30 days') FROM cj)) b
 		   WHERE b.step = 0 AND r.step > 0),
 		  'funnel_report: conversion_from_start = reached / the base''s reached');
-SELECT is((SELECT count(*) FROM funnel_compare((SELECT funnel_counts(j, '{view,cart,buy}', '3 days') FROM cj),
-											   (SELECT funnel_counts(j, '{view,cart,buy}', '3 days') FROM cj))),
+SELECT is((SELECT count(*) FROM funnel_compare((SELECT funnel_counts(j, '{view,cart,buy}', '30 days') FROM cj),
+											   (SELECT funnel_counts(j, '{view,cart,buy}', '30 days') FROM cj))),
 		  3::bigint, 'funnel_compare has no base row: one row per step');
 
 -- Cohorts: the triangle.  L is the latest period active in the data, c a
