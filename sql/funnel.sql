@@ -62,6 +62,13 @@ SELECT step, label, entered, reached, dropped, drop_rate, conversion_from_previo
 	   round(ci_low::numeric, 6) AS ci_low, round(ci_high::numeric, 6) AS ci_high,
 	   median_time_from_previous, p90_time_from_previous, median_time_from_start, p90_time_from_start
 FROM funnel_report((SELECT funnel_counts(j, '{view,cart,buy}', '1 hour') FROM fj WHERE segment = 'a'));
+-- For charts: a base row, step 0, counts every journey (conversion from the
+-- start 1), and each time is also float8 seconds (the interval's epoch).
+SELECT step, label, entered, reached, dropped, drop_rate, conversion_from_previous, conversion_from_start,
+	   ci_low IS NULL AS no_ci, median_seconds_from_previous, p90_seconds_from_previous, median_seconds_from_start, p90_seconds_from_start
+FROM funnel_report((SELECT funnel_counts(j, '{view,cart,buy}', '1 hour') FROM fj WHERE segment = 'a'));
+SELECT pg_typeof(median_seconds_from_previous), count(*) FILTER (WHERE step = 0) AS base_rows
+FROM funnel_report((SELECT funnel_counts(j, '{view}', '1 hour') FROM fj)) GROUP BY 1;
 -- Step by step, segment a against b: conversion from the previous step and
 -- a two-proportion z-test (pooled).
 SELECT step, label, conversion_a, conversion_b, round(difference::numeric, 6) AS difference,

@@ -11,6 +11,10 @@ SELECT name, journey_length(j), journey_first_label(j), journey_last_label(j),
 	   journey_start(j), journey_end(j), journey_duration(j)
 FROM jr ORDER BY name;
 
+-- The duration in seconds, as float8, for charts.
+SELECT name, journey_duration_seconds(j), journey_duration_seconds(j) = extract(epoch FROM journey_duration(j))::float8 AS same
+FROM jr ORDER BY name;
+
 -- The touchpoint at a position: 1-based, negative from the end, NULL outside.
 SELECT name, n, journey_label_at(j, n), journey_time_at(j, n), journey_value_at(j, n)
 FROM jr, unnest(ARRAY[1, 3, -1, -3, 0, 4, -4, 2147483647, -2147483648]) n

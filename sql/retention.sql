@@ -25,9 +25,32 @@ INSERT INTO cj VALUES
 	('[2024-02-10 00:00:00+00 a, 2024-02-11 00:00:00+00 a]'),
 	('[1999-12-31 00:00:00+00 z, 2000-01-01 00:00:00+00 z]'),
 	('[]');
-SELECT * FROM cohort_retention((SELECT retention_counts(j, '1 month') FROM cj)) ORDER BY 1, 2;
-SELECT * FROM cohort_retention((SELECT retention_counts(j, '7 days') FROM cj)) ORDER BY 1, 2;
-SELECT * FROM cohort_retention((SELECT retention_counts(j, '3 months') FROM cj)) ORDER BY 1, 2;
+-- The grid is dense: every cohort has every period up to the latest one
+-- in the data (April 2024 here), with journeys 0 where none was active;
+-- zero cells are listed for the 2024 cohorts by month, and counted for
+-- every cohort after the listings.
+SELECT * FROM cohort_retention((SELECT retention_counts(j, '1 month') FROM cj))
+WHERE cohort > '2000-01-01' OR journeys > 0 ORDER BY 1, 2;
+SELECT * FROM cohort_retention((SELECT retention_counts(j, '7 days') FROM cj))
+WHERE journeys > 0 ORDER BY 1, 2;
+SELECT * FROM cohort_retention((SELECT retention_counts(j, '3 months') FROM cj))
+WHERE journeys > 0 ORDER BY 1, 2;
+SELECT p.period AS width, c.cohort, count(*) AS cells, min(c.period), max(c.period),
+	   count(*) FILTER (WHERE c.journeys = 0) AS zero_cells, sum(c.journeys) AS active_summed
+FROM (VALUES (interval '1 month'), ('7 days'), ('3 months')) p(period),
+	 cohort_retention((SELECT retention_counts(j, p.period) FROM cj)) c
+GROUP BY 1, 2 ORDER BY 1, 2;
+-- A triangle: cohorts of January, February and April; January's and
+-- February's journeys come back two months later, none in between.
+SELECT * FROM cohort_retention((SELECT retention_counts(j, '1 month') FROM (VALUES
+	('[2024-01-05 00:00:00+00 a, 2024-03-05 00:00:00+00 b]'::journey),
+	('[2024-02-05 00:00:00+00 a, 2024-04-05 00:00:00+00 b]'),
+	('[2024-02-06 00:00:00+00 a]'),
+	('[2024-04-01 00:00:00+00 a]')) v(j)));
+-- The grid has at most 10,000,000 cells: a cohort of 2000 and one of 2024
+-- by the second would have 757 million.
+SELECT count(*) FROM cohort_retention((SELECT retention_counts(j, '1 second') FROM (VALUES
+	('[2000-01-01 00:00:00+00 a]'::journey), ('[2024-01-01 00:00:00+00 a]')) v(j)));
 -- The first timestamptz (4714-11-24 BC) lies in a period that starts
 -- before it: that cohort starts at the first timestamptz, and prints.
 SELECT c.*, c.cohort::text AS printed

@@ -51,6 +51,11 @@ FROM journey_sessions((SELECT journey_agg('2024-01-01 00:00:00+00'::timestamptz 
 SELECT * FROM journey_sessions('[2024-03-01 09:00:00+00 search, 2024-03-01 09:10:00+00 product_view,
 	2024-03-01 11:00:00+00 email_click, 2024-03-01 11:02:00+00 product_view, 2024-03-01 11:03:00+00 purchase 49.9,
 	2024-03-05 08:00:00+00 support_ticket 4]');
+-- session_no is bigint, as session_number returns; duration_seconds is the
+-- duration's epoch as float8.
+SELECT pg_typeof(session_no), duration, duration_seconds, pg_typeof(duration_seconds)
+FROM journey_sessions('[2024-03-01 09:00:00+00 a, 2024-03-01 09:10:00.25+00 b, 2024-03-03 10:00:00+00 c, 2024-03-05 10:00:00+00 d]',
+					  '2 days');
 SELECT journey_session_count('[]'), journey_session_count(NULL), count(*) FROM journey_sessions('[]');
 SELECT journey_session_count('[2024-03-01 09:00:00+00 a, 2024-03-09 09:00:00+00 b]', NULL) AS no_rules;
 

@@ -16,12 +16,14 @@
 
 #include "dict.h"
 #include "journey.h"
+#include "params.h"
 
 PG_FUNCTION_INFO_V1(journey_length);
 PG_FUNCTION_INFO_V1(journey_label_at);
 PG_FUNCTION_INFO_V1(journey_time_at);
 PG_FUNCTION_INFO_V1(journey_value_at);
 PG_FUNCTION_INFO_V1(journey_duration);
+PG_FUNCTION_INFO_V1(journey_duration_seconds);
 PG_FUNCTION_INFO_V1(journey_labels);
 PG_FUNCTION_INFO_V1(journey_unnest);
 PG_FUNCTION_INFO_V1(journey_path);
@@ -100,6 +102,18 @@ journey_duration(PG_FUNCTION_ARGS)
 	return DirectFunctionCall2(timestamp_mi,
 							   TimestampTzGetDatum(j.touches[j.ntouch - 1].ts),
 							   TimestampTzGetDatum(first->ts));
+}
+
+/* journey_duration in float8 seconds, which BI tools read as a number. */
+Datum
+journey_duration_seconds(PG_FUNCTION_ARGS)
+{
+	Journey		j;
+	const JourneyTouch *first = TouchAt(fcinfo, &j, 1);
+
+	if (first == NULL)
+		PG_RETURN_NULL();
+	return SecondsBetween(first->ts, j.touches[j.ntouch - 1].ts);
 }
 
 /* The label of every touchpoint, in order. */

@@ -221,7 +221,8 @@ typedef struct LabelHealth
 
 /*
  * touchpoint_health(counts): per label (label, journeys, touchpoints,
- * exits, exit_rate, avg_value, median_time_to_next, dropouts).
+ * exits, exit_rate, avg_value, median_time_to_next, median_seconds_to_next,
+ * dropouts): the median both as an interval and as float8 seconds.
  */
 Datum
 touchpoint_health(PG_FUNCTION_ARGS)
@@ -262,8 +263,8 @@ touchpoint_health(PG_FUNCTION_ARGS)
 	for (l = 0; l < c.nlabels; l++)
 	{
 		const LabelHealth *lh = &h[l];
-		Datum		values[8];
-		bool		nulls[8] = {0};
+		Datum		values[9];
+		bool		nulls[9] = {0};
 
 		values[0] = PointerGetDatum(cstring_to_text_with_len(c.labels[l], c.label_lens[l]));
 		values[1] = Int64GetDatum(lh->stat[HEALTH_JOURNEYS]);
@@ -276,7 +277,8 @@ touchpoint_health(PG_FUNCTION_ARGS)
 										(double) lh->stat[HEALTH_VALUE_MINUS]) /
 									   HEALTH_VALUE_SCALE / lh->stat[HEALTH_VALUES]);
 		values[6] = IntervalFromMicros(lh->median, &nulls[6]);
-		values[7] = Int64GetDatum(lh->dropouts);
+		values[7] = SecondsFromMicros(lh->median, &nulls[7]);
+		values[8] = Int64GetDatum(lh->dropouts);
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}
 	return (Datum) 0;

@@ -53,6 +53,35 @@ IntervalFromMicros(int64 us, bool *isnull)
 }
 
 /*
+ * The same duration as float8 seconds, for clients that cannot read an
+ * interval (BI tools); NULL if us < 0.  Exact below 2^53 microseconds
+ * (285 years), so equal to extract(epoch from) the interval there.
+ */
+Datum
+SecondsFromMicros(int64 us, bool *isnull)
+{
+	*isnull = us < 0;
+	if (*isnull)
+		return (Datum) 0;
+	return Float8GetDatum((double) us / USECS_PER_SEC);
+}
+
+/*
+ * to - from in float8 seconds: exact where the difference in microseconds
+ * fits in int64 (and is below 2^53), and close where it does not (the
+ * full timestamptz range), where an interval would have overflowed.
+ */
+Datum
+SecondsBetween(TimestampTz from, TimestampTz to)
+{
+	int64		us;
+
+	if (!pg_sub_s64_overflow(to, from, &us))
+		return Float8GetDatum((double) us / USECS_PER_SEC);
+	return Float8GetDatum(((double) to - (double) from) / USECS_PER_SEC);
+}
+
+/*
  * An interval that must be whole seconds that fit in int32 (a parameter
  * stored as seconds); else an error with this message.
  */

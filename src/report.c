@@ -278,12 +278,25 @@ ConfidenceZ(FunctionCallInfo fcinfo, int arg)
 }
 
 /*
- * funnel_report(counts, confidence): per step (step, label, entered,
- * reached, dropped, drop_rate, conversion_from_previous,
- * conversion_from_start, ci_low, ci_high, median_time_from_previous,
- * p90_time_from_previous, median_time_from_start, p90_time_from_start);
- * the interval is that of conversion_from_previous.
+ * funnel_report(counts, confidence): a base row (step 0, every journey
+ * counted, so that a funnel chart's percentages start from it), then per
+ * step (step, label, entered, reached, dropped, drop_rate,
+ * conversion_from_previous, conversion_from_start, ci_low, ci_high, and
+ * the median and p90 times from the previous step and from the start,
+ * each as an interval and as float8 seconds); the confidence interval is
+ * that of conversion_from_previous.
  */
+#define FUNNEL_REPORT_COLUMNS	18
+#define FUNNEL_BASE_LABEL		"(all journeys)"
+
+/* A time quantile into columns col (interval) and col + 1 (seconds). */
+static void
+FunnelTimeColumns(Datum *values, bool *nulls, int col, int64 us)
+{
+	values[col] = IntervalFromMicros(us, &nulls[col]);
+	values[col + 1] = SecondsFromMicros(us, &nulls[col + 1]);
+}
+
 Datum
 funnel_report(PG_FUNCTION_ARGS)
 {
@@ -291,18 +304,31 @@ funnel_report(PG_FUNCTION_ARGS)
 	FunnelSteps f;
 	double		z = ConfidenceZ(fcinfo, 1);
 	int32		s;
+	Datum		values[FUNNEL_REPORT_COLUMNS];
+	bool		nulls[FUNNEL_REPORT_COLUMNS];
 
 	JourneyInitRowsResult(fcinfo);
 	ReadFunnel(fcinfo, 0, &f);
+
+	/* the base: no previous step, so no conversion from it, nor times */
+	memset(nulls, true, sizeof(nulls));
+	values[0] = Int32GetDatum(0);
+	values[1] = CStringGetTextDatum(FUNNEL_BASE_LABEL);
+	values[2] = values[3] = Int64GetDatum(f.c.total);
+	values[4] = Int64GetDatum(0);
+	values[5] = Float8GetDatum(0.0);
+	values[7] = Float8GetDatum(1.0);
+	nulls[0] = nulls[1] = nulls[2] = nulls[3] = nulls[4] = nulls[5] = nulls[7] = false;
+	tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+
 	for (s = 0; s < f.def.nsteps; s++)
 	{
-		Datum		values[14];
-		bool		nulls[14] = {0};
 		int64		entered = s == 0 ? f.c.total : f.reached[s - 1];
 		int64		reached = f.reached[s];
 		double		low;
 		double		high;
 
+		memset(nulls, false, sizeof(nulls));
 		Wilson(reached, entered, z, &low, &high);
 		values[0] = Int32GetDatum(s + 1);
 		values[1] = PointerGetDatum(f.def.steps[s]);
@@ -314,10 +340,11 @@ funnel_report(PG_FUNCTION_ARGS)
 		values[7] = Float8GetDatum(Rate(reached, f.c.total));
 		values[8] = Float8GetDatum(low);
 		values[9] = Float8GetDatum(high);
-		values[10] = IntervalFromMicros(s == 0 ? -1 : HistogramQuantile(&f.c, s, true, 0.5), &nulls[10]);
-		values[11] = IntervalFromMicros(s == 0 ? -1 : HistogramQuantile(&f.c, s, true, 0.9), &nulls[11]);
-		values[12] = IntervalFromMicros(s == 0 ? -1 : HistogramQuantile(&f.c, s, false, 0.5), &nulls[12]);
-		values[13] = IntervalFromMicros(s == 0 ? -1 : HistogramQuantile(&f.c, s, false, 0.9), &nulls[13]);
+		/* step 1 is the start: no time to it */
+		FunnelTimeColumns(values, nulls, 10, s == 0 ? -1 : HistogramQuantile(&f.c, s, true, 0.5));
+		FunnelTimeColumns(values, nulls, 12, s == 0 ? -1 : HistogramQuantile(&f.c, s, true, 0.9));
+		FunnelTimeColumns(values, nulls, 14, s == 0 ? -1 : HistogramQuantile(&f.c, s, false, 0.5));
+		FunnelTimeColumns(values, nulls, 16, s == 0 ? -1 : HistogramQuantile(&f.c, s, false, 0.9));
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}
 	return (Datum) 0;
@@ -327,6 +354,7 @@ funnel_report(PG_FUNCTION_ARGS)
  * funnel_compare(a, b): per step (step, label, conversion_a, conversion_b,
  * difference, z, p_value): the conversion from the previous step in two
  * segments and a two-sided two-proportion z-test with pooled variance.
+ * No base row: the base converts from nothing, so there is nothing to test.
  */
 Datum
 funnel_compare(PG_FUNCTION_ARGS)

@@ -9,6 +9,7 @@
 
 #include "catalog/pg_type.h"
 #include "funcapi.h"
+#include "miscadmin.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 
@@ -331,35 +332,134 @@ retention_counts_transfn(PG_FUNCTION_ARGS)
 }
 
 /*
+ * The cells cohort_retention returns at most.  The summary bounds its keys,
+ * not its grid: a grid grows as the square of the span in periods (two
+ * journeys a year apart counted by the second would make 31 million).
+ */
+#define COHORT_MAX_CELLS	10000000
+
+typedef struct CohortRow
+{
+	int64		period;			/* the cohort's first period */
+	int32		label;
+} CohortRow;
+
+static int
+CompareCohortRows(const void *a, const void *b)
+{
+	int64		pa = ((const CohortRow *) a)->period;
+	int64		pb = ((const CohortRow *) b)->period;
+
+	return pa < pb ? -1 : pa > pb ? 1 : 0;
+}
+
+/*
  * cohort_retention(counts): (cohort, period, journeys, share): journeys
  * of the cohort starting at `cohort` active `period` periods after their
- * first, and their share of the cohort.
+ * first, and their share of the cohort.  The grid is a dense triangle, as
+ * retention charts draw it: the latest period in which any journey is
+ * active stands for "now", every cohort has every period from 0 to that
+ * one, with journeys 0 and share 0 where none was active, and no later
+ * period (it has not happened yet).  Rows come by cohort, then period.
  */
 Datum
 cohort_retention(PG_FUNCTION_ARGS)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	Counts		c;
-	int64	   *size;
+	int64	   *first;			/* per label: its cohort's first period */
+	int32	   *nkeys;			/* per label: its keys */
+	int32	   *start;			/* per label: where its keys begin in bylabel */
+	int32	   *bylabel;		/* keys grouped by label, by position within */
+	CohortRow  *cohorts;
+	int32		ncohorts = 0;
+	int64		latest = PG_INT64_MIN;
+	int64		cells = 0;
 	int32		k;
+	int32		l;
+	int32		i;
 
 	JourneyInitRowsResult(fcinfo);
 	CountsReadArg(fcinfo, &c, COUNTS_COHORTS, COUNTS_COHORTS);
-	size = palloc0(Max(c.nlabels, 1) * sizeof(int64));
-	for (k = 0; k < c.nkeys && c.positions[k] == 0; k++)
-		size[c.key_labels[c.key_start[k]]] = c.counts[k];
+	if (c.nkeys == 0)
+		return (Datum) 0;
+	first = palloc(Max(c.nlabels, 1) * sizeof(int64));
+	nkeys = palloc0(Max(c.nlabels, 1) * sizeof(int32));
+	start = palloc(Max(c.nlabels, 1) * sizeof(int32));
+	bylabel = palloc(c.nkeys * sizeof(int32));
+	cohorts = palloc(Max(c.nlabels, 1) * sizeof(CohortRow));
+
+	/* labels are checked to be period numbers (CohortsSumsKey) */
+	for (l = 0; l < c.nlabels; l++)
+	{
+		char	   *name = pnstrdup(c.labels[l], c.label_lens[l]);
+
+		first[l] = strtoll(name, NULL, 10);
+		pfree(name);
+	}
 	for (k = 0; k < c.nkeys; k++)
 	{
-		int32		label = c.key_labels[c.key_start[k]];
-		char	   *name = pnstrdup(c.labels[label], c.label_lens[label]);
-		Datum		values[4];
-		bool		nulls[4] = {0};
+		l = c.key_labels[c.key_start[k]];
+		nkeys[l]++;
+		/* within the range of periods, also checked */
+		latest = Max(latest, first[l] + c.positions[k]);
+	}
+	for (l = 0, i = 0; l < c.nlabels; l++)
+	{
+		start[l] = i;
+		i += nkeys[l];
+		if (nkeys[l] > 0)
+		{
+			cohorts[ncohorts].period = first[l];
+			cohorts[ncohorts++].label = l;
+			cells += latest - first[l] + 1;
+			if (cells > COHORT_MAX_CELLS)
+				ereport(ERROR,
+						(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+						 errmsg("cohort retention grid would have more than %d cells",
+								COHORT_MAX_CELLS),
+						 errdetail("A cohort " INT64_FORMAT " periods before the latest period with activity has a cell for each.",
+								   latest - first[l]),
+						 errhint("Count with a longer period.")));
+		}
+	}
+	/* keys come by position: grouped by label, they stay so within each */
+	memset(nkeys, 0, Max(c.nlabels, 1) * sizeof(int32));
+	for (k = 0; k < c.nkeys; k++)
+	{
+		l = c.key_labels[c.key_start[k]];
+		bylabel[start[l] + nkeys[l]++] = k;
+	}
+	qsort(cohorts, ncohorts, sizeof(CohortRow), CompareCohortRows);
 
-		values[0] = TimestampTzGetDatum(CohortStart(strtoll(name, NULL, 10), c.spec.param));
-		values[1] = Int32GetDatum(c.positions[k]);
-		values[2] = Int64GetDatum(c.counts[k]);
-		values[3] = Float8GetDatum(CountsShare(c.counts[k], size[label]));
-		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	for (i = 0; i < ncohorts; i++)
+	{
+		int32		label = cohorts[i].label;
+		const int32 *keys = bylabel + start[label];
+		int32		next = 0;
+		/* period 0 counts the whole cohort (CohortsSumsKey) */
+		int64		size = c.positions[keys[0]] == 0 ? c.counts[keys[0]] : 0;
+		/* at most COHORT_MAX_CELLS, so an integer */
+		int32		last = (int32) (latest - cohorts[i].period);
+		Datum		cohort = TimestampTzGetDatum(CohortStart(cohorts[i].period, c.spec.param));
+		int32		p;
+
+		for (p = 0; p <= last; p++)
+		{
+			Datum		values[4];
+			bool		nulls[4] = {0};
+			int64		journeys = 0;
+
+			if (next < nkeys[label] && c.positions[keys[next]] == p)
+				journeys = c.counts[keys[next++]];
+			values[0] = cohort;
+			values[1] = Int32GetDatum(p);
+			values[2] = Int64GetDatum(journeys);
+			values[3] = Float8GetDatum(CountsShare(journeys, size));
+			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+			if ((p & 0xFFFF) == 0)
+				CHECK_FOR_INTERRUPTS();
+		}
 	}
 	return (Datum) 0;
 }

@@ -321,7 +321,8 @@ journey_session_count(PG_FUNCTION_ARGS)
 
 /*
  * Rows (session_no, session, session_start, session_end, duration,
- * touchpoints, entry_label, exit_label), one per session.
+ * duration_seconds, touchpoints, entry_label, exit_label), one per session;
+ * session_no is bigint, as session_number's, so that the two join.
  */
 Datum
 journey_sessions(PG_FUNCTION_ARGS)
@@ -340,19 +341,20 @@ journey_sessions(PG_FUNCTION_ARGS)
 	{
 		const JourneyTouch *first = &j.touches[starts[s]];
 		const JourneyTouch *last = &j.touches[starts[s + 1] - 1];
-		Datum		values[8];
-		bool		nulls[8] = {0};
+		Datum		values[9];
+		bool		nulls[9] = {0};
 
-		values[0] = Int32GetDatum(s + 1);
+		values[0] = Int64GetDatum((int64) s + 1);
 		values[1] = PointerGetDatum(JourneyFromDecoded(&j, starts[s],
 													   starts[s + 1], NULL));
 		values[2] = TimestampTzGetDatum(first->ts);
 		values[3] = TimestampTzGetDatum(last->ts);
 		values[4] = DirectFunctionCall2(timestamp_mi, values[3], values[2]);
-		values[5] = Int32GetDatum(starts[s + 1] - starts[s]);
-		values[6] = PointerGetDatum(cstring_to_text_with_len(j.labels[first->label],
+		values[5] = SecondsBetween(first->ts, last->ts);
+		values[6] = Int32GetDatum(starts[s + 1] - starts[s]);
+		values[7] = PointerGetDatum(cstring_to_text_with_len(j.labels[first->label],
 															 j.label_lens[first->label]));
-		values[7] = PointerGetDatum(cstring_to_text_with_len(j.labels[last->label],
+		values[8] = PointerGetDatum(cstring_to_text_with_len(j.labels[last->label],
 															 j.label_lens[last->label]));
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 		CHECK_FOR_INTERRUPTS();

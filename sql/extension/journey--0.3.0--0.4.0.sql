@@ -658,32 +658,38 @@ COMMENT ON FUNCTION ngrams(ngram_counts) IS 'n-gram occurrences and shares';
 COMMENT ON FUNCTION path_steps(step_counts) IS 'labels at each step before and after the anchor, with journeys and shares';
 COMMENT ON FUNCTION flows(flow_counts, bigint) IS 'Sankey edges (depth, from, to, journeys) with rare nodes folded into (other)';
 
+-- funnel_report starts with a base row, step 0 '(all journeys)', and gives
+-- every time also in float8 seconds, which BI tools chart (an interval
+-- reaches JDBC as OTHER)
 CREATE FUNCTION funnel_report(funnel_counts funnel_counts, confidence float8 DEFAULT 0.95)
 	RETURNS TABLE (step integer, label text, entered bigint, reached bigint, dropped bigint,
 		drop_rate float8, conversion_from_previous float8, conversion_from_start float8,
-		ci_low float8, ci_high float8, median_time_from_previous interval,
-		p90_time_from_previous interval, median_time_from_start interval, p90_time_from_start interval)
+		ci_low float8, ci_high float8,
+		median_time_from_previous interval, median_seconds_from_previous float8,
+		p90_time_from_previous interval, p90_seconds_from_previous float8,
+		median_time_from_start interval, median_seconds_from_start float8,
+		p90_time_from_start interval, p90_seconds_from_start float8)
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 10;
 CREATE FUNCTION funnel_compare(a funnel_counts, b funnel_counts)
 	RETURNS TABLE (step integer, label text, conversion_a float8, conversion_b float8,
 		difference float8, z float8, p_value float8)
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 10;
-COMMENT ON FUNCTION funnel_report(funnel_counts, float8) IS 'per funnel step: entered, reached, drop-off, conversion with a Wilson interval, time-to-convert percentiles';
-COMMENT ON FUNCTION funnel_compare(funnel_counts, funnel_counts) IS 'two segments'' funnels step by step with a two-proportion z-test';
+COMMENT ON FUNCTION funnel_report(funnel_counts, float8) IS 'a base row (step 0, all journeys), then per funnel step: entered, reached, drop-off, conversion with a Wilson interval, time-to-convert percentiles as intervals and float8 seconds';
+COMMENT ON FUNCTION funnel_compare(funnel_counts, funnel_counts) IS 'two segments'' funnels step by step with a two-proportion z-test (no base row)';
 
 CREATE FUNCTION cohort_retention(retention_counts retention_counts)
 	RETURNS TABLE (cohort timestamptz, period integer, journeys bigint, share float8)
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 100;
-COMMENT ON FUNCTION cohort_retention(retention_counts) IS 'per cohort and period: journeys active and their share of the cohort';
+COMMENT ON FUNCTION cohort_retention(retention_counts) IS 'per cohort and period, a dense triangle up to the latest period with activity: journeys active (0 included) and their share of the cohort';
 
 CREATE FUNCTION touchpoint_health(health_counts health_counts)
 	RETURNS TABLE (label text, journeys bigint, touchpoints bigint, exits bigint, exit_rate float8,
-		avg_value float8, median_time_to_next interval, dropouts bigint)
+		avg_value float8, median_time_to_next interval, median_seconds_to_next float8, dropouts bigint)
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 20;
 CREATE FUNCTION reentries(health_counts health_counts)
 	RETURNS TABLE (exit_label text, reentry_label text, occurrences bigint, share float8)
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 50;
-COMMENT ON FUNCTION touchpoint_health(health_counts) IS 'per label: journeys, touchpoints, exits, exit rate, average value, median time to the next touchpoint, drop-outs';
+COMMENT ON FUNCTION touchpoint_health(health_counts) IS 'per label: journeys, touchpoints, exits, exit rate, average value, median time to the next touchpoint (interval and float8 seconds), drop-outs';
 COMMENT ON FUNCTION reentries(health_counts) IS 'where journeys come back after a session ended at each label';
 
 CREATE FUNCTION markov_attribution(markov_counts markov_counts)
@@ -776,6 +782,9 @@ CREATE OR REPLACE FUNCTION journey_end(j journey) RETURNS timestamptz
 	RETURN journey_time_at(j, -1);
 CREATE OR REPLACE FUNCTION journey_duration(j journey) RETURNS interval
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION journey_duration_seconds(j journey) RETURNS float8
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION journey_duration_seconds(journey) IS 'end minus start in float8 seconds (NULL if empty)';
 CREATE OR REPLACE FUNCTION journey_labels(j journey) RETURNS text[]
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE OR REPLACE FUNCTION journey_unnest(j journey,
@@ -821,3 +830,15 @@ CREATE OR REPLACE FUNCTION journey_hash(j journey) RETURNS integer
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE OR REPLACE FUNCTION journey_hash_extended(j journey, seed bigint) RETURNS bigint
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+-- journey_sessions: session_no bigint, as session_number returns, and the
+-- duration also in float8 seconds
+DROP FUNCTION journey_sessions(journey, interval, text[], text, interval);
+CREATE FUNCTION journey_sessions(j journey, timeout interval DEFAULT '30 minutes',
+	new_session_labels text[] DEFAULT NULL, split_at_midnight text DEFAULT NULL,
+	max_length interval DEFAULT NULL)
+	RETURNS TABLE (session_no bigint, session journey, session_start timestamptz,
+		session_end timestamptz, duration interval, duration_seconds float8, touchpoints integer,
+		entry_label text, exit_label text)
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE ROWS 5;
+COMMENT ON FUNCTION journey_sessions(journey, interval, text[], text, interval) IS 'one row per session of a journey, with the session as a journey and its summary';
