@@ -1031,7 +1031,7 @@ NodeJourneys(const FlowEdge *nodes, int32 nnodes, int32 depth, int32 label)
 /*
  * A Sankey node id: the node's depth, zero-padded to the digits of the
  * deepest depth so that ids sort as text in depth order, then ': ' and the
- * label ('0: search', or '03: search' for depths up to 10 and more).
+ * label: '0: search' for a depth of at most 9, '03: search' for 10 to 99.
  */
 static text *
 FlowNodeId(const Counts *c, int32 width, int32 depth, int32 label)
