@@ -14,6 +14,34 @@ FROM aj, unnest('{first_touch,last_touch,last_non_direct,linear,position_based,t
 	 journey_attribution(j, m, '{purchase}') a
 ORDER BY 1, 2, 3;
 
+-- Rows of credit 0 (first/last touch, last non-direct, zero position
+-- weights, per label too) are left out unless zero_credit.
+SELECT m AS model, conversion_no, touch_no, label, credit
+FROM aj, unnest('{first_touch,last_touch}'::text[]) m, journey_attribution(j, m, '{purchase}', zero_credit => true) a
+ORDER BY 1, 2, 3;
+SELECT touch_no, label, credit FROM journey_attribution('[2024-01-01 00:00:00+00 a, 2024-01-02 00:00:00+00 b, 2024-01-03 00:00:00+00 c, 2024-01-04 00:00:00+00 d]',
+	'position_based', converted => true, position_weights => '{0.5,0,0.5}');
+SELECT label, credit FROM journey_attribution('[2024-01-01 00:00:00+00 a, 2024-01-02 00:00:00+00 b, 2024-01-03 00:00:00+00 a]',
+	'first_touch', converted => true, per_label => true);
+SELECT label, credit FROM journey_attribution('[2024-01-01 00:00:00+00 a, 2024-01-02 00:00:00+00 b, 2024-01-03 00:00:00+00 a]',
+	'first_touch', converted => true, per_label => true, zero_credit => true);
+
+-- Ties with conversions: touchpoints at the same instant as a conversion
+-- are before it and credited to it, whatever their labels (ads sorts
+-- before purchase, search after it); the conversion touchpoint itself
+-- never is.  Conversions at the same instant (purchase and signup at
+-- 12:00) are each credited to the same touchpoints; the next conversion
+-- (social's) takes only what comes after that instant.
+SELECT conversion_no, conversion_ts, touch_no, label, round(credit::numeric, 4) AS credit, value_credit
+FROM journey_attribution('[2024-01-01 10:00:00+00 email, 2024-01-01 12:00:00+00 ads, 2024-01-01 12:00:00+00 purchase 30,
+	2024-01-01 12:00:00+00 search, 2024-01-01 12:00:00+00 signup, 2024-01-01 12:00:00+00 zebra,
+	2024-01-02 00:00:00+00 social, 2024-01-02 00:00:00+00 purchase 10]', 'linear', '{purchase,signup}')
+ORDER BY 1, 3;
+-- So last_touch of a conversion with a touchpoint at its instant credits
+-- that touchpoint (search, stored after purchase), not the one before.
+SELECT conversion_no, label FROM journey_attribution('[2024-01-01 10:00:00+00 email, 2024-01-01 12:00:00+00 purchase, 2024-01-01 12:00:00+00 search]',
+	'last_touch', '{purchase}');
+
 -- Position-based (S12): 1 touch 100%, 2 touches 50/50, 3+ first/last 40%,
 -- the middle share 20%; weights are a parameter.
 SELECT n, touch_no, credit

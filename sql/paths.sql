@@ -26,6 +26,14 @@ SELECT path_counts(j) FROM pj;
 SELECT * FROM top_paths((SELECT path_counts(j) FROM pj), 1);
 SELECT * FROM top_paths((SELECT path_counts(j, false) FROM pj), 10);
 SELECT * FROM top_paths((SELECT path_counts(j) FROM pj), 0);
+-- Ties: rank is the row number, equal counts in the order of their labels
+-- compared one by one bytewise (a path before its continuations, the empty
+-- path first), so "rank <= k" is top_paths(counts, k) and a chart sorted
+-- by rank is the same every time.
+SELECT * FROM top_paths((SELECT path_counts(j) FROM (VALUES ('[2024-01-01 00:00:00+00 b]'::journey), ('[2024-01-01 00:00:00+00 b]'),
+	('[2024-01-01 00:00:00+00 a, 2024-01-01 00:01:00+00 c]'), ('[2024-01-01 00:00:00+00 a, 2024-01-01 00:01:00+00 c]'),
+	('[2024-01-01 00:00:00+00 a]'), ('[2024-01-01 00:00:00+00 a]'), ('[2024-01-01 00:00:00+00 B]'), ('[2024-01-01 00:00:00+00 B]'),
+	('[2024-01-01 00:00:00+00 c]'), ('[]')) v(j)), 5);
 
 -- Approximate top paths from a count-min sketch in bounded memory: upper
 -- bounds of the counts (exact here, the sketch being roomy enough).
@@ -41,12 +49,26 @@ SELECT * FROM ngrams((SELECT ngram_counts(j, 3, false) FROM pj));
 
 -- Steps around the first 'direct' (journeys without it do not count).
 SELECT * FROM path_steps((SELECT step_counts(j, 'direct', 2) FROM pj)) ORDER BY step, journeys DESC, label;
+-- Rows come in time order of the steps (-n to -1, then 1 to n), each
+-- step's labels most frequent first, ties (start) or (end) first, then
+-- labels bytewise: step -1 before step 1, though c at step 1 is the most
+-- frequent.
+SELECT * FROM path_steps((SELECT step_counts(j, 'b', 1) FROM (VALUES ('[2024-01-01 00:00:00+00 a, 2024-01-01 00:01:00+00 b, 2024-01-01 00:02:00+00 c]'::journey),
+	('[2024-01-01 00:00:00+00 a, 2024-01-01 00:01:00+00 b, 2024-01-01 00:02:00+00 c]'), ('[2024-01-01 00:00:00+00 y, 2024-01-01 00:01:00+00 b]'),
+	('[2024-01-01 00:00:00+00 x, 2024-01-01 00:01:00+00 b, 2024-01-01 00:02:00+00 c]'), ('[2024-01-01 00:00:00+00 a]')) v(j)));
 
 -- Flows from the start, from an anchor, and backward from the anchor.
 SELECT * FROM flows((SELECT flow_counts(j, 3) FROM pj)) ORDER BY depth, journeys DESC, from_label, to_label;
 SELECT * FROM flows((SELECT flow_counts(j, 2, 'direct') FROM pj)) ORDER BY depth, journeys DESC, from_label, to_label;
 SELECT * FROM flows((SELECT flow_counts(j, 2, 'purchase', true) FROM pj)) ORDER BY depth, journeys DESC, from_label, to_label;
 SELECT * FROM flows((SELECT flow_counts(j, 3) FROM pj), 2) ORDER BY depth, journeys DESC, from_label, to_label;
+-- Unordered, rows go by depth, from_label, to_label ((other) and the
+-- markers before labels, labels bytewise).  source and target are Sankey
+-- node ids: the depth zero-padded to the digits of the deepest (10 here),
+-- ': ', the label.  The empty journey (id 4) has no node, so it is not
+-- counted (total=3; top_paths counts it as the empty path).
+SELECT * FROM flows((SELECT flow_counts(j, 10) FROM pj));
+SELECT flow_counts(j, 1) FROM pj;
 
 -- Touchpoint health: a (values 4, 2) leads to b after 10 minutes and to c
 -- after 30 seconds; b's session ends (gap over 30 minutes) and the journey

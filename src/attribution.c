@@ -9,7 +9,13 @@
  * the end of the journey when `converted` is true (the ChannelAttribution
  * shape).  Credit is per touch (S11); with per_label the credits of one
  * label are added up.  Every conversion's credits add up to 1, and its
- * value is shared in the same proportions.
+ * value is shared in the same proportions; rows of credit 0 are left out
+ * unless zero_credit.
+ *
+ * Time decides what is before a conversion, never the label order of the
+ * stored touchpoints: a touchpoint at the same instant as a conversion is
+ * before it, and conversions at the same instant are credited alike, each
+ * to the same touchpoints.
  */
 #include "postgres.h"
 
@@ -52,6 +58,7 @@ typedef struct Options
 	double		weights[3];		/* position_based: first, middle, last */
 	int64		half_life;
 	bool		per_label;
+	bool		zero_credit;	/* emit rows of credit 0 too */
 } Options;
 
 /*
@@ -191,6 +198,7 @@ ParseOptions(FunctionCallInfo fcinfo, const Journey *j, Options *o)
 	o->half_life = PG_ARGISNULL(9) ? 7 * USECS_PER_DAY :
 		IntervalMicros(PG_GETARG_INTERVAL_P(9), "half-life", NULL);
 	o->per_label = !PG_ARGISNULL(10) && PG_GETARG_BOOL(10);
+	o->zero_credit = !PG_ARGISNULL(11) && PG_GETARG_BOOL(11);
 }
 
 /* Emits the rows of one conversion. */
@@ -219,7 +227,7 @@ EmitConversion(ReturnSetInfo *rsinfo, const Journey *j, const Options *o,
 			Datum		values[7];
 			bool		nulls[7] = {false, false, true, true, false, false, false};
 
-			if (!seen[l])
+			if (!seen[l] || (per[l] == 0 && !o->zero_credit))
 				continue;
 			values[0] = Int32GetDatum(conv_no);
 			values[1] = TimestampTzGetDatum(conv_ts);
@@ -241,6 +249,8 @@ EmitConversion(ReturnSetInfo *rsinfo, const Journey *j, const Options *o,
 		Datum		values[7];
 		bool		nulls[7] = {0};
 
+		if (credit[i] == 0 && !o->zero_credit)
+			continue;
 		values[0] = Int32GetDatum(conv_no);
 		values[1] = TimestampTzGetDatum(conv_ts);
 		values[2] = Int32GetDatum(idx[i] + 1);
@@ -258,8 +268,8 @@ EmitConversion(ReturnSetInfo *rsinfo, const Journey *j, const Options *o,
 /*
  * journey_attribution(j, model, conversions, converted, conversion_value,
  * lookback, since_previous, skip_labels, position_weights, half_life,
- * per_label): rows (conversion_no, conversion_ts, touch_no, ts, label,
- * credit, value_credit).
+ * per_label, zero_credit): rows (conversion_no, conversion_ts, touch_no,
+ * ts, label, credit, value_credit).
  */
 Datum
 journey_attribution(PG_FUNCTION_ARGS)
@@ -293,7 +303,8 @@ journey_attribution(PG_FUNCTION_ARGS)
 	else
 	{
 		int32		conv_no = 0;
-		int32		prev = -1;
+		int32		from = 0;	/* first touch after the previous conversion's instant */
+		int32		last = -1;	/* last touch at the current conversion's instant */
 
 		for (i = 0; i < j.ntouch; i++)
 		{
@@ -304,7 +315,21 @@ journey_attribution(PG_FUNCTION_ARGS)
 			if (!o.conversion[c->label])
 				continue;
 			conv_no++;
-			for (p = o.since_previous ? prev + 1 : 0; p < i; p++)
+
+			/*
+			 * Touches sort by label within an instant; those at the
+			 * conversion's instant count as before it whatever their label,
+			 * and a later conversion at that instant takes the same ones.
+			 */
+			if (i > last)
+			{
+				if (o.since_previous && last >= 0)
+					from = last + 1;
+				last = i;
+				while (last + 1 < j.ntouch && j.touches[last + 1].ts == c->ts)
+					last++;
+			}
+			for (p = o.since_previous ? from : 0; p <= last; p++)
 			{
 				const JourneyTouch *t = &j.touches[p];
 
@@ -314,7 +339,6 @@ journey_attribution(PG_FUNCTION_ARGS)
 					continue;
 				idx[n++] = p;
 			}
-			prev = i;
 			if (n > 0)
 				EmitConversion(rsinfo, &j, &o, conv_no, c->ts,
 							   c->has_value ? c->value : 0, idx, n, credit);

@@ -912,9 +912,25 @@ ngrams(PG_FUNCTION_ARGS)
 }
 
 /*
+ * Key indexes by position, then count, largest first; ties keep the
+ * canonical order (markers, then labels bytewise).
+ */
+static int
+CompareByPositionCount(const void *a, const void *b)
+{
+	int32		x = *(const int32 *) a;
+	int32		y = *(const int32 *) b;
+
+	if (SortCounts->positions[x] != SortCounts->positions[y])
+		return SortCounts->positions[x] < SortCounts->positions[y] ? -1 : 1;
+	return CompareByCount(a, b);
+}
+
+/*
  * path_steps(counts): (step, label, journeys, share): for step +k, the
  * label k touchpoints after the anchor, for -k, k before; share of the
- * journeys that have the anchor.
+ * journeys that have the anchor.  Rows go by step in time order (-n to
+ * n), each step's labels most frequent first.
  */
 Datum
 path_steps(PG_FUNCTION_ARGS)
@@ -926,7 +942,12 @@ path_steps(PG_FUNCTION_ARGS)
 
 	JourneyInitRowsResult(fcinfo);
 	CountsReadArg(fcinfo, &c, COUNTS_STEPS, COUNTS_STEPS);
-	order = KeysByCount(&c);
+	order = palloc(Max(c.nkeys, 1) * sizeof(int32));
+	for (k = 0; k < c.nkeys; k++)
+		order[k] = k;
+	SortCounts = &c;
+	qsort(order, c.nkeys, sizeof(int32), CompareByPositionCount);
+	SortCounts = NULL;
 	for (k = 0; k < c.nkeys; k++)
 	{
 		int32		key = order[k];
@@ -938,6 +959,8 @@ path_steps(PG_FUNCTION_ARGS)
 		values[2] = Int64GetDatum(c.counts[key]);
 		values[3] = Float8GetDatum(CountsShare(c.counts[key], c.total));
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+		pfree(DatumGetPointer(values[1]));
+		CHECK_FOR_INTERRUPTS();
 	}
 	return (Datum) 0;
 }
@@ -1006,9 +1029,34 @@ NodeJourneys(const FlowEdge *nodes, int32 nnodes, int32 depth, int32 label)
 }
 
 /*
+ * A Sankey node id: the node's depth, zero-padded to the digits of the
+ * deepest depth so that ids sort as text in depth order, then ': ' and the
+ * label: '0: search' for a depth of at most 9, '03: search' for 10 to 99.
+ */
+static text *
+FlowNodeId(const Counts *c, int32 width, int32 depth, int32 label)
+{
+	text	   *l = CountsLabelText(c, label);
+	StringInfoData buf;
+	text	   *id;
+
+	initStringInfo(&buf);
+	appendStringInfo(&buf, "%0*d: ", width, depth);
+	appendBinaryStringInfo(&buf, VARDATA_ANY(l), VARSIZE_ANY_EXHDR(l));
+	id = cstring_to_text_with_len(buf.data, buf.len);
+	pfree(l);
+	pfree(buf.data);
+	return id;
+}
+
+/*
  * flows(counts, min_journeys): Sankey edges (depth, from_label, to_label,
- * journeys); a node reached by fewer than min_journeys journeys at its
- * depth is folded into '(other)'.
+ * journeys, source, target); a node reached by fewer than min_journeys
+ * journeys at its depth is folded into '(other)'.  source and target are
+ * node ids with the edge pointing forward in time: from the node at
+ * depth - 1 to the one at depth, or for backward flows from the earlier
+ * touchpoint (at depth) to the later one (at depth - 1), so that a chart
+ * of either reads left to right.
  */
 Datum
 flows(PG_FUNCTION_ARGS)
@@ -1021,9 +1069,12 @@ flows(PG_FUNCTION_ARGS)
 	int32		nnodes;
 	int32		nedges = 0;
 	int32		k;
+	int			width;
+	bool		backward;
 
 	JourneyInitRowsResult(fcinfo);
 	CountsReadArg(fcinfo, &c, COUNTS_FLOWS, COUNTS_FLOWS_BACKWARD);
+	backward = c.spec.kind == COUNTS_FLOWS_BACKWARD;
 	nodes = NodeTotals(&c, &nnodes);
 	edges = palloc(Max(c.nkeys, 1) * sizeof(FlowEdge));
 	for (k = 0; k < c.nkeys; k++)
@@ -1040,19 +1091,37 @@ flows(PG_FUNCTION_ARGS)
 		CHECK_FOR_INTERRUPTS();
 	}
 	qsort(edges, nedges, sizeof(FlowEdge), CompareEdges);
+	width = snprintf(NULL, 0, "%d", c.spec.param);
 	for (k = 0; k < nedges; k++)
 	{
-		Datum		values[4];
-		bool		nulls[4] = {0};
+		Datum		values[6];
+		bool		nulls[6] = {0};
 		int64		journeys = edges[k].journeys;
+		const FlowEdge *e;
 
 		while (k + 1 < nedges && CompareEdges(&edges[k], &edges[k + 1]) == 0)
 			journeys += edges[++k].journeys;
-		values[0] = Int32GetDatum(edges[k].depth);
-		values[1] = PointerGetDatum(CountsLabelText(&c, edges[k].from));
-		values[2] = PointerGetDatum(CountsLabelText(&c, edges[k].to));
+		e = &edges[k];
+		values[0] = Int32GetDatum(e->depth);
+		values[1] = PointerGetDatum(CountsLabelText(&c, e->from));
+		values[2] = PointerGetDatum(CountsLabelText(&c, e->to));
 		values[3] = Int64GetDatum(journeys);
+		if (backward)
+		{
+			values[4] = PointerGetDatum(FlowNodeId(&c, width, e->depth, e->to));
+			values[5] = PointerGetDatum(FlowNodeId(&c, width, e->depth - 1, e->from));
+		}
+		else
+		{
+			values[4] = PointerGetDatum(FlowNodeId(&c, width, e->depth - 1, e->from));
+			values[5] = PointerGetDatum(FlowNodeId(&c, width, e->depth, e->to));
+		}
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+		pfree(DatumGetPointer(values[1]));
+		pfree(DatumGetPointer(values[2]));
+		pfree(DatumGetPointer(values[4]));
+		pfree(DatumGetPointer(values[5]));
+		CHECK_FOR_INTERRUPTS();
 	}
 	return (Datum) 0;
 }

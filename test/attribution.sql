@@ -1,6 +1,6 @@
 -- Heuristic attribution: properties on random journeys, and bad input.
 BEGIN;
-SELECT plan(37);
+SELECT plan(45);
 
 SELECT setseed(0.57);
 CREATE TEMP TABLE rj AS
@@ -71,6 +71,53 @@ SELECT is((SELECT array_agg(round(credit::numeric, 6) ORDER BY touch_no)
 		   FROM journey_attribution('[2024-01-01 00:00:00+00 a, 2024-01-01 12:00:00+00 b]',
 									'time_decay', converted => true, half_life => '1 day')),
 		  'time decay: the conversions form and the converted form agree');
+
+-- No rows of credit 0 unless asked for.
+SELECT is((SELECT count(*) FROM credits WHERE credit = 0), 0::bigint, 'no rows of credit 0 by default');
+SELECT set_eq($$SELECT id, model, conversion_no, touch_no, credit FROM credits$$,
+			  $$SELECT id, m, conversion_no, touch_no, credit
+				FROM rj, unnest('{first_touch,last_touch,last_non_direct,linear,position_based,time_decay}'::text[]) m,
+					 journey_attribution(j, m, '{purchase}', zero_credit => true) a WHERE credit <> 0$$,
+			  'zero_credit adds the rows of credit 0 and nothing else');
+SELECT ok((SELECT count(*) > 0 FROM rj, journey_attribution(j, 'first_touch', '{purchase}', zero_credit => true) WHERE credit = 0),
+		  'zero_credit gives the rows of credit 0');
+
+-- Ties with conversions, on journeys with many touchpoints at one instant
+-- (whole hours): credit never depends on where the conversion label sorts
+-- among the labels at its instant.
+SELECT setseed(0.23);
+CREATE TEMP TABLE tj AS
+SELECT g AS id, journey_agg(t.ts, t.label) AS j
+FROM generate_series(1, 300) g,
+	 LATERAL (SELECT '2024-01-01 00:00:00+00'::timestamptz + floor(random() * 6) * interval '1 hour' AS ts,
+					 (ARRAY['search', 'email', 'direct', 'social', 'purchase'])[1 + floor(random() * 5)::int] AS label
+			  FROM generate_series(1, 3 + floor(random() * 10)::int + g * 0)) t
+GROUP BY g;
+CREATE TEMP TABLE tie_credits AS
+SELECT id, m AS model, v.name, a.conversion_ts, a.ts, a.label, a.credit
+FROM tj, unnest('{first_touch,last_touch,linear,position_based,time_decay}'::text[]) m,
+	 (VALUES ('!purchase'), ('~purchase')) v(name),
+	 journey_attribution(journey_map(j, '{purchase}', ARRAY[v.name]), m, ARRAY[v.name]) a;
+SELECT ok((SELECT count(*) > 100 FROM tj, journey_unnest(j) c, journey_unnest(j) t
+		   WHERE c.label = 'purchase' AND t.label <> 'purchase' AND t.ts = c.ts),
+		  'many touchpoints at the instant of a conversion');
+SELECT is((SELECT count(*) FROM (SELECT id, model, conversion_ts, ts, label, sum(credit) AS credit FROM tie_credits WHERE name = '!purchase' GROUP BY 1, 2, 3, 4, 5) a
+		   FULL JOIN (SELECT id, model, conversion_ts, ts, label, sum(credit) AS credit FROM tie_credits WHERE name = '~purchase' GROUP BY 1, 2, 3, 4, 5) b
+			 USING (id, model, conversion_ts, ts, label)
+		   WHERE a.credit IS NULL OR b.credit IS NULL OR abs(a.credit - b.credit) > 1e-12),
+		  0::bigint, 'credit is the same whether the conversion label sorts first or last');
+SELECT is((SELECT count(*) FROM tj, journey_unnest(j) c, journey_unnest(j) t
+		   WHERE c.label = 'purchase' AND t.label <> 'purchase' AND t.ts = c.ts
+			 AND NOT EXISTS (SELECT 1 FROM tie_credits x WHERE x.id = tj.id AND x.model = 'linear' AND x.name = '!purchase'
+							 AND x.conversion_ts = c.ts AND x.ts = t.ts AND x.label = t.label)),
+		  0::bigint, 'a touchpoint at the instant of a conversion is credited to it');
+SELECT is((SELECT count(*) FROM (SELECT id FROM (SELECT id, conversion_no, conversion_ts, array_agg(touch_no || ':' || credit ORDER BY touch_no) AS c
+												 FROM tj, journey_attribution(j, 'linear', '{purchase}') GROUP BY 1, 2, 3) x
+								 GROUP BY id, conversion_ts HAVING count(DISTINCT c) > 1) y),
+		  0::bigint, 'conversions at one instant are credited alike');
+SELECT ok((SELECT count(*) > 10 FROM (SELECT 1 FROM tj, journey_attribution(j, 'linear', '{purchase}')
+									  GROUP BY id, conversion_ts HAVING count(DISTINCT conversion_no) > 1) x),
+		  'many conversions share an instant');
 
 SELECT throws_ok($$SELECT * FROM journey_attribution('[]', NULL, '{purchase}')$$, '22004', NULL, 'NULL model');
 SELECT throws_ok($$SELECT * FROM journey_attribution('[]', 'linear', '{purchase}', lookback => '-1 day')$$, '22023', NULL, 'negative lookback');

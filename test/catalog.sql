@@ -46,7 +46,7 @@ SELECT set_eq($$SELECT signature FROM ext_functions WHERE NOT proisstrict AND pr
 					'pattern_positions(journey,text,text[],interval)',
 					'funnel_level(journey,text[],interval,interval,text[],text[])',
 					'funnel_timestamps(journey,text[],interval,interval,text[],text[])',
-					'journey_attribution(journey,text,text[],boolean,double precision,interval,boolean,text[],double precision[],interval,boolean)'],
+					'journey_attribution(journey,text,text[],boolean,double precision,interval,boolean,text[],double precision[],interval,boolean,boolean)'],
 			  'only functions that handle NULL themselves are not STRICT');
 SELECT is_empty($$SELECT p.oid::regprocedure::text FROM pg_aggregate a JOIN ext_functions f ON f.oid = a.aggfnoid
 				 JOIN pg_proc p ON p.oid IN (a.aggtransfn, a.aggcombinefn) WHERE p.proisstrict$$,

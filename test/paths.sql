@@ -1,6 +1,6 @@
 -- Path statistics: properties and bad input.
 BEGIN;
-SELECT plan(34);
+SELECT plan(43);
 
 -- true if the text is refused as path counts with a data exception
 CREATE FUNCTION pg_temp.refused(v text) RETURNS boolean LANGUAGE plpgsql AS $$
@@ -51,6 +51,37 @@ SELECT ok((SELECT flow_counts(j, 4, 'email', true)::text::flow_counts::text = fl
 SELECT is((SELECT sum(journeys)::bigint FROM flows((SELECT flow_counts(j, 3) FROM rj), 1000) WHERE depth = 1),
 		  (SELECT count(*) FROM rj WHERE journey_length(j) > 0),
 		  'folding every node into (other) keeps the journeys');
+
+-- What a BI tool charts as it is: top_paths ranks, path_steps' row order,
+-- flows' node ids.
+SELECT ok((SELECT bool_and(rank = ord AND rank = rn)
+		   FROM (SELECT rank, ord, row_number() OVER (ORDER BY journeys DESC, labels COLLATE "C") AS rn
+				 FROM top_paths((SELECT path_counts(j) FROM rj), 100000) WITH ORDINALITY t(rank, path, labels, journeys, share, ord)) s),
+		  'top_paths: rank is the row number, by journeys descending, ties by labels bytewise');
+SELECT set_eq($$SELECT rank, path, journeys FROM top_paths((SELECT path_counts(j) FROM rj), 7) WHERE rank IS NOT NULL$$,
+			  $$SELECT rank, path, journeys FROM top_paths((SELECT path_counts(j) FROM rj), 100000) WHERE rank <= 7$$,
+			  'top_paths(c, k) is top_paths(c, n) where rank <= k');
+SELECT ok((SELECT bool_and(ord = rn)
+		   FROM (SELECT ord, row_number() OVER (ORDER BY step, journeys DESC, label NOT IN ('(start)', '(end)'), label COLLATE "C") AS rn
+				 FROM path_steps((SELECT step_counts(j, 'email', 3) FROM rj)) WITH ORDINALITY t(step, label, journeys, share, ord)) s),
+		  'path_steps: rows by step, then journeys descending, markers then labels bytewise');
+SELECT is((SELECT count(*) FROM flows((SELECT flow_counts(j, 3) FROM rj), 5)
+		   WHERE source IS DISTINCT FROM (depth - 1) || ': ' || from_label OR target IS DISTINCT FROM depth || ': ' || to_label),
+		  0::bigint, 'forward flows: source is depth - 1 || '': '' || from_label, target depth || '': '' || to_label');
+SELECT is((SELECT count(*) FROM flows((SELECT flow_counts(j, 3, 'purchase', true) FROM rj), 5)
+		   WHERE source IS DISTINCT FROM depth || ': ' || to_label OR target IS DISTINCT FROM (depth - 1) || ': ' || from_label),
+		  0::bigint, 'backward flows: source is the earlier touchpoint depth || '': '' || to_label, target (depth - 1) || '': '' || from_label');
+CREATE TEMP TABLE deep AS SELECT * FROM flows((SELECT flow_counts(j, 12) FROM rj));
+SELECT is((SELECT count(*) FROM deep
+		   WHERE source IS DISTINCT FROM lpad((depth - 1)::text, 2, '0') || ': ' || from_label
+			  OR target IS DISTINCT FROM lpad(depth::text, 2, '0') || ': ' || to_label),
+		  0::bigint, 'flows deeper than 9: depths zero-padded to two digits');
+SELECT ok((SELECT bool_and(a.source COLLATE "C" < b.source COLLATE "C" AND a.target COLLATE "C" < b.target COLLATE "C")
+		   FROM deep a JOIN deep b ON a.depth < b.depth),
+		  'node ids sort as text in depth order');
+SELECT is((SELECT flow_counts(j, 4)::text FROM rj), (SELECT flow_counts(j, 4)::text FROM rj WHERE journey_length(j) > 0),
+		  'empty journeys do not count in flows');
+SELECT ok((SELECT count(*) FROM rj WHERE journey_length(j) = 0) > 0, 'there are empty journeys to leave out');
 
 -- Approximate top paths (count-min sketch of prefixes).
 SELECT ok((SELECT bool_and(a.journeys >= e.journeys)

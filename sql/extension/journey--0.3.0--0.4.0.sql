@@ -649,14 +649,15 @@ CREATE FUNCTION path_steps(step_counts step_counts)
 	RETURNS TABLE (step integer, label text, journeys bigint, share float8)
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 50;
 CREATE FUNCTION flows(flow_counts flow_counts, min_journeys bigint DEFAULT 1)
-	RETURNS TABLE (depth integer, from_label text, to_label text, journeys bigint)
+	RETURNS TABLE (depth integer, from_label text, to_label text, journeys bigint,
+		source text, target text)
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 100;
 COMMENT ON FUNCTION top_paths(path_counts, integer) IS 'the n most frequent paths with counts and shares, then an (other) row';
 COMMENT ON FUNCTION top_paths(path_counts_approx, integer) IS 'the n most frequent paths by the sketch''s estimates, then an (other) row';
 COMMENT ON FUNCTION transitions(transition_counts) IS 'transition counts and probabilities (first-order Markov chain)';
 COMMENT ON FUNCTION ngrams(ngram_counts) IS 'n-gram occurrences and shares';
 COMMENT ON FUNCTION path_steps(step_counts) IS 'labels at each step before and after the anchor, with journeys and shares';
-COMMENT ON FUNCTION flows(flow_counts, bigint) IS 'Sankey edges (depth, from, to, journeys) with rare nodes folded into (other)';
+COMMENT ON FUNCTION flows(flow_counts, bigint) IS 'Sankey edges (depth, from, to, journeys) with rare nodes folded into (other), and their node ids source and target (''0: search''), pointing forward in time';
 
 -- funnel_report starts with a base row, step 0 '(all journeys)', and gives
 -- every time also in float8 seconds, which BI tools chart (an interval
@@ -728,6 +729,21 @@ CREATE FUNCTION credit_intervals(credit_bootstrap credit_bootstrap, confidence f
 		share float8, share_low float8, share_high float8)
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 20;
 COMMENT ON FUNCTION credit_intervals(credit_bootstrap, float8) IS 'per label: credit and share of all credit, with bootstrap percentile intervals';
+
+-- journey_attribution leaves out rows of credit 0 unless zero_credit, and
+-- counts touchpoints at the same instant as a conversion as before it (a view
+-- that uses it stops the update, as for the readers above)
+DROP FUNCTION journey_attribution(journey, text, text[], boolean, float8, interval, boolean, text[], float8[], interval, boolean);
+CREATE FUNCTION journey_attribution(j journey, model text DEFAULT 'linear',
+	conversions text[] DEFAULT NULL, converted boolean DEFAULT NULL,
+	conversion_value float8 DEFAULT NULL, lookback interval DEFAULT NULL,
+	since_previous boolean DEFAULT true, skip_labels text[] DEFAULT '{direct}',
+	position_weights float8[] DEFAULT '{0.4,0.2,0.4}', half_life interval DEFAULT '7 days',
+	per_label boolean DEFAULT false, zero_credit boolean DEFAULT false)
+	RETURNS TABLE (conversion_no integer, conversion_ts timestamptz, touch_no integer,
+		ts timestamptz, label text, credit float8, value_credit float8)
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE ROWS 10;
+COMMENT ON FUNCTION journey_attribution(journey, text, text[], boolean, float8, interval, boolean, text[], float8[], interval, boolean, boolean) IS 'heuristic attribution: each conversion''s credit and value shared among the touchpoints before it or at its instant; rows of credit 0 only with zero_credit';
 
 -- window_funnel names its window within, and its modes mode, as funnel_level does
 DROP AGGREGATE window_funnel(interval, timestamptz, boolean[]);
