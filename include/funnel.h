@@ -20,6 +20,33 @@ typedef struct FunnelDef
 	int			modes;
 } FunnelDef;
 
+/*
+ * ClickHouse's scan (funnelscan.c), for the strict modes: an event is a
+ * row or touchpoint, with the steps it meets (0-based, ascending).
+ */
+typedef struct FunnelScanEvent
+{
+	TimestampTz ts;
+	const int32 *steps;
+	int32		nsteps;
+	bool		excluded;		/* funnel_level's exclusions; meets no step */
+} FunnelScanEvent;
+
+typedef struct FunnelScanSpec
+{
+	int32		nsteps;
+	int64		window;			/* microseconds */
+	int64		max_gap;		/* microseconds, 0: none */
+	bool		strict_order;
+	bool		strict_deduplication;
+	bool		strict_increase;
+	bool		allow_reentry;
+} FunnelScanSpec;
+
+extern int	FunnelScanEventCompare(const void *a, const void *b);
+extern int32 FunnelScan(const FunnelScanEvent *events, int32 nevents,
+						const FunnelScanSpec *spec, TimestampTz *times);
+
 extern void FunnelDefFromArgs(FunctionCallInfo fcinfo, int first, FunnelDef *def);
 extern int32 FunnelEvaluate(const FunnelDef *def, const Journey *j,
 							TimestampTz *times);

@@ -35,8 +35,13 @@ SELECT funnel_level('[2024-01-01 00:00:00+00 A, 2024-01-01 00:05:00+00 X, 2024-0
 SELECT funnel_timestamps('[2024-01-01 00:00:00+00 A, 2024-01-01 00:50:00+00 A, 2024-01-01 01:10:00+00 B, 2024-01-01 01:20:00+00 C, 2024-01-01 01:30:00+00 C]', '{A,B,C}', '1 hour');
 SELECT funnel_timestamps('[2024-01-01 00:00:00+00 A, 2024-01-01 00:10:00+00 A, 2024-01-01 00:20:00+00 B]', '{A,B}', '1 hour');
 
--- strict_order: the matched touchpoints must be consecutive.
-SELECT funnel_level('[2024-01-01 00:00:00+00 A, 2024-01-01 00:01:00+00 B, 2024-01-01 00:02:00+00 D, 2024-01-01 00:03:00+00 C]', '{A,B,C}', '1 hour', mode => '{strict_order}') AS strict_order,
+-- consecutive: the matched touchpoints must be consecutive (the best such
+-- chain); strict_order: ClickHouse's scan, which stops at the first
+-- touchpoint out of order once a chain has started.
+SELECT funnel_level('[2024-01-01 00:00:00+00 A, 2024-01-01 00:01:00+00 B, 2024-01-01 00:02:00+00 D, 2024-01-01 00:03:00+00 C]', '{A,B,C}', '1 hour', mode => '{consecutive}') AS consecutive,
+	   funnel_level('[2024-01-01 00:00:00+00 A, 2024-01-01 00:01:00+00 D, 2024-01-01 00:02:00+00 A, 2024-01-01 00:03:00+00 B]', '{A,B}', '1 hour', mode => '{consecutive}') AS consecutive_later,
+	   funnel_level('[2024-01-01 00:00:00+00 A, 2024-01-01 00:01:00+00 D, 2024-01-01 00:02:00+00 A, 2024-01-01 00:03:00+00 B]', '{A,B}', '1 hour', mode => '{strict_order}') AS strict_order_stops,
+	   funnel_level('[2024-01-01 00:00:00+00 A, 2024-01-01 00:01:00+00 B, 2024-01-01 00:02:00+00 B, 2024-01-01 00:03:00+00 C]', '{A,B,C}', '1 hour', mode => '{strict_deduplication}') AS strict_deduplication,
 	   funnel_level('[2024-01-01 00:00:00+00 A, 2024-01-01 00:01:00+00 B, 2024-01-01 00:02:00+00 D, 2024-01-01 00:03:00+00 C]', '{A,B,C}', '1 hour') AS default_mode;
 
 -- A funnel report over many journeys is a GROUP BY on the level.

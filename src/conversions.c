@@ -20,8 +20,11 @@
  * or the segments before each conversion touchpoint and the rest after the
  * last one (if any touchpoint is left, or if there was none); each counted
  * with its outcome, (conversion) or (null), and its conversion value by
- * the model's counter.  The count_journey of both models: each path counts
- * in the total, not the journey.
+ * the model's counter.  A touchpoint at the same instant as a conversion
+ * comes before it, whatever the labels, as in journey_attribution: each
+ * instant's other touchpoints are taken first, then its conversions.  The
+ * count_journey of both models: each path counts in the total, not the
+ * journey.
  */
 bool
 CountConversionPaths(CountsBuilder *b, const Journey *j, int32 *journey_path,
@@ -35,26 +38,38 @@ CountConversionPaths(CountsBuilder *b, const Journey *j, int32 *journey_path,
 		palloc0(Max(j->nlabels, 1) * sizeof(bool));
 	bool		converted_before = false;
 	int32		n = 0;
+	int32		start;
+	int32		end;
 	int32		i;
 
 	for (i = 0; i < j->nlabels; i++)
 		map[i] = -1;
-	for (i = 0; i < j->ntouch; i++)
+	for (start = 0; start < j->ntouch; start = end)
 	{
-		const JourneyTouch *t = &j->touches[i];
+		int			pass;
 
-		if (conversion[t->label])
-		{
-			count(b, path, n, COUNTS_CONVERSION, t->has_value ? ValueUnits(t->value) : 0);
-			converted_before = true;
-			n = 0;
-			continue;
-		}
-		if (map[t->label] < 0)
-			map[t->label] = StringDictIntern(&b->labels, j->labels[t->label],
-											 j->label_lens[t->label]);
-		if (n == 0 || path[n - 1] != map[t->label])
-			path[n++] = map[t->label];
+		for (end = start + 1; end < j->ntouch && j->touches[end].ts == j->touches[start].ts; end++)
+			;
+		for (pass = 0; pass < 2; pass++)
+			for (i = start; i < end; i++)
+			{
+				const JourneyTouch *t = &j->touches[i];
+
+				if (conversion[t->label] != (pass == 1))
+					continue;
+				if (pass == 1)
+				{
+					count(b, path, n, COUNTS_CONVERSION, t->has_value ? ValueUnits(t->value) : 0);
+					converted_before = true;
+					n = 0;
+					continue;
+				}
+				if (map[t->label] < 0)
+					map[t->label] = StringDictIntern(&b->labels, j->labels[t->label],
+													 j->label_lens[t->label]);
+				if (n == 0 || path[n - 1] != map[t->label])
+					path[n++] = map[t->label];
+			}
 	}
 	if (ci->conversions == NULL)
 		count(b, path, n, ci->converted ? COUNTS_CONVERSION : COUNTS_NULL,

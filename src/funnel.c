@@ -18,9 +18,11 @@
  * started latest (S7).
  *
  * Modes: strict_increase requires strictly increasing timestamps;
- * strict_order requires the matched touchpoints to be consecutive in the
+ * consecutive requires the matched touchpoints to be consecutive in the
  * journey, touchpoints of equal timestamps taken in any order (so in step
  * order, S1): no other touchpoint lies strictly inside the chain in time.
+ * strict_order, strict_deduplication and allow_reentry run ClickHouse's
+ * scan instead (funnelscan.c), as window_funnel does in those modes.
  */
 #include "postgres.h"
 
@@ -42,8 +44,18 @@ PG_FUNCTION_INFO_V1(funnel_timestamps);
 
 #define FUNNEL_MAX_STEPS 10000
 
+/*
+ * Mode bits, stored in funnel_counts values' definitions: consecutive was
+ * named strict_order until 0.4.0, when strict_order came to mean what it
+ * means in window_funnel (and ClickHouse).
+ */
 #define MODE_STRICT_INCREASE 0x01
-#define MODE_STRICT_ORDER	0x02
+#define MODE_CONSECUTIVE	0x02
+#define MODE_STRICT_ORDER	0x04
+#define MODE_STRICT_DEDUPLICATION 0x08
+#define MODE_ALLOW_REENTRY	0x10
+#define MODE_SCAN			(MODE_STRICT_ORDER | MODE_STRICT_DEDUPLICATION)
+#define MODE_ALL			0x1F
 
 typedef struct FunnelSpec
 {
@@ -406,6 +418,59 @@ RunStrictOrder(const Journey *j, const FunnelSpec *spec, Funnel *f)
 	pfree(cnt);
 }
 
+/*
+ * strict_order, strict_deduplication: ClickHouse's scan over the
+ * touchpoints, each an event meeting the steps its label fills, exactly as
+ * window_funnel runs it over rows.
+ */
+static int32
+RunScan(const Journey *j, const FunnelSpec *spec, TimestampTz *times)
+{
+	FunnelScanEvent *events = palloc(Max(j->ntouch, 1) * sizeof(FunnelScanEvent));
+	int32	   *first = palloc0((j->nlabels + 1) * sizeof(int32));
+	int32	   *steps = palloc(Max(spec->nsteps, 1) * sizeof(int32));
+	int32	   *fill;
+	FunnelScanSpec scan;
+	int32		level;
+	int32		i;
+	int32		s;
+
+	/* each label's steps, ascending: steps[first[l] .. first[l + 1]) */
+	for (s = 0; s < spec->nsteps; s++)
+		if (spec->step_label[s] >= 0)
+			first[spec->step_label[s] + 1]++;
+	for (i = 0; i < j->nlabels; i++)
+		first[i + 1] += first[i];
+	fill = palloc(Max(j->nlabels, 1) * sizeof(int32));
+	memcpy(fill, first, Max(j->nlabels, 1) * sizeof(int32));
+	for (s = 0; s < spec->nsteps; s++)
+		if (spec->step_label[s] >= 0)
+			steps[fill[spec->step_label[s]]++] = s;
+	for (i = 0; i < j->ntouch; i++)
+	{
+		int32		l = j->touches[i].label;
+
+		events[i].ts = j->touches[i].ts;
+		events[i].steps = steps + first[l];
+		events[i].nsteps = first[l + 1] - first[l];
+		events[i].excluded = spec->excluded[l];
+	}
+	qsort(events, j->ntouch, sizeof(FunnelScanEvent), FunnelScanEventCompare);
+	scan.nsteps = spec->nsteps;
+	scan.window = spec->window;
+	scan.max_gap = spec->max_gap;
+	scan.strict_order = (spec->modes & MODE_STRICT_ORDER) != 0;
+	scan.strict_deduplication = (spec->modes & MODE_STRICT_DEDUPLICATION) != 0;
+	scan.strict_increase = (spec->modes & MODE_STRICT_INCREASE) != 0;
+	scan.allow_reentry = (spec->modes & MODE_ALLOW_REENTRY) != 0;
+	level = FunnelScan(events, j->ntouch, &scan, times);
+	pfree(events);
+	pfree(first);
+	pfree(steps);
+	pfree(fill);
+	return level;
+}
+
 /* Label index of j equal to t, or -1. */
 static int32
 FindLabel(const Journey *j, text *t)
@@ -493,14 +558,25 @@ FunnelDefFromArgs(FunctionCallInfo fcinfo, int first, FunnelDef *def)
 
 			if (strcmp(mode, "strict_increase") == 0)
 				def->modes |= MODE_STRICT_INCREASE;
+			else if (strcmp(mode, "consecutive") == 0)
+				def->modes |= MODE_CONSECUTIVE;
 			else if (strcmp(mode, "strict_order") == 0)
 				def->modes |= MODE_STRICT_ORDER;
+			else if (strcmp(mode, "strict_deduplication") == 0)
+				def->modes |= MODE_STRICT_DEDUPLICATION;
+			else if (strcmp(mode, "allow_reentry") == 0)
+				def->modes |= MODE_ALLOW_REENTRY;
 			else
 				ereport(ERROR,
 						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 						 errmsg("unknown funnel mode \"%s\"", mode),
-						 errhint("Stored-journey funnels take strict_increase and strict_order.")));
+						 errhint("Use strict_increase, consecutive, strict_order, strict_deduplication or allow_reentry.")));
 		}
+		if ((def->modes & MODE_CONSECUTIVE) && (def->modes & (MODE_SCAN | MODE_ALLOW_REENTRY)))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("funnel mode consecutive does not combine with strict_order, strict_deduplication or allow_reentry"),
+					 errhint("consecutive is the exact maximum over chains of consecutive touchpoints; the others are ClickHouse's scan.")));
 	}
 #undef ARG_NULL
 }
@@ -534,7 +610,14 @@ FunnelEvaluate(const FunnelDef *def, const Journey *j, TimestampTz *times)
 	spec.max_gap = def->max_gap;
 	spec.modes = def->modes;
 	f.best = -1;
-	if (spec.modes & MODE_STRICT_ORDER)
+	if (spec.modes & MODE_SCAN)
+	{
+		level = RunScan(j, &spec, times);
+		pfree(spec.step_label);
+		pfree(spec.excluded);
+		return level;
+	}
+	if (spec.modes & MODE_CONSECUTIVE)
 		RunStrictOrder(j, &spec, &f);
 	else
 		RunFunnel(j, &spec, &f);
@@ -632,6 +715,9 @@ FunnelDefParse(const char *stored, int32 len, FunnelDef *def)
 	memset(def, 0, sizeof(*def));
 	if (sscanf(buf, "within=%lld;gap=%lld;modes=%d;steps=%n", &window, &gap, &modes, &used) != 3 ||
 		used <= 0 || used > len)
+		return false;
+	if ((modes & ~MODE_ALL) != 0 ||
+		((modes & MODE_CONSECUTIVE) && (modes & (MODE_SCAN | MODE_ALLOW_REENTRY))))
 		return false;
 	def->window = window;
 	def->max_gap = gap;

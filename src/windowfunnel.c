@@ -14,15 +14,9 @@
  *
  * The final function computes the exact maximum over chains of distinct
  * rows (ExactLevel) in the default mode and under strict_increase, as
- * funnel_level does.  strict_order and strict_deduplication run
- * ClickHouse's scan instead: for each event in time order, and for the
- * conditions of one row in descending order (so a row never follows
- * itself), condition 1 starts a chain, and condition i extends the chain
- * that reached i - 1 if it is within the window of that chain's start;
- * the level is the highest condition reached.  strict_deduplication stops
- * at a repeated condition, strict_order stops at an event out of order (or
- * meeting no condition), and allow_reentry makes strict_order skip, rather
- * than stop at, a condition already reached.
+ * funnel_level does; strict_order and strict_deduplication (with
+ * allow_reentry) run ClickHouse's scan, the one funnel_level runs in those
+ * modes (funnelscan.c).
  */
 #include "postgres.h"
 
@@ -32,6 +26,7 @@
 #include "utils/builtins.h"
 
 #include "builder.h"
+#include "funnel.h"
 #include "params.h"
 
 PG_FUNCTION_INFO_V1(window_funnel_transfn);
@@ -512,13 +507,13 @@ Datum
 window_funnel_final(PG_FUNCTION_ARGS)
 {
 	FunnelBuilder *b = SummaryPeekBuilder(&FunnelSummary, PG_GETARG_DATUM(0));
-	TimestampTz first[WF_MAX_STEPS];
-	TimestampTz last[WF_MAX_STEPS];
-	bool		reached[WF_MAX_STEPS] = {0};
-	bool		started = false;
 	FunnelEvent *events;
+	FunnelScanEvent *scan;
+	FunnelScanSpec spec;
+	int32	   *steps;
+	int32		nsteps = 0;
 	int32		i;
-	int			level;
+	int32		level;
 
 	if (b == NULL)
 	{
@@ -534,59 +529,30 @@ window_funnel_final(PG_FUNCTION_ARGS)
 	if (!(b->modes & (WF_DEDUPLICATION | WF_ORDER)))
 		PG_RETURN_INT32(ExactLevel(b, events, b->nevents));
 
-	/* the strict modes: ClickHouse's scan, stopping at the first violation */
+	/* the strict modes: ClickHouse's scan, as funnel_level runs it too */
+	scan = palloc(Max(b->nevents, 1) * sizeof(FunnelScanEvent));
+	steps = palloc(Max(b->nevents, 1) * WF_MAX_STEPS * sizeof(int32));
 	for (i = 0; i < b->nevents; i++)
 	{
-		const FunnelEvent *t = &events[i];
-		uint32		steps = t->steps;
-		int			s;
+		uint32		mask = events[i].steps;
 
-		if ((i & 0xFFFF) == 0)
-			CHECK_FOR_INTERRUPTS();
-
-		if (steps == 0)
+		scan[i].ts = events[i].ts;
+		scan[i].steps = steps + nsteps;
+		scan[i].nsteps = 0;
+		scan[i].excluded = false;
+		for (; mask != 0; mask &= mask - 1)
 		{
-			/* strict_order: an event meeting no condition ends the search */
-			if (started)
-				break;
-			continue;
-		}
-		for (s = WF_MAX_STEPS - 1; s >= 0; s--)
-		{
-			if (!(steps & (((uint32) 1) << s)))
-				continue;
-			if (s == 0)
-			{
-				first[0] = last[0] = t->ts;
-				reached[0] = started = true;
-			}
-			else if ((b->modes & WF_DEDUPLICATION) && reached[s])
-				PG_RETURN_INT32(s + 1);	/* as ClickHouse: the repeated level */
-			else if ((b->modes & WF_ORDER) && started && !reached[s - 1])
-			{
-				if (b->modes & WF_REENTRY)
-					continue;
-				goto done;
-			}
-			else if (reached[s - 1] &&
-					 (uint64) t->ts - (uint64) first[s - 1] <= (uint64) b->window &&
-					 (!(b->modes & WF_INCREASE) || last[s - 1] < t->ts))
-			{
-				first[s] = first[s - 1];
-				last[s] = t->ts;
-				reached[s] = true;
-				if (s + 1 == b->nsteps)
-					goto done;
-			}
+			steps[nsteps++] = __builtin_ctz(mask);
+			scan[i].nsteps++;
 		}
 	}
-done:
-	level = 0;
-	for (i = WF_MAX_STEPS; i > 0; i--)
-		if (reached[i - 1])
-		{
-			level = i;
-			break;
-		}
+	spec.nsteps = b->nsteps;
+	spec.window = b->window;
+	spec.max_gap = 0;
+	spec.strict_order = (b->modes & WF_ORDER) != 0;
+	spec.strict_deduplication = (b->modes & WF_DEDUPLICATION) != 0;
+	spec.strict_increase = (b->modes & WF_INCREASE) != 0;
+	spec.allow_reentry = (b->modes & WF_REENTRY) != 0;
+	level = FunnelScan(scan, b->nevents, &spec, NULL);
 	PG_RETURN_INT32(level);
 }

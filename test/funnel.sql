@@ -1,7 +1,7 @@
 -- Funnels on stored journeys: the dynamic programme against a brute-force
 -- enumeration of every chain (DESIGN.md S1-S6), and bad input.
 BEGIN;
-SELECT plan(31);
+SELECT plan(38);
 
 -- Every valid chain, enumerated: the longest one's length.
 CREATE FUNCTION brute_level(j journey, steps text[], w interval, gap interval, excl text[], strict boolean,
@@ -21,7 +21,7 @@ chains (path, first, last, n) AS (
 SELECT coalesce(max(n), 0)::integer FROM chains c
 WHERE (excl IS NULL
 	   OR NOT EXISTS (SELECT 1 FROM t WHERE t.label = ANY (excl) AND t.ts > c.first AND t.ts < c.last))
-  -- strict_order: some order of the equal timestamps makes the chain
+  -- consecutive: some order of the equal timestamps makes the chain
   -- consecutive, that is no other touchpoint lies strictly inside it in time
   AND (NOT consecutive
 	   OR NOT EXISTS (SELECT 1 FROM t WHERE t.ts > c.first AND t.ts < c.last AND NOT t.i = ANY (c.path)))
@@ -57,30 +57,30 @@ SELECT ok((SELECT bool_and(cardinality(ft) = funnel_level(j, steps, w, gap, excl
 						funnel_timestamps(j, steps, w, gap, excl, CASE WHEN strict THEN '{strict_increase}'::text[] END) AS ft
 				 FROM cases) c),
 		  'funnel_timestamps gives one time per reached step, in order, within the window and gaps');
-SELECT ok((SELECT bool_and(funnel_level(j, steps, w, NULL, NULL, '{strict_order}') <= funnel_level(j, steps, w)) FROM cases),
-		  'strict_order never reaches further than the default mode');
+SELECT ok((SELECT bool_and(funnel_level(j, steps, w, NULL, NULL, '{consecutive}') <= funnel_level(j, steps, w)) FROM cases),
+		  'consecutive never reaches further than the default mode');
 
--- strict_order takes equal timestamps in step order too (S1), whatever
+-- consecutive takes equal timestamps in step order too (S1), whatever
 -- the labels' bytewise order.
-SELECT is(funnel_level('[2024-01-01 00:00:00+00 A, 2024-01-01 00:00:00+00 B]', '{B,A}', '1 hour', mode => '{strict_order}'), 2,
-		  'strict_order: [t A, t B] reaches 2 of {B,A}');
-SELECT is(funnel_level('[2024-01-01 00:00:00+00 A, 2024-01-01 00:00:00+00 B]', '{A,B}', '1 hour', mode => '{strict_order}'), 2,
-		  'strict_order: [t A, t B] reaches 2 of {A,B}');
+SELECT is(funnel_level('[2024-01-01 00:00:00+00 A, 2024-01-01 00:00:00+00 B]', '{B,A}', '1 hour', mode => '{consecutive}'), 2,
+		  'consecutive: [t A, t B] reaches 2 of {B,A}');
+SELECT is(funnel_level('[2024-01-01 00:00:00+00 A, 2024-01-01 00:00:00+00 B]', '{A,B}', '1 hour', mode => '{consecutive}'), 2,
+		  'consecutive: [t A, t B] reaches 2 of {A,B}');
 SELECT is(funnel_timestamps('[2024-01-01 00:00:00+00 C, 2024-01-01 00:05:00+00 B, 2024-01-01 00:05:00+00 C, 2024-01-01 00:05:00+00 X, 2024-01-01 00:09:00+00 A]',
-							'{C,C,B}', '1 hour', mode => '{strict_order}'),
+							'{C,C,B}', '1 hour', mode => '{consecutive}'),
 		  '{2024-01-01 00:00:00+00,2024-01-01 00:05:00+00,2024-01-01 00:05:00+00}'::timestamptz[],
-		  'strict_order: a chain may end inside a group of equal timestamps');
+		  'consecutive: a chain may end inside a group of equal timestamps');
 SELECT is(funnel_level('[2024-01-01 00:00:00+00 A, 2024-01-01 00:05:00+00 B, 2024-01-01 00:05:00+00 X, 2024-01-01 00:09:00+00 C]',
-					   '{A,B,C}', '1 hour', mode => '{strict_order}'), 2,
-		  'strict_order: a group of equal timestamps it passes through must be all in the chain');
+					   '{A,B,C}', '1 hour', mode => '{consecutive}'), 2,
+		  'consecutive: a group of equal timestamps it passes through must be all in the chain');
 SELECT is((SELECT count(*) FROM cases
-		   WHERE funnel_level(j, steps, w, gap, NULL, CASE WHEN strict THEN '{strict_order,strict_increase}' ELSE '{strict_order}' END::text[])
+		   WHERE funnel_level(j, steps, w, gap, NULL, CASE WHEN strict THEN '{consecutive,strict_increase}' ELSE '{consecutive}' END::text[])
 				 <> brute_level(j, steps, w, gap, NULL, strict, true)),
-		  0::bigint, 'strict_order equals the longest chain with no other touchpoint inside it, on 1500 random journeys');
-SELECT ok((SELECT bool_and(cardinality(ft) = funnel_level(j, steps, w, gap, NULL, '{strict_order}')
+		  0::bigint, 'consecutive equals the longest chain with no other touchpoint inside it, on 1500 random journeys');
+SELECT ok((SELECT bool_and(cardinality(ft) = funnel_level(j, steps, w, gap, NULL, '{consecutive}')
 						   AND (cardinality(ft) = 0 OR ft[cardinality(ft)] - ft[1] <= w))
-		   FROM (SELECT *, funnel_timestamps(j, steps, w, gap, NULL, '{strict_order}') AS ft FROM cases) c),
-		  'strict_order: funnel_timestamps gives one time per reached step, within the window');
+		   FROM (SELECT *, funnel_timestamps(j, steps, w, gap, NULL, '{consecutive}') AS ft FROM cases) c),
+		  'consecutive: funnel_timestamps gives one time per reached step, within the window');
 
 SELECT is(funnel_level(NULL, '{A}', '1 hour'), NULL, 'NULL journey gives NULL');
 SELECT is(funnel_level('[]', '{A}', '1 hour'), 0, 'the empty journey reaches level 0');
@@ -158,6 +158,38 @@ SELECT is((SELECT window_funnel('1 hour', '{strict_order}', ts, l = 'A', l = 'B'
 		  2, 'window_funnel strict_order: a row meeting no condition at the same time comes after');
 
 SELECT is(window_funnel_final('[]'), 0, 'window_funnel_final of a state that saw no row');
+
+-- The strict modes mean in funnel_level what they mean in window_funnel:
+-- ClickHouse's scan over the same events, a touchpoint meeting the steps
+-- its label fills.
+CREATE TEMP TABLE scan_modes AS
+SELECT c.id, m.mode, funnel_level(c.j, c.steps, c.w, NULL, NULL, m.mode) AS fl,
+	   funnel_timestamps(c.j, c.steps, c.w, NULL, NULL, m.mode) AS ft, c.w,
+	   (SELECT coalesce(window_funnel(c.w, m.mode, u.ts, VARIADIC ARRAY(SELECT u.label = s FROM unnest(c.steps) s)), 0)
+		FROM journey_unnest(c.j) u) AS wf
+FROM cases c,
+	 (VALUES ('{strict_order}'::text[]), ('{strict_deduplication}'), ('{strict_order,allow_reentry}'),
+			 ('{strict_order,strict_increase}'), ('{strict_deduplication,strict_increase}')) m(mode);
+SELECT ok((SELECT bool_and(n >= 3) FROM (SELECT count(DISTINCT fl) AS n FROM scan_modes GROUP BY mode) x),
+		  'each strict mode reaches several levels on the cases');
+SELECT is((SELECT count(*) FROM scan_modes WHERE fl <> wf), 0::bigint,
+		  'funnel_level equals window_funnel over the same touchpoints in every strict mode, on 1500 journeys each');
+SELECT ok((SELECT bool_and(cardinality(ft) = fl AND (fl = 0 OR ft[fl] - ft[1] <= w)
+						   AND (SELECT bool_and(ft[i] <= ft[i + 1]) FROM generate_series(1, fl - 1) i) IS NOT FALSE)
+		   FROM scan_modes),
+		  'strict modes: funnel_timestamps gives one time per reached step, in order, within the window');
+SELECT is(funnel_level('[2024-01-01 00:00:00+00 A, 2024-01-01 00:05:00+00 X, 2024-01-01 00:10:00+00 B]', '{A,B}', '1 hour',
+					   exclude => '{X}', mode => '{strict_deduplication}'), 1,
+		  'strict modes: an excluded touchpoint strictly inside the chain stops it');
+SELECT is(funnel_level('[2024-01-01 00:00:00+00 A, 2024-01-01 00:05:00+00 X, 2024-01-01 00:10:00+00 B]', '{A,B}', '1 hour',
+					   mode => '{strict_deduplication}'), 2,
+		  'strict modes: without the exclusion the chain goes on');
+SELECT is(funnel_level('[2024-01-01 00:00:00+00 A, 2024-01-01 00:10:00+00 B]', '{A,B}', '1 hour', '5 minutes',
+					   mode => '{strict_order}'), 1,
+		  'strict modes: max_gap between consecutive matches');
+SELECT throws_ok($$SELECT funnel_level('[]', '{A}', '1 hour', mode => '{consecutive,strict_order}')$$, '22023',
+				 'funnel mode consecutive does not combine with strict_order, strict_deduplication or allow_reentry',
+				 'consecutive is the exact search; it does not mix with the scan');
 
 SELECT * FROM finish();
 ROLLBACK;

@@ -1,7 +1,7 @@
 -- Markov attribution: removal effects against an independent computation
 -- (value iteration over transitions counted with plain SQL), and bad input.
 BEGIN;
-SELECT plan(16);
+SELECT plan(17);
 
 SELECT setseed(0.91);
 CREATE TEMP TABLE mj AS
@@ -118,6 +118,17 @@ SELECT throws_ok($$SELECT * FROM markov_attribution_intervals((SELECT m FROM mod
 SELECT throws_ok($$SELECT * FROM markov_attribution((SELECT path_counts(j) FROM mj))$$, '42883', NULL, 'a summary that is not a Markov model');
 SELECT throws_ok($$SELECT markov_counts(j, converted, value, 0) FROM mj$$, '22023', 'order must be between 1 and 10', 'order out of range');
 SELECT throws_ok($$SELECT markov_counts(j, NULL::text[], 1) FROM mj$$, '22004', NULL, 'NULL conversion labels');
+
+-- A touchpoint at the instant of a conversion comes before it, whatever
+-- the labels (search sorts after purchase, so it is stored after it), as
+-- in journey_attribution.
+SELECT is((SELECT markov_counts(j, '{purchase}', 2)::text FROM (VALUES
+			  ('[2024-01-01 00:00:00+00 email, 2024-01-01 01:00:00+00 purchase, 2024-01-01 01:00:00+00 search]'::journey),
+			  ('[2024-01-01 00:00:00+00 zz, 2024-01-01 02:00:00+00 purchase, 2024-01-01 02:00:00+00 purchase, 2024-01-01 02:00:00+00 search]')) v(j)),
+		  (SELECT markov_counts(j, '{purchase}', 2)::text FROM (VALUES
+			  ('[2024-01-01 00:00:00+00 email, 2024-01-01 00:30:00+00 search, 2024-01-01 01:00:00+00 purchase]'::journey),
+			  ('[2024-01-01 00:00:00+00 zz, 2024-01-01 01:00:00+00 search, 2024-01-01 02:00:00+00 purchase, 2024-01-01 02:00:00+00 purchase]')) v(j)),
+		  'a touchpoint at the instant of a conversion counts before it');
 
 SELECT * FROM finish();
 ROLLBACK;

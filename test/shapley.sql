@@ -1,7 +1,7 @@
 -- Shapley attribution against an independent computation (average
 -- marginal contribution over all orderings of the channels).
 BEGIN;
-SELECT plan(14);
+SELECT plan(15);
 
 SELECT setseed(0.44);
 CREATE TEMP TABLE sj AS
@@ -114,6 +114,17 @@ SELECT is((SELECT array_agg(share IS NULL) FROM shapley_attribution_intervals(
 SELECT is((SELECT array_agg(share IS NULL ORDER BY label)
 		   FROM shapley_attribution((SELECT shapley_counts(j, false, 0) FROM (VALUES ('[2024-01-01 00:00:00+00 A]'::journey), ('[2024-01-01 00:00:00+00 B]')) v(j)), 'simplified')),
 		  '{t,t}'::boolean[], 'simplified: no conversions, no shares');
+
+-- A touchpoint at the instant of a conversion comes before it, whatever
+-- the labels (search sorts after purchase, so it is stored after it), as
+-- in journey_attribution.
+SELECT is((SELECT shapley_counts(j, '{purchase}')::text FROM (VALUES
+			  ('[2024-01-01 00:00:00+00 email, 2024-01-01 01:00:00+00 purchase, 2024-01-01 01:00:00+00 search]'::journey),
+			  ('[2024-01-01 00:00:00+00 zz, 2024-01-01 02:00:00+00 purchase, 2024-01-01 02:00:00+00 purchase, 2024-01-01 02:00:00+00 search]')) v(j)),
+		  (SELECT shapley_counts(j, '{purchase}')::text FROM (VALUES
+			  ('[2024-01-01 00:00:00+00 email, 2024-01-01 00:30:00+00 search, 2024-01-01 01:00:00+00 purchase]'::journey),
+			  ('[2024-01-01 00:00:00+00 zz, 2024-01-01 01:00:00+00 search, 2024-01-01 02:00:00+00 purchase, 2024-01-01 02:00:00+00 purchase]')) v(j)),
+		  'a touchpoint at the instant of a conversion counts before it');
 
 SELECT * FROM finish();
 ROLLBACK;
