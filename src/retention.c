@@ -354,13 +354,15 @@ CompareCohortRows(const void *a, const void *b)
 }
 
 /*
- * cohort_retention(counts): (cohort, period, journeys, share): journeys
- * of the cohort starting at `cohort` active `period` periods after their
- * first, and their share of the cohort.  The grid is a dense triangle, as
- * retention charts draw it: the latest period in which any journey is
- * active stands for "now", every cohort has every period from 0 to that
- * one, with journeys 0 and share 0 where none was active, and no later
- * period (it has not happened yet).  Rows come by cohort, then period.
+ * cohort_retention(counts, dense): (cohort, period, journeys, share):
+ * journeys of the cohort starting at `cohort` active `period` periods after
+ * their first, and their share of the cohort.  The grid is a dense
+ * triangle, as retention charts draw it: the latest period in which any
+ * journey is active stands for "now", every cohort has every period from 0
+ * to that one, with journeys 0 and share 0 where none was active, and no
+ * later period (it has not happened yet).  Without dense, only the cells
+ * with journeys, and no bound on the span.  Rows come by cohort, then
+ * period.
  */
 Datum
 cohort_retention(PG_FUNCTION_ARGS)
@@ -375,6 +377,8 @@ cohort_retention(PG_FUNCTION_ARGS)
 	int32		ncohorts = 0;
 	int64		latest = PG_INT64_MIN;
 	int64		cells = 0;
+	bool		dense = PG_NARGS() < 2 || PG_GETARG_BOOL(1);
+	int64		rows = 0;
 	int32		k;
 	int32		l;
 	int32		i;
@@ -413,14 +417,14 @@ cohort_retention(PG_FUNCTION_ARGS)
 			cohorts[ncohorts].period = first[l];
 			cohorts[ncohorts++].label = l;
 			cells += latest - first[l] + 1;
-			if (cells > COHORT_MAX_CELLS)
+			if (dense && cells > COHORT_MAX_CELLS)
 				ereport(ERROR,
 						(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 						 errmsg("cohort retention grid would have more than %d cells",
 								COHORT_MAX_CELLS),
 						 errdetail("A cohort " INT64_FORMAT " periods before the latest period with activity has a cell for each.",
 								   latest - first[l]),
-						 errhint("Count with a longer period.")));
+						 errhint("Count with a longer period, or pass dense => false for the cells with journeys only.")));
 		}
 	}
 	/* keys come by position: grouped by label, they stay so within each */
@@ -439,17 +443,19 @@ cohort_retention(PG_FUNCTION_ARGS)
 		int32		next = 0;
 		/* period 0 counts the whole cohort (CohortsSumsKey) */
 		int64		size = c.positions[keys[0]] == 0 ? c.counts[keys[0]] : 0;
-		/* at most COHORT_MAX_CELLS, so an integer */
-		int32		last = (int32) (latest - cohorts[i].period);
+		/* dense: at most COHORT_MAX_CELLS, so an integer */
+		int32		last = dense ? (int32) (latest - cohorts[i].period) : 0;
 		Datum		cohort = TimestampTzGetDatum(CohortStart(cohorts[i].period, c.spec.param));
 		int32		p;
 
-		for (p = 0; p <= last; p++)
+		for (p = 0; dense ? p <= last : next < nkeys[label]; p++)
 		{
 			Datum		values[4];
 			bool		nulls[4] = {0};
 			int64		journeys = 0;
 
+			if (!dense)
+				p = c.positions[keys[next]];
 			if (next < nkeys[label] && c.positions[keys[next]] == p)
 				journeys = c.counts[keys[next++]];
 			values[0] = cohort;
@@ -457,7 +463,7 @@ cohort_retention(PG_FUNCTION_ARGS)
 			values[2] = Int64GetDatum(journeys);
 			values[3] = Float8GetDatum(CountsShare(journeys, size));
 			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
-			if ((p & 0xFFFF) == 0)
+			if ((++rows & 0xFFFF) == 0)
 				CHECK_FOR_INTERRUPTS();
 		}
 	}

@@ -1,7 +1,7 @@
 -- Outputs a BI tool charts as they are: every time also in float8 seconds,
 -- a funnel's base row, cohort retention as a dense triangle.
 BEGIN;
-SELECT plan(12);
+SELECT plan(14);
 
 SELECT setseed(0.31);
 CREATE TEMP TABLE cj AS
@@ -87,6 +87,13 @@ SELECT ok((SELECT bool_and(g.journeys = coalesce(s.n, 0))
 							FROM cj, journey_unnest(j) u) x
 					  GROUP BY 1, 2) s USING (cohort, period)),
 		  'every cell, zero or not, equals plain SQL');
+SELECT set_eq($$SELECT * FROM cohort_retention((SELECT retention_counts(j, '7 days') FROM cj), dense => false)$$,
+			  $$SELECT * FROM grid WHERE journeys > 0$$,
+			  'dense => false: the cells with journeys, and only those');
+SELECT is((SELECT count(*) FROM cohort_retention(
+			  (SELECT retention_counts(j, '1 second') FROM (VALUES ('[2000-01-01 00:00:00+00 a, 2024-01-01 00:00:00+00 b]'::journey)) v(j)),
+			  dense => false)),
+		  2::bigint, 'dense => false has no bound on the span: 24 years by the second is two cells');
 
 SELECT * FROM finish();
 ROLLBACK;

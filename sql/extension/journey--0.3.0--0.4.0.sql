@@ -678,10 +678,10 @@ CREATE FUNCTION funnel_compare(a funnel_counts, b funnel_counts)
 COMMENT ON FUNCTION funnel_report(funnel_counts, float8) IS 'a base row (step 0, all journeys), then per funnel step: entered, reached, drop-off, conversion with a Wilson interval, time-to-convert percentiles as intervals and float8 seconds';
 COMMENT ON FUNCTION funnel_compare(funnel_counts, funnel_counts) IS 'two segments'' funnels step by step with a two-proportion z-test (no base row)';
 
-CREATE FUNCTION cohort_retention(retention_counts retention_counts)
+CREATE FUNCTION cohort_retention(retention_counts retention_counts, dense boolean DEFAULT true)
 	RETURNS TABLE (cohort timestamptz, period integer, journeys bigint, share float8)
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 100;
-COMMENT ON FUNCTION cohort_retention(retention_counts) IS 'per cohort and period, a dense triangle up to the latest period with activity: journeys active (0 included) and their share of the cohort';
+COMMENT ON FUNCTION cohort_retention(retention_counts, boolean) IS 'per cohort and period, a dense triangle up to the latest period with activity (or, without dense, the cells with journeys): journeys active and their share of the cohort';
 
 CREATE FUNCTION touchpoint_health(health_counts health_counts)
 	RETURNS TABLE (label text, journeys bigint, touchpoints bigint, exits bigint, exit_rate float8,
