@@ -231,6 +231,9 @@ extern void CountsBuilderResetKeys(CountsBuilder *b);
 extern void CountsShapeError(const Counts *c, int32 k, const char *rule);
 extern void CountsSumsAddUp(const Counts *c, CountsSums *s);
 extern void CountsSumsStartsAndEnds(const Counts *c, CountsSums *s);
+extern void CheckNoMarkers(const Counts *c, int32 k, const char *rule);
+extern void CheckRunWithinTotal(const Counts *c, const CountsSums *s, int32 k,
+								const char *rule);
 extern int32 CountsFirstKeyAt(const Counts *c, int32 pos);
 extern int32 CountsFindKeyLabels(const Counts *c, int32 lo, int32 hi, int32 k);
 extern struct ExpandedSummary *CountsStateArg(FunctionCallInfo fcinfo,
@@ -247,6 +250,7 @@ extern void CountsAnchorArg(FunctionCallInfo fcinfo, int n, CountsSpec *spec);
 extern void CountsDecode(struct varlena *stored, Counts *c);
 extern void CountsReadArg(FunctionCallInfo fcinfo, Counts *c, int kind1, int kind2);
 extern text *CountsLabelText(const Counts *c, int32 v);
+extern int32 *KeysByCount(const Counts *c, bool by_position);
 extern void CountsModelArg(FunctionCallInfo fcinfo, int argno, Counts *c,
 						   int kind, const char *model, const char *builder);
 extern const char *CountsKindName(int kind);

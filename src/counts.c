@@ -753,6 +753,45 @@ CountsFirstKeyAt(const Counts *c, int32 pos)
 	return lo;
 }
 
+/*
+ * Key indexes by count, largest first, within each position if asked
+ * (positions ascending); ties keep the canonical order (markers, then
+ * labels bytewise), so a ranking never depends on the plan.
+ */
+typedef struct KeyRanking
+{
+	const Counts *c;
+	bool		by_position;
+} KeyRanking;
+
+static int
+CompareByCount(const void *a, const void *b, void *arg)
+{
+	const KeyRanking *r = arg;
+	const Counts *c = r->c;
+	int32		x = *(const int32 *) a;
+	int32		y = *(const int32 *) b;
+
+	if (r->by_position && c->positions[x] != c->positions[y])
+		return c->positions[x] < c->positions[y] ? -1 : 1;
+	if (c->counts[x] != c->counts[y])
+		return c->counts[x] > c->counts[y] ? -1 : 1;
+	return (x > y) - (x < y);
+}
+
+int32 *
+KeysByCount(const Counts *c, bool by_position)
+{
+	KeyRanking	r = {c, by_position};
+	int32	   *order = palloc(Max(c->nkeys, 1) * sizeof(int32));
+	int32		k;
+
+	for (k = 0; k < c->nkeys; k++)
+		order[k] = k;
+	qsort_arg(order, c->nkeys, sizeof(int32), CompareByCount, &r);
+	return order;
+}
+
 /* Rules of the sums that several kinds share. */
 void
 CountsSumsAddUp(const Counts *c, CountsSums *s)
@@ -766,6 +805,25 @@ CountsSumsStartsAndEnds(const Counts *c, CountsSums *s)
 {
 	if (s->sum != c->total || s->ends != c->total)
 		CountsShapeError(c, -1, "every path counted has one (start) and one ending");
+}
+
+/* Key k has labels only, no markers. */
+void
+CheckNoMarkers(const Counts *c, int32 k, const char *rule)
+{
+	int32		i;
+
+	for (i = c->key_start[k]; i < c->key_start[k + 1]; i++)
+		if (c->key_labels[i] < 0)
+			CountsShapeError(c, k, rule);
+}
+
+/* The keys at one position so far count no more journeys than the total. */
+void
+CheckRunWithinTotal(const Counts *c, const CountsSums *s, int32 k, const char *rule)
+{
+	if (s->run > c->total)
+		CountsShapeError(c, k, rule);
 }
 
 
