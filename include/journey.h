@@ -88,6 +88,6 @@ extern int	JourneyCompareTouches(const Journey *a, const JourneyTouch *ta,
 extern void JourneyCheckTimestamp(TimestampTz ts);
 extern void JourneyCheckValue(double value);
 extern void JourneyCheckLabel(const char *label, int32 len);
-extern void JourneyInitRowsResult(FunctionCallInfo fcinfo);
+extern void JourneyInitRows(FunctionCallInfo fcinfo, const Oid *types, int ncolumns);
 
 #endif							/* JOURNEY_H */

@@ -136,6 +136,9 @@ journey_labels(PG_FUNCTION_ARGS)
 										  TYPALIGN_INT));
 }
 
+/* the result columns of journey_unnest */
+static const Oid journey_unnest_columns[] = {INT4OID, TIMESTAMPTZOID, TEXTOID, FLOAT8OID};
+
 /* Rows (ordinality, ts, label, value), one per touchpoint. */
 Datum
 journey_unnest(PG_FUNCTION_ARGS)
@@ -145,7 +148,7 @@ journey_unnest(PG_FUNCTION_ARGS)
 	text	  **labels;
 	int32		i;
 
-	JourneyInitRowsResult(fcinfo);
+	JourneyInitRows(fcinfo, journey_unnest_columns, lengthof(journey_unnest_columns));
 	JourneyDecode(PG_GETARG_JOURNEY_P(0), &j);
 	labels = palloc(Max(j.nlabels, 1) * sizeof(text *));
 	for (i = 0; i < j.nlabels; i++)

@@ -198,7 +198,8 @@ ParseOptions(FunctionCallInfo fcinfo, const Journey *j, Options *o)
 	o->half_life = PG_ARGISNULL(9) ? 7 * USECS_PER_DAY :
 		IntervalMicros(PG_GETARG_INTERVAL_P(9), "half-life", NULL);
 	o->per_label = !PG_ARGISNULL(10) && PG_GETARG_BOOL(10);
-	o->zero_credit = !PG_ARGISNULL(11) && PG_GETARG_BOOL(11);
+	/* declared without zero_credit (before 0.4.0): rows of credit 0 as then */
+	o->zero_credit = PG_NARGS() <= 11 || (!PG_ARGISNULL(11) && PG_GETARG_BOOL(11));
 }
 
 /* Emits the rows of one conversion. */
@@ -265,6 +266,9 @@ EmitConversion(ReturnSetInfo *rsinfo, const Journey *j, const Options *o,
 	CHECK_FOR_INTERRUPTS();
 }
 
+/* the result columns of journey_attribution */
+static const Oid journey_attribution_columns[] = {INT4OID, TIMESTAMPTZOID, INT4OID, TIMESTAMPTZOID, TEXTOID, FLOAT8OID, FLOAT8OID};
+
 /*
  * journey_attribution(j, model, conversions, converted, conversion_value,
  * lookback, since_previous, skip_labels, position_weights, half_life,
@@ -281,7 +285,7 @@ journey_attribution(PG_FUNCTION_ARGS)
 	double	   *credit;
 	int32		i;
 
-	JourneyInitRowsResult(fcinfo);
+	JourneyInitRows(fcinfo, journey_attribution_columns, lengthof(journey_attribution_columns));
 	if (PG_ARGISNULL(0))
 		return (Datum) 0;
 	JourneyDecode(PG_GETARG_JOURNEY_P(0), &j);

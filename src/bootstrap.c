@@ -21,6 +21,7 @@
 #include <gsl/gsl_cdf.h>
 
 #include "catalog/pg_collation.h"
+#include "catalog/pg_type.h"
 #include "common/int.h"
 #include "funcapi.h"
 #include "miscadmin.h"
@@ -531,6 +532,9 @@ const CountsKindRoutine CreditsKind = {
 
 COUNTS_SQL_TYPE(credit_bootstrap);
 
+/* the result columns of credit_intervals */
+static const Oid credit_intervals_columns[] = {TEXTOID, INT8OID, FLOAT8OID, FLOAT8OID, FLOAT8OID, FLOAT8OID, FLOAT8OID, FLOAT8OID};
+
 /*
  * credit_intervals(model, confidence): per label, the rows counted, the
  * credit summed and its share of all credit, each with its bootstrap
@@ -558,7 +562,7 @@ credit_intervals(PG_FUNCTION_ARGS)
 	samples = c.spec.param;
 	CheckBootstrap(samples, confidence);
 	width = samples + 1;		/* labels x width is bounded by CountsDecode */
-	JourneyInitRowsResult(fcinfo);
+	JourneyInitRows(fcinfo, credit_intervals_columns, lengthof(credit_intervals_columns));
 
 	net = palloc0((Size) Max(c.nlabels, 1) * width * sizeof(int128));
 	rows = palloc0(Max(c.nlabels, 1) * sizeof(int64));

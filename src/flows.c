@@ -8,6 +8,7 @@
  */
 #include "postgres.h"
 
+#include "catalog/pg_type.h"
 #include "funcapi.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
@@ -171,6 +172,9 @@ FlowNodeId(const Counts *c, int32 width, int32 depth, int32 label)
 	return id;
 }
 
+/* the result columns of flows */
+static const Oid flows_columns[] = {INT4OID, TEXTOID, TEXTOID, INT8OID, TEXTOID, TEXTOID};
+
 /*
  * flows(counts, min_journeys): Sankey edges (depth, from_label, to_label,
  * journeys, source, target); a node reached by fewer than min_journeys
@@ -194,7 +198,7 @@ flows(PG_FUNCTION_ARGS)
 	int			width;
 	bool		backward;
 
-	JourneyInitRowsResult(fcinfo);
+	JourneyInitRows(fcinfo, flows_columns, lengthof(flows_columns));
 	CountsReadArg(fcinfo, &c, COUNTS_FLOWS, COUNTS_FLOWS_BACKWARD);
 	backward = c.spec.kind == COUNTS_FLOWS_BACKWARD;
 	nodes = NodeTotals(&c, &nnodes);

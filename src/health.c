@@ -10,6 +10,7 @@
 
 #include <math.h>
 
+#include "catalog/pg_type.h"
 #include "funcapi.h"
 #include "utils/builtins.h"
 
@@ -175,6 +176,9 @@ const CountsKindRoutine HealthKind = {
 
 COUNTS_SQL_TYPE(health_counts);
 
+/* the result columns of reentries */
+static const Oid reentries_columns[] = {TEXTOID, TEXTOID, INT8OID, FLOAT8OID};
+
 /*
  * reentries(counts): (exit_label, reentry_label, occurrences, share): how
  * often a session ended at exit_label and the journey came back later at
@@ -188,7 +192,7 @@ reentries(PG_FUNCTION_ARGS)
 	int64	   *dropouts;
 	int32		k;
 
-	JourneyInitRowsResult(fcinfo);
+	JourneyInitRows(fcinfo, reentries_columns, lengthof(reentries_columns));
 	CountsReadArg(fcinfo, &c, COUNTS_HEALTH, COUNTS_HEALTH);
 	dropouts = palloc0(Max(c.nlabels, 1) * sizeof(int64));
 	for (k = 0; k < c.nkeys; k++)
@@ -219,6 +223,9 @@ typedef struct LabelHealth
 	int64		median;			/* lower median gap, or -1 */
 } LabelHealth;
 
+/* the result columns of touchpoint_health */
+static const Oid touchpoint_health_columns[] = {TEXTOID, INT8OID, INT8OID, INT8OID, FLOAT8OID, FLOAT8OID, INTERVALOID, FLOAT8OID, INT8OID};
+
 /*
  * touchpoint_health(counts): per label (label, journeys, touchpoints,
  * exits, exit_rate, avg_value, median_time_to_next, median_seconds_to_next,
@@ -233,7 +240,7 @@ touchpoint_health(PG_FUNCTION_ARGS)
 	int32		k;
 	int32		l;
 
-	JourneyInitRowsResult(fcinfo);
+	JourneyInitRows(fcinfo, touchpoint_health_columns, lengthof(touchpoint_health_columns));
 	CountsReadArg(fcinfo, &c, COUNTS_HEALTH, COUNTS_HEALTH);
 	h = palloc0(Max(c.nlabels, 1) * sizeof(LabelHealth));
 	for (l = 0; l < c.nlabels; l++)

@@ -12,6 +12,7 @@
 
 #include "fmgr.h"
 #include "funcapi.h"
+#include "utils/lsyscache.h"
 
 #include "journey.h"
 
@@ -26,19 +27,37 @@ _PG_init(void)
 }
 
 /*
- * Start a materialized set-returning result.  Functions called once per row
- * (journey_unnest, journey_sessions, ...) take the row type the executor
- * already knows: looking it up in the catalog on every call leaks a little
- * per-query memory each time, hundreds of megabytes over ten million calls.
+ * Starts a materialized set-returning result whose rows have these column
+ * types (InvalidOid: one of the extension's own types), refusing a row
+ * type declared otherwise: between installing a new library and ALTER
+ * EXTENSION UPDATE, the SQL declarations are older than the C code, and
+ * filling a column of another type would read a number as a pointer.
+ * Functions called once per row (journey_unnest, journey_sessions, ...)
+ * take the row type the executor already knows: looking it up in the
+ * catalog on every call leaks a little per-query memory each time,
+ * hundreds of megabytes over ten million calls.
  */
 void
-JourneyInitRowsResult(FunctionCallInfo fcinfo)
+JourneyInitRows(FunctionCallInfo fcinfo, const Oid *types, int ncolumns)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	TupleDesc	desc;
+	int			i;
 
 	if (rsinfo != NULL && IsA(rsinfo, ReturnSetInfo) &&
 		rsinfo->expectedDesc != NULL)
 		InitMaterializedSRF(fcinfo, MAT_SRF_USE_EXPECTED_DESC);
 	else
 		InitMaterializedSRF(fcinfo, 0);
+	desc = rsinfo->setDesc;
+	for (i = 0; i < desc->natts; i++)
+		if (i >= ncolumns || TupleDescAttr(desc, i)->attisdropped ||
+			(types[i] != InvalidOid && TupleDescAttr(desc, i)->atttypid != types[i]))
+			break;
+	if (i < desc->natts || desc->natts != ncolumns)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("%s is declared with other result columns than the journey library returns",
+						get_func_name(fcinfo->flinfo->fn_oid)),
+				 errhint("Run ALTER EXTENSION journey UPDATE: the installed library is newer than the extension's SQL objects.")));
 }

@@ -31,6 +31,7 @@
 #include <gsl/gsl_splinalg.h>
 #include <gsl/gsl_spmatrix.h>
 
+#include "catalog/pg_type.h"
 #include "funcapi.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
@@ -417,6 +418,9 @@ MarkovArg(FunctionCallInfo fcinfo, Counts *c, MarkovChain *m)
 	BuildChain(c, m);
 }
 
+/* the result columns of markov_attribution */
+static const Oid markov_attribution_columns[] = {TEXTOID, FLOAT8OID, FLOAT8OID, FLOAT8OID, FLOAT8OID};
+
 /*
  * markov_attribution(model): rows (label, removal_effect, share,
  * conversions, value), one per label, in bytewise order.
@@ -432,7 +436,7 @@ markov_attribution(PG_FUNCTION_ARGS)
 	double		sum = 0;
 	int32		l;
 
-	JourneyInitRowsResult(fcinfo);
+	JourneyInitRows(fcinfo, markov_attribution_columns, lengthof(markov_attribution_columns));
 	MarkovArg(fcinfo, &c, &m);
 	base = ConversionProbability(&m, -1);
 	effect = palloc0(Max(c.nlabels, 1) * sizeof(double));
@@ -490,6 +494,9 @@ StateText(const Counts *c, const MarkovChain *m, int32 state)
  */
 PG_FUNCTION_INFO_V1(markov_transitions);
 
+/* the result columns of markov_transitions */
+static const Oid markov_transitions_columns[] = {TEXTOID, TEXTOID, INT8OID, FLOAT8OID};
+
 Datum
 markov_transitions(PG_FUNCTION_ARGS)
 {
@@ -498,7 +505,7 @@ markov_transitions(PG_FUNCTION_ARGS)
 	MarkovChain m;
 	int32		i;
 
-	JourneyInitRowsResult(fcinfo);
+	JourneyInitRows(fcinfo, markov_transitions_columns, lengthof(markov_transitions_columns));
 	MarkovArg(fcinfo, &c, &m);
 	for (i = 0; i < m.nedges; i++)
 	{
@@ -620,6 +627,9 @@ CompareCandidates(const void *a, const void *b)
 						VARDATA_ANY(y->label), VARSIZE_ANY_EXHDR(y->label));
 }
 
+/* the result columns of markov_next_best */
+static const Oid markov_next_best_columns[] = {TEXTOID, FLOAT8OID, FLOAT8OID};
+
 Datum
 markov_next_best(PG_FUNCTION_ARGS)
 {
@@ -636,7 +646,7 @@ markov_next_best(PG_FUNCTION_ARGS)
 	Candidate  *cand;
 	int			i;
 
-	JourneyInitRowsResult(fcinfo);
+	JourneyInitRows(fcinfo, markov_next_best_columns, lengthof(markov_next_best_columns));
 	MarkovArg(fcinfo, &c, &m);
 	x = SolveChain(&m, -1);
 	n = PrefixPath(fcinfo, &c, &path);
@@ -704,6 +714,9 @@ Shares(const MarkovChain *m, int32 nlabels, double *share)
 		share[l] = sum > 0 ? share[l] / sum : 0;
 }
 
+/* the result columns of markov_attribution_intervals */
+static const Oid markov_attribution_intervals_columns[] = {TEXTOID, FLOAT8OID, FLOAT8OID, FLOAT8OID};
+
 Datum
 markov_attribution_intervals(PG_FUNCTION_ARGS)
 {
@@ -722,7 +735,7 @@ markov_attribution_intervals(PG_FUNCTION_ARGS)
 	int32		l;
 
 	CheckBootstrap(samples, confidence);
-	JourneyInitRowsResult(fcinfo);
+	JourneyInitRows(fcinfo, markov_attribution_intervals_columns, lengthof(markov_attribution_intervals_columns));
 	MarkovArg(fcinfo, &c, &m);
 	original = palloc(Max(c.nlabels, 1) * sizeof(double));
 	Shares(&m, c.nlabels, original);

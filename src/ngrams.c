@@ -7,6 +7,7 @@
  */
 #include "postgres.h"
 
+#include "catalog/pg_type.h"
 #include "funcapi.h"
 #include "miscadmin.h"
 
@@ -51,6 +52,9 @@ ngram_counts_transfn(PG_FUNCTION_ARGS)
 	return CountsTransition(fcinfo, &spec, NULL);
 }
 
+/* the result columns of ngrams */
+static const Oid ngrams_columns[] = {TEXTOID, TEXTARRAYOID, INT8OID, FLOAT8OID};
+
 /* ngrams(counts): (ngram, labels, occurrences, share of all occurrences) */
 Datum
 ngrams(PG_FUNCTION_ARGS)
@@ -61,7 +65,7 @@ ngrams(PG_FUNCTION_ARGS)
 	int64		all = 0;
 	int32		k;
 
-	JourneyInitRowsResult(fcinfo);
+	JourneyInitRows(fcinfo, ngrams_columns, lengthof(ngrams_columns));
 	CountsReadArg(fcinfo, &c, COUNTS_NGRAMS, COUNTS_NGRAMS);
 	for (k = 0; k < c.nkeys; k++)
 		all += c.counts[k];

@@ -10,6 +10,7 @@
  */
 #include "postgres.h"
 
+#include "catalog/pg_type.h"
 #include "funcapi.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
@@ -63,6 +64,9 @@ EmitOther(ReturnSetInfo *rsinfo, int64 total, int64 shown)
 	tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 }
 
+/* the result columns of top_paths */
+static const Oid top_paths_columns[] = {INT4OID, TEXTOID, TEXTARRAYOID, INT8OID, FLOAT8OID};
+
 /*
  * top_paths(counts, n): the n most frequent paths (rank, path, labels,
  * journeys, share), then one '(other)' row with the rest, if any.
@@ -81,7 +85,7 @@ top_paths(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("the number of paths must not be negative")));
-	JourneyInitRowsResult(fcinfo);
+	JourneyInitRows(fcinfo, top_paths_columns, lengthof(top_paths_columns));
 	CountsReadArg(fcinfo, &c, COUNTS_PATHS, COUNTS_PATHS_SKETCH);
 	if (c.spec.kind == COUNTS_PATHS_SKETCH)
 	{

@@ -353,6 +353,9 @@ CompareCohortRows(const void *a, const void *b)
 	return pa < pb ? -1 : pa > pb ? 1 : 0;
 }
 
+/* the result columns of cohort_retention */
+static const Oid cohort_retention_columns[] = {TIMESTAMPTZOID, INT4OID, INT8OID, FLOAT8OID};
+
 /*
  * cohort_retention(counts, dense): (cohort, period, journeys, share):
  * journeys of the cohort starting at `cohort` active `period` periods after
@@ -377,13 +380,14 @@ cohort_retention(PG_FUNCTION_ARGS)
 	int32		ncohorts = 0;
 	int64		latest = PG_INT64_MIN;
 	int64		cells = 0;
-	bool		dense = PG_NARGS() < 2 || PG_GETARG_BOOL(1);
+	/* declared with one argument (before 0.4.0): the cells with journeys, as then */
+	bool		dense = PG_NARGS() >= 2 && PG_GETARG_BOOL(1);
 	int64		rows = 0;
 	int32		k;
 	int32		l;
 	int32		i;
 
-	JourneyInitRowsResult(fcinfo);
+	JourneyInitRows(fcinfo, cohort_retention_columns, lengthof(cohort_retention_columns));
 	CountsReadArg(fcinfo, &c, COUNTS_COHORTS, COUNTS_COHORTS);
 	if (c.nkeys == 0)
 		return (Datum) 0;

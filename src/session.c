@@ -319,6 +319,9 @@ journey_session_count(PG_FUNCTION_ARGS)
 	PG_RETURN_INT32(JourneySessionStarts(fcinfo, &j, &starts));
 }
 
+/* the result columns of journey_sessions */
+static const Oid journey_sessions_columns[] = {INT8OID, InvalidOid, TIMESTAMPTZOID, TIMESTAMPTZOID, INTERVALOID, FLOAT8OID, INT4OID, TEXTOID, TEXTOID};
+
 /*
  * Rows (session_no, session, session_start, session_end, duration,
  * duration_seconds, touchpoints, entry_label, exit_label), one per session;
@@ -333,7 +336,7 @@ journey_sessions(PG_FUNCTION_ARGS)
 	int32		nsessions;
 	int32		s;
 
-	JourneyInitRowsResult(fcinfo);
+	JourneyInitRows(fcinfo, journey_sessions_columns, lengthof(journey_sessions_columns));
 	if (PG_ARGISNULL(0))
 		return (Datum) 0;
 	nsessions = JourneySessionStarts(fcinfo, &j, &starts);

@@ -25,6 +25,7 @@
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 
+#include "catalog/pg_type.h"
 #include "funcapi.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
@@ -345,6 +346,9 @@ Exact(const Counts *c, ShapleyOut *out, double conversions, double value)
 	pfree(weight);
 }
 
+/* the result columns of shapley_attribution */
+static const Oid shapley_attribution_columns[] = {TEXTOID, FLOAT8OID, FLOAT8OID, FLOAT8OID, FLOAT8OID};
+
 /*
  * shapley_attribution(model, method): rows (label, shapley_value, share,
  * conversions, value), one per channel in bytewise order.
@@ -360,7 +364,7 @@ shapley_attribution(PG_FUNCTION_ARGS)
 	int32		k;
 	int32		l;
 
-	JourneyInitRowsResult(fcinfo);
+	JourneyInitRows(fcinfo, shapley_attribution_columns, lengthof(shapley_attribution_columns));
 	CountsModelArg(fcinfo, 0, &c, COUNTS_SHAPLEY, "Shapley", "shapley_counts");
 	for (k = 0; k < c.nkeys; k++)
 		if (c.positions[k] == SHAPLEY_CONVERSIONS)
@@ -403,6 +407,9 @@ shapley_attribution(PG_FUNCTION_ARGS)
  */
 PG_FUNCTION_INFO_V1(shapley_attribution_intervals);
 
+/* the result columns of shapley_attribution_intervals */
+static const Oid shapley_attribution_intervals_columns[] = {TEXTOID, FLOAT8OID, FLOAT8OID, FLOAT8OID};
+
 Datum
 shapley_attribution_intervals(PG_FUNCTION_ARGS)
 {
@@ -434,7 +441,7 @@ shapley_attribution_intervals(PG_FUNCTION_ARGS)
 				 errhint("Use exact or simplified.")));
 	exact = strcmp(method, "exact") == 0;
 	CheckBootstrap(samples, confidence);
-	JourneyInitRowsResult(fcinfo);
+	JourneyInitRows(fcinfo, shapley_attribution_intervals_columns, lengthof(shapley_attribution_intervals_columns));
 	CountsModelArg(fcinfo, 0, &c, COUNTS_SHAPLEY, "Shapley", "shapley_counts");
 
 	/* the original shares */

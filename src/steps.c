@@ -7,6 +7,7 @@
  */
 #include "postgres.h"
 
+#include "catalog/pg_type.h"
 #include "funcapi.h"
 #include "miscadmin.h"
 
@@ -78,6 +79,9 @@ step_counts_transfn(PG_FUNCTION_ARGS)
 	return CountsTransition(fcinfo, &spec, NULL);
 }
 
+/* the result columns of path_steps */
+static const Oid path_steps_columns[] = {INT4OID, TEXTOID, INT8OID, FLOAT8OID};
+
 /*
  * path_steps(counts): (step, label, journeys, share): for step +k, the
  * label k touchpoints after the anchor, for -k, k before; share of the
@@ -92,7 +96,7 @@ path_steps(PG_FUNCTION_ARGS)
 	int32	   *order;
 	int32		k;
 
-	JourneyInitRowsResult(fcinfo);
+	JourneyInitRows(fcinfo, path_steps_columns, lengthof(path_steps_columns));
 	CountsReadArg(fcinfo, &c, COUNTS_STEPS, COUNTS_STEPS);
 	order = KeysByCount(&c, true);
 	for (k = 0; k < c.nkeys; k++)

@@ -7,6 +7,7 @@
  */
 #include "postgres.h"
 
+#include "catalog/pg_type.h"
 #include "funcapi.h"
 #include "miscadmin.h"
 
@@ -62,6 +63,9 @@ transition_counts_transfn(PG_FUNCTION_ARGS)
 	return CountsTransition(fcinfo, &spec, NULL);
 }
 
+/* the result columns of transitions */
+static const Oid transitions_columns[] = {TEXTOID, TEXTOID, INT8OID, FLOAT8OID};
+
 /*
  * transitions(counts): (from_label, to_label, transitions, probability),
  * probability being the share of the transitions out of from_label.
@@ -74,7 +78,7 @@ transitions(PG_FUNCTION_ARGS)
 	int32		k;
 	int32		group = 0;
 
-	JourneyInitRowsResult(fcinfo);
+	JourneyInitRows(fcinfo, transitions_columns, lengthof(transitions_columns));
 	CountsReadArg(fcinfo, &c, COUNTS_TRANSITIONS, COUNTS_TRANSITIONS);
 	/* keys are sorted by from label: each group of equal ones is contiguous */
 	while (group < c.nkeys)

@@ -1,7 +1,7 @@
 -- Bad input to every function: a clear error with a real SQLSTATE, or the
 -- documented NULL behaviour.
 BEGIN;
-SELECT plan(32);
+SELECT plan(35);
 
 -- Malformed text.
 SELECT throws_ok($$SELECT 'search'::journey$$, '22P02', NULL, 'text without brackets');
@@ -49,6 +49,22 @@ SELECT is(journey_path('[]'), '', 'path of the empty journey is empty');
 SELECT is(journey_slice('[2024-03-01 10:00:00+00 a]', 2147483647, -2147483648), '[]', 'extreme slice bounds');
 SELECT is(journey_slice('[2024-03-01 10:00:00+00 a]', -2147483648, 2147483647), '[2024-03-01 10:00:00+00 a]', 'slice of everything');
 SELECT is('[2024-03-01 10:00:00+00 a]'::journey ? NULL, NULL, 'label NULL gives NULL');
+
+-- A set-returning function declared with other result columns than the
+-- library returns (as between installing a new library and ALTER
+-- EXTENSION UPDATE) refuses to run rather than fill them.
+CREATE FUNCTION pg_temp.old_flows(flow_counts)
+	RETURNS TABLE (depth integer, from_label text, to_label text, journeys bigint)
+	AS '$libdir/journey', 'flows' LANGUAGE C IMMUTABLE STRICT;
+CREATE FUNCTION pg_temp.swapped_unnest(journey, OUT ordinality integer, OUT ts timestamptz, OUT label text, OUT value interval)
+	RETURNS SETOF record AS '$libdir/journey', 'journey_unnest' LANGUAGE C IMMUTABLE STRICT;
+SELECT throws_ok($$SELECT * FROM pg_temp.old_flows((SELECT flow_counts('[2024-01-01 00:00:00+00 a]'::journey, 2)))$$,
+				 '55000', 'old_flows is declared with other result columns than the journey library returns',
+				 'fewer declared columns than the library returns');
+SELECT throws_ok($$SELECT * FROM pg_temp.swapped_unnest('[2024-01-01 00:00:00+00 a 1]')$$,
+				 '55000', NULL, 'a declared column of another type');
+SELECT throws_ok($$SELECT pg_temp.swapped_unnest('[2024-01-01 00:00:00+00 a 1]')$$,
+				 '55000', NULL, 'in the select list too');
 
 SELECT * FROM finish();
 ROLLBACK;
