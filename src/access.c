@@ -136,19 +136,17 @@ journey_labels(PG_FUNCTION_ARGS)
 										  TYPALIGN_INT));
 }
 
-/* the result columns of journey_unnest */
-static const Oid journey_unnest_columns[] = {INT4OID, TIMESTAMPTZOID, TEXTOID, FLOAT8OID};
-
 /* Rows (ordinality, ts, label, value), one per touchpoint. */
 Datum
 journey_unnest(PG_FUNCTION_ARGS)
 {
+	static const Oid columns[] = {INT4OID, TIMESTAMPTZOID, TEXTOID, FLOAT8OID};
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	Journey		j;
 	text	  **labels;
 	int32		i;
 
-	JourneyInitRows(fcinfo, journey_unnest_columns, lengthof(journey_unnest_columns));
+	JourneyInitRows(fcinfo, columns, lengthof(columns));
 	JourneyDecode(PG_GETARG_JOURNEY_P(0), &j);
 	labels = palloc(Max(j.nlabels, 1) * sizeof(text *));
 	for (i = 0; i < j.nlabels; i++)

@@ -266,9 +266,6 @@ EmitConversion(ReturnSetInfo *rsinfo, const Journey *j, const Options *o,
 	CHECK_FOR_INTERRUPTS();
 }
 
-/* the result columns of journey_attribution */
-static const Oid journey_attribution_columns[] = {INT4OID, TIMESTAMPTZOID, INT4OID, TIMESTAMPTZOID, TEXTOID, FLOAT8OID, FLOAT8OID};
-
 /*
  * journey_attribution(j, model, conversions, converted, conversion_value,
  * lookback, since_previous, skip_labels, position_weights, half_life,
@@ -278,6 +275,7 @@ static const Oid journey_attribution_columns[] = {INT4OID, TIMESTAMPTZOID, INT4O
 Datum
 journey_attribution(PG_FUNCTION_ARGS)
 {
+	static const Oid columns[] = {INT4OID, TIMESTAMPTZOID, INT4OID, TIMESTAMPTZOID, TEXTOID, FLOAT8OID, FLOAT8OID};
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	Journey		j;
 	Options		o;
@@ -285,7 +283,7 @@ journey_attribution(PG_FUNCTION_ARGS)
 	double	   *credit;
 	int32		i;
 
-	JourneyInitRows(fcinfo, journey_attribution_columns, lengthof(journey_attribution_columns));
+	JourneyInitRows(fcinfo, columns, lengthof(columns));
 	if (PG_ARGISNULL(0))
 		return (Datum) 0;
 	JourneyDecode(PG_GETARG_JOURNEY_P(0), &j);

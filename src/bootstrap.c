@@ -532,9 +532,6 @@ const CountsKindRoutine CreditsKind = {
 
 COUNTS_SQL_TYPE(credit_bootstrap);
 
-/* the result columns of credit_intervals */
-static const Oid credit_intervals_columns[] = {TEXTOID, INT8OID, FLOAT8OID, FLOAT8OID, FLOAT8OID, FLOAT8OID, FLOAT8OID, FLOAT8OID};
-
 /*
  * credit_intervals(model, confidence): per label, the rows counted, the
  * credit summed and its share of all credit, each with its bootstrap
@@ -543,6 +540,7 @@ static const Oid credit_intervals_columns[] = {TEXTOID, INT8OID, FLOAT8OID, FLOA
 Datum
 credit_intervals(PG_FUNCTION_ARGS)
 {
+	static const Oid columns[] = {TEXTOID, INT8OID, FLOAT8OID, FLOAT8OID, FLOAT8OID, FLOAT8OID, FLOAT8OID, FLOAT8OID};
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	double		confidence = PG_GETARG_FLOAT8(1);
 	Counts		c;
@@ -562,7 +560,7 @@ credit_intervals(PG_FUNCTION_ARGS)
 	samples = c.spec.param;
 	CheckBootstrap(samples, confidence);
 	width = samples + 1;		/* labels x width is bounded by CountsDecode */
-	JourneyInitRows(fcinfo, credit_intervals_columns, lengthof(credit_intervals_columns));
+	JourneyInitRows(fcinfo, columns, lengthof(columns));
 
 	net = palloc0((Size) Max(c.nlabels, 1) * width * sizeof(int128));
 	rows = palloc0(Max(c.nlabels, 1) * sizeof(int64));

@@ -172,9 +172,6 @@ FlowNodeId(const Counts *c, int32 width, int32 depth, int32 label)
 	return id;
 }
 
-/* the result columns of flows */
-static const Oid flows_columns[] = {INT4OID, TEXTOID, TEXTOID, INT8OID, TEXTOID, TEXTOID};
-
 /*
  * flows(counts, min_journeys): Sankey edges (depth, from_label, to_label,
  * journeys, source, target); a node reached by fewer than min_journeys
@@ -187,6 +184,7 @@ static const Oid flows_columns[] = {INT4OID, TEXTOID, TEXTOID, INT8OID, TEXTOID,
 Datum
 flows(PG_FUNCTION_ARGS)
 {
+	static const Oid columns[] = {INT4OID, TEXTOID, TEXTOID, INT8OID, TEXTOID, TEXTOID};
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	Counts		c;
 	int64		min_journeys = PG_GETARG_INT64(1);
@@ -198,7 +196,7 @@ flows(PG_FUNCTION_ARGS)
 	int			width;
 	bool		backward;
 
-	JourneyInitRows(fcinfo, flows_columns, lengthof(flows_columns));
+	JourneyInitRows(fcinfo, columns, lengthof(columns));
 	CountsReadArg(fcinfo, &c, COUNTS_FLOWS, COUNTS_FLOWS_BACKWARD);
 	backward = c.spec.kind == COUNTS_FLOWS_BACKWARD;
 	nodes = NodeTotals(&c, &nnodes);

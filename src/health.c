@@ -176,9 +176,6 @@ const CountsKindRoutine HealthKind = {
 
 COUNTS_SQL_TYPE(health_counts);
 
-/* the result columns of reentries */
-static const Oid reentries_columns[] = {TEXTOID, TEXTOID, INT8OID, FLOAT8OID};
-
 /*
  * reentries(counts): (exit_label, reentry_label, occurrences, share): how
  * often a session ended at exit_label and the journey came back later at
@@ -187,12 +184,13 @@ static const Oid reentries_columns[] = {TEXTOID, TEXTOID, INT8OID, FLOAT8OID};
 Datum
 reentries(PG_FUNCTION_ARGS)
 {
+	static const Oid columns[] = {TEXTOID, TEXTOID, INT8OID, FLOAT8OID};
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	Counts		c;
 	int64	   *dropouts;
 	int32		k;
 
-	JourneyInitRows(fcinfo, reentries_columns, lengthof(reentries_columns));
+	JourneyInitRows(fcinfo, columns, lengthof(columns));
 	CountsReadArg(fcinfo, &c, COUNTS_HEALTH, COUNTS_HEALTH);
 	dropouts = palloc0(Max(c.nlabels, 1) * sizeof(int64));
 	for (k = 0; k < c.nkeys; k++)
@@ -223,9 +221,6 @@ typedef struct LabelHealth
 	int64		median;			/* lower median gap, or -1 */
 } LabelHealth;
 
-/* the result columns of touchpoint_health */
-static const Oid touchpoint_health_columns[] = {TEXTOID, INT8OID, INT8OID, INT8OID, FLOAT8OID, FLOAT8OID, INTERVALOID, FLOAT8OID, INT8OID};
-
 /*
  * touchpoint_health(counts): per label (label, journeys, touchpoints,
  * exits, exit_rate, avg_value, median_time_to_next, median_seconds_to_next,
@@ -234,13 +229,14 @@ static const Oid touchpoint_health_columns[] = {TEXTOID, INT8OID, INT8OID, INT8O
 Datum
 touchpoint_health(PG_FUNCTION_ARGS)
 {
+	static const Oid columns[] = {TEXTOID, INT8OID, INT8OID, INT8OID, FLOAT8OID, FLOAT8OID, INTERVALOID, FLOAT8OID, INT8OID};
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	Counts		c;
 	LabelHealth *h;
 	int32		k;
 	int32		l;
 
-	JourneyInitRows(fcinfo, touchpoint_health_columns, lengthof(touchpoint_health_columns));
+	JourneyInitRows(fcinfo, columns, lengthof(columns));
 	CountsReadArg(fcinfo, &c, COUNTS_HEALTH, COUNTS_HEALTH);
 	h = palloc0(Max(c.nlabels, 1) * sizeof(LabelHealth));
 	for (l = 0; l < c.nlabels; l++)

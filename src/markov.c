@@ -418,9 +418,6 @@ MarkovArg(FunctionCallInfo fcinfo, Counts *c, MarkovChain *m)
 	BuildChain(c, m);
 }
 
-/* the result columns of markov_attribution */
-static const Oid markov_attribution_columns[] = {TEXTOID, FLOAT8OID, FLOAT8OID, FLOAT8OID, FLOAT8OID};
-
 /*
  * markov_attribution(model): rows (label, removal_effect, share,
  * conversions, value), one per label, in bytewise order.
@@ -428,6 +425,7 @@ static const Oid markov_attribution_columns[] = {TEXTOID, FLOAT8OID, FLOAT8OID, 
 Datum
 markov_attribution(PG_FUNCTION_ARGS)
 {
+	static const Oid columns[] = {TEXTOID, FLOAT8OID, FLOAT8OID, FLOAT8OID, FLOAT8OID};
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	Counts		c;
 	MarkovChain m;
@@ -436,7 +434,7 @@ markov_attribution(PG_FUNCTION_ARGS)
 	double		sum = 0;
 	int32		l;
 
-	JourneyInitRows(fcinfo, markov_attribution_columns, lengthof(markov_attribution_columns));
+	JourneyInitRows(fcinfo, columns, lengthof(columns));
 	MarkovArg(fcinfo, &c, &m);
 	base = ConversionProbability(&m, -1);
 	effect = palloc0(Max(c.nlabels, 1) * sizeof(double));
@@ -494,18 +492,16 @@ StateText(const Counts *c, const MarkovChain *m, int32 state)
  */
 PG_FUNCTION_INFO_V1(markov_transitions);
 
-/* the result columns of markov_transitions */
-static const Oid markov_transitions_columns[] = {TEXTOID, TEXTOID, INT8OID, FLOAT8OID};
-
 Datum
 markov_transitions(PG_FUNCTION_ARGS)
 {
+	static const Oid columns[] = {TEXTOID, TEXTOID, INT8OID, FLOAT8OID};
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	Counts		c;
 	MarkovChain m;
 	int32		i;
 
-	JourneyInitRows(fcinfo, markov_transitions_columns, lengthof(markov_transitions_columns));
+	JourneyInitRows(fcinfo, columns, lengthof(columns));
 	MarkovArg(fcinfo, &c, &m);
 	for (i = 0; i < m.nedges; i++)
 	{
@@ -627,12 +623,10 @@ CompareCandidates(const void *a, const void *b)
 						VARDATA_ANY(y->label), VARSIZE_ANY_EXHDR(y->label));
 }
 
-/* the result columns of markov_next_best */
-static const Oid markov_next_best_columns[] = {TEXTOID, FLOAT8OID, FLOAT8OID};
-
 Datum
 markov_next_best(PG_FUNCTION_ARGS)
 {
+	static const Oid columns[] = {TEXTOID, FLOAT8OID, FLOAT8OID};
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	Counts		c;
 	MarkovChain m;
@@ -646,7 +640,7 @@ markov_next_best(PG_FUNCTION_ARGS)
 	Candidate  *cand;
 	int			i;
 
-	JourneyInitRows(fcinfo, markov_next_best_columns, lengthof(markov_next_best_columns));
+	JourneyInitRows(fcinfo, columns, lengthof(columns));
 	MarkovArg(fcinfo, &c, &m);
 	x = SolveChain(&m, -1);
 	n = PrefixPath(fcinfo, &c, &path);
@@ -714,12 +708,10 @@ Shares(const MarkovChain *m, int32 nlabels, double *share)
 		share[l] = sum > 0 ? share[l] / sum : 0;
 }
 
-/* the result columns of markov_attribution_intervals */
-static const Oid markov_attribution_intervals_columns[] = {TEXTOID, FLOAT8OID, FLOAT8OID, FLOAT8OID};
-
 Datum
 markov_attribution_intervals(PG_FUNCTION_ARGS)
 {
+	static const Oid columns[] = {TEXTOID, FLOAT8OID, FLOAT8OID, FLOAT8OID};
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	int32		samples = PG_GETARG_INT32(1);
 	double		confidence = PG_GETARG_FLOAT8(2);
@@ -735,7 +727,7 @@ markov_attribution_intervals(PG_FUNCTION_ARGS)
 	int32		l;
 
 	CheckBootstrap(samples, confidence);
-	JourneyInitRows(fcinfo, markov_attribution_intervals_columns, lengthof(markov_attribution_intervals_columns));
+	JourneyInitRows(fcinfo, columns, lengthof(columns));
 	MarkovArg(fcinfo, &c, &m);
 	original = palloc(Max(c.nlabels, 1) * sizeof(double));
 	Shares(&m, c.nlabels, original);

@@ -52,20 +52,18 @@ ngram_counts_transfn(PG_FUNCTION_ARGS)
 	return CountsTransition(fcinfo, &spec, NULL);
 }
 
-/* the result columns of ngrams */
-static const Oid ngrams_columns[] = {TEXTOID, TEXTARRAYOID, INT8OID, FLOAT8OID};
-
 /* ngrams(counts): (ngram, labels, occurrences, share of all occurrences) */
 Datum
 ngrams(PG_FUNCTION_ARGS)
 {
+	static const Oid columns[] = {TEXTOID, TEXTARRAYOID, INT8OID, FLOAT8OID};
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	Counts		c;
 	int32	   *order;
 	int64		all = 0;
 	int32		k;
 
-	JourneyInitRows(fcinfo, ngrams_columns, lengthof(ngrams_columns));
+	JourneyInitRows(fcinfo, columns, lengthof(columns));
 	CountsReadArg(fcinfo, &c, COUNTS_NGRAMS, COUNTS_NGRAMS);
 	for (k = 0; k < c.nkeys; k++)
 		all += c.counts[k];

@@ -64,9 +64,6 @@ EmitOther(ReturnSetInfo *rsinfo, int64 total, int64 shown)
 	tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 }
 
-/* the result columns of top_paths */
-static const Oid top_paths_columns[] = {INT4OID, TEXTOID, TEXTARRAYOID, INT8OID, FLOAT8OID};
-
 /*
  * top_paths(counts, n): the n most frequent paths (rank, path, labels,
  * journeys, share), then one '(other)' row with the rest, if any.
@@ -74,6 +71,7 @@ static const Oid top_paths_columns[] = {INT4OID, TEXTOID, TEXTARRAYOID, INT8OID,
 Datum
 top_paths(PG_FUNCTION_ARGS)
 {
+	static const Oid columns[] = {INT4OID, TEXTOID, TEXTARRAYOID, INT8OID, FLOAT8OID};
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	Counts		c;
 	int32		n = PG_GETARG_INT32(1);
@@ -85,7 +83,7 @@ top_paths(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("the number of paths must not be negative")));
-	JourneyInitRows(fcinfo, top_paths_columns, lengthof(top_paths_columns));
+	JourneyInitRows(fcinfo, columns, lengthof(columns));
 	CountsReadArg(fcinfo, &c, COUNTS_PATHS, COUNTS_PATHS_SKETCH);
 	if (c.spec.kind == COUNTS_PATHS_SKETCH)
 	{

@@ -298,12 +298,10 @@ FunnelTimeColumns(Datum *values, bool *nulls, int col, int64 us)
 	values[col + 1] = SecondsFromMicros(us, &nulls[col + 1]);
 }
 
-/* the result columns of funnel_report */
-static const Oid funnel_report_columns[] = {INT4OID, TEXTOID, INT8OID, INT8OID, INT8OID, FLOAT8OID, FLOAT8OID, FLOAT8OID, FLOAT8OID, FLOAT8OID, INTERVALOID, FLOAT8OID, INTERVALOID, FLOAT8OID, INTERVALOID, FLOAT8OID, INTERVALOID, FLOAT8OID};
-
 Datum
 funnel_report(PG_FUNCTION_ARGS)
 {
+	static const Oid columns[] = {INT4OID, TEXTOID, INT8OID, INT8OID, INT8OID, FLOAT8OID, FLOAT8OID, FLOAT8OID, FLOAT8OID, FLOAT8OID, INTERVALOID, FLOAT8OID, INTERVALOID, FLOAT8OID, INTERVALOID, FLOAT8OID, INTERVALOID, FLOAT8OID};
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	FunnelSteps f;
 	double		z = ConfidenceZ(fcinfo, 1);
@@ -311,7 +309,7 @@ funnel_report(PG_FUNCTION_ARGS)
 	Datum		values[FUNNEL_REPORT_COLUMNS];
 	bool		nulls[FUNNEL_REPORT_COLUMNS];
 
-	JourneyInitRows(fcinfo, funnel_report_columns, lengthof(funnel_report_columns));
+	JourneyInitRows(fcinfo, columns, lengthof(columns));
 	ReadFunnel(fcinfo, 0, &f);
 
 	/* the base: no previous step, so no conversion from it, nor times */
@@ -354,9 +352,6 @@ funnel_report(PG_FUNCTION_ARGS)
 	return (Datum) 0;
 }
 
-/* the result columns of funnel_compare */
-static const Oid funnel_compare_columns[] = {INT4OID, TEXTOID, FLOAT8OID, FLOAT8OID, FLOAT8OID, FLOAT8OID, FLOAT8OID};
-
 /*
  * funnel_compare(a, b): per step (step, label, conversion_a, conversion_b,
  * difference, z, p_value): the conversion from the previous step in two
@@ -366,12 +361,13 @@ static const Oid funnel_compare_columns[] = {INT4OID, TEXTOID, FLOAT8OID, FLOAT8
 Datum
 funnel_compare(PG_FUNCTION_ARGS)
 {
+	static const Oid columns[] = {INT4OID, TEXTOID, FLOAT8OID, FLOAT8OID, FLOAT8OID, FLOAT8OID, FLOAT8OID};
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	FunnelSteps a;
 	FunnelSteps b;
 	int32		s;
 
-	JourneyInitRows(fcinfo, funnel_compare_columns, lengthof(funnel_compare_columns));
+	JourneyInitRows(fcinfo, columns, lengthof(columns));
 	ReadFunnel(fcinfo, 0, &a);
 	ReadFunnel(fcinfo, 1, &b);
 	if (a.c.spec.anchor_len != b.c.spec.anchor_len ||

@@ -353,9 +353,6 @@ CompareCohortRows(const void *a, const void *b)
 	return pa < pb ? -1 : pa > pb ? 1 : 0;
 }
 
-/* the result columns of cohort_retention */
-static const Oid cohort_retention_columns[] = {TIMESTAMPTZOID, INT4OID, INT8OID, FLOAT8OID};
-
 /*
  * cohort_retention(counts, dense): (cohort, period, journeys, share):
  * journeys of the cohort starting at `cohort` active `period` periods after
@@ -370,6 +367,7 @@ static const Oid cohort_retention_columns[] = {TIMESTAMPTZOID, INT4OID, INT8OID,
 Datum
 cohort_retention(PG_FUNCTION_ARGS)
 {
+	static const Oid columns[] = {TIMESTAMPTZOID, INT4OID, INT8OID, FLOAT8OID};
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	Counts		c;
 	int64	   *first;			/* per label: its cohort's first period */
@@ -387,7 +385,7 @@ cohort_retention(PG_FUNCTION_ARGS)
 	int32		l;
 	int32		i;
 
-	JourneyInitRows(fcinfo, cohort_retention_columns, lengthof(cohort_retention_columns));
+	JourneyInitRows(fcinfo, columns, lengthof(columns));
 	CountsReadArg(fcinfo, &c, COUNTS_COHORTS, COUNTS_COHORTS);
 	if (c.nkeys == 0)
 		return (Datum) 0;

@@ -319,9 +319,6 @@ journey_session_count(PG_FUNCTION_ARGS)
 	PG_RETURN_INT32(JourneySessionStarts(fcinfo, &j, &starts));
 }
 
-/* the result columns of journey_sessions */
-static const Oid journey_sessions_columns[] = {INT8OID, InvalidOid, TIMESTAMPTZOID, TIMESTAMPTZOID, INTERVALOID, FLOAT8OID, INT4OID, TEXTOID, TEXTOID};
-
 /*
  * Rows (session_no, session, session_start, session_end, duration,
  * duration_seconds, touchpoints, entry_label, exit_label), one per session;
@@ -330,13 +327,14 @@ static const Oid journey_sessions_columns[] = {INT8OID, InvalidOid, TIMESTAMPTZO
 Datum
 journey_sessions(PG_FUNCTION_ARGS)
 {
+	static const Oid columns[] = {INT8OID, InvalidOid, TIMESTAMPTZOID, TIMESTAMPTZOID, INTERVALOID, FLOAT8OID, INT4OID, TEXTOID, TEXTOID};
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	Journey		j;
 	int32	   *starts;
 	int32		nsessions;
 	int32		s;
 
-	JourneyInitRows(fcinfo, journey_sessions_columns, lengthof(journey_sessions_columns));
+	JourneyInitRows(fcinfo, columns, lengthof(columns));
 	if (PG_ARGISNULL(0))
 		return (Datum) 0;
 	nsessions = JourneySessionStarts(fcinfo, &j, &starts);

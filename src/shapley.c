@@ -346,9 +346,6 @@ Exact(const Counts *c, ShapleyOut *out, double conversions, double value)
 	pfree(weight);
 }
 
-/* the result columns of shapley_attribution */
-static const Oid shapley_attribution_columns[] = {TEXTOID, FLOAT8OID, FLOAT8OID, FLOAT8OID, FLOAT8OID};
-
 /*
  * shapley_attribution(model, method): rows (label, shapley_value, share,
  * conversions, value), one per channel in bytewise order.
@@ -356,6 +353,7 @@ static const Oid shapley_attribution_columns[] = {TEXTOID, FLOAT8OID, FLOAT8OID,
 Datum
 shapley_attribution(PG_FUNCTION_ARGS)
 {
+	static const Oid columns[] = {TEXTOID, FLOAT8OID, FLOAT8OID, FLOAT8OID, FLOAT8OID};
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	char	   *method = text_to_cstring(PG_GETARG_TEXT_PP(1));
 	Counts		c;
@@ -364,7 +362,7 @@ shapley_attribution(PG_FUNCTION_ARGS)
 	int32		k;
 	int32		l;
 
-	JourneyInitRows(fcinfo, shapley_attribution_columns, lengthof(shapley_attribution_columns));
+	JourneyInitRows(fcinfo, columns, lengthof(columns));
 	CountsModelArg(fcinfo, 0, &c, COUNTS_SHAPLEY, "Shapley", "shapley_counts");
 	for (k = 0; k < c.nkeys; k++)
 		if (c.positions[k] == SHAPLEY_CONVERSIONS)
@@ -407,12 +405,10 @@ shapley_attribution(PG_FUNCTION_ARGS)
  */
 PG_FUNCTION_INFO_V1(shapley_attribution_intervals);
 
-/* the result columns of shapley_attribution_intervals */
-static const Oid shapley_attribution_intervals_columns[] = {TEXTOID, FLOAT8OID, FLOAT8OID, FLOAT8OID};
-
 Datum
 shapley_attribution_intervals(PG_FUNCTION_ARGS)
 {
+	static const Oid columns[] = {TEXTOID, FLOAT8OID, FLOAT8OID, FLOAT8OID};
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	char	   *method = text_to_cstring(PG_GETARG_TEXT_PP(1));
 	int32		samples = PG_GETARG_INT32(2);
@@ -441,7 +437,7 @@ shapley_attribution_intervals(PG_FUNCTION_ARGS)
 				 errhint("Use exact or simplified.")));
 	exact = strcmp(method, "exact") == 0;
 	CheckBootstrap(samples, confidence);
-	JourneyInitRows(fcinfo, shapley_attribution_intervals_columns, lengthof(shapley_attribution_intervals_columns));
+	JourneyInitRows(fcinfo, columns, lengthof(columns));
 	CountsModelArg(fcinfo, 0, &c, COUNTS_SHAPLEY, "Shapley", "shapley_counts");
 
 	/* the original shares */

@@ -79,9 +79,6 @@ step_counts_transfn(PG_FUNCTION_ARGS)
 	return CountsTransition(fcinfo, &spec, NULL);
 }
 
-/* the result columns of path_steps */
-static const Oid path_steps_columns[] = {INT4OID, TEXTOID, INT8OID, FLOAT8OID};
-
 /*
  * path_steps(counts): (step, label, journeys, share): for step +k, the
  * label k touchpoints after the anchor, for -k, k before; share of the
@@ -91,12 +88,13 @@ static const Oid path_steps_columns[] = {INT4OID, TEXTOID, INT8OID, FLOAT8OID};
 Datum
 path_steps(PG_FUNCTION_ARGS)
 {
+	static const Oid columns[] = {INT4OID, TEXTOID, INT8OID, FLOAT8OID};
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	Counts		c;
 	int32	   *order;
 	int32		k;
 
-	JourneyInitRows(fcinfo, path_steps_columns, lengthof(path_steps_columns));
+	JourneyInitRows(fcinfo, columns, lengthof(columns));
 	CountsReadArg(fcinfo, &c, COUNTS_STEPS, COUNTS_STEPS);
 	order = KeysByCount(&c, true);
 	for (k = 0; k < c.nkeys; k++)

@@ -265,9 +265,6 @@ IdText(const IdentityGraph *g, int32 id)
 	return cstring_to_text_with_len(g->ids[id], g->id_lens[id]);
 }
 
-/* the result columns of identity_resolve */
-static const Oid identity_resolve_columns[] = {TEXTOID, TEXTOID};
-
 /*
  * identity_resolve(graph, prefer, known): rows (id, person_id), one per
  * identifier, in bytewise order of id.
@@ -275,12 +272,13 @@ static const Oid identity_resolve_columns[] = {TEXTOID, TEXTOID};
 Datum
 identity_resolve(PG_FUNCTION_ARGS)
 {
+	static const Oid columns[] = {TEXTOID, TEXTOID};
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	Resolution	r;
 	MemoryContext rowcxt;
 	int32		i;
 
-	JourneyInitRows(fcinfo, identity_resolve_columns, lengthof(identity_resolve_columns));
+	JourneyInitRows(fcinfo, columns, lengthof(columns));
 	if (PG_ARGISNULL(0))
 		return (Datum) 0;
 	Resolve(fcinfo, PG_ARGISNULL(1) ? NULL : PG_GETARG_ARRAYTYPE_P(1),
@@ -325,9 +323,6 @@ KnownIds(const Resolution *r, int32 root)
 	return a;
 }
 
-/* the result columns of identity_conflicts */
-static const Oid identity_conflicts_columns[] = {TEXTOID, TEXTARRAYOID};
-
 /*
  * identity_conflicts(graph, known): rows (id, known_ids) for every
  * identifier that links, through identifiers that are not known customers,
@@ -339,13 +334,14 @@ static const Oid identity_conflicts_columns[] = {TEXTOID, TEXTARRAYOID};
 Datum
 identity_conflicts(PG_FUNCTION_ARGS)
 {
+	static const Oid columns[] = {TEXTOID, TEXTARRAYOID};
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	Resolution	r;
 	ArrayType **arrays;
 	MemoryContext rowcxt;
 	int32		i;
 
-	JourneyInitRows(fcinfo, identity_conflicts_columns, lengthof(identity_conflicts_columns));
+	JourneyInitRows(fcinfo, columns, lengthof(columns));
 	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
 		return (Datum) 0;
 	Resolve(fcinfo, NULL, PG_GETARG_TEXT_PP(1), &r);

@@ -63,9 +63,6 @@ transition_counts_transfn(PG_FUNCTION_ARGS)
 	return CountsTransition(fcinfo, &spec, NULL);
 }
 
-/* the result columns of transitions */
-static const Oid transitions_columns[] = {TEXTOID, TEXTOID, INT8OID, FLOAT8OID};
-
 /*
  * transitions(counts): (from_label, to_label, transitions, probability),
  * probability being the share of the transitions out of from_label.
@@ -73,12 +70,13 @@ static const Oid transitions_columns[] = {TEXTOID, TEXTOID, INT8OID, FLOAT8OID};
 Datum
 transitions(PG_FUNCTION_ARGS)
 {
+	static const Oid columns[] = {TEXTOID, TEXTOID, INT8OID, FLOAT8OID};
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	Counts		c;
 	int32		k;
 	int32		group = 0;
 
-	JourneyInitRows(fcinfo, transitions_columns, lengthof(transitions_columns));
+	JourneyInitRows(fcinfo, columns, lengthof(columns));
 	CountsReadArg(fcinfo, &c, COUNTS_TRANSITIONS, COUNTS_TRANSITIONS);
 	/* keys are sorted by from label: each group of equal ones is contiguous */
 	while (group < c.nkeys)
