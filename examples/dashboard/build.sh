@@ -31,9 +31,24 @@ if [[ ${1:-} == --in-cluster ]]; then
 	export EVIDENCE_SOURCE__journey__user=$PGUSER
 	export EVIDENCE_SOURCE__journey__password=$PGPASSWORD
 	cd "$here"
+	# each source query first through psql: PostgreSQL's own message if
+	# one fails (Evidence's sources step goes on past a failed query with a
+	# message of its own), and none may come back empty
+	for q in sources/journey/*.sql; do
+		rows=$(psql -X -At -v ON_ERROR_STOP=1 -c "SELECT count(*) FROM ($(cat "$q")
+) q") || { echo "dashboard: source query $q failed" >&2; exit 1; }
+		((rows > 0)) || { echo "dashboard: source query $q returned no rows" >&2; exit 1; }
+		echo "dashboard: $q: $rows rows"
+	done
 	rm -rf build .evidence/template/static/data
-	npm run --silent sources
-	npm run --silent build:strict
+	# (after a failed query, evidence sources 39.1.13 prints "Done!" and
+	# then never exits: bounded by timeout)
+	timeout 600 npm run --silent sources 2>&1 | tee sources.log
+	if grep -q '✖' sources.log; then
+		echo "dashboard: Evidence's sources step reported a failed query (above)" >&2
+		exit 1
+	fi
+	timeout 1200 npm run --silent build:strict
 	node check.mjs
 	exit 0
 fi
