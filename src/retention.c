@@ -211,6 +211,34 @@ CohortStart(int64 period, int32 param)
 }
 
 /*
+ * A cohort's start as text a chart takes for a category axis, in UTC:
+ * '2024-03' for months, '2024-03-04' for whole days, else down to the
+ * second; ' BC' after years before 1.
+ */
+static text *
+CohortLabel(TimestampTz start, int32 param)
+{
+	struct pg_tm tm;
+	fsec_t		fsec;
+	char		buf[64];
+	int			year;
+	const char *era;
+
+	if (timestamp2tm(start, NULL, &tm, &fsec, NULL, NULL) != 0)
+		ReportCorrupt("cohort out of range");
+	year = tm.tm_year > 0 ? tm.tm_year : 1 - tm.tm_year;
+	era = tm.tm_year > 0 ? "" : " BC";
+	if (param < 0)
+		snprintf(buf, sizeof(buf), "%04d-%02d%s", year, tm.tm_mon, era);
+	else if (param % SECS_PER_DAY == 0)
+		snprintf(buf, sizeof(buf), "%04d-%02d-%02d%s", year, tm.tm_mon, tm.tm_mday, era);
+	else
+		snprintf(buf, sizeof(buf), "%04d-%02d-%02d %02d:%02d:%02d%s", year, tm.tm_mon,
+				 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, era);
+	return cstring_to_text(buf);
+}
+
+/*
  * The cohort a cohorts key counts: its label is the number of its first
  * period, in decimal as CohortsCountJourney writes it, within the periods of
  * timestamptz.  *period gets the number; false if the label is not one.
@@ -354,7 +382,8 @@ CompareCohortRows(const void *a, const void *b)
 }
 
 /*
- * cohort_retention(counts, dense): (cohort, period, journeys, share):
+ * cohort_retention(counts, dense): (cohort, cohort_label, period, journeys,
+ * share):
  * journeys of the cohort starting at `cohort` active `period` periods after
  * their first, and their share of the cohort.  The grid is a dense
  * triangle, as retention charts draw it: the latest period in which any
@@ -367,7 +396,7 @@ CompareCohortRows(const void *a, const void *b)
 Datum
 cohort_retention(PG_FUNCTION_ARGS)
 {
-	static const Oid columns[] = {TIMESTAMPTZOID, INT4OID, INT8OID, FLOAT8OID};
+	static const Oid columns[] = {TIMESTAMPTZOID, TEXTOID, INT4OID, INT8OID, FLOAT8OID};
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	Counts		c;
 	int64	   *first;			/* per label: its cohort's first period */
@@ -447,13 +476,15 @@ cohort_retention(PG_FUNCTION_ARGS)
 		int64		size = c.positions[keys[0]] == 0 ? c.counts[keys[0]] : 0;
 		/* dense: at most COHORT_MAX_CELLS, so an integer */
 		int32		last = dense ? (int32) (latest - cohorts[i].period) : 0;
-		Datum		cohort = TimestampTzGetDatum(CohortStart(cohorts[i].period, c.spec.param));
+		TimestampTz start = CohortStart(cohorts[i].period, c.spec.param);
+		Datum		cohort = TimestampTzGetDatum(start);
+		Datum		name = PointerGetDatum(CohortLabel(start, c.spec.param));
 		int32		p;
 
 		for (p = 0; dense ? p <= last : next < nkeys[label]; p++)
 		{
-			Datum		values[4];
-			bool		nulls[4] = {0};
+			Datum		values[5];
+			bool		nulls[5] = {0};
 			int64		journeys = 0;
 
 			if (!dense)
@@ -461,9 +492,10 @@ cohort_retention(PG_FUNCTION_ARGS)
 			if (next < nkeys[label] && c.positions[keys[next]] == p)
 				journeys = c.counts[keys[next++]];
 			values[0] = cohort;
-			values[1] = Int32GetDatum(p);
-			values[2] = Int64GetDatum(journeys);
-			values[3] = Float8GetDatum(CountsShare(journeys, size));
+			values[1] = name;
+			values[2] = Int32GetDatum(p);
+			values[3] = Int64GetDatum(journeys);
+			values[4] = Float8GetDatum(CountsShare(journeys, size));
 			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 			if ((++rows & 0xFFFF) == 0)
 				CHECK_FOR_INTERRUPTS();

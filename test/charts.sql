@@ -1,7 +1,7 @@
 -- Outputs a BI tool charts as they are: every time also in float8 seconds,
 -- a funnel's base row, cohort retention as a dense triangle.
 BEGIN;
-SELECT plan(14);
+SELECT plan(15);
 
 SELECT setseed(0.31);
 CREATE TEMP TABLE cj AS
@@ -94,6 +94,15 @@ SELECT is((SELECT count(*) FROM cohort_retention(
 			  (SELECT retention_counts(j, '1 second') FROM (VALUES ('[2000-01-01 00:00:00+00 a, 2024-01-01 00:00:00+00 b]'::journey)) v(j)),
 			  dense => false)),
 		  2::bigint, 'dense => false has no bound on the span: 24 years by the second is two cells');
+SELECT is((SELECT array_agg(DISTINCT cohort_label ORDER BY cohort_label) FROM (
+			  SELECT cohort_label FROM cohort_retention((SELECT retention_counts(j, '6 hours') FROM (VALUES
+				  ('[2024-03-04 07:00:00+00 a]'::journey)) v(j)))
+			  UNION ALL SELECT cohort_label FROM cohort_retention((SELECT retention_counts(j, '7 days') FROM (VALUES
+				  ('[2024-03-04 07:00:00+00 a]'::journey)) v(j)))
+			  UNION ALL SELECT cohort_label FROM cohort_retention((SELECT retention_counts(j, '3 months') FROM (VALUES
+				  ('[2024-03-04 07:00:00+00 a]'::journey)) v(j)))) x),
+		  '{2024-01,2024-03-02,"2024-03-04 06:00:00"}'::text[],
+		  'cohort_label: to the second, whole days, months (periods counted from 2000-01-01, a Saturday)');
 
 SELECT * FROM finish();
 ROLLBACK;

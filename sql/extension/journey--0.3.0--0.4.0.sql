@@ -679,7 +679,7 @@ COMMENT ON FUNCTION funnel_report(funnel_counts, float8) IS 'a base row (step 0,
 COMMENT ON FUNCTION funnel_compare(funnel_counts, funnel_counts) IS 'two segments'' funnels step by step with a two-proportion z-test (no base row)';
 
 CREATE FUNCTION cohort_retention(retention_counts retention_counts, dense boolean DEFAULT true)
-	RETURNS TABLE (cohort timestamptz, period integer, journeys bigint, share float8)
+	RETURNS TABLE (cohort timestamptz, cohort_label text, period integer, journeys bigint, share float8)
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 100;
 COMMENT ON FUNCTION cohort_retention(retention_counts, boolean) IS 'per cohort and period, a dense triangle up to the latest period with activity (or, without dense, the cells with journeys): journeys active and their share of the cohort';
 
