@@ -248,7 +248,8 @@ extern void CountsAnchorArg(FunctionCallInfo fcinfo, int n, CountsSpec *spec);
 
 /* The store, for the readers */
 extern void CountsDecode(struct varlena *stored, Counts *c);
-extern void CountsReadArg(FunctionCallInfo fcinfo, Counts *c, int kind1, int kind2);
+extern ReturnSetInfo *CountsReadRows(FunctionCallInfo fcinfo, const Oid *columns,
+									 int ncolumns, Counts *c, int kind1, int kind2);
 extern text *CountsLabelText(const Counts *c, int32 v);
 extern int32 *KeysByCount(const Counts *c, bool by_position);
 extern void CountsModelArg(FunctionCallInfo fcinfo, int argno, Counts *c,

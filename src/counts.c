@@ -82,10 +82,17 @@ CountsModelArg(FunctionCallInfo fcinfo, int argno, Counts *c, int kind,
 						 builder, Kinds[c->spec.kind]->type_name)));
 }
 
-/* Decodes argument 0 and checks that it counts what the reader reads. */
-void
-CountsReadArg(FunctionCallInfo fcinfo, Counts *c, int kind1, int kind2)
+/*
+ * The start of every reader of a summary: its rows of these column types
+ * (JourneyInitRows, so a declaration out of step is refused first), then
+ * argument 0 decoded and checked to count what the reader reads (kind1 or
+ * kind2).  Returns the result set the rows go to.
+ */
+ReturnSetInfo *
+CountsReadRows(FunctionCallInfo fcinfo, const Oid *columns, int ncolumns,
+			   Counts *c, int kind1, int kind2)
 {
+	JourneyInitRows(fcinfo, columns, ncolumns);
 	CountsDecode(PG_DETOAST_DATUM_PACKED(PG_GETARG_DATUM(0)), c);
 	if (c->spec.kind != kind1 && c->spec.kind != kind2)
 		ereport(ERROR,
@@ -95,6 +102,7 @@ CountsReadArg(FunctionCallInfo fcinfo, Counts *c, int kind1, int kind2)
 						CountsKindName(c->spec.kind)),
 				 errhint("A path_counts value stored before 0.4.0 reads as its own type: cast it to %s.",
 						 Kinds[c->spec.kind]->type_name)));
+	return (ReturnSetInfo *) fcinfo->resultinfo;
 }
 
 /* A key label as text: the label, or the marker's name. */

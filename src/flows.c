@@ -185,7 +185,7 @@ Datum
 flows(PG_FUNCTION_ARGS)
 {
 	static const Oid columns[] = {INT4OID, TEXTOID, TEXTOID, INT8OID, TEXTOID, TEXTOID};
-	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	ReturnSetInfo *rsinfo;
 	Counts		c;
 	int64		min_journeys = PG_GETARG_INT64(1);
 	FlowEdge   *edges;
@@ -196,8 +196,7 @@ flows(PG_FUNCTION_ARGS)
 	int			width;
 	bool		backward;
 
-	JourneyInitRows(fcinfo, columns, lengthof(columns));
-	CountsReadArg(fcinfo, &c, COUNTS_FLOWS, COUNTS_FLOWS_BACKWARD);
+	rsinfo = CountsReadRows(fcinfo, columns, lengthof(columns), &c, COUNTS_FLOWS, COUNTS_FLOWS_BACKWARD);
 	backward = c.spec.kind == COUNTS_FLOWS_BACKWARD;
 	nodes = NodeTotals(&c, &nnodes);
 	edges = palloc(Max(c.nkeys, 1) * sizeof(FlowEdge));

@@ -185,13 +185,12 @@ Datum
 reentries(PG_FUNCTION_ARGS)
 {
 	static const Oid columns[] = {TEXTOID, TEXTOID, INT8OID, FLOAT8OID};
-	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	ReturnSetInfo *rsinfo;
 	Counts		c;
 	int64	   *dropouts;
 	int32		k;
 
-	JourneyInitRows(fcinfo, columns, lengthof(columns));
-	CountsReadArg(fcinfo, &c, COUNTS_HEALTH, COUNTS_HEALTH);
+	rsinfo = CountsReadRows(fcinfo, columns, lengthof(columns), &c, COUNTS_HEALTH, COUNTS_HEALTH);
 	dropouts = palloc0(Max(c.nlabels, 1) * sizeof(int64));
 	for (k = 0; k < c.nkeys; k++)
 		if (c.positions[k] == HEALTH_REENTRIES)
@@ -230,14 +229,13 @@ Datum
 touchpoint_health(PG_FUNCTION_ARGS)
 {
 	static const Oid columns[] = {TEXTOID, INT8OID, INT8OID, INT8OID, FLOAT8OID, FLOAT8OID, INTERVALOID, FLOAT8OID, INT8OID};
-	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	ReturnSetInfo *rsinfo;
 	Counts		c;
 	LabelHealth *h;
 	int32		k;
 	int32		l;
 
-	JourneyInitRows(fcinfo, columns, lengthof(columns));
-	CountsReadArg(fcinfo, &c, COUNTS_HEALTH, COUNTS_HEALTH);
+	rsinfo = CountsReadRows(fcinfo, columns, lengthof(columns), &c, COUNTS_HEALTH, COUNTS_HEALTH);
 	h = palloc0(Max(c.nlabels, 1) * sizeof(LabelHealth));
 	for (l = 0; l < c.nlabels; l++)
 		h[l].median = -1;

@@ -57,14 +57,13 @@ Datum
 ngrams(PG_FUNCTION_ARGS)
 {
 	static const Oid columns[] = {TEXTOID, TEXTARRAYOID, INT8OID, FLOAT8OID};
-	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	ReturnSetInfo *rsinfo;
 	Counts		c;
 	int32	   *order;
 	int64		all = 0;
 	int32		k;
 
-	JourneyInitRows(fcinfo, columns, lengthof(columns));
-	CountsReadArg(fcinfo, &c, COUNTS_NGRAMS, COUNTS_NGRAMS);
+	rsinfo = CountsReadRows(fcinfo, columns, lengthof(columns), &c, COUNTS_NGRAMS, COUNTS_NGRAMS);
 	for (k = 0; k < c.nkeys; k++)
 		all += c.counts[k];
 	order = KeysByCount(&c, false);

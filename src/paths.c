@@ -72,7 +72,7 @@ Datum
 top_paths(PG_FUNCTION_ARGS)
 {
 	static const Oid columns[] = {INT4OID, TEXTOID, TEXTARRAYOID, INT8OID, FLOAT8OID};
-	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	ReturnSetInfo *rsinfo;
 	Counts		c;
 	int32		n = PG_GETARG_INT32(1);
 	int32	   *order;
@@ -83,8 +83,7 @@ top_paths(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("the number of paths must not be negative")));
-	JourneyInitRows(fcinfo, columns, lengthof(columns));
-	CountsReadArg(fcinfo, &c, COUNTS_PATHS, COUNTS_PATHS_SKETCH);
+	rsinfo = CountsReadRows(fcinfo, columns, lengthof(columns), &c, COUNTS_PATHS, COUNTS_PATHS_SKETCH);
 	if (c.spec.kind == COUNTS_PATHS_SKETCH)
 	{
 		EmitOther(rsinfo, c.total, SketchTopPaths(rsinfo, &c, n));

@@ -397,7 +397,7 @@ Datum
 cohort_retention(PG_FUNCTION_ARGS)
 {
 	static const Oid columns[] = {TIMESTAMPTZOID, TEXTOID, INT4OID, INT8OID, FLOAT8OID};
-	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	ReturnSetInfo *rsinfo;
 	Counts		c;
 	int64	   *first;			/* per label: its cohort's first period */
 	int32	   *nkeys;			/* per label: its keys */
@@ -414,8 +414,7 @@ cohort_retention(PG_FUNCTION_ARGS)
 	int32		l;
 	int32		i;
 
-	JourneyInitRows(fcinfo, columns, lengthof(columns));
-	CountsReadArg(fcinfo, &c, COUNTS_COHORTS, COUNTS_COHORTS);
+	rsinfo = CountsReadRows(fcinfo, columns, lengthof(columns), &c, COUNTS_COHORTS, COUNTS_COHORTS);
 	if (c.nkeys == 0)
 		return (Datum) 0;
 	first = palloc(Max(c.nlabels, 1) * sizeof(int64));

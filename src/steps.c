@@ -89,13 +89,12 @@ Datum
 path_steps(PG_FUNCTION_ARGS)
 {
 	static const Oid columns[] = {INT4OID, TEXTOID, INT8OID, FLOAT8OID};
-	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	ReturnSetInfo *rsinfo;
 	Counts		c;
 	int32	   *order;
 	int32		k;
 
-	JourneyInitRows(fcinfo, columns, lengthof(columns));
-	CountsReadArg(fcinfo, &c, COUNTS_STEPS, COUNTS_STEPS);
+	rsinfo = CountsReadRows(fcinfo, columns, lengthof(columns), &c, COUNTS_STEPS, COUNTS_STEPS);
 	order = KeysByCount(&c, true);
 	for (k = 0; k < c.nkeys; k++)
 	{

@@ -71,13 +71,12 @@ Datum
 transitions(PG_FUNCTION_ARGS)
 {
 	static const Oid columns[] = {TEXTOID, TEXTOID, INT8OID, FLOAT8OID};
-	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	ReturnSetInfo *rsinfo;
 	Counts		c;
 	int32		k;
 	int32		group = 0;
 
-	JourneyInitRows(fcinfo, columns, lengthof(columns));
-	CountsReadArg(fcinfo, &c, COUNTS_TRANSITIONS, COUNTS_TRANSITIONS);
+	rsinfo = CountsReadRows(fcinfo, columns, lengthof(columns), &c, COUNTS_TRANSITIONS, COUNTS_TRANSITIONS);
 	/* keys are sorted by from label: each group of equal ones is contiguous */
 	while (group < c.nkeys)
 	{

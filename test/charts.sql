@@ -3,17 +3,8 @@
 BEGIN;
 SELECT plan(15);
 
-SELECT setseed(0.31);
-CREATE TEMP TABLE cj AS
-SELECT g AS id, coalesce(journey_agg(t.ts, t.label), '[]') AS j
-FROM generate_series(1, 400) g
-LEFT JOIN LATERAL (
-	SELECT '2024-01-01 00:00:00+00'::timestamptz + floor(random() * 9e6) * interval '1 second'
-			   + floor(random() * 1e6) * interval '1 microsecond' AS ts,
-		   (ARRAY['view', 'cart', 'buy', 'other'])[1 + floor(random() * 4)::int] AS label
-	FROM generate_series(1, floor(random() * 8 + g * 0)::int)
-) t ON true
-GROUP BY g;
+\ir random_journeys.psql
+SELECT pg_temp.random_journeys('cj', 0.31, 400, ARRAY['view', 'cart', 'buy', 'other'], 9e6, 8, microseconds => true);
 
 -- Seconds are the intervals' epochs, NULL where they are.
 SELECT ok((SELECT bool_and(median_seconds_from_previous IS NOT DISTINCT FROM extract(epoch FROM median_time_from_previous)::float8

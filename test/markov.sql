@@ -3,16 +3,8 @@
 BEGIN;
 SELECT plan(17);
 
-SELECT setseed(0.91);
-CREATE TEMP TABLE mj AS
-SELECT g AS id, coalesce(journey_agg(t.ts, t.label), '[]') AS j, random() < 0.35 AS converted, round((random() * 100)::numeric, 2)::float8 AS value
-FROM generate_series(1, 400) g
-LEFT JOIN LATERAL (
-	SELECT '2024-01-01 00:00:00+00'::timestamptz + floor(random() * 1e6) * interval '1 second' AS ts,
-		   (ARRAY['search', 'email', 'social', 'direct'])[1 + floor(random() * 4)::int] AS label
-	FROM generate_series(1, floor(random() * 6 + g * 0)::int)
-) t ON true
-GROUP BY g;
+\ir random_journeys.psql
+SELECT pg_temp.random_journeys('mj', 0.91, 400, ARRAY['search', 'email', 'social', 'direct'], 1e6, 6, more_columns => ', random() < 0.35 AS converted, round((random() * 100)::numeric, 2)::float8 AS value');
 
 -- Transitions between histories of the last k labels, with plain SQL.
 CREATE FUNCTION sql_edges(k int) RETURNS TABLE (from_state text, to_state text, n bigint) LANGUAGE sql AS $$

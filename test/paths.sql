@@ -11,16 +11,8 @@ EXCEPTION WHEN data_exception THEN
 	RETURN SQLERRM LIKE 'invalid path counts of kind %';
 END $$;
 
-SELECT setseed(0.31);
-CREATE TEMP TABLE rj AS
-SELECT g AS id, coalesce(journey_agg(t.ts, t.label), '[]') AS j
-FROM generate_series(1, 400) g
-LEFT JOIN LATERAL (
-	SELECT '2024-01-01 00:00:00+00'::timestamptz + floor(random() * 1e6) * interval '1 second' AS ts,
-		   (ARRAY['search', 'email', 'social', 'direct', 'purchase', 'a "quoted" one'])[1 + floor(random() * 6)::int] AS label
-	FROM generate_series(1, floor(random() * 12)::int + g * 0)
-) t ON true
-GROUP BY g;
+\ir random_journeys.psql
+SELECT pg_temp.random_journeys('rj', 0.31, 400, ARRAY['search', 'email', 'social', 'direct', 'purchase', 'a "quoted" one'], 1e6, 12);
 
 SELECT is((SELECT sum(journeys)::bigint FROM top_paths((SELECT path_counts(j) FROM rj), 5)), 400::bigint,
 		  'top paths plus (other) add up to the number of journeys');

@@ -2,16 +2,8 @@
 BEGIN;
 SELECT plan(15);
 
-SELECT setseed(0.21);
-CREATE TEMP TABLE rj AS
-SELECT g AS id, coalesce(journey_agg(t.ts, t.label), '[]') AS j
-FROM generate_series(1, 400) g
-LEFT JOIN LATERAL (
-	SELECT '2024-01-01 00:00:00+00'::timestamptz + floor(random() * 1e5) * interval '1 second' AS ts,
-		   (ARRAY['A', 'B', 'C', 'X'])[1 + floor(random() * 4)::int] AS label
-	FROM generate_series(1, floor(random() * 12 + g * 0)::int)
-) t ON true
-GROUP BY g;
+\ir random_journeys.psql
+SELECT pg_temp.random_journeys('rj', 0.21, 400, ARRAY['A', 'B', 'C', 'X'], 1e5, 12);
 CREATE TEMP TABLE u AS SELECT id, x.* FROM rj, journey_unnest(j) x;
 
 SELECT ok((SELECT bool_and(pattern_match(j, 'A .* B .* C') = (j ~> '{A,B,C}')) FROM rj),

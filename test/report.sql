@@ -2,16 +2,8 @@
 BEGIN;
 SELECT plan(9);
 
-SELECT setseed(0.66);
-CREATE TEMP TABLE rj AS
-SELECT g AS id, coalesce(journey_agg(t.ts, t.label), '[]') AS j
-FROM generate_series(1, 500) g
-LEFT JOIN LATERAL (
-	SELECT '2024-01-01 00:00:00+00'::timestamptz + floor(random() * 9e6) * interval '1 second' AS ts,
-		   (ARRAY['view', 'cart', 'buy', 'other'])[1 + floor(random() * 4)::int] AS label
-	FROM generate_series(1, floor(random() * 10 + g * 0)::int)
-) t ON true
-GROUP BY g;
+\ir random_journeys.psql
+SELECT pg_temp.random_journeys('rj', 0.66, 500, ARRAY['view', 'cart', 'buy', 'other'], 9e6, 10);
 
 SELECT ok((SELECT bool_and(r.reached = (SELECT count(*) FROM rj WHERE funnel_level(j, '{view,cart,buy}', '3 days') >= r.step))
 		   FROM funnel_report((SELECT funnel_counts(j, '{view,cart,buy}', '3 days') FROM rj)) r),

@@ -3,16 +3,8 @@
 BEGIN;
 SELECT plan(15);
 
-SELECT setseed(0.44);
-CREATE TEMP TABLE sj AS
-SELECT g AS id, coalesce(journey_agg(t.ts, t.label), '[]') AS j, random() < 0.4 AS converted, round((random() * 50)::numeric, 2)::float8 AS value
-FROM generate_series(1, 600) g
-LEFT JOIN LATERAL (
-	SELECT '2024-01-01 00:00:00+00'::timestamptz + floor(random() * 1e5) * interval '1 second' AS ts,
-		   (ARRAY['A', 'B', 'C', 'D'])[1 + floor(random() * 4)::int] AS label
-	FROM generate_series(1, floor(random() * 4 + g * 0)::int)
-) t ON true
-GROUP BY g;
+\ir random_journeys.psql
+SELECT pg_temp.random_journeys('sj', 0.44, 600, ARRAY['A', 'B', 'C', 'D'], 1e5, 4, more_columns => ', random() < 0.4 AS converted, round((random() * 50)::numeric, 2)::float8 AS value');
 
 -- worth of each exact channel set: its conversion rate
 CREATE TEMP TABLE worth AS
