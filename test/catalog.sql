@@ -1,6 +1,6 @@
 -- Catalogue checks: how every object of the extension is declared.
 BEGIN;
-SELECT plan(14);
+SELECT plan(15);
 
 CREATE TEMP VIEW ext_functions AS
 SELECT p.oid, p.proname, p.prokind, p.proparallel, p.provolatile, p.proisstrict,
@@ -28,6 +28,16 @@ SELECT set_eq($$SELECT signature FROM ext_functions f JOIN pg_proc p USING (oid)
 			  'only the binary input functions take internal, and none returns it');
 SELECT is_empty($$SELECT signature FROM ext_functions WHERE obj_description(oid, 'pg_proc') IS NULL$$,
 				'every function and aggregate has a comment');
+
+-- Every input parameter has a name, so that named notation works for every
+-- plain function (aggregates take positional arguments, but \df shows the
+-- names): all but type I/O and aggregate support.
+SELECT is_empty($$SELECT signature FROM ext_functions f JOIN pg_proc p USING (oid)
+				 WHERE p.pronargs > 0
+				   AND (p.proargnames IS NULL OR '' = ANY (p.proargnames[1:p.pronargs]))
+				   AND NOT EXISTS (SELECT FROM pg_type t WHERE p.oid IN (t.typinput, t.typoutput, t.typreceive, t.typsend))
+				   AND NOT EXISTS (SELECT FROM pg_aggregate a WHERE p.oid IN (a.aggtransfn, a.aggcombinefn, a.aggfinalfn))$$,
+				'every parameter of every function and aggregate is named');
 
 -- Functions that must see NULL arguments, and only those, are not STRICT:
 -- the aggregates' transition and combine functions (they start from a NULL

@@ -116,14 +116,14 @@ CREATE FUNCTION transition_counts_send(transition_counts) RETURNS bytea
 	AS 'MODULE_PATHNAME', 'path_counts_send' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE TYPE transition_counts (INPUT = transition_counts_in, OUTPUT = transition_counts_out, RECEIVE = transition_counts_recv, SEND = transition_counts_send,
 	INTERNALLENGTH = VARIABLE, ALIGNMENT = int4, STORAGE = extended);
-CREATE FUNCTION transition_counts(path_counts) RETURNS transition_counts
+CREATE FUNCTION transition_counts(path_counts path_counts) RETURNS transition_counts
 	AS 'MODULE_PATHNAME', 'transition_counts_from_path_counts' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE CAST (path_counts AS transition_counts) WITH FUNCTION transition_counts(path_counts) AS ASSIGNMENT;
 CREATE FUNCTION transition_counts_combine(transition_counts, transition_counts) RETURNS transition_counts
 	AS 'MODULE_PATHNAME', 'path_counts_combine' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE FUNCTION transition_counts_final(transition_counts) RETURNS transition_counts
 	AS 'MODULE_PATHNAME', 'path_counts_final' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE AGGREGATE transition_counts_rollup(transition_counts) (SFUNC = transition_counts_combine, STYPE = transition_counts,
+CREATE AGGREGATE transition_counts_rollup(transition_counts transition_counts) (SFUNC = transition_counts_combine, STYPE = transition_counts,
 	FINALFUNC = transition_counts_final, COMBINEFUNC = transition_counts_combine, PARALLEL = SAFE);
 COMMENT ON TYPE transition_counts IS 'transitions between consecutive labels across journeys, with (start) and (end)';
 COMMENT ON FUNCTION transition_counts_in(cstring) IS 'text input of transition_counts';
@@ -158,14 +158,14 @@ CREATE FUNCTION ngram_counts_send(ngram_counts) RETURNS bytea
 	AS 'MODULE_PATHNAME', 'path_counts_send' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE TYPE ngram_counts (INPUT = ngram_counts_in, OUTPUT = ngram_counts_out, RECEIVE = ngram_counts_recv, SEND = ngram_counts_send,
 	INTERNALLENGTH = VARIABLE, ALIGNMENT = int4, STORAGE = extended);
-CREATE FUNCTION ngram_counts(path_counts) RETURNS ngram_counts
+CREATE FUNCTION ngram_counts(path_counts path_counts) RETURNS ngram_counts
 	AS 'MODULE_PATHNAME', 'ngram_counts_from_path_counts' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE CAST (path_counts AS ngram_counts) WITH FUNCTION ngram_counts(path_counts) AS ASSIGNMENT;
 CREATE FUNCTION ngram_counts_combine(ngram_counts, ngram_counts) RETURNS ngram_counts
 	AS 'MODULE_PATHNAME', 'path_counts_combine' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE FUNCTION ngram_counts_final(ngram_counts) RETURNS ngram_counts
 	AS 'MODULE_PATHNAME', 'path_counts_final' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE AGGREGATE ngram_counts_rollup(ngram_counts) (SFUNC = ngram_counts_combine, STYPE = ngram_counts,
+CREATE AGGREGATE ngram_counts_rollup(ngram_counts ngram_counts) (SFUNC = ngram_counts_combine, STYPE = ngram_counts,
 	FINALFUNC = ngram_counts_final, COMBINEFUNC = ngram_counts_combine, PARALLEL = SAFE);
 COMMENT ON TYPE ngram_counts IS 'occurrences of each sequence of n consecutive labels across journeys';
 COMMENT ON FUNCTION ngram_counts_in(cstring) IS 'text input of ngram_counts';
@@ -200,14 +200,14 @@ CREATE FUNCTION step_counts_send(step_counts) RETURNS bytea
 	AS 'MODULE_PATHNAME', 'path_counts_send' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE TYPE step_counts (INPUT = step_counts_in, OUTPUT = step_counts_out, RECEIVE = step_counts_recv, SEND = step_counts_send,
 	INTERNALLENGTH = VARIABLE, ALIGNMENT = int4, STORAGE = extended);
-CREATE FUNCTION step_counts(path_counts) RETURNS step_counts
+CREATE FUNCTION step_counts(path_counts path_counts) RETURNS step_counts
 	AS 'MODULE_PATHNAME', 'step_counts_from_path_counts' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE CAST (path_counts AS step_counts) WITH FUNCTION step_counts(path_counts) AS ASSIGNMENT;
 CREATE FUNCTION step_counts_combine(step_counts, step_counts) RETURNS step_counts
 	AS 'MODULE_PATHNAME', 'path_counts_combine' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE FUNCTION step_counts_final(step_counts) RETURNS step_counts
 	AS 'MODULE_PATHNAME', 'path_counts_final' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE AGGREGATE step_counts_rollup(step_counts) (SFUNC = step_counts_combine, STYPE = step_counts,
+CREATE AGGREGATE step_counts_rollup(step_counts step_counts) (SFUNC = step_counts_combine, STYPE = step_counts,
 	FINALFUNC = step_counts_final, COMBINEFUNC = step_counts_combine, PARALLEL = SAFE);
 COMMENT ON TYPE step_counts IS 'labels at each step before and after an anchor label across journeys';
 COMMENT ON FUNCTION step_counts_in(cstring) IS 'text input of step_counts';
@@ -242,14 +242,14 @@ CREATE FUNCTION flow_counts_send(flow_counts) RETURNS bytea
 	AS 'MODULE_PATHNAME', 'path_counts_send' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE TYPE flow_counts (INPUT = flow_counts_in, OUTPUT = flow_counts_out, RECEIVE = flow_counts_recv, SEND = flow_counts_send,
 	INTERNALLENGTH = VARIABLE, ALIGNMENT = int4, STORAGE = extended);
-CREATE FUNCTION flow_counts(path_counts) RETURNS flow_counts
+CREATE FUNCTION flow_counts(path_counts path_counts) RETURNS flow_counts
 	AS 'MODULE_PATHNAME', 'flow_counts_from_path_counts' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE CAST (path_counts AS flow_counts) WITH FUNCTION flow_counts(path_counts) AS ASSIGNMENT;
 CREATE FUNCTION flow_counts_combine(flow_counts, flow_counts) RETURNS flow_counts
 	AS 'MODULE_PATHNAME', 'path_counts_combine' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE FUNCTION flow_counts_final(flow_counts) RETURNS flow_counts
 	AS 'MODULE_PATHNAME', 'path_counts_final' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE AGGREGATE flow_counts_rollup(flow_counts) (SFUNC = flow_counts_combine, STYPE = flow_counts,
+CREATE AGGREGATE flow_counts_rollup(flow_counts flow_counts) (SFUNC = flow_counts_combine, STYPE = flow_counts,
 	FINALFUNC = flow_counts_final, COMBINEFUNC = flow_counts_combine, PARALLEL = SAFE);
 COMMENT ON TYPE flow_counts IS 'Sankey edges by depth from the start of journeys or from an anchor, forward or backward';
 COMMENT ON FUNCTION flow_counts_in(cstring) IS 'text input of flow_counts';
@@ -290,14 +290,14 @@ CREATE FUNCTION funnel_counts_send(funnel_counts) RETURNS bytea
 	AS 'MODULE_PATHNAME', 'path_counts_send' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE TYPE funnel_counts (INPUT = funnel_counts_in, OUTPUT = funnel_counts_out, RECEIVE = funnel_counts_recv, SEND = funnel_counts_send,
 	INTERNALLENGTH = VARIABLE, ALIGNMENT = int4, STORAGE = extended);
-CREATE FUNCTION funnel_counts(path_counts) RETURNS funnel_counts
+CREATE FUNCTION funnel_counts(path_counts path_counts) RETURNS funnel_counts
 	AS 'MODULE_PATHNAME', 'funnel_counts_from_path_counts' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE CAST (path_counts AS funnel_counts) WITH FUNCTION funnel_counts(path_counts) AS ASSIGNMENT;
 CREATE FUNCTION funnel_counts_combine(funnel_counts, funnel_counts) RETURNS funnel_counts
 	AS 'MODULE_PATHNAME', 'path_counts_combine' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE FUNCTION funnel_counts_final(funnel_counts) RETURNS funnel_counts
 	AS 'MODULE_PATHNAME', 'path_counts_final' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE AGGREGATE funnel_counts_rollup(funnel_counts) (SFUNC = funnel_counts_combine, STYPE = funnel_counts,
+CREATE AGGREGATE funnel_counts_rollup(funnel_counts funnel_counts) (SFUNC = funnel_counts_combine, STYPE = funnel_counts,
 	FINALFUNC = funnel_counts_final, COMBINEFUNC = funnel_counts_combine, PARALLEL = SAFE);
 COMMENT ON TYPE funnel_counts IS 'funnel report counts: the level each journey reached and the time to each step';
 COMMENT ON FUNCTION funnel_counts_in(cstring) IS 'text input of funnel_counts';
@@ -332,14 +332,14 @@ CREATE FUNCTION retention_counts_send(retention_counts) RETURNS bytea
 	AS 'MODULE_PATHNAME', 'path_counts_send' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE TYPE retention_counts (INPUT = retention_counts_in, OUTPUT = retention_counts_out, RECEIVE = retention_counts_recv, SEND = retention_counts_send,
 	INTERNALLENGTH = VARIABLE, ALIGNMENT = int4, STORAGE = extended);
-CREATE FUNCTION retention_counts(path_counts) RETURNS retention_counts
+CREATE FUNCTION retention_counts(path_counts path_counts) RETURNS retention_counts
 	AS 'MODULE_PATHNAME', 'retention_counts_from_path_counts' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE CAST (path_counts AS retention_counts) WITH FUNCTION retention_counts(path_counts) AS ASSIGNMENT;
 CREATE FUNCTION retention_counts_combine(retention_counts, retention_counts) RETURNS retention_counts
 	AS 'MODULE_PATHNAME', 'path_counts_combine' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE FUNCTION retention_counts_final(retention_counts) RETURNS retention_counts
 	AS 'MODULE_PATHNAME', 'path_counts_final' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE AGGREGATE retention_counts_rollup(retention_counts) (SFUNC = retention_counts_combine, STYPE = retention_counts,
+CREATE AGGREGATE retention_counts_rollup(retention_counts retention_counts) (SFUNC = retention_counts_combine, STYPE = retention_counts,
 	FINALFUNC = retention_counts_final, COMBINEFUNC = retention_counts_combine, PARALLEL = SAFE);
 COMMENT ON TYPE retention_counts IS 'cohorts by first-touch period and the journeys active in each following period';
 COMMENT ON FUNCTION retention_counts_in(cstring) IS 'text input of retention_counts';
@@ -368,14 +368,14 @@ CREATE FUNCTION health_counts_send(health_counts) RETURNS bytea
 	AS 'MODULE_PATHNAME', 'path_counts_send' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE TYPE health_counts (INPUT = health_counts_in, OUTPUT = health_counts_out, RECEIVE = health_counts_recv, SEND = health_counts_send,
 	INTERNALLENGTH = VARIABLE, ALIGNMENT = int4, STORAGE = extended);
-CREATE FUNCTION health_counts(path_counts) RETURNS health_counts
+CREATE FUNCTION health_counts(path_counts path_counts) RETURNS health_counts
 	AS 'MODULE_PATHNAME', 'health_counts_from_path_counts' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE CAST (path_counts AS health_counts) WITH FUNCTION health_counts(path_counts) AS ASSIGNMENT;
 CREATE FUNCTION health_counts_combine(health_counts, health_counts) RETURNS health_counts
 	AS 'MODULE_PATHNAME', 'path_counts_combine' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE FUNCTION health_counts_final(health_counts) RETURNS health_counts
 	AS 'MODULE_PATHNAME', 'path_counts_final' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE AGGREGATE health_counts_rollup(health_counts) (SFUNC = health_counts_combine, STYPE = health_counts,
+CREATE AGGREGATE health_counts_rollup(health_counts health_counts) (SFUNC = health_counts_combine, STYPE = health_counts,
 	FINALFUNC = health_counts_final, COMBINEFUNC = health_counts_combine, PARALLEL = SAFE);
 COMMENT ON TYPE health_counts IS 'touchpoint health statistics per label: touchpoints, exits, values, gaps, drop-outs and re-entries';
 COMMENT ON FUNCTION health_counts_in(cstring) IS 'text input of health_counts';
@@ -410,14 +410,14 @@ CREATE FUNCTION path_counts_approx_send(path_counts_approx) RETURNS bytea
 	AS 'MODULE_PATHNAME', 'path_counts_send' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE TYPE path_counts_approx (INPUT = path_counts_approx_in, OUTPUT = path_counts_approx_out, RECEIVE = path_counts_approx_recv, SEND = path_counts_approx_send,
 	INTERNALLENGTH = VARIABLE, ALIGNMENT = int4, STORAGE = extended);
-CREATE FUNCTION path_counts_approx(path_counts) RETURNS path_counts_approx
+CREATE FUNCTION path_counts_approx(path_counts path_counts) RETURNS path_counts_approx
 	AS 'MODULE_PATHNAME', 'path_counts_approx_from_path_counts' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE CAST (path_counts AS path_counts_approx) WITH FUNCTION path_counts_approx(path_counts) AS ASSIGNMENT;
 CREATE FUNCTION path_counts_approx_combine(path_counts_approx, path_counts_approx) RETURNS path_counts_approx
 	AS 'MODULE_PATHNAME', 'path_counts_combine' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE FUNCTION path_counts_approx_final(path_counts_approx) RETURNS path_counts_approx
 	AS 'MODULE_PATHNAME', 'path_counts_final' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE AGGREGATE path_counts_approx_rollup(path_counts_approx) (SFUNC = path_counts_approx_combine, STYPE = path_counts_approx,
+CREATE AGGREGATE path_counts_approx_rollup(path_counts_approx path_counts_approx) (SFUNC = path_counts_approx_combine, STYPE = path_counts_approx,
 	FINALFUNC = path_counts_approx_final, COMBINEFUNC = path_counts_approx_combine, PARALLEL = SAFE);
 COMMENT ON TYPE path_counts_approx IS 'approximate path counts in bounded memory (a count-min sketch of path prefixes)';
 COMMENT ON FUNCTION path_counts_approx_in(cstring) IS 'text input of path_counts_approx';
@@ -452,14 +452,14 @@ CREATE FUNCTION markov_counts_send(markov_counts) RETURNS bytea
 	AS 'MODULE_PATHNAME', 'path_counts_send' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE TYPE markov_counts (INPUT = markov_counts_in, OUTPUT = markov_counts_out, RECEIVE = markov_counts_recv, SEND = markov_counts_send,
 	INTERNALLENGTH = VARIABLE, ALIGNMENT = int4, STORAGE = extended);
-CREATE FUNCTION markov_counts(path_counts) RETURNS markov_counts
+CREATE FUNCTION markov_counts(path_counts path_counts) RETURNS markov_counts
 	AS 'MODULE_PATHNAME', 'markov_counts_from_path_counts' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE CAST (path_counts AS markov_counts) WITH FUNCTION markov_counts(path_counts) AS ASSIGNMENT;
 CREATE FUNCTION markov_counts_combine(markov_counts, markov_counts) RETURNS markov_counts
 	AS 'MODULE_PATHNAME', 'path_counts_combine' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE FUNCTION markov_counts_final(markov_counts) RETURNS markov_counts
 	AS 'MODULE_PATHNAME', 'path_counts_final' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE AGGREGATE markov_counts_rollup(markov_counts) (SFUNC = markov_counts_combine, STYPE = markov_counts,
+CREATE AGGREGATE markov_counts_rollup(markov_counts markov_counts) (SFUNC = markov_counts_combine, STYPE = markov_counts,
 	FINALFUNC = markov_counts_final, COMBINEFUNC = markov_counts_combine, PARALLEL = SAFE);
 COMMENT ON TYPE markov_counts IS 'a Markov chain attribution model: transitions between channel states of conversion paths';
 COMMENT ON FUNCTION markov_counts_in(cstring) IS 'text input of markov_counts';
@@ -494,14 +494,14 @@ CREATE FUNCTION shapley_counts_send(shapley_counts) RETURNS bytea
 	AS 'MODULE_PATHNAME', 'path_counts_send' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE TYPE shapley_counts (INPUT = shapley_counts_in, OUTPUT = shapley_counts_out, RECEIVE = shapley_counts_recv, SEND = shapley_counts_send,
 	INTERNALLENGTH = VARIABLE, ALIGNMENT = int4, STORAGE = extended);
-CREATE FUNCTION shapley_counts(path_counts) RETURNS shapley_counts
+CREATE FUNCTION shapley_counts(path_counts path_counts) RETURNS shapley_counts
 	AS 'MODULE_PATHNAME', 'shapley_counts_from_path_counts' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE CAST (path_counts AS shapley_counts) WITH FUNCTION shapley_counts(path_counts) AS ASSIGNMENT;
 CREATE FUNCTION shapley_counts_combine(shapley_counts, shapley_counts) RETURNS shapley_counts
 	AS 'MODULE_PATHNAME', 'path_counts_combine' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE FUNCTION shapley_counts_final(shapley_counts) RETURNS shapley_counts
 	AS 'MODULE_PATHNAME', 'path_counts_final' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE AGGREGATE shapley_counts_rollup(shapley_counts) (SFUNC = shapley_counts_combine, STYPE = shapley_counts,
+CREATE AGGREGATE shapley_counts_rollup(shapley_counts shapley_counts) (SFUNC = shapley_counts_combine, STYPE = shapley_counts,
 	FINALFUNC = shapley_counts_final, COMBINEFUNC = shapley_counts_combine, PARALLEL = SAFE);
 COMMENT ON TYPE shapley_counts IS 'a Shapley attribution model: journeys and conversions by channel set';
 COMMENT ON FUNCTION shapley_counts_in(cstring) IS 'text input of shapley_counts';
@@ -536,14 +536,14 @@ CREATE FUNCTION credit_bootstrap_send(credit_bootstrap) RETURNS bytea
 	AS 'MODULE_PATHNAME', 'path_counts_send' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE TYPE credit_bootstrap (INPUT = credit_bootstrap_in, OUTPUT = credit_bootstrap_out, RECEIVE = credit_bootstrap_recv, SEND = credit_bootstrap_send,
 	INTERNALLENGTH = VARIABLE, ALIGNMENT = int4, STORAGE = extended);
-CREATE FUNCTION credit_bootstrap(path_counts) RETURNS credit_bootstrap
+CREATE FUNCTION credit_bootstrap(path_counts path_counts) RETURNS credit_bootstrap
 	AS 'MODULE_PATHNAME', 'credit_bootstrap_from_path_counts' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE CAST (path_counts AS credit_bootstrap) WITH FUNCTION credit_bootstrap(path_counts) AS ASSIGNMENT;
 CREATE FUNCTION credit_bootstrap_combine(credit_bootstrap, credit_bootstrap) RETURNS credit_bootstrap
 	AS 'MODULE_PATHNAME', 'path_counts_combine' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE FUNCTION credit_bootstrap_final(credit_bootstrap) RETURNS credit_bootstrap
 	AS 'MODULE_PATHNAME', 'path_counts_final' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE AGGREGATE credit_bootstrap_rollup(credit_bootstrap) (SFUNC = credit_bootstrap_combine, STYPE = credit_bootstrap,
+CREATE AGGREGATE credit_bootstrap_rollup(credit_bootstrap credit_bootstrap) (SFUNC = credit_bootstrap_combine, STYPE = credit_bootstrap,
 	FINALFUNC = credit_bootstrap_final, COMBINEFUNC = credit_bootstrap_combine, PARALLEL = SAFE);
 COMMENT ON TYPE credit_bootstrap IS 'credit per label with seeded Poisson bootstrap replicates over units';
 COMMENT ON FUNCTION credit_bootstrap_in(cstring) IS 'text input of credit_bootstrap';
@@ -758,6 +758,30 @@ COMMENT ON AGGREGATE window_funnel(interval, timestamptz, boolean[]) IS 'ClickHo
 COMMENT ON AGGREGATE window_funnel(interval, text[], timestamptz, boolean[]) IS 'ClickHouse windowFunnel with modes (strict_deduplication, strict_order, strict_increase, allow_reentry)';
 
 -- every parameter named, so that named notation works everywhere
+-- the aggregates 0.1.0 made keep their objects (views using them survive)
+-- and get their arguments named, as every other aggregate has them
+CREATE OR REPLACE AGGREGATE journey_agg(ts timestamptz, label text) (
+	SFUNC = journey_agg_transfn, STYPE = journey, FINALFUNC = journey_agg_final,
+	COMBINEFUNC = journey_agg_combine, PARALLEL = SAFE);
+CREATE OR REPLACE AGGREGATE journey_agg(ts timestamptz, label text, value float8) (
+	SFUNC = journey_agg_transfn, STYPE = journey, FINALFUNC = journey_agg_final,
+	COMBINEFUNC = journey_agg_combine, PARALLEL = SAFE);
+CREATE OR REPLACE AGGREGATE journey_rollup(j journey) (
+	SFUNC = journey_agg_combine, STYPE = journey, FINALFUNC = journey_agg_final,
+	COMBINEFUNC = journey_agg_combine, PARALLEL = SAFE);
+CREATE OR REPLACE AGGREGATE identity_rollup(graph identity_graph) (
+	SFUNC = identity_links_combine, STYPE = identity_graph, FINALFUNC = identity_links_final,
+	COMBINEFUNC = identity_links_combine, PARALLEL = SAFE);
+CREATE OR REPLACE AGGREGATE path_counts(j journey) (
+	SFUNC = path_counts_transfn, STYPE = path_counts, FINALFUNC = path_counts_final,
+	COMBINEFUNC = path_counts_combine, PARALLEL = SAFE);
+CREATE OR REPLACE AGGREGATE path_counts(j journey, collapse_repeats boolean) (
+	SFUNC = path_counts_transfn, STYPE = path_counts, FINALFUNC = path_counts_final,
+	COMBINEFUNC = path_counts_combine, PARALLEL = SAFE);
+CREATE OR REPLACE AGGREGATE path_counts_rollup(path_counts path_counts) (
+	SFUNC = path_counts_combine, STYPE = path_counts, FINALFUNC = path_counts_final,
+	COMBINEFUNC = path_counts_combine, PARALLEL = SAFE);
+
 -- every parameter of a plain function named, so that named notation works
 -- everywhere (aggregates take positional arguments only)
 CREATE OR REPLACE FUNCTION journey(ts timestamptz[], label text[]) RETURNS journey
