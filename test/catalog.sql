@@ -1,6 +1,6 @@
 -- Catalogue checks: how every object of the extension is declared.
 BEGIN;
-SELECT plan(15);
+SELECT plan(16);
 
 CREATE TEMP VIEW ext_functions AS
 SELECT p.oid, p.proname, p.prokind, p.proparallel, p.provolatile, p.proisstrict,
@@ -88,6 +88,49 @@ SELECT isnt(obj_description('journey'::regtype, 'pg_type'), NULL, 'the type has 
 SELECT set_eq($$SELECT am.amname::text FROM pg_opclass c JOIN pg_am am ON am.oid = c.opcmethod
 			   WHERE c.opcintype = 'journey'::regtype AND c.opcdefault$$,
 			  ARRAY['btree', 'hash'], 'default btree and hash operator classes');
+
+-- The functions that read a stored journey per row declare what a call
+-- costs (measured in bench/costs.sh, declared in 0.4.0), so that the planner
+-- runs scans calling them in parallel workers; no other C function has a
+-- COST above 1.
+SELECT set_eq($$SELECT signature FROM ext_functions f JOIN pg_proc p USING (oid)
+				WHERE p.procost > 1 AND p.prolang = (SELECT oid FROM pg_language WHERE lanname = 'c')$$,
+			  ARRAY['funnel_level(journey,text[],interval,interval,text[],text[])',
+					'funnel_timestamps(journey,text[],interval,interval,text[],text[])',
+					'journey_append(journey,timestamp with time zone,text)',
+					'journey_append(journey,timestamp with time zone,text,double precision)',
+					'journey_attribution(journey,text,text[],boolean,double precision,interval,boolean,text[],double precision[],interval,boolean,boolean)',
+					'journey_collapse(journey)',
+					'journey_contains_sequence(journey,text[])',
+					'journey_dedup(journey)',
+					'journey_drop(journey,text[])',
+					'journey_duration(journey)',
+					'journey_duration_seconds(journey)',
+					'journey_first_occurrences(journey)',
+					'journey_has_label(journey,text)',
+					'journey_head(journey,integer)',
+					'journey_label_at(journey,integer)',
+					'journey_labels(journey)',
+					'journey_length(journey)',
+					'journey_map(journey,text[],text[])',
+					'journey_merge(journey,journey)',
+					'journey_path(journey,text,boolean)',
+					'journey_session_count(journey,interval,text[],text,interval)',
+					'journey_sessions(journey,interval,text[],text,interval)',
+					'journey_slice(journey,integer,integer)',
+					'journey_slice(journey,tstzrange)',
+					'journey_stalled_since(journey,text,text,interval,timestamp with time zone)',
+					'journey_tail(journey,integer)',
+					'journey_time_at(journey,integer)',
+					'journey_unnest(journey)',
+					'journey_until(journey,text,boolean)',
+					'journey_value_at(journey,integer)',
+					'markov_conversion_probability(markov_counts,journey)',
+					'markov_next_best(markov_counts,journey,text[])',
+					'pattern_count(journey,text,text[],interval)',
+					'pattern_match(journey,text,text[],interval)',
+					'pattern_positions(journey,text,text[],interval)'],
+			  'the per-row journey readers, and only they, have a COST above 1');
 
 SELECT * FROM finish();
 ROLLBACK;

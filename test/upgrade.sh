@@ -73,14 +73,14 @@ readers() {
 }
 
 # every member object with how it is declared: signature, result,
-# volatility, parallel safety, strictness, rows, C symbol, aggregate
+# volatility, parallel safety, strictness, rows, cost, C symbol, aggregate
 # support functions, and comment
 catalogue() {
 	psql -X -A -t -v ON_ERROR_STOP=1 -d "$1" -c "
 		SELECT pg_describe_object(d.classid, d.objid, d.objsubid) || ' | ' ||
 			   coalesce(obj_description(d.objid, c.relname), '') || ' | ' ||
 			   coalesce((SELECT concat_ws(' ', pg_get_function_result(p.oid), p.prokind, p.provolatile,
-										  p.proparallel, p.proisstrict, p.proretset, p.prorows, p.prosrc,
+										  p.proparallel, p.proisstrict, p.proretset, p.prorows, p.procost, p.prosrc,
 										  pg_get_function_arguments(p.oid))
 						 FROM pg_proc p WHERE d.classid = 'pg_proc'::regclass AND p.oid = d.objid), '') || ' | ' ||
 			   coalesce((SELECT concat_ws(' ', a.aggtransfn, a.aggfinalfn, a.aggcombinefn, a.aggtranstype::regtype)

@@ -882,3 +882,58 @@ CREATE FUNCTION journey_sessions(j journey, timeout interval DEFAULT '30 minutes
 		entry_label text, exit_label text)
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE ROWS 5;
 COMMENT ON FUNCTION journey_sessions(journey, interval, text[], text, interval) IS 'one row per session of a journey, with the session as a journey and its summary';
+
+-- Costs of the functions that read a stored journey per row, so that the
+-- planner sees what a scan calling them costs and plans it in parallel
+-- workers by itself (with COST 1, the default, funnel_level over 200,000
+-- journeys ran serially unless parallel costs were forced to 0).  COST is in
+-- units of cpu_operator_cost, the cost of a built-in such as int4pl, and the
+-- planner charges it once per call, set-returning functions included
+-- (add_function_cost).  Each number is the function's time per call,
+-- detoasting the journey included, over int4pl's (3.7 ns), measured serially
+-- with bench/costs.sh on the sample data's journeys (data/load.sh 20000 and
+-- scripts/showcase-tables.sql: about 20 touchpoints each), the best of 11
+-- timed runs (three runs of the script, on 2 cores another process was
+-- loading), rounded to the nearest of 1, 5, 10, 25, 50, 100, 250, 500,
+-- 1000, ... on a log scale; the measured ratio follows each line.  The
+-- ROWS of the set-returning functions were measured too and are right as
+-- they are: journey_unnest 20.4 rows per call (ROWS 20), journey_sessions
+-- 5.0 (ROWS 5), journey_attribution 9.5 (ROWS 10).  The summary readers
+-- (funnel_report, ...) run once per query and keep COST 1;
+-- journey_first_label, journey_last_label, journey_start and journey_end
+-- are SQL functions inlined as journey_label_at and journey_time_at.
+ALTER FUNCTION journey_length(journey) COST 5;                                      -- 2.7
+ALTER FUNCTION journey_label_at(journey, integer) COST 50;                          -- 58.8
+ALTER FUNCTION journey_value_at(journey, integer) COST 50;                          -- 61.5
+ALTER FUNCTION journey_duration_seconds(journey) COST 50;                           -- 61.8
+ALTER FUNCTION journey_time_at(journey, integer) COST 50;                           -- 63.6
+ALTER FUNCTION journey_duration(journey) COST 50;                                   -- 69.8
+ALTER FUNCTION journey_has_label(journey, text) COST 50;                            -- 70.1
+ALTER FUNCTION journey_contains_sequence(journey, text[]) COST 100;                 -- 83.4
+ALTER FUNCTION journey_stalled_since(journey, text, text, interval, timestamptz) COST 100;  -- 87.2
+ALTER FUNCTION journey_slice(journey, tstzrange) COST 100;                          -- 93.0
+ALTER FUNCTION journey_path(journey, text, boolean) COST 100;                       -- 99.9
+ALTER FUNCTION journey_slice(journey, integer, integer) COST 100;                   -- 102.4
+ALTER FUNCTION journey_session_count(journey, interval, text[], text, interval) COST 100;  -- 103.9
+ALTER FUNCTION journey_head(journey, integer) COST 100;                             -- 107.1
+ALTER FUNCTION journey_tail(journey, integer) COST 100;                             -- 107.4
+ALTER FUNCTION journey_first_occurrences(journey) COST 100;                         -- 114.0
+ALTER FUNCTION journey_collapse(journey) COST 100;                                  -- 121.9
+ALTER FUNCTION journey_labels(journey) COST 250;                                    -- 159.9
+ALTER FUNCTION journey_until(journey, text, boolean) COST 250;                      -- 166.8
+ALTER FUNCTION funnel_timestamps(journey, text[], interval, interval, text[], text[]) COST 250;  -- 174.1
+ALTER FUNCTION journey_drop(journey, text[]) COST 250;                              -- 217.7
+ALTER FUNCTION journey_dedup(journey) COST 250;                                     -- 222.4
+ALTER FUNCTION funnel_level(journey, text[], interval, interval, text[], text[]) COST 250;  -- 271.3
+ALTER FUNCTION journey_map(journey, text[], text[]) COST 250;                       -- 329.8
+ALTER FUNCTION journey_append(journey, timestamptz, text) COST 500;                 -- 406.9
+ALTER FUNCTION journey_append(journey, timestamptz, text, float8) COST 500;         -- as the other
+ALTER FUNCTION pattern_count(journey, text, text[], interval) COST 500;             -- 504.0
+ALTER FUNCTION journey_attribution(journey, text, text[], boolean, float8, interval, boolean, text[], float8[], interval, boolean, boolean) COST 1000;  -- 741.6 position_based, 745.3 linear
+ALTER FUNCTION journey_sessions(journey, interval, text[], text, interval) COST 1000;  -- 883.8, 1190.5 split at midnight
+ALTER FUNCTION pattern_match(journey, text, text[], interval) COST 1000;            -- 896.2
+ALTER FUNCTION pattern_positions(journey, text, text[], interval) COST 1000;        -- 924.7
+ALTER FUNCTION journey_unnest(journey) COST 1000;                                   -- 1102.5
+ALTER FUNCTION journey_merge(journey, journey) COST 1000;                           -- 1123.2
+ALTER FUNCTION markov_conversion_probability(markov_counts, journey) COST 10000;    -- 9372.4 (a model of order 2)
+ALTER FUNCTION markov_next_best(markov_counts, journey, text[]) COST 10000;         -- 10860.9 (3 candidates)
