@@ -1020,8 +1020,26 @@ ParseCountsKey(TextParser *ps, void *arg)
 		CountsBuilderAddKey(&in->b, position, in->key, n, count);
 }
 
+/*
+ * Refuses a kind that another type holds, unless the type takes any kind
+ * (path_counts).
+ */
+static void
+CountsCheckKind(int kind, const char *type, bool any_kind, int sqlstate,
+				const char *what)
+{
+	const char *own = Kinds[kind]->type_name;
+
+	if (!any_kind && strcmp(own, type) != 0)
+		ereport(ERROR,
+				(errcode(sqlstate),
+				 errmsg("%s: a summary of kind %s is a %s, not a %s",
+						what, Kinds[kind]->name, own, type),
+				 errhint("Read it as %s.", own)));
+}
+
 static struct varlena *
-CountsParse(char *input, const char *type)
+CountsParse(char *input, const char *type, bool any_kind)
 {
 	TextParser	ps = {input, input, type,
 	"Write a summary as its output shows it, for example paths collapse=1 param=0 total=2 [2 @0 \"search\" \"purchase\"]."};
@@ -1040,6 +1058,8 @@ CountsParse(char *input, const char *type)
 	if (kind < COUNTS_PATHS)
 		ParseError(&ps, "a kind (paths, transitions, ngrams, steps, flows, backward_flows, markov, paths_sketch, health, funnel, cohorts, shapley, credits)");
 	ps.p += strlen(Kinds[kind]->name);
+	CountsCheckKind(kind, type, any_kind, ERRCODE_INVALID_TEXT_REPRESENTATION,
+					"invalid input");
 	spec.kind = kind;
 	SkipSpace(&ps);
 	ParseWord(&ps, "collapse=");
@@ -1090,7 +1110,7 @@ CountsParse(char *input, const char *type)
 }
 
 static struct varlena *
-CountsReceive(StringInfo msg, const char *type)
+CountsReceive(StringInfo msg, const char *type, bool any_kind)
 {
 	CountsBuilder b;
 	CountsSpec	spec = {0};
@@ -1112,6 +1132,8 @@ CountsReceive(StringInfo msg, const char *type)
 	if (spec.kind < COUNTS_PATHS || spec.kind > COUNTS_LAST_KIND ||
 		(spec.collapse != 0 && spec.collapse != 1))
 		BinaryError(type, "Unknown kind or collapse flag.");
+	CountsCheckKind(spec.kind, type, any_kind, ERRCODE_INVALID_BINARY_REPRESENTATION,
+					"invalid binary input");
 	spec.param = pq_getmsgint(msg, 4);
 	anchor_len = pq_getmsgint(msg, 4);
 	if (anchor_len < -1 || anchor_len > msg->len - msg->cursor)
@@ -1192,51 +1214,25 @@ CountsReceive(StringInfo msg, const char *type)
 Datum
 path_counts_in(PG_FUNCTION_ARGS)
 {
-	PG_RETURN_POINTER(CountsParse(PG_GETARG_CSTRING(0), "path_counts"));
+	PG_RETURN_POINTER(CountsParse(PG_GETARG_CSTRING(0), "path_counts", true));
 }
 
 Datum
 path_counts_recv(PG_FUNCTION_ARGS)
 {
-	PG_RETURN_POINTER(CountsReceive((StringInfo) PG_GETARG_POINTER(0), "path_counts"));
-}
-
-/* Refuses a value whose kind another type holds. */
-static void
-CountsCheckType(struct varlena *stored, const char *type, int sqlstate,
-				const char *what)
-{
-	Counts		c;
-	const char *own;
-
-	CountsDecode(stored, &c);
-	own = Kinds[c.spec.kind]->type_name;
-	if (strcmp(own, type) != 0)
-		ereport(ERROR,
-				(errcode(sqlstate),
-				 errmsg("%s: a summary of kind %s is a %s, not a %s",
-						what, Kinds[c.spec.kind]->name, own, type),
-				 errhint("Read it as %s.", own)));
+	PG_RETURN_POINTER(CountsReceive((StringInfo) PG_GETARG_POINTER(0), "path_counts", true));
 }
 
 Datum
 CountsTypeIn(FunctionCallInfo fcinfo, const char *type)
 {
-	struct varlena *result = CountsParse(PG_GETARG_CSTRING(0), type);
-
-	CountsCheckType(result, type, ERRCODE_INVALID_TEXT_REPRESENTATION,
-					"invalid input");
-	PG_RETURN_POINTER(result);
+	PG_RETURN_POINTER(CountsParse(PG_GETARG_CSTRING(0), type, false));
 }
 
 Datum
 CountsTypeRecv(FunctionCallInfo fcinfo, const char *type)
 {
-	struct varlena *result = CountsReceive((StringInfo) PG_GETARG_POINTER(0), type);
-
-	CountsCheckType(result, type, ERRCODE_INVALID_BINARY_REPRESENTATION,
-					"invalid binary input");
-	PG_RETURN_POINTER(result);
+	PG_RETURN_POINTER(CountsReceive((StringInfo) PG_GETARG_POINTER(0), type, false));
 }
 
 /* The checked cast from path_counts: the stored form is the same. */
@@ -1244,8 +1240,10 @@ Datum
 CountsTypeCast(FunctionCallInfo fcinfo, const char *type)
 {
 	struct varlena *stored = PG_DETOAST_DATUM(PG_GETARG_DATUM(0));
+	Counts		c;
 
-	CountsCheckType(stored, type, ERRCODE_INVALID_PARAMETER_VALUE,
+	CountsDecode(stored, &c);
+	CountsCheckKind(c.spec.kind, type, false, ERRCODE_INVALID_PARAMETER_VALUE,
 					"cannot cast path_counts");
 	PG_RETURN_POINTER(stored);
 }
