@@ -11,8 +11,7 @@
 extern int64 IntervalMicros(Interval *iv, const char *what, const char *hint);
 extern int32 IntervalWholeSeconds(Interval *iv, const char *what,
 								  const char *error);
-extern Datum IntervalFromMicros(int64 us, bool *isnull);
-extern Datum SecondsFromMicros(int64 us, bool *isnull);
+extern void DurationColumns(Datum *values, bool *nulls, int col, int64 us);
 extern Datum SecondsBetween(TimestampTz from, TimestampTz to);
 
 #endif							/* JOURNEY_PARAMS_H */

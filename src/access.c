@@ -154,8 +154,8 @@ journey_unnest(PG_FUNCTION_ARGS)
 	for (i = 0; i < j.ntouch; i++)
 	{
 		const JourneyTouch *t = &j.touches[i];
-		Datum		values[4];
-		bool		nulls[4] = {false, false, false, !t->has_value};
+		Datum		values[lengthof(columns)];
+		bool		nulls[lengthof(columns)] = {false, false, false, !t->has_value};
 
 		values[0] = Int32GetDatum(i + 1);
 		values[1] = TimestampTzGetDatum(t->ts);

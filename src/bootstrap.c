@@ -589,8 +589,8 @@ credit_intervals(PG_FUNCTION_ARGS)
 	for (l = 0; l < c.nlabels; l++)
 	{
 		const int128 *x = net + (Size) l * width;
-		Datum		values[8];
-		bool		nulls[8] = {0};
+		Datum		values[lengthof(columns)];
+		bool		nulls[lengthof(columns)] = {0};
 		double		lo;
 		double		hi;
 

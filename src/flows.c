@@ -217,8 +217,8 @@ flows(PG_FUNCTION_ARGS)
 	width = snprintf(NULL, 0, "%d", c.spec.param);
 	for (k = 0; k < nedges; k++)
 	{
-		Datum		values[6];
-		bool		nulls[6] = {0};
+		Datum		values[lengthof(columns)];
+		bool		nulls[lengthof(columns)] = {0};
 		int64		journeys = edges[k].journeys;
 		const FlowEdge *e;
 

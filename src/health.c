@@ -198,8 +198,8 @@ reentries(PG_FUNCTION_ARGS)
 	for (k = 0; k < c.nkeys; k++)
 	{
 		const int32 *key = c.key_labels + c.key_start[k];
-		Datum		values[4];
-		bool		nulls[4] = {0};
+		Datum		values[lengthof(columns)];
+		bool		nulls[lengthof(columns)] = {0};
 
 		if (c.positions[k] != HEALTH_REENTRIES)
 			continue;
@@ -264,8 +264,8 @@ touchpoint_health(PG_FUNCTION_ARGS)
 	for (l = 0; l < c.nlabels; l++)
 	{
 		const LabelHealth *lh = &h[l];
-		Datum		values[9];
-		bool		nulls[9] = {0};
+		Datum		values[lengthof(columns)];
+		bool		nulls[lengthof(columns)] = {0};
 
 		values[0] = PointerGetDatum(cstring_to_text_with_len(c.labels[l], c.label_lens[l]));
 		values[1] = Int64GetDatum(lh->stat[HEALTH_JOURNEYS]);
@@ -277,8 +277,7 @@ touchpoint_health(PG_FUNCTION_ARGS)
 			values[5] = Float8GetDatum(((double) lh->stat[HEALTH_VALUE_PLUS] -
 										(double) lh->stat[HEALTH_VALUE_MINUS]) /
 									   HEALTH_VALUE_SCALE / lh->stat[HEALTH_VALUES]);
-		values[6] = IntervalFromMicros(lh->median, &nulls[6]);
-		values[7] = SecondsFromMicros(lh->median, &nulls[7]);
+		DurationColumns(values, nulls, 6, lh->median);
 		values[8] = Int64GetDatum(lh->dropouts);
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}

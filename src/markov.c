@@ -446,8 +446,8 @@ markov_attribution(PG_FUNCTION_ARGS)
 	}
 	for (l = 0; l < c.nlabels; l++)
 	{
-		Datum		values[5];
-		bool		nulls[5] = {0};
+		Datum		values[lengthof(columns)];
+		bool		nulls[lengthof(columns)] = {0};
 		double		share = sum > 0 ? effect[l] / sum : 0;
 
 		values[0] = PointerGetDatum(cstring_to_text_with_len(c.labels[l], c.label_lens[l]));
@@ -505,8 +505,8 @@ markov_transitions(PG_FUNCTION_ARGS)
 	MarkovArg(fcinfo, &c, &m);
 	for (i = 0; i < m.nedges; i++)
 	{
-		Datum		values[4];
-		bool		nulls[4] = {0};
+		Datum		values[lengthof(columns)];
+		bool		nulls[lengthof(columns)] = {0};
 
 		values[0] = PointerGetDatum(StateText(&c, &m, m.from[i]));
 		values[1] = PointerGetDatum(StateText(&c, &m, m.to[i]));
@@ -669,7 +669,7 @@ markov_next_best(PG_FUNCTION_ARGS)
 	qsort(cand, ncand, sizeof(Candidate), CompareCandidates);
 	for (i = 0; i < ncand; i++)
 	{
-		Datum		values[3];
+		Datum		values[lengthof(columns)];
 		bool		rnulls[3] = {false, isnan(cand[i].probability),
 		isnan(cand[i].probability) || now_state < 0};
 

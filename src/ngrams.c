@@ -69,8 +69,8 @@ ngrams(PG_FUNCTION_ARGS)
 	order = KeysByCount(&c, false);
 	for (k = 0; k < c.nkeys; k++)
 	{
-		Datum		values[4];
-		bool		nulls[4] = {0};
+		Datum		values[lengthof(columns)];
+		bool		nulls[lengthof(columns)] = {0};
 
 		KeyPath(&c, order[k], &values[0], &values[1]);
 		values[2] = Int64GetDatum(c.counts[order[k]]);

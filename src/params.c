@@ -37,33 +37,25 @@ IntervalMicros(Interval *iv, const char *what, const char *hint)
 }
 
 
-/* An interval of us microseconds (days of 24 hours); NULL if us < 0. */
-Datum
-IntervalFromMicros(int64 us, bool *isnull)
+/*
+ * A duration of us microseconds into two columns: col as an interval (days
+ * of 24 hours), col + 1 as float8 seconds for clients that cannot read an
+ * interval (BI tools), exact below 2^53 microseconds (285 years), so equal
+ * to extract(epoch from) the interval there; both NULL if us < 0.
+ */
+void
+DurationColumns(Datum *values, bool *nulls, int col, int64 us)
 {
 	Interval   *iv;
 
-	*isnull = us < 0;
-	if (*isnull)
-		return (Datum) 0;
+	nulls[col] = nulls[col + 1] = us < 0;
+	if (us < 0)
+		return;
 	iv = palloc0(sizeof(Interval));
 	iv->day = us / USECS_PER_DAY;
 	iv->time = us % USECS_PER_DAY;
-	return PointerGetDatum(iv);
-}
-
-/*
- * The same duration as float8 seconds, for clients that cannot read an
- * interval (BI tools); NULL if us < 0.  Exact below 2^53 microseconds
- * (285 years), so equal to extract(epoch from) the interval there.
- */
-Datum
-SecondsFromMicros(int64 us, bool *isnull)
-{
-	*isnull = us < 0;
-	if (*isnull)
-		return (Datum) 0;
-	return Float8GetDatum((double) us / USECS_PER_SEC);
+	values[col] = PointerGetDatum(iv);
+	values[col + 1] = Float8GetDatum((double) us / USECS_PER_SEC);
 }
 
 /*

@@ -92,8 +92,8 @@ top_paths(PG_FUNCTION_ARGS)
 	order = KeysByCount(&c, false);
 	for (r = 0; r < n && r < c.nkeys; r++)
 	{
-		Datum		values[5];
-		bool		nulls[5] = {0};
+		Datum		values[lengthof(columns)];
+		bool		nulls[lengthof(columns)] = {0};
 
 		values[0] = Int32GetDatum(r + 1);
 		KeyPath(&c, order[r], &values[1], &values[2]);

@@ -287,16 +287,7 @@ ConfidenceZ(FunctionCallInfo fcinfo, int arg)
  * each as an interval and as float8 seconds); the confidence interval is
  * that of conversion_from_previous.
  */
-#define FUNNEL_REPORT_COLUMNS	18
 #define FUNNEL_BASE_LABEL		"(all journeys)"
-
-/* A time quantile into columns col (interval) and col + 1 (seconds). */
-static void
-FunnelTimeColumns(Datum *values, bool *nulls, int col, int64 us)
-{
-	values[col] = IntervalFromMicros(us, &nulls[col]);
-	values[col + 1] = SecondsFromMicros(us, &nulls[col + 1]);
-}
 
 Datum
 funnel_report(PG_FUNCTION_ARGS)
@@ -306,8 +297,8 @@ funnel_report(PG_FUNCTION_ARGS)
 	FunnelSteps f;
 	double		z = ConfidenceZ(fcinfo, 1);
 	int32		s;
-	Datum		values[FUNNEL_REPORT_COLUMNS];
-	bool		nulls[FUNNEL_REPORT_COLUMNS];
+	Datum		values[lengthof(columns)];
+	bool		nulls[lengthof(columns)];
 
 	JourneyInitRows(fcinfo, columns, lengthof(columns));
 	ReadFunnel(fcinfo, 0, &f);
@@ -343,10 +334,10 @@ funnel_report(PG_FUNCTION_ARGS)
 		values[8] = Float8GetDatum(low);
 		values[9] = Float8GetDatum(high);
 		/* step 1 is the start: no time to it */
-		FunnelTimeColumns(values, nulls, 10, s == 0 ? -1 : HistogramQuantile(&f.c, s, true, 0.5));
-		FunnelTimeColumns(values, nulls, 12, s == 0 ? -1 : HistogramQuantile(&f.c, s, true, 0.9));
-		FunnelTimeColumns(values, nulls, 14, s == 0 ? -1 : HistogramQuantile(&f.c, s, false, 0.5));
-		FunnelTimeColumns(values, nulls, 16, s == 0 ? -1 : HistogramQuantile(&f.c, s, false, 0.9));
+		DurationColumns(values, nulls, 10, s == 0 ? -1 : HistogramQuantile(&f.c, s, true, 0.5));
+		DurationColumns(values, nulls, 12, s == 0 ? -1 : HistogramQuantile(&f.c, s, true, 0.9));
+		DurationColumns(values, nulls, 14, s == 0 ? -1 : HistogramQuantile(&f.c, s, false, 0.5));
+		DurationColumns(values, nulls, 16, s == 0 ? -1 : HistogramQuantile(&f.c, s, false, 0.9));
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}
 	return (Datum) 0;
@@ -378,8 +369,8 @@ funnel_compare(PG_FUNCTION_ARGS)
 				 errhint("Count both segments with the same steps and options.")));
 	for (s = 0; s < a.def.nsteps; s++)
 	{
-		Datum		values[7];
-		bool		nulls[7] = {0};
+		Datum		values[lengthof(columns)];
+		bool		nulls[lengthof(columns)] = {0};
 		int64		na = s == 0 ? a.c.total : a.reached[s - 1];
 		int64		nb = s == 0 ? b.c.total : b.reached[s - 1];
 		double		pa = Rate(a.reached[s], na);

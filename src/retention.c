@@ -482,8 +482,8 @@ cohort_retention(PG_FUNCTION_ARGS)
 
 		for (p = 0; dense ? p <= last : next < nkeys[label]; p++)
 		{
-			Datum		values[5];
-			bool		nulls[5] = {0};
+			Datum		values[lengthof(columns)];
+			bool		nulls[lengthof(columns)] = {0};
 			int64		journeys = 0;
 
 			if (!dense)

@@ -342,8 +342,8 @@ journey_sessions(PG_FUNCTION_ARGS)
 	{
 		const JourneyTouch *first = &j.touches[starts[s]];
 		const JourneyTouch *last = &j.touches[starts[s + 1] - 1];
-		Datum		values[9];
-		bool		nulls[9] = {0};
+		Datum		values[lengthof(columns)];
+		bool		nulls[lengthof(columns)] = {0};
 
 		values[0] = Int64GetDatum((int64) s + 1);
 		values[1] = PointerGetDatum(JourneyFromDecoded(&j, starts[s],

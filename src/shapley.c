@@ -379,8 +379,8 @@ shapley_attribution(PG_FUNCTION_ARGS)
 				 errhint("Use exact or simplified.")));
 	for (l = 0; l < c.nlabels; l++)
 	{
-		Datum		values[5];
-		bool		nulls[5] = {0};
+		Datum		values[lengthof(columns)];
+		bool		nulls[lengthof(columns)] = {0};
 
 		values[0] = PointerGetDatum(cstring_to_text_with_len(c.labels[l], c.label_lens[l]));
 		values[1] = Float8GetDatum(out[l].value);

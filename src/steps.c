@@ -99,8 +99,8 @@ path_steps(PG_FUNCTION_ARGS)
 	for (k = 0; k < c.nkeys; k++)
 	{
 		int32		key = order[k];
-		Datum		values[4];
-		bool		nulls[4] = {0};
+		Datum		values[lengthof(columns)];
+		bool		nulls[lengthof(columns)] = {0};
 
 		values[0] = Int32GetDatum(c.positions[key]);
 		values[1] = PointerGetDatum(CountsLabelText(&c, c.key_labels[c.key_start[key]]));

@@ -288,8 +288,8 @@ identity_resolve(PG_FUNCTION_ARGS)
 	for (i = 0; i < r.g.nids; i++)
 	{
 		MemoryContext old = MemoryContextSwitchTo(rowcxt);
-		Datum		values[2];
-		bool		nulls[2] = {false, r.person[i] < 0};
+		Datum		values[lengthof(columns)];
+		bool		nulls[lengthof(columns)] = {false, r.person[i] < 0};
 
 		values[0] = PointerGetDatum(IdText(&r.g, i));
 		values[1] = nulls[1] ? (Datum) 0 : PointerGetDatum(IdText(&r.g, r.person[i]));
@@ -352,8 +352,8 @@ identity_conflicts(PG_FUNCTION_ARGS)
 	{
 		int32		root = r.root[i];
 		MemoryContext old;
-		Datum		values[2];
-		bool		nulls[2] = {false, false};
+		Datum		values[lengthof(columns)];
+		bool		nulls[lengthof(columns)] = {false, false};
 
 		if (r.known[i] || r.nknown[root] < 2)
 			continue;

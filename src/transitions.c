@@ -88,8 +88,8 @@ transitions(PG_FUNCTION_ARGS)
 			out += c.counts[next++];
 		for (k = group; k < next; k++)
 		{
-			Datum		values[4];
-			bool		nulls[4] = {0};
+			Datum		values[lengthof(columns)];
+			bool		nulls[lengthof(columns)] = {0};
 
 			values[0] = PointerGetDatum(CountsLabelText(&c, from));
 			values[1] = PointerGetDatum(CountsLabelText(&c, c.key_labels[c.key_start[k] + 1]));
