@@ -21,8 +21,11 @@ typedef struct FunnelDef
 } FunnelDef;
 
 /*
- * ClickHouse's scan (funnelscan.c), for the strict modes: an event is a
- * row or touchpoint, with the steps it meets (0-based, ascending).
+ * ClickHouse's scan (funnelscan.c), for the strict modes.  The scan asks
+ * for the events one at a time, in order, so that neither caller keeps a
+ * second copy of its events: an event is a row or touchpoint with the
+ * steps it meets (0-based, ascending), which may point into the caller's
+ * buffer until the next call.
  */
 typedef struct FunnelScanEvent
 {
@@ -31,6 +34,8 @@ typedef struct FunnelScanEvent
 	int32		nsteps;
 	bool		excluded;		/* funnel_level's exclusions; meets no step */
 } FunnelScanEvent;
+
+typedef void (*FunnelScanNext) (void *arg, int32 i, FunnelScanEvent *e);
 
 typedef struct FunnelScanSpec
 {
@@ -43,8 +48,7 @@ typedef struct FunnelScanSpec
 	bool		allow_reentry;
 } FunnelScanSpec;
 
-extern int	FunnelScanEventCompare(const void *a, const void *b);
-extern int32 FunnelScan(const FunnelScanEvent *events, int32 nevents,
+extern int32 FunnelScan(int32 nevents, FunnelScanNext next, void *arg,
 						const FunnelScanSpec *spec, TimestampTz *times);
 
 extern void FunnelDefFromArgs(FunctionCallInfo fcinfo, int first, FunnelDef *def);

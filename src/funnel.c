@@ -418,6 +418,56 @@ RunStrictOrder(const Journey *j, const FunnelSpec *spec, Funnel *f)
 	pfree(cnt);
 }
 
+/* A journey's touchpoints as the scan's events, and their order. */
+typedef struct TouchSteps
+{
+	const Journey *j;
+	const FunnelSpec *spec;
+	int32	   *order;			/* touchpoints by time, then by their steps */
+	int32	   *first;			/* label l fills steps[first[l] .. first[l + 1]) */
+	int32	   *steps;
+} TouchSteps;
+
+/*
+ * Touchpoints in time order; at equal times, by their steps as ascending
+ * lists, a list before its extensions, and touchpoints meeting no step
+ * last, so that they never come between steps of the same time (S1), as
+ * window_funnel orders its rows.
+ */
+static int
+CompareTouchSteps(const void *a, const void *b, void *arg)
+{
+	const TouchSteps *ts = arg;
+	const JourneyTouch *x = &ts->j->touches[*(const int32 *) a];
+	const JourneyTouch *y = &ts->j->touches[*(const int32 *) b];
+	const int32 *sx = ts->steps + ts->first[x->label];
+	const int32 *sy = ts->steps + ts->first[y->label];
+	int32		nx = ts->first[x->label + 1] - ts->first[x->label];
+	int32		ny = ts->first[y->label + 1] - ts->first[y->label];
+	int32		i;
+
+	if (x->ts != y->ts)
+		return x->ts < y->ts ? -1 : 1;
+	if ((nx == 0) != (ny == 0))
+		return nx == 0 ? 1 : -1;
+	for (i = 0; i < nx && i < ny; i++)
+		if (sx[i] != sy[i])
+			return sx[i] < sy[i] ? -1 : 1;
+	return (nx > i) - (ny > i);
+}
+
+static void
+NextTouch(void *arg, int32 i, FunnelScanEvent *e)
+{
+	const TouchSteps *ts = arg;
+	int32		l = ts->j->touches[ts->order[i]].label;
+
+	e->ts = ts->j->touches[ts->order[i]].ts;
+	e->steps = ts->steps + ts->first[l];
+	e->nsteps = ts->first[l + 1] - ts->first[l];
+	e->excluded = ts->spec->excluded[l];
+}
+
 /*
  * strict_order, strict_deduplication: ClickHouse's scan over the
  * touchpoints, each an event meeting the steps its label fills, exactly as
@@ -426,36 +476,31 @@ RunStrictOrder(const Journey *j, const FunnelSpec *spec, Funnel *f)
 static int32
 RunScan(const Journey *j, const FunnelSpec *spec, TimestampTz *times)
 {
-	FunnelScanEvent *events = palloc(Max(j->ntouch, 1) * sizeof(FunnelScanEvent));
-	int32	   *first = palloc0((j->nlabels + 1) * sizeof(int32));
-	int32	   *steps = palloc(Max(spec->nsteps, 1) * sizeof(int32));
+	TouchSteps	ts = {j, spec};
 	int32	   *fill;
 	FunnelScanSpec scan;
 	int32		level;
 	int32		i;
 	int32		s;
 
-	/* each label's steps, ascending: steps[first[l] .. first[l + 1]) */
+	/* each label's steps, ascending */
+	ts.first = palloc0((j->nlabels + 1) * sizeof(int32));
+	ts.steps = palloc(Max(spec->nsteps, 1) * sizeof(int32));
 	for (s = 0; s < spec->nsteps; s++)
 		if (spec->step_label[s] >= 0)
-			first[spec->step_label[s] + 1]++;
+			ts.first[spec->step_label[s] + 1]++;
 	for (i = 0; i < j->nlabels; i++)
-		first[i + 1] += first[i];
+		ts.first[i + 1] += ts.first[i];
 	fill = palloc(Max(j->nlabels, 1) * sizeof(int32));
-	memcpy(fill, first, Max(j->nlabels, 1) * sizeof(int32));
+	memcpy(fill, ts.first, Max(j->nlabels, 1) * sizeof(int32));
 	for (s = 0; s < spec->nsteps; s++)
 		if (spec->step_label[s] >= 0)
-			steps[fill[spec->step_label[s]]++] = s;
+			ts.steps[fill[spec->step_label[s]]++] = s;
+	ts.order = palloc(Max(j->ntouch, 1) * sizeof(int32));
 	for (i = 0; i < j->ntouch; i++)
-	{
-		int32		l = j->touches[i].label;
+		ts.order[i] = i;
+	qsort_arg(ts.order, j->ntouch, sizeof(int32), CompareTouchSteps, &ts);
 
-		events[i].ts = j->touches[i].ts;
-		events[i].steps = steps + first[l];
-		events[i].nsteps = first[l + 1] - first[l];
-		events[i].excluded = spec->excluded[l];
-	}
-	qsort(events, j->ntouch, sizeof(FunnelScanEvent), FunnelScanEventCompare);
 	scan.nsteps = spec->nsteps;
 	scan.window = spec->window;
 	scan.max_gap = spec->max_gap;
@@ -463,10 +508,10 @@ RunScan(const Journey *j, const FunnelSpec *spec, TimestampTz *times)
 	scan.strict_deduplication = (spec->modes & MODE_STRICT_DEDUPLICATION) != 0;
 	scan.strict_increase = (spec->modes & MODE_STRICT_INCREASE) != 0;
 	scan.allow_reentry = (spec->modes & MODE_ALLOW_REENTRY) != 0;
-	level = FunnelScan(events, j->ntouch, &scan, times);
-	pfree(events);
-	pfree(first);
-	pfree(steps);
+	level = FunnelScan(j->ntouch, NextTouch, &ts, &scan, times);
+	pfree(ts.order);
+	pfree(ts.first);
+	pfree(ts.steps);
 	pfree(fill);
 	return level;
 }

@@ -24,28 +24,6 @@
 #include "funnel.h"
 #include "journey.h"
 
-/*
- * Events in time order; at equal times, by their steps as ascending
- * lists, a list before its extensions, and events meeting no step last, so
- * that they never come between steps of the same time (S1).
- */
-int
-FunnelScanEventCompare(const void *a, const void *b)
-{
-	const FunnelScanEvent *x = a;
-	const FunnelScanEvent *y = b;
-	int32		i;
-
-	if (x->ts != y->ts)
-		return x->ts < y->ts ? -1 : 1;
-	if ((x->nsteps == 0) != (y->nsteps == 0))
-		return x->nsteps == 0 ? 1 : -1;
-	for (i = 0; i < x->nsteps && i < y->nsteps; i++)
-		if (x->steps[i] != y->steps[i])
-			return x->steps[i] < y->steps[i] ? -1 : 1;
-	return (x->nsteps > i) - (y->nsteps > i);
-}
-
 /* A match of the chain that reached a step: when, and the match before. */
 typedef struct ScanMatch
 {
@@ -78,12 +56,13 @@ AddMatch(ScanChains *c, TimestampTz ts, int32 before)
 }
 
 /*
- * The level the sorted events reach under the scan; with times, the time
- * of each step of the chain that reached it (times has nsteps entries).
+ * The level the events reach under the scan, next giving event i of
+ * nevents in order; with times, the time of each step of the chain that
+ * reached it (times has nsteps entries).
  */
 int32
-FunnelScan(const FunnelScanEvent *events, int32 nevents, const FunnelScanSpec *spec,
-		   TimestampTz *times)
+FunnelScan(int32 nevents, FunnelScanNext next, void *arg,
+		   const FunnelScanSpec *spec, TimestampTz *times)
 {
 	int32		k = spec->nsteps;
 	TimestampTz *first = palloc(k * sizeof(TimestampTz));
@@ -103,11 +82,13 @@ FunnelScan(const FunnelScanEvent *events, int32 nevents, const FunnelScanSpec *s
 
 	for (i = 0; i < nevents && stop_level < 0; i++)
 	{
-		const FunnelScanEvent *e = &events[i];
+		FunnelScanEvent event;
+		const FunnelScanEvent *e = &event;
 		int32		n;
 
 		if ((i & 0xFFFF) == 0)
 			CHECK_FOR_INTERRUPTS();
+		next(arg, i, &event);
 		if (excluded_seen && excluded_last < e->ts)
 		{
 			excluded_before = excluded_last;

@@ -503,16 +503,34 @@ ExactLevel(const FunnelBuilder *b, const FunnelEvent *events, int32 n)
 	return level;
 }
 
+/* The sorted events as the scan asks for them, a row's steps from its mask. */
+typedef struct EventSteps
+{
+	const FunnelEvent *events;
+	int32		steps[WF_MAX_STEPS];
+} EventSteps;
+
+static void
+NextEvent(void *arg, int32 i, FunnelScanEvent *e)
+{
+	EventSteps *es = arg;
+	uint32		mask = es->events[i].steps;
+
+	e->ts = es->events[i].ts;
+	e->steps = es->steps;
+	e->nsteps = 0;
+	e->excluded = false;
+	for (; mask != 0; mask &= mask - 1)
+		es->steps[e->nsteps++] = __builtin_ctz(mask);
+}
+
 Datum
 window_funnel_final(PG_FUNCTION_ARGS)
 {
 	FunnelBuilder *b = SummaryPeekBuilder(&FunnelSummary, PG_GETARG_DATUM(0));
 	FunnelEvent *events;
-	FunnelScanEvent *scan;
 	FunnelScanSpec spec;
-	int32	   *steps;
-	int32		nsteps = 0;
-	int32		i;
+	EventSteps	next;
 	int32		level;
 
 	if (b == NULL)
@@ -530,22 +548,7 @@ window_funnel_final(PG_FUNCTION_ARGS)
 		PG_RETURN_INT32(ExactLevel(b, events, b->nevents));
 
 	/* the strict modes: ClickHouse's scan, as funnel_level runs it too */
-	scan = palloc(Max(b->nevents, 1) * sizeof(FunnelScanEvent));
-	steps = palloc(Max(b->nevents, 1) * WF_MAX_STEPS * sizeof(int32));
-	for (i = 0; i < b->nevents; i++)
-	{
-		uint32		mask = events[i].steps;
-
-		scan[i].ts = events[i].ts;
-		scan[i].steps = steps + nsteps;
-		scan[i].nsteps = 0;
-		scan[i].excluded = false;
-		for (; mask != 0; mask &= mask - 1)
-		{
-			steps[nsteps++] = __builtin_ctz(mask);
-			scan[i].nsteps++;
-		}
-	}
+	next.events = events;
 	spec.nsteps = b->nsteps;
 	spec.window = b->window;
 	spec.max_gap = 0;
@@ -553,6 +556,6 @@ window_funnel_final(PG_FUNCTION_ARGS)
 	spec.strict_deduplication = (b->modes & WF_DEDUPLICATION) != 0;
 	spec.strict_increase = (b->modes & WF_INCREASE) != 0;
 	spec.allow_reentry = (b->modes & WF_REENTRY) != 0;
-	level = FunnelScan(scan, b->nevents, &spec, NULL);
+	level = FunnelScan(b->nevents, NextEvent, &next, &spec, NULL);
 	PG_RETURN_INT32(level);
 }
