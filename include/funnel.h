@@ -7,6 +7,8 @@
 #define JOURNEY_FUNNEL_H
 
 #include "fmgr.h"
+#include "lib/stringinfo.h"
+
 #include "journey.h"
 
 typedef struct FunnelDef
@@ -56,6 +58,8 @@ extern int32 FunnelEvaluate(const FunnelDef *def, const Journey *j,
 							TimestampTz *times);
 extern char *FunnelDefSerialize(const FunnelDef *def, int32 *len);
 extern bool FunnelDefParse(const char *stored, int32 len, FunnelDef *def);
+extern void AppendCounted(StringInfo buf, text *t);
+extern bool ReadCounted(const char **pp, const char *end, text ***list, int32 *n);
 extern void FunnelDefDeserialize(const char *stored, int32 len, FunnelDef *def);
 
 #endif							/* JOURNEY_FUNNEL_H */

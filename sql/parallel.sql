@@ -25,7 +25,8 @@ SELECT customer % 16 AS part, path_counts(j) AS paths, transition_counts(j) AS t
 	   retention_counts(j, '1 day') AS cohorts, health_counts(j) AS health,
 	   path_counts_approx(j, 64) AS sketch, markov_counts(j, '{purchase}', 2) AS markov,
 	   shapley_counts(j, '{purchase}') AS shapley,
-	   credit_bootstrap(customer, journey_first_label(j), journey_length(j)) AS credits
+	   credit_bootstrap(customer, journey_first_label(j), journey_length(j)) AS credits,
+	   driver_counts(j, '{purchase}', true) AS drivers
 FROM pjourneys GROUP BY 1;
 ANALYZE pjourneys, pslices, pgraphs, psummaries;
 
@@ -102,6 +103,14 @@ INSERT INTO cases VALUES
 	('markov_counts(j, conversions, 2)', 'pjourneys', $$markov_counts(j, '{purchase}', 2)$$),
 	('shapley_counts(j, converted, value)', 'pjourneys', $$shapley_counts(j, j ? 'purchase', journey_length(j))$$),
 	('shapley_counts(j, conversions)', 'pjourneys', $$shapley_counts(j, '{purchase}')$$),
+	('driver_counts(j, conversions)', 'pjourneys', $$driver_counts(j, '{purchase}')$$),
+	('driver_counts(j, conversions, pairs)', 'pjourneys', $$driver_counts(j, '{purchase}', true)$$),
+	('outcome_driver_counts(j, converted)', 'pjourneys', $$outcome_driver_counts(j, customer % 3 = 0)$$),
+	('outcome_driver_counts(j, converted, pairs)', 'pjourneys', $$outcome_driver_counts(j, customer % 3 = 0, true)$$),
+	('driver_counts(j, step, steps, within)', 'pjourneys', $$driver_counts(j, 1, '{search,email,purchase}', '1 day')$$),
+	('driver_counts(j, step, steps, within, gap, exclude, mode)', 'pjourneys',
+	 $$driver_counts(j, 2, '{search,email,purchase}', '1 day', '6 hours', '{direct}', '{strict_increase}')$$),
+	('driver_counts_rollup', 'psummaries', 'driver_counts_rollup(drivers)'),
 	('path_counts_rollup', 'psummaries', 'path_counts_rollup(paths)'),
 	('transition_counts_rollup', 'psummaries', 'transition_counts_rollup(transitions)'),
 	('ngram_counts_rollup', 'psummaries', 'ngram_counts_rollup(ngrams)'),

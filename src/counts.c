@@ -52,7 +52,7 @@ PG_FUNCTION_INFO_V1(path_counts_final);
 static const CountsKindRoutine *const Kinds[] = {
 	NULL, &PathsKind, &TransitionsKind, &NgramsKind, &StepsKind, &FlowsKind,
 	&FlowsBackwardKind, &MarkovKind, &SketchKind, &HealthKind, &FunnelKind,
-	&CohortsKind, &ShapleyKind, &CreditsKind
+	&CohortsKind, &ShapleyKind, &CreditsKind, &DriversKind
 };
 
 StaticAssertDecl(lengthof(Kinds) == COUNTS_LAST_KIND + 1,
@@ -1056,7 +1056,7 @@ CountsParse(char *input, const char *type, bool any_kind)
 		if (strncmp(ps.p, Kinds[kind]->name, strlen(Kinds[kind]->name)) == 0)
 			break;
 	if (kind < COUNTS_PATHS)
-		ParseError(&ps, "a kind (paths, transitions, ngrams, steps, flows, backward_flows, markov, paths_sketch, health, funnel, cohorts, shapley, credits)");
+		ParseError(&ps, "a kind (paths, transitions, ngrams, steps, flows, backward_flows, markov, paths_sketch, health, funnel, cohorts, shapley, credits, drivers)");
 	ps.p += strlen(Kinds[kind]->name);
 	CountsCheckKind(kind, type, any_kind, ERRCODE_INVALID_TEXT_REPRESENTATION,
 					"invalid input");
