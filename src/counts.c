@@ -242,8 +242,11 @@ CountsBuilderSetSpec(CountsBuilder *b, const CountsSpec *spec)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("path counts of different kinds or parameters cannot be combined"),
+					 b->spec.kind != spec->kind ?
 					 errdetail("One is %s, the other %s.",
 							   CountsKindName(b->spec.kind),
+							   CountsKindName(spec->kind)) :
+					 errdetail("Both are %s, counted with different arguments.",
 							   CountsKindName(spec->kind)),
 					 errhint("Pass the same options on every row and to every part.")));
 		return;

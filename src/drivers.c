@@ -52,6 +52,13 @@ PG_FUNCTION_INFO_V1(conversion_drivers);
 #define DRIVERS_PAIRS(param)	(((param) & 1) != 0)
 #define DRIVERS_STEP(param)		((param) >> 1)
 
+/*
+ * Pairs grow with the square of the labels a journey has: a summary keeps
+ * at most this many keys (about 1,000 labels with every ordered pair seen),
+ * which bounds a builder to some 150 MB.
+ */
+#define DRIVERS_MAX_KEYS		2000000
+
 #define CONVERSIONS_PREFIX		"conversions="
 #define FUNNEL_PREFIX			"funnel="
 
@@ -314,11 +321,19 @@ DriversCountJourney(CountsBuilder *b, const Journey *j, int32 *path, int32 n,
 	return true;
 }
 
+static void
+DriversSetSpec(CountsBuilder *b)
+{
+	b->keys.limit = DRIVERS_MAX_KEYS;
+	b->keys.what = "keys in conversion drivers";
+	b->keys.hint = "Count pairs over fewer labels (map rare ones to one label first), or count labels without pairs.";
+}
+
 const CountsKindRoutine DriversKind = {
 	.name = "drivers", .type_name = "driver_counts", .check_spec = DriversCheckSpec,
 	.sums_begin = DriversSumsBegin, .check_key = DriversCheckKey,
 	.sums_key = DriversSumsKey, .sums_end = DriversSumsEnd,
-	.count_journey = DriversCountJourney
+	.count_journey = DriversCountJourney, .set_spec = DriversSetSpec
 };
 
 COUNTS_SQL_TYPE(driver_counts);
