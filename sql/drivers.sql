@@ -3,17 +3,7 @@
 SET TimeZone = 'UTC';
 SET extra_float_digits = 0;
 
--- Journeys making a given table: a journeys with label x that converted,
--- b with x that did not, c without x that converted, d without x that did
--- not (those without x have the label y).
-CREATE FUNCTION drivers_table(a int, b int, c int, d int) RETURNS driver_counts
-LANGUAGE sql AS $$
-	SELECT outcome_driver_counts(journey(ARRAY['2024-01-01 00:00:00+00'::timestamptz], ARRAY[l]), converted)
-	FROM (SELECT 'x' AS l, true AS converted FROM generate_series(1, a)
-		  UNION ALL SELECT 'x', false FROM generate_series(1, b)
-		  UNION ALL SELECT 'y', true FROM generate_series(1, c)
-		  UNION ALL SELECT 'y', false FROM generate_series(1, d)) t
-$$;
+\i test/drivers_table.psql
 
 -- Fisher's tea tasting (3 1 / 1 3): the tables with the same margins have
 -- probabilities 1, 16, 36, 16, 1 in 70; those no more likely than 16/70
@@ -23,7 +13,7 @@ SELECT label, journeys, converted, conversion_rate, journeys_without, converted_
 	   conversion_rate_without, lift, round(odds_ratio::numeric, 6) AS odds_ratio,
 	   round(odds_ratio_low::numeric, 4) AS low, round(odds_ratio_high::numeric, 4) AS high,
 	   round(p_value::numeric, 6) AS p_value, test, predicts
-FROM conversion_drivers(drivers_table(3, 1, 1, 3)) WHERE label = 'x';
+FROM conversion_drivers(pg_temp.drivers_table(3, 1, 1, 3)) WHERE label = 'x';
 
 -- Fisher's test of (1 4 / 5 0), expected counts down to 2: of the C(10, 5)
 -- = 252 tables with its margins, k = 1..5 journeys with x converted have
@@ -32,31 +22,31 @@ FROM conversion_drivers(drivers_table(3, 1, 1, 3)) WHERE label = 'x';
 -- 24 (3 - 99)^2 / (12 12 10 14) = 10.971, p = 0.000925 (Fisher's would be
 -- 0.002759).
 SELECT label, round(p_value::numeric, 6) AS p_value, test, predicts
-FROM conversion_drivers(drivers_table(1, 4, 5, 0)) ORDER BY label;
+FROM conversion_drivers(pg_temp.drivers_table(1, 4, 5, 0)) ORDER BY label;
 SELECT label, round(p_value::numeric, 6) AS p_value, test, predicts
-FROM conversion_drivers(drivers_table(1, 11, 9, 3)) ORDER BY label;
+FROM conversion_drivers(pg_temp.drivers_table(1, 11, 9, 3)) ORDER BY label;
 
 -- Chi-square where every expected count is 5 or more (30 20 / 10 40):
 -- 100 (30 40 - 20 10)^2 / (50 50 40 60) = 16.667, p = 4.46e-05 with one
 -- degree of freedom; odds ratio 6, interval exp(ln 6 +- 1.959964 x 0.456435).
 SELECT label, round(odds_ratio::numeric, 6) AS odds_ratio, round(odds_ratio_low::numeric, 4) AS low,
 	   round(odds_ratio_high::numeric, 4) AS high, round(p_value::numeric, 8) AS p_value, test
-FROM conversion_drivers(drivers_table(30, 20, 10, 40)) WHERE label = 'x';
+FROM conversion_drivers(pg_temp.drivers_table(30, 20, 10, 40)) WHERE label = 'x';
 
 -- 4.99 expected in a cell is Fisher's: 499 journeys with x of 10000, 100
 -- converted; a 90% interval is narrower than the 95% one.
 SELECT test, round(odds_ratio_low::numeric, 4) AS low, round(odds_ratio_high::numeric, 4) AS high
-FROM conversion_drivers(drivers_table(10, 489, 90, 9411), 0.9) WHERE label = 'x';
-SELECT test FROM conversion_drivers(drivers_table(10, 490, 90, 9410)) WHERE label = 'x';
+FROM conversion_drivers(pg_temp.drivers_table(10, 489, 90, 9411), 0.9) WHERE label = 'x';
+SELECT test FROM conversion_drivers(pg_temp.drivers_table(10, 490, 90, 9410)) WHERE label = 'x';
 
 -- A zero cell adds 0.5 to every cell of the odds ratio (Haldane-Anscombe):
 -- (2.5 x 3.5) / (0.5 x 1.5) = 11.6667; a label in every journey, or
 -- journeys that all convert, compare nothing: no odds ratio, p = 1.
 SELECT label, round(odds_ratio::numeric, 4) AS odds_ratio, p_value, lift, predicts
-FROM conversion_drivers(drivers_table(2, 0, 1, 3)) WHERE label = 'x';
+FROM conversion_drivers(pg_temp.drivers_table(2, 0, 1, 3)) WHERE label = 'x';
 SELECT label, journeys_without, conversion_rate_without, odds_ratio, p_value, test, predicts
-FROM conversion_drivers(drivers_table(2, 3, 0, 0));
-SELECT label, odds_ratio, p_value, predicts FROM conversion_drivers(drivers_table(2, 0, 3, 0)) ORDER BY label;
+FROM conversion_drivers(pg_temp.drivers_table(2, 3, 0, 0));
+SELECT label, odds_ratio, p_value, predicts FROM conversion_drivers(pg_temp.drivers_table(2, 0, 3, 0)) ORDER BY label;
 
 -- Counts beyond 2^32, as a summary rolled up over a cluster holds: 5
 -- journeys of 10^10 have x, 3 converted, 1 of them with x; Fisher's p is
@@ -119,10 +109,10 @@ SELECT driver_counts(j, '{a,NULL}') FROM (VALUES ('[]'::journey)) v(j);
 SELECT driver_counts(j, NULL::text[]) FROM (VALUES ('[]'::journey)) v(j);
 SELECT driver_counts(j, 3, '{a,b,c}', '1 day') FROM (VALUES ('[]'::journey)) v(j);
 SELECT driver_counts(j, 0, '{a,b,c}', '1 day') FROM (VALUES ('[]'::journey)) v(j);
-SELECT * FROM conversion_drivers(drivers_table(1, 1, 1, 1), 1);
-SELECT * FROM conversion_drivers(drivers_table(1, 1, 1, 1), 'NaN');
-SELECT * FROM conversion_drivers(drivers_table(1, 1, 1, 1), min_journeys => 0);
-SELECT count(*) FROM conversion_drivers(drivers_table(1, 1, 1, 1), NULL);
+SELECT * FROM conversion_drivers(pg_temp.drivers_table(1, 1, 1, 1), 1);
+SELECT * FROM conversion_drivers(pg_temp.drivers_table(1, 1, 1, 1), 'NaN');
+SELECT * FROM conversion_drivers(pg_temp.drivers_table(1, 1, 1, 1), min_journeys => 0);
+SELECT count(*) FROM conversion_drivers(pg_temp.drivers_table(1, 1, 1, 1), NULL);
 SELECT count(*) FROM conversion_drivers(NULL);
 SELECT driver_counts_rollup(d) FROM (SELECT driver_counts(j, '{a}') AS d FROM (VALUES ('[]'::journey)) v(j)
 	UNION ALL SELECT driver_counts(j, '{b}') FROM (VALUES ('[]'::journey)) v(j)) s;

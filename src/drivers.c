@@ -338,6 +338,20 @@ const CountsKindRoutine DriversKind = {
 
 COUNTS_SQL_TYPE(driver_counts);
 
+/* What an outcome is, as the spec's anchor: at most a label's length. */
+static void
+SetAnchor(CountsSpec *spec, StringInfo anchor, const char *what)
+{
+	if (anchor->len > JOURNEY_MAX_LABEL_BYTES)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("%s too long for conversion drivers", what),
+				 errdetail("They take %d bytes; at most %d are stored.",
+						   anchor->len, JOURNEY_MAX_LABEL_BYTES)));
+	spec->anchor = anchor->data;
+	spec->anchor_len = anchor->len;
+}
+
 static bool
 PairsArg(FunctionCallInfo fcinfo, int n)
 {
@@ -390,14 +404,7 @@ driver_counts_transfn(PG_FUNCTION_ARGS)
 		if (i == 0 || CompareTexts(&elems[i - 1], &elems[i]) != 0)
 			AppendCounted(&anchor, t);
 	}
-	if (anchor.len > JOURNEY_MAX_LABEL_BYTES)
-		ereport(ERROR,
-				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("conversion labels too long for conversion drivers"),
-				 errdetail("Together they take %d bytes; at most %d are stored.",
-						   anchor.len, JOURNEY_MAX_LABEL_BYTES)));
-	spec.anchor = anchor.data;
-	spec.anchor_len = anchor.len;
+	SetAnchor(&spec, &anchor, "conversion labels");
 	spec.param = PairsArg(fcinfo, 3) ? 1 : 0;
 	return CountsTransition(fcinfo, &spec, &in);
 }
@@ -424,6 +431,8 @@ driver_counts_funnel_transfn(PG_FUNCTION_ARGS)
 	DriversInput in = {0};
 	FunnelDef	def;
 	StringInfoData anchor;
+	char	   *stored;
+	int32		len;
 	int32		step;
 
 	if (PG_ARGISNULL(1))
@@ -438,20 +447,9 @@ driver_counts_funnel_transfn(PG_FUNCTION_ARGS)
 						def.nsteps - 1)));
 	initStringInfo(&anchor);
 	appendStringInfoString(&anchor, FUNNEL_PREFIX);
-	{
-		int32		len;
-		char	   *stored = FunnelDefSerialize(&def, &len);
-
-		appendBinaryStringInfo(&anchor, stored, len);
-	}
-	if (anchor.len > JOURNEY_MAX_LABEL_BYTES)
-		ereport(ERROR,
-				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("funnel definition too long for conversion drivers"),
-				 errdetail("It takes %d bytes; at most %d are stored.",
-						   anchor.len, JOURNEY_MAX_LABEL_BYTES)));
-	spec.anchor = anchor.data;
-	spec.anchor_len = anchor.len;
+	stored = FunnelDefSerialize(&def, &len);
+	appendBinaryStringInfo(&anchor, stored, len);
+	SetAnchor(&spec, &anchor, "funnel definition");
 	spec.param = 2 * step;
 	in.funnel = &def;
 	in.step = step;

@@ -58,13 +58,7 @@ CREATE FUNCTION pg_temp.fisher(a int, b int, c int, d int) RETURNS float8 LANGUA
 			   FROM generate_series(0, a + b) k)
 	SELECT ((SELECT sum(w) FROM p WHERE w <= (SELECT w FROM p WHERE k = a) * 1.0000001) / (SELECT sum(w) FROM p))::float8
 $$;
-CREATE FUNCTION pg_temp.drivers_table(a int, b int, c int, d int) RETURNS driver_counts LANGUAGE sql AS $$
-	SELECT outcome_driver_counts(journey(ARRAY['2024-01-01 00:00:00+00'::timestamptz], ARRAY[l]), converted)
-	FROM (SELECT 'x' AS l, true AS converted FROM generate_series(1, a)
-		  UNION ALL SELECT 'x', false FROM generate_series(1, b)
-		  UNION ALL SELECT 'y', true FROM generate_series(1, c)
-		  UNION ALL SELECT 'y', false FROM generate_series(1, d)) t
-$$;
+\ir drivers_table.psql
 SELECT setseed(0.5);
 CREATE TEMP TABLE tables AS
 SELECT i, (random() * 8)::int AS a, (random() * 12)::int + 1 AS b, (random() * 12)::int + 1 AS c, (random() * 6)::int AS d

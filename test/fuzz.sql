@@ -91,6 +91,9 @@ SELECT (SELECT retention_counts(j, '1 day')::text FROM fj), (SELECT pg_typeof(re
 SELECT (SELECT funnel_counts(j, '{search,email,purchase}', '1 day')::text FROM fj), (SELECT pg_typeof(funnel_counts(j, '{search,email,purchase}', '1 day')) FROM fj), 'funnel_report(%s)' UNION ALL
 SELECT (SELECT markov_counts(j, '{purchase}', 2)::text FROM fj), (SELECT pg_typeof(markov_counts(j, '{purchase}', 2)) FROM fj), 'markov_attribution(%s)' UNION ALL
 SELECT (SELECT markov_counts(j, '{purchase}', 2)::text FROM fj), (SELECT pg_typeof(markov_counts(j, '{purchase}', 2)) FROM fj), 'markov_transitions(%s)' UNION ALL
+SELECT (SELECT markov_counts(j, '{purchase}', 2)::text FROM fj), (SELECT pg_typeof(markov_counts(j, '{purchase}', 2)) FROM fj), 'markov_value_attribution(%s)' UNION ALL
+SELECT (SELECT markov_window_counts(j, '{purchase}', 2)::text FROM fj), (SELECT pg_typeof(markov_window_counts(j, '{purchase}', 2)) FROM fj), 'markov_value_attribution(%s)' UNION ALL
+SELECT (SELECT markov_window_counts(j, '{purchase}', 3)::text FROM fj), (SELECT pg_typeof(markov_window_counts(j, '{purchase}', 3)) FROM fj), 'markov_next_best(%s, ''[2024-01-01 00:00:00+00 search, 2024-01-01 00:00:01+00 search]'', ''{email,search}'')' UNION ALL
 SELECT (SELECT shapley_counts(j, '{purchase}')::text FROM fj), (SELECT pg_typeof(shapley_counts(j, '{purchase}')) FROM fj), 'shapley_attribution(%s)' UNION ALL
 SELECT (SELECT shapley_counts(j, '{purchase}')::text FROM fj), (SELECT pg_typeof(shapley_counts(j, '{purchase}')) FROM fj), 'shapley_attribution(%s, ''simplified'')' UNION ALL
 SELECT (SELECT shapley_counts(j, '{purchase}')::text FROM fj), (SELECT pg_typeof(shapley_counts(j, '{purchase}')) FROM fj), 'shapley_attribution_intervals(%s, ''exact'', 20)' UNION ALL

@@ -83,3 +83,37 @@ CREATE FUNCTION conversion_drivers(driver_counts driver_counts, confidence float
 		p_value float8, p_value_adjusted float8, test text, predicts text)
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 100;
 COMMENT ON FUNCTION conversion_drivers(driver_counts, float8, bigint) IS 'per label (and pair) with at least min_journeys journeys: conversion with and without it, lift, odds ratio with its interval, Fisher or chi-square p-value and its Benjamini-Hochberg adjustment, strongest first';
+
+-- ChannelAttribution's conventions for Markov models (src/markov.c): its
+-- states, windows of the last k touches (markov_window_counts), and its
+-- pre-aggregated input, one row per distinct path; every model now keeps
+-- each state's conversion value, for value removal effects
+CREATE FUNCTION markov_window_counts_transfn(markov_counts, journey, text[], integer) RETURNS markov_counts
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION markov_window_counts_transfn(markov_counts, journey, boolean, float8, integer) RETURNS markov_counts
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION markov_counts_paths_transfn(markov_counts, text[], bigint, bigint, float8, integer) RETURNS markov_counts
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION markov_window_counts_paths_transfn(markov_counts, text[], bigint, bigint, float8, integer) RETURNS markov_counts
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION markov_window_counts_transfn(markov_counts, journey, text[], integer) IS 'transition function of markov_window_counts';
+COMMENT ON FUNCTION markov_window_counts_transfn(markov_counts, journey, boolean, float8, integer) IS 'transition function of markov_window_counts';
+COMMENT ON FUNCTION markov_counts_paths_transfn(markov_counts, text[], bigint, bigint, float8, integer) IS 'transition function of markov_counts over pre-aggregated paths';
+COMMENT ON FUNCTION markov_window_counts_paths_transfn(markov_counts, text[], bigint, bigint, float8, integer) IS 'transition function of markov_window_counts over pre-aggregated paths';
+CREATE AGGREGATE markov_window_counts(j journey, conversions text[], "order" integer) (SFUNC = markov_window_counts_transfn, STYPE = markov_counts,
+	FINALFUNC = markov_counts_final, COMBINEFUNC = markov_counts_combine, PARALLEL = SAFE);
+CREATE AGGREGATE markov_window_counts(j journey, converted boolean, conversion_value float8, "order" integer) (SFUNC = markov_window_counts_transfn, STYPE = markov_counts,
+	FINALFUNC = markov_counts_final, COMBINEFUNC = markov_counts_combine, PARALLEL = SAFE);
+CREATE AGGREGATE markov_counts(path text[], conversions bigint, nulls bigint, conversion_value float8, "order" integer) (SFUNC = markov_counts_paths_transfn, STYPE = markov_counts,
+	FINALFUNC = markov_counts_final, COMBINEFUNC = markov_counts_combine, PARALLEL = SAFE);
+CREATE AGGREGATE markov_window_counts(path text[], conversions bigint, nulls bigint, conversion_value float8, "order" integer) (SFUNC = markov_window_counts_paths_transfn, STYPE = markov_counts,
+	FINALFUNC = markov_counts_final, COMBINEFUNC = markov_counts_combine, PARALLEL = SAFE);
+COMMENT ON AGGREGATE markov_window_counts(journey, text[], integer) IS 'Markov model with ChannelAttribution''s states: windows of the last k touches, repeats kept';
+COMMENT ON AGGREGATE markov_window_counts(journey, boolean, float8, integer) IS 'Markov model with ChannelAttribution''s states, from converted flags and values';
+COMMENT ON AGGREGATE markov_counts(text[], bigint, bigint, float8, integer) IS 'Markov model from pre-aggregated paths (ChannelAttribution''s path, total_conversions, total_null, total_conversion_value)';
+COMMENT ON AGGREGATE markov_window_counts(text[], bigint, bigint, float8, integer) IS 'Markov model with ChannelAttribution''s states, from pre-aggregated paths';
+
+CREATE FUNCTION markov_value_attribution(markov_counts markov_counts)
+	RETURNS TABLE (label text, removal_effect float8, share float8, value float8)
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 20;
+COMMENT ON FUNCTION markov_value_attribution(markov_counts) IS 'value removal effects (each state''s conversions weighted by their value, ChannelAttribution''s total_conversion_value) and the value they credit to each channel';
