@@ -87,4 +87,14 @@ SELECT markov_window_counts(string_to_array(path, ' > '), total_conversions, tot
 	   (SELECT markov_window_counts(j, converted, value, 2) FROM mp3)::text AS same_model
 FROM (VALUES ('a > a', 1, 0, 10.0), ('a', 0, 1, NULL), ('b > a', 1, 0, 30), ('b > a > a', 0, 1, NULL)) t(path, total_conversions, total_null, total_conversion_value);
 
+-- choose_order's figures: each path scored by its last state's share of
+-- conversions.  Windows: a scores 0 (1 null), a > a 1/2 (1 and 1), b > a
+-- 1 (1 conversion): of the 2 x 2 (conversion, null) pairs, 3 are ordered
+-- right and 1 tied, auc = 3.5 / 4; collapsed, every path ends in a state
+-- scoring 1/2: 0.5.  Three states possible (C(3, 2)) and four paths: no
+-- penalized auc (it needs more than 3 + 1 paths).
+SELECT 'collapsed' AS states, f.* FROM markov_order_fit((SELECT markov_counts(j, converted, value, 2) FROM mp3)) f
+UNION ALL
+SELECT 'windows', f.* FROM markov_order_fit((SELECT markov_window_counts(j, converted, value, 2) FROM mp3)) f;
+
 DROP TABLE mp, mp2, mp3;

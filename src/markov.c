@@ -723,6 +723,106 @@ markov_value_attribution(PG_FUNCTION_ARGS)
 	return AttributionRows(fcinfo, true);
 }
 
+/*
+ * markov_order_fit(model): how well the model separates converting paths
+ * from the others, as ChannelAttribution's choose_order measures it: each
+ * path is scored by the share of conversions among the absorptions out of
+ * the state it ends in, and auc is the area under the ROC curve of those
+ * scores over the paths (computed exactly, ties counting half, where
+ * choose_order samples 100 thresholds); penalized_auc is its penalty for
+ * the C(n + k - 1, k) states of order k over n channels, 1 - (1 - auc)
+ * (paths - 1) / (paths - states - 1), NULL when there are not more paths
+ * than that plus one.
+ */
+PG_FUNCTION_INFO_V1(markov_order_fit);
+
+typedef struct EndState
+{
+	double		score;
+	double		conversions;
+	double		nulls;
+} EndState;
+
+static int
+CompareEndStates(const void *a, const void *b)
+{
+	double		x = ((const EndState *) a)->score;
+	double		y = ((const EndState *) b)->score;
+
+	return (x > y) - (x < y);
+}
+
+Datum
+markov_order_fit(PG_FUNCTION_ARGS)
+{
+	static const Oid columns[] = {INT4OID, INT4OID, INT8OID, FLOAT8OID, INT8OID, FLOAT8OID, FLOAT8OID};
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	Counts		c;
+	MarkovChain m;
+	EndState   *end;
+	Datum		values[lengthof(columns)];
+	bool		nulls[lengthof(columns)] = {0};
+	double		positives = 0;
+	double		negatives = 0;
+	double		below = 0;		/* negatives scored below the current score */
+	double		area = 0;
+	double		nodes;
+	int32		nend = 0;
+	int32		i;
+
+	JourneyInitRows(fcinfo, columns, lengthof(columns));
+	MarkovArg(fcinfo, &c, &m);
+	end = palloc0(Max(m.nstates, 1) * sizeof(EndState));
+	for (i = 0; i < m.nedges; i++)
+	{
+		if (m.to[i] == COUNTS_CONVERSION)
+			end[m.from[i]].conversions += m.count[i];
+		else if (m.to[i] == COUNTS_NULL)
+			end[m.from[i]].nulls += m.count[i];
+	}
+	for (i = 0; i < m.nstates; i++)
+		if (end[i].conversions + end[i].nulls > 0)
+		{
+			end[nend] = end[i];
+			end[nend].score = end[i].conversions / (end[i].conversions + end[i].nulls);
+			positives += end[nend].conversions;
+			negatives += end[nend].nulls;
+			nend++;
+		}
+	qsort(end, nend, sizeof(EndState), CompareEndStates);
+	for (i = 0; i < nend;)
+	{
+		double		pos = 0;
+		double		neg = 0;
+		int32		first = i;
+
+		for (; i < nend && end[i].score == end[first].score; i++)
+		{
+			pos += end[i].conversions;
+			neg += end[i].nulls;
+		}
+		area += pos * (below + neg / 2);
+		below += neg;
+	}
+	/* C(n + k - 1, k), the states of order k over n channels as choose_order counts them */
+	nodes = c.nlabels > 0 ? 1 : 0;
+	for (i = 1; i <= c.spec.param && c.nlabels > 0; i++)
+		nodes = nodes * (c.nlabels + i - 1) / i;
+	values[0] = Int32GetDatum(c.spec.param);
+	values[1] = Int32GetDatum(c.nlabels);
+	values[2] = Int64GetDatum(c.total);
+	values[3] = Float8GetDatum(nodes);
+	values[4] = Int64GetDatum(m.nstates - 1);
+	nulls[5] = positives == 0 || negatives == 0;
+	values[5] = Float8GetDatum(nulls[5] ? 0 : area / (positives * negatives));
+	nulls[6] = nulls[5] || c.nlabels == 0 || !((double) c.total - nodes - 1 > 0);
+	if (!nulls[6])
+		values[6] = Float8GetDatum(1 - (1 - DatumGetFloat8(values[5])) *
+								   ((double) c.total - 1) / ((double) c.total - nodes - 1));
+	tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	return (Datum) 0;
+}
+
 static text *
 StateText(const Counts *c, const MarkovChain *m, int32 state)
 {

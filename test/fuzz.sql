@@ -93,6 +93,7 @@ SELECT (SELECT markov_counts(j, '{purchase}', 2)::text FROM fj), (SELECT pg_type
 SELECT (SELECT markov_counts(j, '{purchase}', 2)::text FROM fj), (SELECT pg_typeof(markov_counts(j, '{purchase}', 2)) FROM fj), 'markov_transitions(%s)' UNION ALL
 SELECT (SELECT markov_counts(j, '{purchase}', 2)::text FROM fj), (SELECT pg_typeof(markov_counts(j, '{purchase}', 2)) FROM fj), 'markov_value_attribution(%s)' UNION ALL
 SELECT (SELECT markov_window_counts(j, '{purchase}', 2)::text FROM fj), (SELECT pg_typeof(markov_window_counts(j, '{purchase}', 2)) FROM fj), 'markov_value_attribution(%s)' UNION ALL
+SELECT (SELECT markov_window_counts(j, '{purchase}', 2)::text FROM fj), (SELECT pg_typeof(markov_window_counts(j, '{purchase}', 2)) FROM fj), 'markov_order_fit(%s)' UNION ALL
 SELECT (SELECT markov_window_counts(j, '{purchase}', 3)::text FROM fj), (SELECT pg_typeof(markov_window_counts(j, '{purchase}', 3)) FROM fj), 'markov_next_best(%s, ''[2024-01-01 00:00:00+00 search, 2024-01-01 00:00:01+00 search]'', ''{email,search}'')' UNION ALL
 SELECT (SELECT shapley_counts(j, '{purchase}')::text FROM fj), (SELECT pg_typeof(shapley_counts(j, '{purchase}')) FROM fj), 'shapley_attribution(%s)' UNION ALL
 SELECT (SELECT shapley_counts(j, '{purchase}')::text FROM fj), (SELECT pg_typeof(shapley_counts(j, '{purchase}')) FROM fj), 'shapley_attribution(%s, ''simplified'')' UNION ALL

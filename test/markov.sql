@@ -3,7 +3,7 @@
 -- conventions of states and for conversion values; ChannelAttribution's
 -- pre-aggregated input; and bad input.
 BEGIN;
-SELECT plan(31);
+SELECT plan(33);
 
 \ir random_journeys.psql
 SELECT pg_temp.random_journeys('mj', 0.91, 400, ARRAY['search', 'email', 'social', 'direct'], 1e6, 6, more_columns => ', random() < 0.35 AS converted, round((random() * 100)::numeric, 2)::float8 AS value');
@@ -123,6 +123,25 @@ SELECT ok((SELECT bool_and(abs(a.removal_effect - e.removal_effect) < 1e-12)
 		   FROM markov_attribution((SELECT markov_counts(j, converted, value, 2) FROM mj)) a
 		   JOIN markov_attribution(regexp_replace((SELECT markov_counts(j, converted, value, 2) FROM mj)::text, ', \d+ @[12] [^,\]]*', '', 'g')::markov_counts) e USING (label)),
 		  'the values kept by state change no removal effect (the same model without them, as 0.4.0 built it)');
+
+-- choose_order's AUC: the paths scored by the conversion share of the
+-- state they end in, from the windows counted in SQL, all pairs of a
+-- converting and a non-converting path compared.
+CREATE FUNCTION sql_window_auc(k int) RETURNS float8 LANGUAGE sql AS $$
+	WITH ends AS (
+		SELECT from_state, sum(n) FILTER (WHERE to_state = '(conversion)') AS c, sum(n) FILTER (WHERE to_state = '(null)') AS nl
+		FROM sql_window_edges(k) WHERE to_state IN ('(conversion)', '(null)') GROUP BY 1
+	), scored AS (SELECT coalesce(c, 0) AS c, coalesce(nl, 0) AS nl, coalesce(c, 0)::float8 / (coalesce(c, 0) + coalesce(nl, 0)) AS score FROM ends)
+	SELECT sum(p.c * (CASE WHEN p.score > q.score THEN q.nl WHEN p.score = q.score THEN q.nl / 2.0 ELSE 0 END))::float8
+		   / ((SELECT sum(c) FROM scored) * (SELECT sum(nl) FROM scored))
+	FROM scored p, scored q
+$$;
+SELECT ok((SELECT bool_and(abs(f.auc - sql_window_auc(o)) < 1e-12) AND count(*) = 3
+		   FROM generate_series(1, 3) o, markov_order_fit((SELECT markov_window_counts(j, converted, value, o) FROM mj)) f),
+		  'the AUC of orders 1 to 3 equals comparing every pair of paths in SQL');
+SELECT ok((SELECT bool_and(abs(f.penalized_auc - (1 - (1 - f.auc) * 399.0 / (400 - f.possible_states - 1))) < 1e-12 AND f.possible_states = (3 + o) * (2 + o) * (1 + o) / 6)
+		   FROM generate_series(1, 3) o, markov_order_fit((SELECT markov_window_counts(j, converted, value, o) FROM mj)) f),
+		  'the penalty counts C(n + k - 1, k) possible states over the 400 paths');
 
 -- Pre-aggregated paths, as ChannelAttribution takes them: one row per
 -- distinct path, with its conversions, nulls and conversion value.

@@ -117,3 +117,10 @@ CREATE FUNCTION markov_value_attribution(markov_counts markov_counts)
 	RETURNS TABLE (label text, removal_effect float8, share float8, value float8)
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 20;
 COMMENT ON FUNCTION markov_value_attribution(markov_counts) IS 'value removal effects (each state''s conversions weighted by their value, ChannelAttribution''s total_conversion_value) and the value they credit to each channel';
+
+-- choose_order's figures for one model: fit it at each order and compare
+CREATE FUNCTION markov_order_fit(markov_counts markov_counts)
+	RETURNS TABLE ("order" integer, channels integer, paths bigint, possible_states float8, states bigint,
+		auc float8, penalized_auc float8)
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 1;
+COMMENT ON FUNCTION markov_order_fit(markov_counts) IS 'ChannelAttribution''s choose_order figures for a model: the exact AUC of scoring each path by its last state''s conversion share, and its penalty for the order''s possible states';
