@@ -64,76 +64,172 @@ journey_stalled_since(PG_FUNCTION_ARGS)
 /*
  * retention(VARIADIC conditions): the state is a boolean[] saying which
  * conditions some row met (NULL counts as false); every row must pass the
- * same number of conditions.
+ * same number of conditions.  The state is made once, in the aggregate's
+ * context, and changed in place (as float8_accum changes its array), so
+ * a row costs a pass over its conditions and no allocation.
  */
-static ArrayType *
-FlagsOr(ArrayType *state, Datum *flags, bool *nulls, int n)
+
+/* The elements of a one-dimensional boolean array, NULL as false, into met. */
+static int
+ConditionsOf(ArrayType *a, bool *met, int max)
 {
-	bool	   *have;
-	Datum	   *out = palloc(Max(n, 1) * sizeof(Datum));
-	int			nhave = 0;
+	int			n = ARR_NDIM(a) == 0 ? 0 : ARR_DIMS(a)[0];
+	const bits8 *bitmap = ARR_NULLBITMAP(a);
+	/* booleans are one byte each, unaligned; NULLs take no space */
+	const char *data = (const char *) a + (bitmap ? (Size) a->dataoffset : ARR_OVERHEAD_NONULLS(1));
 	int			i;
 
-	if (state != NULL)
-	{
-		Datum	   *elems;
-		bool	   *enulls;
-
-		deconstruct_array(state, BOOLOID, 1, true, TYPALIGN_CHAR, &elems, &enulls, &nhave);
-		if (nhave != n)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("retention needs the same number of conditions on every row"),
-					 errdetail("One row has %d, another %d.", nhave, n)));
-		have = palloc(Max(n, 1) * sizeof(bool));
-		for (i = 0; i < n; i++)
-			have[i] = !enulls[i] && DatumGetBool(elems[i]);
-	}
-	else
-		have = palloc0(Max(n, 1) * sizeof(bool));
+	if (ARR_NDIM(a) > 1 || n < 1 || n > max)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("retention takes between 1 and %d conditions", max)));
 	for (i = 0; i < n; i++)
-		out[i] = BoolGetDatum(have[i] || (!nulls[i] && DatumGetBool(flags[i])));
-	return construct_array(out, n, BOOLOID, 1, true, TYPALIGN_CHAR);
+		met[i] = (bitmap == NULL || (bitmap[i / 8] & (1 << (i % 8)))) && *data++;
+	return n;
+}
+
+/*
+ * The state, ready to be changed in place: argument 0, or a new array of n
+ * false flags in the aggregate's context.
+ */
+static ArrayType *
+FlagsState(FunctionCallInfo fcinfo, int n)
+{
+	MemoryContext aggcxt = SummaryAggContext(fcinfo);
+	ArrayType  *state;
+
+	if (PG_ARGISNULL(0))
+	{
+		MemoryContext old = MemoryContextSwitchTo(aggcxt);
+		Datum	   *none = palloc(n * sizeof(Datum));
+		int			i;
+
+		for (i = 0; i < n; i++)
+			none[i] = BoolGetDatum(false);
+		state = construct_array(none, n, BOOLOID, 1, true, TYPALIGN_CHAR);
+		MemoryContextSwitchTo(old);
+		pfree(none);
+		return state;
+	}
+	state = PG_GETARG_ARRAYTYPE_P(0);
+	if (ARR_NDIM(state) != 1 || ARR_HASNULL(state) || ARR_DIMS(state)[0] != n)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("retention needs the same number of conditions on every row"),
+				 errdetail("One row has %d, another %d.",
+						   ARR_NDIM(state) == 1 ? ARR_DIMS(state)[0] : 0, n)));
+	return state;
+}
+
+#define RETENTION_MAX_CONDITIONS 32
+
+/* OR the n conditions met into the state. */
+static Datum
+FlagsOr(FunctionCallInfo fcinfo, const bool *met, int n)
+{
+	ArrayType  *state = FlagsState(fcinfo, n);
+	bool	   *have = (bool *) ((char *) state + ARR_OVERHEAD_NONULLS(1));	/* no nulls, 1-D */
+	int			i;
+
+	for (i = 0; i < n; i++)
+		have[i] |= met[i];
+	PG_RETURN_ARRAYTYPE_P(state);
+}
+
+static Datum
+FlagsOrArray(FunctionCallInfo fcinfo, ArrayType *conditions)
+{
+	bool		met[RETENTION_MAX_CONDITIONS];
+	int			n = ConditionsOf(conditions, met, RETENTION_MAX_CONDITIONS);
+
+	return FlagsOr(fcinfo, met, n);
 }
 
 Datum
 retention_transfn(PG_FUNCTION_ARGS)
 {
-	ArrayType  *conditions;
-	Datum	   *flags;
-	bool	   *nulls;
-	int			n;
+	if (PG_ARGISNULL(1))
+	{
+		(void) SummaryAggContext(fcinfo);
+		RETURN_STATE_UNCHANGED();
+	}
+	return FlagsOrArray(fcinfo, PG_GETARG_ARRAYTYPE_P(1));
+}
+
+/*
+ * retention(c1, ..., cn) for 2 to 8 conditions: the same from its
+ * arguments, with the conditions met as the bits of an integer state (bit
+ * i for condition i + 1), so that neither the array PostgreSQL would build
+ * for every row of the VARIADIC form nor a state by reference is needed.
+ * The final function learns n from its extra arguments (FINALFUNC_EXTRA).
+ */
+PG_FUNCTION_INFO_V1(retention_bits_transfn);
+PG_FUNCTION_INFO_V1(retention_bits_combine);
+PG_FUNCTION_INFO_V1(retention_bits_final);
+
+Datum
+retention_bits_transfn(PG_FUNCTION_ARGS)
+{
+	uint32		bits = PG_ARGISNULL(0) ? 0 : (uint32) PG_GETARG_INT32(0);
+	int			i;
 
 	(void) SummaryAggContext(fcinfo);
-	if (PG_ARGISNULL(1))
-		RETURN_STATE_UNCHANGED();
-	conditions = PG_GETARG_ARRAYTYPE_P(1);
-	deconstruct_array(conditions, BOOLOID, 1, true, TYPALIGN_CHAR, &flags, &nulls, &n);
-	if (n < 1 || n > 32)
+	for (i = 1; i < PG_NARGS() && i <= RETENTION_MAX_CONDITIONS; i++)
+		if (!PG_ARGISNULL(i) && PG_GETARG_BOOL(i))
+			bits |= (uint32) 1 << (i - 1);
+	PG_RETURN_INT32((int32) bits);
+}
+
+Datum
+retention_bits_combine(PG_FUNCTION_ARGS)
+{
+	(void) SummaryAggContext(fcinfo);
+	if (PG_ARGISNULL(0) && PG_ARGISNULL(1))
+		PG_RETURN_NULL();
+	PG_RETURN_INT32((PG_ARGISNULL(0) ? 0 : PG_GETARG_INT32(0)) |
+					(PG_ARGISNULL(1) ? 0 : PG_GETARG_INT32(1)));
+}
+
+Datum
+retention_bits_final(PG_FUNCTION_ARGS)
+{
+	int			n = PG_NARGS() - 1;
+	uint32		bits;
+	Datum		out[RETENTION_MAX_CONDITIONS];
+	int			i;
+
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	if (n < 1 || n > RETENTION_MAX_CONDITIONS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("retention takes between 1 and 32 conditions")));
-	PG_RETURN_ARRAYTYPE_P(FlagsOr(PG_ARGISNULL(0) ? NULL : PG_GETARG_ARRAYTYPE_P(0),
-								  flags, nulls, n));
+				 errmsg("retention takes between 1 and %d conditions", RETENTION_MAX_CONDITIONS)));
+	bits = (uint32) PG_GETARG_INT32(0);
+	for (i = 0; i < n; i++)
+		out[i] = Int32GetDatum((bits & 1) && (bits & ((uint32) 1 << i)) ? 1 : 0);
+	PG_RETURN_ARRAYTYPE_P(construct_array(out, n, INT4OID, 4, true, TYPALIGN_INT));
 }
 
 Datum
 retention_combine(PG_FUNCTION_ARGS)
 {
-	Datum	   *flags;
-	bool	   *nulls;
-	int			n;
-
 	(void) SummaryAggContext(fcinfo);
 	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
 	{
 		if (PG_ARGISNULL(0) && PG_ARGISNULL(1))
 			PG_RETURN_NULL();
-		PG_RETURN_DATUM(PG_GETARG_DATUM(PG_ARGISNULL(0) ? 1 : 0));
+		if (PG_ARGISNULL(0))
+		{
+			/* a state of the other worker's: copy it into ours before changing it */
+			MemoryContext old = MemoryContextSwitchTo(SummaryAggContext(fcinfo));
+			ArrayType  *copy = PG_GETARG_ARRAYTYPE_P_COPY(1);
+
+			MemoryContextSwitchTo(old);
+			PG_RETURN_ARRAYTYPE_P(copy);
+		}
+		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
 	}
-	deconstruct_array(PG_GETARG_ARRAYTYPE_P(1), BOOLOID, 1, true, TYPALIGN_CHAR,
-					  &flags, &nulls, &n);
-	PG_RETURN_ARRAYTYPE_P(FlagsOr(PG_GETARG_ARRAYTYPE_P(0), flags, nulls, n));
+	return FlagsOrArray(fcinfo, PG_GETARG_ARRAYTYPE_P(1));
 }
 
 /* r[1] = condition 1 met; r[i] = conditions 1 and i both met, as 0 or 1. */
