@@ -140,12 +140,16 @@ LocalDay(TimestampTz ts, pg_tz *tz)
 	fsec_t		fsec;
 	int			offset;
 
-	if (timestamp2tm(ts, &offset, &tm, &fsec, NULL, tz) != 0)
+	int32		day;
+
+	if (timestamp2tm(ts, &offset, &tm, &fsec, NULL, tz) != 0 ||
+		(day = date2j(tm.tm_year, tm.tm_mon, tm.tm_mday) - POSTGRES_EPOCH_JDATE) < MIN_DAY ||
+		day > MAX_DAY)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
 				 errmsg("timestamp out of range"),
 				 errdetail("A touchpoint's local date in the time zone is outside the dates of timestamptz.")));
-	return date2j(tm.tm_year, tm.tm_mon, tm.tm_mday) - POSTGRES_EPOCH_JDATE;
+	return day;
 }
 
 /*
