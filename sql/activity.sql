@@ -45,6 +45,11 @@ SELECT activity_counts(j, 'signup', 'purchase', 'week', 'europe/paris')::text =
 SELECT cohort_label, period, journeys, share
 FROM activity_retention((SELECT activity_counts(j, 'purchase', 'purchase', 'day', 'UTC') FROM aj));
 
+-- A return after the start counts on the day of a return before it
+SELECT cohort_label, period, journeys
+FROM activity_retention((SELECT activity_counts('[2024-03-05 09:00:00+00 purchase, 2024-03-05 10:00:00+00 signup, 2024-03-05 11:00:00+00 purchase]'::journey,
+												'signup', 'purchase', 'day', 'UTC')));
+
 -- Months in a zone: a purchase at 23:30 UTC on Jan 31 is in February in
 -- Berlin; February 2024 has 29 days of stickiness
 CREATE TABLE mj (j journey);

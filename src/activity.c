@@ -496,9 +496,7 @@ ActivityCountJourney(CountsBuilder *b, const Journey *j, int32 *path, int32 n,
 		if (j->touches[i].label != r)
 			continue;
 		d = LocalDay(j->touches[i].ts, in->tz);
-		if (d == day)
-			continue;
-		p = PeriodOfDay(d, unit);
+		p = d == day ? period : PeriodOfDay(d, unit);
 		if (p != period)
 		{
 			if (period != PG_INT32_MIN)
@@ -508,8 +506,10 @@ ActivityCountJourney(CountsBuilder *b, const Journey *j, int32 *path, int32 n,
 			period = p;
 			days = 0;
 		}
-		days++;
+		if (d != day)
+			days++;
 		day = d;
+		/* a return before the start may share its day with one after it */
 		if (started && j->touches[i].ts >= first && p != retained)
 		{
 			AddWordKey(b, p, WORD_RETAINED, true, cohort);

@@ -7,6 +7,10 @@ SELECT plan(27);
 \ir random_journeys.psql
 -- 2024-01-01 to mid-April: New York springs forward on 2024-03-10
 SELECT pg_temp.random_journeys('rj', 0.47, 500, ARRAY['signup', 'buy', 'view', 'buy'], 9e6, 10);
+-- and 300 journeys within four days, where events of one day before and
+-- after a signup are common
+SELECT pg_temp.random_journeys('rj2', 0.53, 300, ARRAY['signup', 'buy', 'view', 'buy'], 3.5e5, 10);
+INSERT INTO rj SELECT id + 1000, j FROM rj2;
 CREATE TEMP TABLE ev AS SELECT id, u.ts, u.label FROM rj, journey_unnest(j) u;
 
 -- A period as a number, as the summary numbers them (0 holds 2000-01-01;
