@@ -14,7 +14,8 @@ SET client_min_messages = warning;
 SELECT :'sections' ~ '\msessions\M' AS run_sessions, :'sections' ~ '\midentity\M' AS run_identity,
 	:'sections' ~ '\mpaths\M' AS run_paths, :'sections' ~ '\mattribution\M' AS run_attribution,
 	:'sections' ~ '\mmarkov\M' AS run_markov, :'sections' ~ '\mmodels\M' AS run_models,
-	:'sections' ~ '\mdrivers\M' AS run_drivers \gset
+	:'sections' ~ '\mdrivers\M' AS run_drivers,
+	:'sections' ~ '\mretention\M' AS run_retention \gset
 
 \if :run_sessions
 -- Sessions over raw events: every row's session number, matched on
@@ -128,6 +129,16 @@ SELECT :'size', 'drivers', 1, 'conversion_drivers = DISTINCT events before the f
 					 OR NOT coalesce(abs(a.odds_ratio - b.odds_ratio) <= 1e-9 * b.odds_ratio, false)) = 0,
 	format('%s events, %s customers with one', count(*), sum(b.journeys))
 FROM (:q_conversion_drivers) a FULL JOIN (:q_conversion_drivers_sql) b USING (label);
+\endif
+
+\if :run_retention
+-- Retention by events: the same dense grid, cell for cell.
+INSERT INTO bench.checks
+SELECT :'size', 'retention', 1, 'activity_retention = the dense grid of date_trunc weeks in plain SQL',
+	count(*) FILTER (WHERE a.journeys IS DISTINCT FROM b.journeys OR a.cohort_journeys IS DISTINCT FROM b.cohort_journeys
+					 OR a.cohort IS DISTINCT FROM b.cohort) = 0,
+	format('%s cells, %s cohorts', count(*), count(DISTINCT cohort_label))
+FROM (:q_activity_retention) a FULL JOIN (:q_activity_retention_sql) b USING (cohort_label, period);
 \endif
 
 -- Markov and Shapley: no baseline, but the credits must add up: the

@@ -124,6 +124,20 @@ query+=(
 	[conversion_drivers_sql]="SELECT label, journeys, converted, CASE WHEN least(a, b, c, d) = 0 THEN ((a + 0.5) * (d + 0.5)) / ((b + 0.5) * (c + 0.5)) ELSE (a * d) / (b * c) END AS odds_ratio FROM (SELECT label, journeys, converted, converted::float8 AS a, (journeys - converted)::float8 AS b, (t.c - converted)::float8 AS c, (t.n - journeys - t.c + converted)::float8 AS d FROM (SELECT label, count(*) AS journeys, count(*) FILTER (WHERE bought) AS converted FROM (SELECT DISTINCT customer_id, event AS label, f.buy IS NOT NULL AS bought FROM events JOIN ($drivers_first) f USING (customer_id) WHERE event <> 'purchase' AND (f.buy IS NULL OR ts <= f.buy)) l GROUP BY label) g, (SELECT count(*) AS n, count(buy) AS c FROM ($drivers_first) f) t) x"
 )
 
+# Retention by events over journeys labelled by event: the dense grid of
+# weekly cohorts (Berlin) by the first product view, retained in a week
+# with a purchase at or after it.  The plain SQL cuts the same local weeks
+# with date_trunc and fills the same triangle up to the latest week of a
+# cohort or a purchase.  No alias on events (the memory probe).
+ret_zone="'Europe/Berlin'"
+ret_week="(date_trunc('week', ts, $ret_zone) AT TIME ZONE $ret_zone)::date"
+ret_cohorts="SELECT customer_id, min(ts) AS s, (date_trunc('week', min(ts), $ret_zone) AT TIME ZONE $ret_zone)::date AS c FROM events WHERE event = 'product_view' GROUP BY customer_id"
+ret_buys="SELECT customer_id, ts, $ret_week AS p FROM events WHERE event = 'purchase'"
+query+=(
+	[activity_retention]="SELECT * FROM activity_retention((SELECT activity_counts(j, 'product_view', 'purchase', 'week', 'Europe/Berlin') FROM bench_journey_event))"
+	[activity_retention_sql]="WITH c AS ($ret_cohorts), b AS ($ret_buys), r AS (SELECT DISTINCT c.c, b.customer_id, b.p FROM b JOIN c USING (customer_id) WHERE b.ts >= c.s), n AS (SELECT c, count(*) AS n FROM c GROUP BY c), k AS (SELECT c, p, count(*) AS k FROM r GROUP BY 1, 2), l AS (SELECT max(d) AS d FROM (SELECT c AS d FROM c UNION ALL SELECT p FROM b) x) SELECT n.c::timestamp AT TIME ZONE $ret_zone AS cohort, to_char(n.c, 'YYYY-MM-DD') AS cohort_label, n.n AS cohort_journeys, g AS period, coalesce(k.k, 0) AS journeys, coalesce(k.k, 0)::float8 / n.n AS share FROM n CROSS JOIN l CROSS JOIN generate_series(0, (l.d - n.c) / 7) g LEFT JOIN k ON k.c = n.c AND k.p = n.c + 7 * g"
+)
+
 # Markov chain attribution of order 1..5 (no plain-SQL baseline: solving
 # the absorbing chain is not a query).  With 7 channels the models have
 # about 8, 50, 300, 1800 and 8000 states; markov_attribution solves systems
@@ -146,20 +160,21 @@ query+=(
 	[linear_intervals]="SELECT * FROM credit_intervals((SELECT credit_bootstrap(customer_id, a.label, a.credit) FROM bench_journey_conversion, journey_attribution(j, 'linear', '{purchase}') a))"
 )
 
-analytics=(sessions identity paths attribution drivers markov models)
-settings+=([sessions]="" [identity]="" [paths]="" [attribution]="" [drivers]="" [markov]="" [models]="")
+analytics=(sessions identity paths attribution drivers retention markov models)
+settings+=([sessions]="" [identity]="" [paths]="" [attribution]="" [drivers]="" [retention]="" [markov]="" [models]="")
 section_names+=(
 	[sessions]="session_row_number session_number session_lag_sum session_count journey_sessions session_count_sql"
 	[identity]="identity_resolve identity_cte"
 	[paths]="top_paths top_paths_sql transitions transitions_sql"
 	[attribution]="attr_linear attr_linear_sql attr_position_based attr_position_based_sql attr_time_decay attr_time_decay_sql attr_last_touch attr_last_touch_sql"
 	[drivers]="conversion_drivers conversion_drivers_sql"
+	[retention]="activity_retention activity_retention_sql"
 	[markov]="markov_1 markov_2 markov_3 markov_4 markov_5"
 	[models]="shapley_exact shapley_simplified shapley_intervals markov_intervals linear_intervals"
 )
 # A failing query of these sections (a Markov model over the state limit,
 # say) is reported with its error instead of stopping the run.
-declare -A catch=([sessions]=true [identity]=true [paths]=true [attribution]=true [drivers]=true [markov]=true [models]=true)
+declare -A catch=([sessions]=true [identity]=true [paths]=true [attribution]=true [drivers]=true [retention]=true [markov]=true [models]=true)
 
 # BENCH_SECTIONS="attribution markov models" runs only the sections named
 # (of serial sorted parallel and the analytics above), e.g. to time the

@@ -67,10 +67,12 @@ typedef enum CountsKind
 	COUNTS_COHORTS = 11,
 	COUNTS_SHAPLEY = 12,
 	COUNTS_CREDITS = 13,
-	COUNTS_DRIVERS = 14
+	COUNTS_DRIVERS = 14,
+	/* 15: funnel trends, on another branch */
+	COUNTS_ACTIVITY = 16
 } CountsKind;
 
-#define COUNTS_LAST_KIND		COUNTS_DRIVERS
+#define COUNTS_LAST_KIND		COUNTS_ACTIVITY
 
 /* splitmix64's finalizer, a bijection that mixes every bit (sketches, credit weights) */
 static inline uint64
@@ -205,6 +207,7 @@ extern const CountsKindRoutine CohortsKind;
 extern const CountsKindRoutine ShapleyKind;
 extern const CountsKindRoutine CreditsKind;
 extern const CountsKindRoutine DriversKind;
+extern const CountsKindRoutine ActivityKind;
 
 /*
  * The SQL type of a summary other than path_counts, in the module of its

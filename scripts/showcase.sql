@@ -206,3 +206,28 @@ FROM conversion_drivers((SELECT driver_counts(j, '{purchase}') FROM customer_jou
 \echo 'Among customers who added to cart, what comes before leaving without checking out:'
 SELECT label, journeys, converted, to_char(p_value_adjusted, '9.9EEEE') AS p_adjusted, predicts
 FROM conversion_drivers((SELECT driver_counts(j, 2, '{product_view,add_to_cart,checkout,purchase}', '7 days') FROM customer_journeys));
+
+\echo
+\echo '== 27. Product retention: cohorts by first product view, retained when they buy (months in Berlin), lifecycle and stickiness =='
+SELECT cohort_label, max(cohort_journeys) AS customers,
+	   round(max(share) FILTER (WHERE period = 0)::numeric, 3) AS month_0,
+	   round(max(share) FILTER (WHERE period = 1)::numeric, 3) AS month_1,
+	   round(max(share) FILTER (WHERE period = 2)::numeric, 3) AS month_2,
+	   round(max(share) FILTER (WHERE period = 3)::numeric, 3) AS month_3
+FROM activity_retention((SELECT activity_counts(j, 'product_view', 'purchase', 'month', 'Europe/Berlin') FROM customer_journeys))
+WHERE cohort_label < '2024-07' GROUP BY 1 ORDER BY 1;
+\echo 'The same cohorts, buying in month N or later (unbounded):'
+SELECT cohort_label,
+	   round(max(share) FILTER (WHERE period = 1)::numeric, 3) AS month_1_or_later,
+	   round(max(share) FILTER (WHERE period = 3)::numeric, 3) AS month_3_or_later
+FROM activity_retention((SELECT activity_counts(j, 'product_view', 'purchase', 'month', 'Europe/Berlin') FROM customer_journeys), unbounded => true)
+WHERE cohort_label < '2024-07' GROUP BY 1 ORDER BY 1;
+\echo 'Buyers per month: new, returning, resurrecting, dormant (PostHog lifecycle):'
+SELECT period_label, new_journeys AS new, returning_journeys AS returning, resurrecting_journeys AS resurrecting,
+	   -dormant_journeys AS dormant
+FROM activity_lifecycle((SELECT activity_counts(j, 'product_view', 'purchase', 'month', 'Europe/Berlin') FROM customer_journeys))
+WHERE period_label < '2024-07';
+\echo 'Stickiness: visitors of June 2024 (New York) by the number of days they came:'
+SELECT days, journeys, round(share::numeric, 3) AS share
+FROM activity_stickiness((SELECT activity_counts(j, 'page_view', 'page_view', 'month', 'America/New_York') FROM customer_journeys))
+WHERE period_label = '2024-06' AND journeys > 0;

@@ -26,7 +26,8 @@ SELECT customer % 16 AS part, path_counts(j) AS paths, transition_counts(j) AS t
 	   path_counts_approx(j, 64) AS sketch, markov_counts(j, '{purchase}', 2) AS markov,
 	   shapley_counts(j, '{purchase}') AS shapley,
 	   credit_bootstrap(customer, journey_first_label(j), journey_length(j)) AS credits,
-	   driver_counts(j, '{purchase}', true) AS drivers
+	   driver_counts(j, '{purchase}', true) AS drivers,
+	   activity_counts(j, 'search', 'purchase', 'day', 'Europe/Paris') AS activity
 FROM pjourneys GROUP BY 1;
 ANALYZE pjourneys, pslices, pgraphs, psummaries;
 
@@ -124,6 +125,8 @@ INSERT INTO cases VALUES
 	('driver_counts(j, step, steps, within, gap, exclude, mode)', 'pjourneys',
 	 $$driver_counts(j, 2, '{search,email,purchase}', '1 day', '6 hours', '{direct}', '{strict_increase}')$$),
 	('driver_counts_rollup', 'psummaries', 'driver_counts_rollup(drivers)'),
+	('activity_counts', 'pjourneys', $$activity_counts(j, 'search', 'purchase', 'week', 'America/New_York')$$),
+	('activity_counts_rollup', 'psummaries', 'activity_counts_rollup(activity)'),
 	('path_counts_rollup', 'psummaries', 'path_counts_rollup(paths)'),
 	('transition_counts_rollup', 'psummaries', 'transition_counts_rollup(transitions)'),
 	('ngram_counts_rollup', 'psummaries', 'ngram_counts_rollup(ngrams)'),

@@ -35,6 +35,7 @@ PERFORM check_summary('shapley', $$shapley_counts(j, '{purchase}')$$, 'shapley_c
 PERFORM check_summary('credits', 'credit_bootstrap(id, journey_first_label(j), journey_length(j))', 'credit_bootstrap_rollup');
 PERFORM check_summary('drivers', $$driver_counts(j, '{purchase}', true)$$, 'driver_counts_rollup');
 PERFORM check_summary('funnel drivers', $$driver_counts(j, 1, '{search,email,purchase}', '1 day')$$, 'driver_counts_rollup');
+PERFORM check_summary('activity', $$activity_counts(j, 'email', 'purchase', 'day', 'Europe/Paris')$$, 'activity_counts_rollup');
 END $do$;
 SELECT name, type, rolled = whole AS rollup_is_whole, split_part(whole, ' ', 1) AS kind
 FROM sums ORDER BY type::text, name;

@@ -52,11 +52,20 @@ PG_FUNCTION_INFO_V1(path_counts_final);
 static const CountsKindRoutine *const Kinds[] = {
 	NULL, &PathsKind, &TransitionsKind, &NgramsKind, &StepsKind, &FlowsKind,
 	&FlowsBackwardKind, &MarkovKind, &SketchKind, &HealthKind, &FunnelKind,
-	&CohortsKind, &ShapleyKind, &CreditsKind, &DriversKind
+	&CohortsKind, &ShapleyKind, &CreditsKind, &DriversKind,
+	NULL,						/* 15: funnel trends, on another branch */
+	&ActivityKind
 };
 
 StaticAssertDecl(lengthof(Kinds) == COUNTS_LAST_KIND + 1,
 				 "every kind has a routine");
+
+/* A number of a kind this build has (a number may be left for a kind to come). */
+static bool
+KindKnown(int kind)
+{
+	return kind >= COUNTS_PATHS && kind <= COUNTS_LAST_KIND && Kinds[kind] != NULL;
+}
 
 /* indexed by marker - COUNTS_OTHER */
 static const char *const MarkerNames[] = {
@@ -564,7 +573,7 @@ CountsDecode(struct varlena *stored, Counts *c)
 	int32		k;
 
 	StoredOpen(stored, COUNTS_FORMAT_VERSION, "path_counts", &p, &end);
-	if (end - p < 2 || p[0] < COUNTS_PATHS || p[0] > COUNTS_LAST_KIND || p[1] > 1)
+	if (end - p < 2 || !KindKnown(p[0]) || p[1] > 1)
 		ReportCorrupt("bad kind");
 	c->spec.kind = p[0];
 	c->spec.collapse = p[1] == 1;
@@ -1056,10 +1065,10 @@ CountsParse(char *input, const char *type, bool any_kind)
 	initStringInfo(&s);
 	in.s = &s;
 	for (kind = COUNTS_LAST_KIND; kind >= COUNTS_PATHS; kind--)
-		if (strncmp(ps.p, Kinds[kind]->name, strlen(Kinds[kind]->name)) == 0)
+		if (KindKnown(kind) && strncmp(ps.p, Kinds[kind]->name, strlen(Kinds[kind]->name)) == 0)
 			break;
 	if (kind < COUNTS_PATHS)
-		ParseError(&ps, "a kind (paths, transitions, ngrams, steps, flows, backward_flows, markov, paths_sketch, health, funnel, cohorts, shapley, credits, drivers)");
+		ParseError(&ps, "a kind (paths, transitions, ngrams, steps, flows, backward_flows, markov, paths_sketch, health, funnel, cohorts, shapley, credits, drivers, activity)");
 	ps.p += strlen(Kinds[kind]->name);
 	CountsCheckKind(kind, type, any_kind, ERRCODE_INVALID_TEXT_REPRESENTATION,
 					"invalid input");
@@ -1132,7 +1141,7 @@ CountsReceive(StringInfo msg, const char *type, bool any_kind)
 		BinaryError(type, "Unsupported binary format version.");
 	spec.kind = pq_getmsgbyte(msg);
 	spec.collapse = pq_getmsgbyte(msg);
-	if (spec.kind < COUNTS_PATHS || spec.kind > COUNTS_LAST_KIND ||
+	if (!KindKnown(spec.kind) ||
 		(spec.collapse != 0 && spec.collapse != 1))
 		BinaryError(type, "Unknown kind or collapse flag.");
 	CountsCheckKind(spec.kind, type, any_kind, ERRCODE_INVALID_BINARY_REPRESENTATION,

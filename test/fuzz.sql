@@ -106,6 +106,10 @@ SELECT (SELECT markov_counts(j, '{purchase}', 2)::text FROM fj), (SELECT pg_type
 SELECT (SELECT funnel_counts(j, '{search,email,purchase}', '1 day')::text FROM fj), (SELECT pg_typeof(funnel_counts(j, '{search,email,purchase}', '1 day')) FROM fj), 'funnel_compare(%1$s, %1$s)' UNION ALL
 SELECT (SELECT driver_counts(j, '{purchase}', true)::text FROM fj), (SELECT pg_typeof(driver_counts(j, '{purchase}', true)) FROM fj), 'conversion_drivers(%s)' UNION ALL
 SELECT (SELECT driver_counts(j, 1, '{search,email,purchase}', '1 day')::text FROM fj), (SELECT pg_typeof(driver_counts(j, 1, '{search,email,purchase}', '1 day')) FROM fj), 'conversion_drivers(%s, 0.9, 2)' UNION ALL
+SELECT (SELECT activity_counts(j, 'search', 'purchase', 'day', 'Europe/Paris')::text FROM fj), 'activity_counts', 'activity_retention(%s)' UNION ALL
+SELECT (SELECT activity_counts(j, 'search', 'purchase', 'week', 'Europe/Paris')::text FROM fj), 'activity_counts', 'activity_retention(%s, true, false)' UNION ALL
+SELECT (SELECT activity_counts(j, 'search', 'purchase', 'day', 'Europe/Paris')::text FROM fj), 'activity_counts', 'activity_lifecycle(%s)' UNION ALL
+SELECT (SELECT activity_counts(j, 'search', 'purchase', 'week', 'Europe/Paris')::text FROM fj), 'activity_counts', 'activity_stickiness(%s)' UNION ALL
 SELECT (SELECT transition_counts(j)::text FROM fj), (SELECT pg_typeof(transition_counts(j)) FROM fj), '(SELECT transition_counts_rollup(v) FROM (VALUES (%1$s), (%1$s)) x(v)) s';
 SELECT is((SELECT string_agg(reader, ', ') FROM readers, LATERAL fuzz_text(value, typ, 300, reader) f
 		   WHERE NOT (f.bad = 0 AND f.ok > 0 AND f.errors > 0)),

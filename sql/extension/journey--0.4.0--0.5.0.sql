@@ -195,3 +195,56 @@ COMMENT ON FUNCTION retention_bits_final(integer, boolean, boolean, boolean, boo
 CREATE AGGREGATE retention(c1 boolean, c2 boolean, c3 boolean, c4 boolean, c5 boolean, c6 boolean, c7 boolean, c8 boolean) (SFUNC = retention_bits_transfn, STYPE = integer,
 	FINALFUNC = retention_bits_final, FINALFUNC_EXTRA, COMBINEFUNC = retention_bits_combine, PARALLEL = SAFE);
 COMMENT ON AGGREGATE retention(boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean) IS 'ClickHouse retention of 8 conditions: r[1] = condition 1 met, r[i] = conditions 1 and i met, as 0/1';
+
+-- Retention as product teams measure it: cohorts by a start event, returns
+-- by a return event, lifecycle and stickiness, in calendar periods of a
+-- named time zone (src/activity.c).
+CREATE TYPE activity_counts;
+CREATE FUNCTION activity_counts_in(cstring) RETURNS activity_counts
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION activity_counts_out(activity_counts) RETURNS cstring
+	AS 'MODULE_PATHNAME', 'path_counts_out' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION activity_counts_recv(internal) RETURNS activity_counts
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION activity_counts_send(activity_counts) RETURNS bytea
+	AS 'MODULE_PATHNAME', 'path_counts_send' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE TYPE activity_counts (INPUT = activity_counts_in, OUTPUT = activity_counts_out, RECEIVE = activity_counts_recv, SEND = activity_counts_send,
+	INTERNALLENGTH = VARIABLE, ALIGNMENT = int4, STORAGE = extended);
+CREATE FUNCTION activity_counts(path_counts path_counts) RETURNS activity_counts
+	AS 'MODULE_PATHNAME', 'activity_counts_from_path_counts' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE CAST (path_counts AS activity_counts) WITH FUNCTION activity_counts(path_counts) AS ASSIGNMENT;
+CREATE FUNCTION activity_counts_combine(activity_counts, activity_counts) RETURNS activity_counts
+	AS 'MODULE_PATHNAME', 'path_counts_combine' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION activity_counts_final(activity_counts) RETURNS activity_counts
+	AS 'MODULE_PATHNAME', 'path_counts_final' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE AGGREGATE activity_counts_rollup(activity_counts activity_counts) (SFUNC = activity_counts_combine, STYPE = activity_counts,
+	FINALFUNC = activity_counts_final, COMBINEFUNC = activity_counts_combine, PARALLEL = SAFE);
+COMMENT ON TYPE activity_counts IS 'activity per calendar period: cohorts by a start event and their returns, lifecycle and active days';
+COMMENT ON FUNCTION activity_counts_in(cstring) IS 'text input of activity_counts';
+COMMENT ON FUNCTION activity_counts_out(activity_counts) IS 'text output of activity_counts';
+COMMENT ON FUNCTION activity_counts_recv(internal) IS 'binary input of activity_counts';
+COMMENT ON FUNCTION activity_counts_send(activity_counts) IS 'binary output of activity_counts';
+COMMENT ON FUNCTION activity_counts(path_counts) IS 'a path_counts value of this kind as activity_counts; other kinds are refused';
+COMMENT ON FUNCTION activity_counts_combine(activity_counts, activity_counts) IS 'combine function of the activity_counts aggregate; transition function of activity_counts_rollup';
+COMMENT ON FUNCTION activity_counts_final(activity_counts) IS 'final function of the activity_counts aggregate';
+COMMENT ON AGGREGATE activity_counts_rollup(activity_counts) IS 'activity_counts values built with the same arguments added together';
+CREATE FUNCTION activity_counts_transfn(activity_counts, journey, text, text, text, text) RETURNS activity_counts
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION activity_counts_transfn(activity_counts, journey, text, text, text, text) IS 'transition function of activity_counts';
+CREATE AGGREGATE activity_counts(j journey, start_event text, return_event text, period text, time_zone text) (SFUNC = activity_counts_transfn, STYPE = activity_counts,
+	FINALFUNC = activity_counts_final, COMBINEFUNC = activity_counts_combine, PARALLEL = SAFE);
+COMMENT ON AGGREGATE activity_counts(journey, text, text, text, text) IS 'activity per calendar period (day, week from Monday, month) in a time zone: cohorts by the first start event, returns, lifecycle and active days';
+
+CREATE FUNCTION activity_retention(activity_counts activity_counts, unbounded boolean DEFAULT false, dense boolean DEFAULT true)
+	RETURNS TABLE (cohort timestamptz, cohort_label text, cohort_journeys bigint, period integer, journeys bigint, share float8)
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 100;
+COMMENT ON FUNCTION activity_retention(activity_counts, boolean, boolean) IS 'per cohort of the first start event and period offset: journeys with a return event in that period (or, unbounded, in it or later) and their share of the cohort';
+CREATE FUNCTION activity_lifecycle(activity_counts activity_counts)
+	RETURNS TABLE (period timestamptz, period_label text, new_journeys bigint, returning_journeys bigint,
+		resurrecting_journeys bigint, dormant_journeys bigint)
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 100;
+COMMENT ON FUNCTION activity_lifecycle(activity_counts) IS 'per period: journeys new, returning, resurrecting (active again after a gap) and dormant (active the period before, not in this one)';
+CREATE FUNCTION activity_stickiness(activity_counts activity_counts)
+	RETURNS TABLE (period timestamptz, period_label text, days integer, journeys bigint, share float8)
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 100;
+COMMENT ON FUNCTION activity_stickiness(activity_counts) IS 'per period and k from 1 to its days: journeys active on exactly k days of it, and their share of those active in it';
