@@ -271,7 +271,14 @@ DriversCountJourney(CountsBuilder *b, const Journey *j, int32 *path, int32 n,
 	int32		y;
 
 	if (!DriverTouches(j, in, candidate, &converted))
+	{
+		pfree(candidate);
+		pfree(id);
+		pfree(first);
+		pfree(last);
+		pfree(present);
 		return false;
+	}
 	for (i = 0; i < j->nlabels; i++)
 		id[i] = -1;
 	for (i = 0; i < j->ntouch; i++)
