@@ -7,6 +7,8 @@
 #define JOURNEY_FUNNEL_H
 
 #include "fmgr.h"
+#include "utils/array.h"
+
 #include "journey.h"
 
 typedef struct FunnelDef
@@ -46,7 +48,18 @@ typedef struct FunnelScanSpec
 	bool		strict_deduplication;
 	bool		strict_increase;
 	bool		allow_reentry;
+	bool		strict_once;
 } FunnelScanSpec;
+
+/* A mode's name and the bit that stands for it, in one caller's set. */
+typedef struct FunnelModeName
+{
+	const char *name;
+	int			bit;
+} FunnelModeName;
+
+extern int	FunnelParseModes(ArrayType *array, const FunnelModeName *names,
+							 int nnames, const char *what);
 
 extern int32 FunnelScan(int32 nevents, FunnelScanNext next, void *arg,
 						const FunnelScanSpec *spec, TimestampTz *times);

@@ -92,6 +92,17 @@ SELECT journey_stalled_since('[2024-03-01 10:00:00+00 add_to_cart, 2024-03-01 10
 	   journey_stalled_since('[2024-03-01 10:00:00+00 add_to_cart, 2024-03-01 12:00:00+00 purchase, 2024-03-01 12:30:00+00 add_to_cart]', 'add_to_cart', 'purchase', '1 hour', '2024-03-01 14:00:00+00') AS cart_again,
 	   journey_stalled_since('[2024-03-01 10:00:00+00 add_to_cart, 2024-03-01 15:00:00+00 purchase]', 'add_to_cart', 'purchase', '1 hour', '2024-03-01 14:00:00+00') AS purchase_after_as_of;
 
+-- strict_once travels with the definition, as bit 32 (modes=36 with
+-- strict_order's 4); the report counts the levels funnel_level gives (2
+-- of {A,B,B} for [A, B], 1 without strict_once). A stored definition with
+-- consecutive and strict_once (34), or an unknown bit (64), is refused.
+SELECT funnel_counts(j, '{A,B,B}', '1 hour', NULL, NULL, '{strict_order,strict_once}')::text AS once,
+	   funnel_counts(j, '{A,B,B}', '1 hour', NULL, NULL, '{strict_order}')::text AS latest
+FROM (VALUES ('[2024-01-01 00:00:00+00 A, 2024-01-01 00:01:00+00 B]'::journey)) v(j);
+SELECT step, label, reached FROM funnel_report('funnel collapse=0 param=3 anchor="within=3600000000;gap=0;modes=36;steps=1:A1:B1:B;exclude=" total=1 [1 @2, 1 @5793, 1 @7841]');
+SELECT 'funnel collapse=0 param=3 anchor="within=3600000000;gap=0;modes=34;steps=1:A1:B1:B;exclude=" total=1 [1 @2, 1 @5793, 1 @7841]'::funnel_counts;
+SELECT 'funnel collapse=0 param=3 anchor="within=3600000000;gap=0;modes=64;steps=1:A1:B1:B;exclude=" total=1 [1 @2, 1 @5793, 1 @7841]'::funnel_counts;
+
 DROP TABLE fj;
 
 -- ClickHouse's windowFunnel over raw events, with its modes.
@@ -109,6 +120,37 @@ SELECT window_funnel('1 hour', ts, l = 'A', l = 'B') AS same_time,
 	   window_funnel('1 hour', '{strict_increase}', ts, l = 'A', l = 'B') AS strict_increase,
 	   window_funnel('1 hour', ts, l = 'A', l = 'A') AS one_row_two_steps
 FROM (VALUES ('2024-01-01 00:00+00'::timestamptz, 'A'), ('2024-01-01 00:00+00', 'B')) v(ts, l);
+-- strict_once (ClickHouse): a row fills one condition of a chain at most;
+-- the rows of one time are taken condition by condition, and every chain
+-- is kept. B after A meets conditions 2 and 3: strict_order alone takes 3
+-- first and stops (its predecessor unreached: 1); strict_once takes 2 and
+-- not 3 from the same row (2); the default mode already counts a row once.
+SELECT window_funnel('1 hour', '{strict_order}', ts, l = 'A', l = 'B', l = 'B') AS strict_order,
+	   window_funnel('1 hour', '{strict_order,strict_once}', ts, l = 'A', l = 'B', l = 'B') AS strict_once,
+	   window_funnel('1 hour', ts, l = 'A', l = 'B', l = 'B') AS default_mode,
+	   window_funnel('1 hour', '{strict_once}', ts, l = 'A', l = 'B', l = 'B') AS default_once
+FROM (VALUES ('2024-01-01 00:00+00'::timestamptz, 'A'), ('2024-01-01 00:01+00', 'B')) v(ts, l);
+-- A second B fills condition 3 (3); under strict_deduplication it repeats
+-- condition 2, which strict_once takes first (2), where the scan without it
+-- takes the row's condition 3 first and completes the chain (3).
+SELECT window_funnel('1 hour', '{strict_order,strict_once}', ts, l = 'A', l = 'B', l = 'B') AS strict_once,
+	   window_funnel('1 hour', '{strict_deduplication}', ts, l = 'A', l = 'B', l = 'B') AS dedup,
+	   window_funnel('1 hour', '{strict_deduplication,strict_once}', ts, l = 'A', l = 'B', l = 'B') AS dedup_once
+FROM (VALUES ('2024-01-01 00:00+00'::timestamptz, 'A'), ('2024-01-01 00:01+00', 'B'), ('2024-01-01 00:02+00', 'B')) v(ts, l);
+-- Every chain kept: under strict_increase, B@00:05 cannot follow A@00:05,
+-- the latest start, but follows A@00:00, which strict_once keeps (3); the
+-- scan without it keeps only the latest and stops at C (1).
+SELECT window_funnel('1 hour', '{strict_order,strict_increase}', ts, l = 'A', l = 'B', l = 'C') AS latest_only,
+	   window_funnel('1 hour', '{strict_order,strict_increase,strict_once}', ts, l = 'A', l = 'B', l = 'C') AS every_chain
+FROM (VALUES ('2024-01-01 00:00+00'::timestamptz, 'A'), ('2024-01-01 00:05+00', 'A'), ('2024-01-01 00:05+00', 'B'),
+			 ('2024-01-01 00:06+00', 'C')) v(ts, l);
+-- funnel_level the same over a stored journey, and the chain's times
+SELECT funnel_level(j, '{A,B,C}', '1 hour', mode => '{strict_order,strict_increase}') AS latest_only,
+	   funnel_level(j, '{A,B,C}', '1 hour', mode => '{strict_order,strict_increase,strict_once}') AS every_chain,
+	   funnel_timestamps(j, '{A,B,C}', '1 hour', mode => '{strict_order,strict_increase,strict_once}') AS times
+FROM (VALUES ('[2024-01-01 00:00:00+00 A, 2024-01-01 00:05:00+00 A, 2024-01-01 00:05:00+00 B, 2024-01-01 00:06:00+00 C]'::journey)) v(j);
+SELECT funnel_level('[]', '{A}', '1 hour', mode => '{consecutive,strict_once}');
+SELECT window_funnel('1 hour', '{strict_once,sideways}', ts, true) FROM (VALUES ('2024-01-01 00:00+00'::timestamptz)) v(ts);
 SELECT window_funnel('1 hour', ts, true, true) FROM (VALUES ('2024-01-01 00:00+00'::timestamptz)) v(ts);
 SELECT window_funnel('1 hour', ts, l = 'A') FROM wf WHERE false;
 SELECT window_funnel('1 hour', '{sideways}', ts, l = 'A') FROM wf;

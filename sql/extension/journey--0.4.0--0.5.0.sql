@@ -5,3 +5,7 @@
    meaning, and no object of 0.4.0 is dropped. */
 
 \echo Use "ALTER EXTENSION journey UPDATE TO '0.5.0'" to load this file. \quit
+
+-- strict_once, a mode of window_funnel, funnel_level and funnel_counts
+-- (bit 32 of a stored funnel definition)
+COMMENT ON AGGREGATE window_funnel(interval, text[], timestamptz, boolean[]) IS 'ClickHouse windowFunnel with modes (strict_deduplication, strict_order, strict_increase, allow_reentry, strict_once)';
