@@ -66,10 +66,12 @@ typedef enum CountsKind
 	COUNTS_FUNNEL = 10,
 	COUNTS_COHORTS = 11,
 	COUNTS_SHAPLEY = 12,
-	COUNTS_CREDITS = 13
+	COUNTS_CREDITS = 13,
+	/* 14: conversion drivers */
+	COUNTS_FUNNEL_TRENDS = 15
 } CountsKind;
 
-#define COUNTS_LAST_KIND		COUNTS_CREDITS
+#define COUNTS_LAST_KIND		COUNTS_FUNNEL_TRENDS
 
 /* splitmix64's finalizer, a bijection that mixes every bit (sketches, credit weights) */
 static inline uint64
@@ -203,6 +205,7 @@ extern const CountsKindRoutine FunnelKind;
 extern const CountsKindRoutine CohortsKind;
 extern const CountsKindRoutine ShapleyKind;
 extern const CountsKindRoutine CreditsKind;
+extern const CountsKindRoutine FunnelTrendsKind;
 
 /*
  * The SQL type of a summary other than path_counts, in the module of its

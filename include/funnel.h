@@ -65,9 +65,18 @@ extern int32 FunnelScan(int32 nevents, FunnelScanNext next, void *arg,
 						const FunnelScanSpec *spec, TimestampTz *times);
 
 extern void FunnelDefFromArgs(FunctionCallInfo fcinfo, int first, FunnelDef *def);
+extern void FunnelDefFromArgsAt(FunctionCallInfo fcinfo, int first, int options,
+								FunnelDef *def);
 extern int32 FunnelEvaluate(const FunnelDef *def, const Journey *j,
 							TimestampTz *times);
 extern char *FunnelDefSerialize(const FunnelDef *def, int32 *len);
+
+/* The steps a funnel summary (funnel_counts, funnel_trend_counts) counts at most */
+#define FUNNEL_COUNTS_MAX_STEPS 100
+
+struct CountsSpec;
+extern void FunnelCountsAnchor(const FunnelDef *def, const char *what,
+							   struct CountsSpec *spec);
 extern bool FunnelDefParse(const char *stored, int32 len, FunnelDef *def);
 extern void FunnelDefDeserialize(const char *stored, int32 len, FunnelDef *def);
 

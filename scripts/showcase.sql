@@ -196,3 +196,13 @@ SELECT label AS channel, round(shapley_value::numeric, 4) AS shapley_value, roun
 	   round(conversions::numeric, 1) AS conversions, round(value::numeric) AS revenue
 FROM shapley_attribution((SELECT shapley_counts(j, '{purchase}') FROM channel_purchase_journeys))
 ORDER BY share DESC;
+
+\echo
+\echo '== 26. Funnel trend: monthly conversion from a product view to a purchase, from one summary =='
+SELECT period_label AS month,
+	   max(journeys) FILTER (WHERE step = 1) AS entered,
+	   round(max(conversion) FILTER (WHERE step = 2)::numeric, 3) AS to_cart,
+	   round(max(conversion) FILTER (WHERE step = 3)::numeric, 3) AS to_purchase
+FROM funnel_trends((SELECT funnel_trend_counts(j, '{product_view,add_to_cart,purchase}', '7 days', 'month')
+					FROM customer_journeys))
+GROUP BY period_start, period_label ORDER BY period_start LIMIT 12;

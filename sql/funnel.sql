@@ -85,6 +85,61 @@ SELECT * FROM funnel_compare((SELECT funnel_counts(j, '{view,cart,buy}', '1 hour
 SELECT * FROM funnel_report((SELECT path_counts(j) FROM fj));
 SELECT * FROM funnel_report((SELECT funnel_counts(j, '{view}', '1 hour') FROM fj), 1.5);
 
+-- Funnel trends: the conversion per entry period (the period of the step-1
+-- match in the chain funnel_level reports), from one summary. Weeks start
+-- on Mondays (2024-03-04 is one); journey 4's purchase is 90 minutes after
+-- its view, outside the hour (level 2); journey 5 never enters (cart
+-- first); the week of 2024-03-18 has no entrants (journeys 0, conversion
+-- NULL); the grid is dense from the first to the last entry period.
+CREATE TABLE tj (id int, j journey);
+INSERT INTO tj VALUES
+	(1, '[2024-03-04 10:00:00+00 view, 2024-03-04 10:05:00+00 cart, 2024-03-04 10:09:00+00 buy]'),
+	(2, '[2024-03-05 10:00:00+00 view, 2024-03-05 10:05:00+00 cart]'),
+	(3, '[2024-03-10 23:59:59+00 view]'),
+	(4, '[2024-03-12 10:00:00+00 view, 2024-03-12 11:00:00+00 cart, 2024-03-12 11:30:00+00 buy]'),
+	(5, '[2024-03-20 10:00:00+00 cart]'),
+	(6, '[2024-03-25 00:00:00+00 view]');
+SELECT funnel_trend_counts(j, '{view,cart,buy}', '1 hour', 'week')::text FROM tj;
+SELECT * FROM funnel_trends((SELECT funnel_trend_counts(j, '{view,cart,buy}', '1 hour', 'week') FROM tj));
+-- months and days: calendar periods in UTC
+SELECT * FROM funnel_trends((SELECT funnel_trend_counts(j, '{view,cart,buy}', '1 hour', 'month') FROM tj));
+SELECT period_label, step, journeys, conversion
+FROM funnel_trends((SELECT funnel_trend_counts(j, '{view,cart}', '1 hour', 'day') FROM tj WHERE id <= 3));
+-- an interval: whole seconds, counted from Monday 2000-01-03 00:00 UTC
+-- ('7 days' is 'week'), or whole months from 2000-01 ('3 months': quarters)
+SELECT funnel_trend_counts(j, '{view,cart,buy}', '1 hour', '7 days')::text =
+	   funnel_trend_counts(j, '{view,cart,buy}', '1 hour', 'week')::text AS seven_days_is_week,
+	   funnel_trend_counts(j, '{view,cart,buy}', '1 hour', '1 month')::text =
+	   funnel_trend_counts(j, '{view,cart,buy}', '1 hour', 'month')::text AS one_month_is_month
+FROM tj;
+SELECT period_start, period_label, step, journeys FROM funnel_trends((SELECT funnel_trend_counts(j, '{view}', '1 hour', '3 months') FROM tj));
+SELECT period_label, step, journeys, conversion
+FROM funnel_trends((SELECT funnel_trend_counts(j, '{view,cart}', '1 hour', '12 hours') FROM tj WHERE id <= 2));
+-- the funnel's max_gap, exclusions and modes, as funnel_counts takes them
+SELECT period_label, step, journeys
+FROM funnel_trends((SELECT funnel_trend_counts(j, '{view,cart,buy}', '1 hour', 'week', '4 minutes', NULL, '{strict_order,strict_once}') FROM tj));
+-- parts add up: the rollup of per-segment summaries is the whole
+SELECT funnel_trend_counts_rollup(c)::text = (SELECT funnel_trend_counts(j, '{view,cart,buy}', '1 hour', 'week')::text FROM tj) AS rollup_is_whole
+FROM (SELECT funnel_trend_counts(j, '{view,cart,buy}', '1 hour', 'week') AS c FROM tj GROUP BY id % 2) s;
+-- nobody entering: no rows
+SELECT count(*) FROM funnel_trends((SELECT funnel_trend_counts(j, '{buy}', '1 hour', 'week') FROM tj WHERE id = 5));
+-- bad input
+SELECT funnel_trend_counts(j, '{view}', '1 hour', 'fortnight') FROM tj;
+SELECT funnel_trend_counts(j, '{view}', '1 hour', '1.5 seconds') FROM tj;
+SELECT funnel_trend_counts(j, '{view}', '1 hour', '1 month 2 days') FROM tj;
+SELECT funnel_trend_counts(j, '{view}', '1 hour', NULL) FROM tj;
+SELECT funnel_trend_counts(j, ARRAY(SELECT 's' || g FROM generate_series(1, 101) g), '1 hour', 'week') FROM tj;
+SELECT funnel_trend_counts(j, '{view}', '1 hour', 'week', NULL, NULL, '{consecutive,strict_once}') FROM tj;
+-- a dense grid of more than 10 million cells (a year by the second)
+SELECT count(*) FROM funnel_trends((SELECT funnel_trend_counts(j, '{view}', '1 second', '1 second')
+									FROM (VALUES ('[2024-03-04 10:00:00+00 view]'::journey), ('[2025-03-04 10:00:00+00 view]')) v(j)));
+SELECT 'funnel_trends collapse=0 param=604800 anchor="within=3600000000;gap=0;modes=0;steps=4:view;exclude=" total=1 [1 @2 "1261"]'::funnel_trend_counts;
+SELECT 'funnel_trends collapse=0 param=604800 anchor="within=3600000000;gap=0;modes=0;steps=4:view;exclude=" total=1 [1 @1 "week"]'::funnel_trend_counts;
+SELECT 'funnel_trends collapse=0 param=604800 anchor="within=3600000000;gap=0;modes=0;steps=4:view;exclude=" total=1 [2 @1 "1261"]'::funnel_trend_counts;
+SELECT 'funnel_trends collapse=0 param=0 anchor="within=3600000000;gap=0;modes=0;steps=4:view;exclude=" total=1 [1 @1 "1261"]'::funnel_trend_counts;
+SELECT 'funnel collapse=0 param=1 anchor="within=3600000000;gap=0;modes=0;steps=4:view;exclude=" total=1 [1 @1]'::funnel_trend_counts;
+DROP TABLE tj;
+
 -- Abandoned carts: a cart not followed by a purchase, at least 2 hours old.
 SELECT journey_stalled_since('[2024-03-01 10:00:00+00 add_to_cart, 2024-03-01 10:05:00+00 page_view]', 'add_to_cart', 'purchase', '2 hours', '2024-03-01 13:00:00+00') AS stalled,
 	   journey_stalled_since('[2024-03-01 10:00:00+00 add_to_cart, 2024-03-01 10:05:00+00 purchase]', 'add_to_cart', 'purchase', '2 hours', '2024-03-01 13:00:00+00') AS bought,

@@ -52,7 +52,9 @@ PG_FUNCTION_INFO_V1(path_counts_final);
 static const CountsKindRoutine *const Kinds[] = {
 	NULL, &PathsKind, &TransitionsKind, &NgramsKind, &StepsKind, &FlowsKind,
 	&FlowsBackwardKind, &MarkovKind, &SketchKind, &HealthKind, &FunnelKind,
-	&CohortsKind, &ShapleyKind, &CreditsKind
+	&CohortsKind, &ShapleyKind, &CreditsKind,
+	NULL,						/* 14: conversion drivers, to come */
+	&FunnelTrendsKind
 };
 
 StaticAssertDecl(lengthof(Kinds) == COUNTS_LAST_KIND + 1,
@@ -561,7 +563,8 @@ CountsDecode(struct varlena *stored, Counts *c)
 	int32		k;
 
 	StoredOpen(stored, COUNTS_FORMAT_VERSION, "path_counts", &p, &end);
-	if (end - p < 2 || p[0] < COUNTS_PATHS || p[0] > COUNTS_LAST_KIND || p[1] > 1)
+	if (end - p < 2 || p[0] < COUNTS_PATHS || p[0] > COUNTS_LAST_KIND ||
+		Kinds[p[0]] == NULL || p[1] > 1)
 		ReportCorrupt("bad kind");
 	c->spec.kind = p[0];
 	c->spec.collapse = p[1] == 1;
@@ -1053,10 +1056,13 @@ CountsParse(char *input, const char *type, bool any_kind)
 	initStringInfo(&s);
 	in.s = &s;
 	for (kind = COUNTS_LAST_KIND; kind >= COUNTS_PATHS; kind--)
-		if (strncmp(ps.p, Kinds[kind]->name, strlen(Kinds[kind]->name)) == 0)
+		if (Kinds[kind] != NULL &&
+			strncmp(ps.p, Kinds[kind]->name, strlen(Kinds[kind]->name)) == 0)
 			break;
 	if (kind < COUNTS_PATHS)
-		ParseError(&ps, "a kind (paths, transitions, ngrams, steps, flows, backward_flows, markov, paths_sketch, health, funnel, cohorts, shapley, credits)");
+		ParseError(&ps, "a kind (paths, transitions, ngrams, steps, flows, backward_flows, markov, paths_sketch, health, funnel, cohorts, shapley, credits"
+				   ", funnel_trends"
+				   ")");
 	ps.p += strlen(Kinds[kind]->name);
 	CountsCheckKind(kind, type, any_kind, ERRCODE_INVALID_TEXT_REPRESENTATION,
 					"invalid input");
@@ -1130,7 +1136,7 @@ CountsReceive(StringInfo msg, const char *type, bool any_kind)
 	spec.kind = pq_getmsgbyte(msg);
 	spec.collapse = pq_getmsgbyte(msg);
 	if (spec.kind < COUNTS_PATHS || spec.kind > COUNTS_LAST_KIND ||
-		(spec.collapse != 0 && spec.collapse != 1))
+		Kinds[spec.kind] == NULL || (spec.collapse != 0 && spec.collapse != 1))
 		BinaryError(type, "Unknown kind or collapse flag.");
 	CountsCheckKind(spec.kind, type, any_kind, ERRCODE_INVALID_BINARY_REPRESENTATION,
 					"invalid binary input");

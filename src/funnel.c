@@ -564,6 +564,13 @@ TextElements(ArrayType *array, const char *what, int *n)
 void
 FunnelDefFromArgs(FunctionCallInfo fcinfo, int first, FunnelDef *def)
 {
+	FunnelDefFromArgsAt(fcinfo, first, first + 2, def);
+}
+
+/* The same, with max_gap, exclude and mode from argument options on. */
+void
+FunnelDefFromArgsAt(FunctionCallInfo fcinfo, int first, int options, FunnelDef *def)
+{
 	Datum	   *elems;
 	int			n;
 	int			i;
@@ -585,13 +592,13 @@ FunnelDefFromArgs(FunctionCallInfo fcinfo, int first, FunnelDef *def)
 	for (i = 0; i < n; i++)
 		def->steps[i] = DatumGetTextPP(elems[i]);
 	def->window = IntervalMicros(PG_GETARG_INTERVAL_P(first + 1), "funnel window", NULL);
-	if (!ARG_NULL(first + 2))
-		def->max_gap = IntervalMicros(PG_GETARG_INTERVAL_P(first + 2),
+	if (!ARG_NULL(options))
+		def->max_gap = IntervalMicros(PG_GETARG_INTERVAL_P(options),
 									  "maximum gap between steps",
 									  "Pass NULL for no limit between steps.");
-	if (!ARG_NULL(first + 3))
+	if (!ARG_NULL(options + 1))
 	{
-		elems = TextElements(PG_GETARG_ARRAYTYPE_P(first + 3), "exclusion labels", &n);
+		elems = TextElements(PG_GETARG_ARRAYTYPE_P(options + 1), "exclusion labels", &n);
 		def->nexclude = n;
 		def->exclude = palloc(Max(n, 1) * sizeof(text *));
 		for (i = 0; i < n; i++)
@@ -607,8 +614,8 @@ FunnelDefFromArgs(FunctionCallInfo fcinfo, int first, FunnelDef *def)
 									text_to_cstring(def->exclude[i]))));
 		}
 	}
-	if (!ARG_NULL(first + 4))
-		def->modes = FunnelParseModes(PG_GETARG_ARRAYTYPE_P(first + 4), FunnelModes,
+	if (!ARG_NULL(options + 2))
+		def->modes = FunnelParseModes(PG_GETARG_ARRAYTYPE_P(options + 2), FunnelModes,
 									  lengthof(FunnelModes), "funnel");
 	if ((def->modes & MODE_CONSECUTIVE) && (def->modes & MODE_NOT_CONSECUTIVE))
 		ereport(ERROR,

@@ -1,7 +1,7 @@
 -- Funnels on stored journeys: the dynamic programme against a brute-force
 -- enumeration of every chain (DESIGN.md S1-S6), and bad input.
 BEGIN;
-SELECT plan(46);
+SELECT plan(48);
 
 -- Every valid chain, enumerated: the longest one's length.
 CREATE FUNCTION brute_level(j journey, steps text[], w interval, gap interval, excl text[], strict boolean,
@@ -274,6 +274,62 @@ SELECT throws_ok($$SELECT window_funnel('1 hour', '{strict_once,NULL}', now(), t
 				 'window_funnel modes must not contain NULL', 'a NULL window_funnel mode');
 SELECT throws_ok($$SELECT window_funnel('1 hour', '{{strict_once}}', now(), true)$$, '2202E',
 				 'window_funnel modes must be a one-dimensional array', 'window_funnel modes in two dimensions');
+
+-- funnel_trends against the self-join it replaces: per entry period (of
+-- funnel_timestamps' step 1) and step, the journeys whose funnel_level
+-- reaches the step, over 900 random journeys spread over four months, by
+-- week (from Monday), month and 6 hours, in three mode sets; dense periods.
+SELECT setseed(0.77);
+CREATE TEMP TABLE trend_journeys AS
+SELECT g AS id, journey_agg('2024-01-01 00:00:00+00'::timestamptz + floor(random() * 120 * 24 * 60) * interval '1 minute'
+							+ i * floor(random() * 180) * interval '1 minute',
+							(ARRAY['A', 'B', 'C', 'X'])[1 + floor(random() * 4)::int]) AS j
+FROM generate_series(1, 900) g, generate_series(1, 1 + g % 7) i GROUP BY g;
+-- each period with the bucket the reference computes in SQL
+CREATE FUNCTION trend_bucket(period text, ts timestamptz) RETURNS timestamptz LANGUAGE sql AS $$
+SELECT CASE period
+	WHEN 'week' THEN date_trunc('week', ts, 'UTC')
+	WHEN 'month' THEN date_trunc('month', ts, 'UTC')
+	ELSE '2000-01-03 00:00:00+00'::timestamptz
+		 + floor(extract(epoch FROM ts - '2000-01-03 00:00:00+00') / 21600) * interval '6 hours' END
+$$;
+CREATE TEMP TABLE trend_sets AS
+SELECT p.period, m.mode
+FROM (VALUES ('week'), ('month'), ('6 hours')) p(period),
+	 (VALUES (NULL::text[]), ('{strict_increase}'), ('{strict_order,strict_once}')) m(mode);
+CREATE TEMP TABLE trend_ref AS
+WITH e AS (
+	SELECT t.period, t.mode, funnel_level(j, '{A,B,C}', '2 days', NULL, NULL, t.mode) AS level,
+		   trend_bucket(t.period, (funnel_timestamps(j, '{A,B,C}', '2 days', NULL, NULL, t.mode))[1]) AS start
+	FROM trend_journeys, trend_sets t),
+span AS (SELECT period, mode, min(start) AS lo, max(start) AS hi FROM e WHERE level > 0 GROUP BY 1, 2),
+grid AS (
+	SELECT s.period, s.mode, p.start, st.step
+	FROM span s,
+		 LATERAL (SELECT DISTINCT trend_bucket(s.period, x) AS start
+				  FROM generate_series(s.lo, s.hi, interval '1 hour') x) p,
+		 generate_series(1, 3) st(step))
+SELECT g.period, g.mode, g.start, g.step,
+	   (SELECT count(*) FROM e WHERE e.period = g.period AND e.mode IS NOT DISTINCT FROM g.mode
+			AND e.start = g.start AND e.level >= g.step) AS journeys,
+	   (SELECT count(*) FROM e WHERE e.period = g.period AND e.mode IS NOT DISTINCT FROM g.mode
+			AND e.start = g.start AND e.level >= 1) AS entrants
+FROM grid g;
+CREATE TEMP TABLE trend_got AS
+SELECT t.period, t.mode, f.*
+FROM trend_sets t,
+	 LATERAL funnel_trends((SELECT CASE WHEN t.mode IS NULL THEN funnel_trend_counts(j, '{A,B,C}', '2 days', t.period)
+										ELSE funnel_trend_counts(j, '{A,B,C}', '2 days', t.period, NULL, NULL, t.mode) END
+							FROM trend_journeys)) f;
+SELECT ok((SELECT count(*) > 300 AND count(DISTINCT journeys) > 5 AND bool_or(journeys = 0) AND bool_or(conversion IS NULL)
+		   FROM trend_got),
+		  'funnel_trends: the random journeys make a varied grid, with empty cells and periods');
+SELECT is((SELECT count(*) FROM trend_ref r FULL JOIN trend_got g
+		   ON g.period = r.period AND g.mode IS NOT DISTINCT FROM r.mode AND g.period_start = r.start AND g.step = r.step
+		   WHERE r.step IS NULL OR g.step IS NULL OR g.journeys <> r.journeys
+			  OR g.conversion IS DISTINCT FROM CASE WHEN r.entrants > 0 THEN r.journeys::float8 / r.entrants END
+			  OR g.label <> (ARRAY['A', 'B', 'C'])[r.step]),
+		  0::bigint, 'funnel_trends equals funnel_level and funnel_timestamps grouped by entry period, dense, in every period and mode set');
 
 SELECT * FROM finish();
 ROLLBACK;

@@ -100,6 +100,7 @@ SELECT (SELECT markov_counts(j, '{purchase}', 2)::text FROM fj), (SELECT pg_type
 SELECT (SELECT markov_counts(j, '{purchase}', 2)::text FROM fj), (SELECT pg_typeof(markov_counts(j, '{purchase}', 2)) FROM fj),
 	'markov_next_best(%s, ''[2024-01-01 00:00:00+00 search]'', ''{email,direct,nowhere}'')' UNION ALL
 SELECT (SELECT funnel_counts(j, '{search,email,purchase}', '1 day')::text FROM fj), (SELECT pg_typeof(funnel_counts(j, '{search,email,purchase}', '1 day')) FROM fj), 'funnel_compare(%1$s, %1$s)' UNION ALL
+SELECT (SELECT funnel_trend_counts(j, '{search,email,purchase}', '1 day', '6 hours')::text FROM fj), (SELECT pg_typeof(funnel_trend_counts(j, '{search,email,purchase}', '1 day', '6 hours')) FROM fj), 'funnel_trends(%s)' UNION ALL
 SELECT (SELECT transition_counts(j)::text FROM fj), (SELECT pg_typeof(transition_counts(j)) FROM fj), '(SELECT transition_counts_rollup(v) FROM (VALUES (%1$s), (%1$s)) x(v)) s';
 SELECT is((SELECT string_agg(reader, ', ') FROM readers, LATERAL fuzz_text(value, typ, 300, reader) f
 		   WHERE NOT (f.bad = 0 AND f.ok > 0 AND f.errors > 0)),
