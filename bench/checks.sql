@@ -13,7 +13,8 @@ SET client_min_messages = warning;
 -- Only the sections measure.sh runs (psql -v sections='a b ...').
 SELECT :'sections' ~ '\msessions\M' AS run_sessions, :'sections' ~ '\midentity\M' AS run_identity,
 	:'sections' ~ '\mpaths\M' AS run_paths, :'sections' ~ '\mattribution\M' AS run_attribution,
-	:'sections' ~ '\mmarkov\M' AS run_markov, :'sections' ~ '\mmodels\M' AS run_models \gset
+	:'sections' ~ '\mmarkov\M' AS run_markov, :'sections' ~ '\mmodels\M' AS run_models,
+	:'sections' ~ '\mdrivers\M' AS run_drivers \gset
 
 \if :run_sessions
 -- Sessions over raw events: every row's session number, matched on
@@ -116,6 +117,17 @@ SELECT :'size', 'attribution', ord, model || ': journey_attribution = window SQL
 FROM attribution_pairs
 GROUP BY ord, model;
 DROP TABLE attribution_pairs;
+\endif
+
+\if :run_drivers
+-- Conversion drivers: the same counts per event, exactly, and the same
+-- odds ratio (to 1e-9, relative).
+INSERT INTO bench.checks
+SELECT :'size', 'drivers', 1, 'conversion_drivers = DISTINCT events before the first purchase, per event',
+	count(*) FILTER (WHERE a.journeys IS DISTINCT FROM b.journeys OR a.converted IS DISTINCT FROM b.converted
+					 OR NOT coalesce(abs(a.odds_ratio - b.odds_ratio) <= 1e-9 * b.odds_ratio, false)) = 0,
+	format('%s events, %s customers with one', count(*), sum(b.journeys))
+FROM (:q_conversion_drivers) a FULL JOIN (:q_conversion_drivers_sql) b USING (label);
 \endif
 
 -- Markov and Shapley: no baseline, but the credits must add up: the

@@ -112,6 +112,18 @@ query+=(
 	[attr_time_decay_sql]="SELECT label, sum(w / sum_w) AS credit FROM (SELECT label, w, sum(w) OVER (PARTITION BY customer_id, grp) AS sum_w FROM (SELECT customer_id, grp, label, conv, bool_or(conv) OVER g AS converted, power(2::float8, -extract(epoch FROM max(ts) FILTER (WHERE conv) OVER g - ts)::float8 / 604800) AS w FROM ($conv_groups) t $conv_g) s WHERE converted AND NOT conv) s2 GROUP BY label"
 	[attr_last_touch_sql]="SELECT prev AS label, count(*)::float8 AS credit FROM (SELECT conv, lag(label) OVER w AS prev, lag(conv) OVER w AS prev_conv FROM ($conv_events) e WINDOW w AS (PARTITION BY customer_id $conv_order)) s WHERE conv AND NOT prev_conv GROUP BY prev"
 )
+# Conversion drivers over journeys labelled by event: per event, the
+# customers with it up to their first purchase and how many of those
+# bought, with the odds ratio and its test.  The plain SQL makes the same
+# 2x2 counts and odds ratio (PostgreSQL has no chi-square or hypergeometric
+# distribution, so it stops short of the p-values).  No alias on events:
+# the memory probe puts a sample in its place.
+drivers_first="SELECT customer_id, min(ts) FILTER (WHERE event = 'purchase') AS buy FROM events GROUP BY customer_id"
+query+=(
+	[conversion_drivers]="SELECT label, journeys, converted, odds_ratio, p_value_adjusted FROM conversion_drivers((SELECT driver_counts(j, '{purchase}') FROM bench_journey_event))"
+	[conversion_drivers_sql]="SELECT label, journeys, converted, CASE WHEN least(a, b, c, d) = 0 THEN ((a + 0.5) * (d + 0.5)) / ((b + 0.5) * (c + 0.5)) ELSE (a * d) / (b * c) END AS odds_ratio FROM (SELECT label, journeys, converted, converted::float8 AS a, (journeys - converted)::float8 AS b, (t.c - converted)::float8 AS c, (t.n - journeys - t.c + converted)::float8 AS d FROM (SELECT label, count(*) AS journeys, count(*) FILTER (WHERE bought) AS converted FROM (SELECT DISTINCT customer_id, event AS label, f.buy IS NOT NULL AS bought FROM events JOIN ($drivers_first) f USING (customer_id) WHERE event <> 'purchase' AND (f.buy IS NULL OR ts <= f.buy)) l GROUP BY label) g, (SELECT count(*) AS n, count(buy) AS c FROM ($drivers_first) f) t) x"
+)
+
 # Markov chain attribution of order 1..5 (no plain-SQL baseline: solving
 # the absorbing chain is not a query).  With 7 channels the models have
 # about 8, 50, 300, 1800 and 8000 states; markov_attribution solves systems
@@ -134,19 +146,20 @@ query+=(
 	[linear_intervals]="SELECT * FROM credit_intervals((SELECT credit_bootstrap(customer_id, a.label, a.credit) FROM bench_journey_conversion, journey_attribution(j, 'linear', '{purchase}') a))"
 )
 
-analytics=(sessions identity paths attribution markov models)
-settings+=([sessions]="" [identity]="" [paths]="" [attribution]="" [markov]="" [models]="")
+analytics=(sessions identity paths attribution drivers markov models)
+settings+=([sessions]="" [identity]="" [paths]="" [attribution]="" [drivers]="" [markov]="" [models]="")
 section_names+=(
 	[sessions]="session_row_number session_number session_lag_sum session_count journey_sessions session_count_sql"
 	[identity]="identity_resolve identity_cte"
 	[paths]="top_paths top_paths_sql transitions transitions_sql"
 	[attribution]="attr_linear attr_linear_sql attr_position_based attr_position_based_sql attr_time_decay attr_time_decay_sql attr_last_touch attr_last_touch_sql"
+	[drivers]="conversion_drivers conversion_drivers_sql"
 	[markov]="markov_1 markov_2 markov_3 markov_4 markov_5"
 	[models]="shapley_exact shapley_simplified shapley_intervals markov_intervals linear_intervals"
 )
 # A failing query of these sections (a Markov model over the state limit,
 # say) is reported with its error instead of stopping the run.
-declare -A catch=([sessions]=true [identity]=true [paths]=true [attribution]=true [markov]=true [models]=true)
+declare -A catch=([sessions]=true [identity]=true [paths]=true [attribution]=true [drivers]=true [markov]=true [models]=true)
 
 # BENCH_SECTIONS="attribution markov models" runs only the sections named
 # (of serial sorted parallel and the analytics above), e.g. to time the

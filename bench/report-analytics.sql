@@ -24,7 +24,7 @@ SELECT section, name,
 	(array_agg(plan ORDER BY timed_out, run DESC) FILTER (WHERE plan IS NOT NULL))[1] AS plan
 FROM bench.runs
 WHERE size = :'size'
-	AND section IN ('sessions', 'identity', 'paths', 'attribution', 'markov', 'models')
+	AND section IN ('sessions', 'identity', 'paths', 'attribution', 'drivers', 'markov', 'models')
 GROUP BY section, name;
 
 -- What each query is, what it is compared with, and the target: the
@@ -51,7 +51,9 @@ INSERT INTO aq VALUES
 	('attribution', 5, 'attr_time_decay', 'time_decay (half-life 7 days): the same', 'attr_time_decay_sql', NULL),
 	('attribution', 6, 'attr_time_decay_sql', '  baseline: as linear, 2^(-age / half-life) over its sum per conversion', NULL, NULL),
 	('attribution', 7, 'attr_last_touch', 'last_touch: the same', 'attr_last_touch_sql', NULL),
-	('attribution', 8, 'attr_last_touch_sql', '  baseline: lag(label) at each purchase', NULL, NULL);
+	('attribution', 8, 'attr_last_touch_sql', '  baseline: lag(label) at each purchase', NULL, NULL),
+	('drivers', 1, 'conversion_drivers', 'conversion_drivers((SELECT driver_counts(j, ''{purchase}'') FROM event journeys)): counts, odds ratio, p-values', 'conversion_drivers_sql', NULL),
+	('drivers', 2, 'conversion_drivers_sql', '  baseline: first purchase per customer, DISTINCT (customer, event) before it, counts and odds ratio (no p-value)', NULL, NULL);
 
 CREATE TEMP VIEW arows AS
 SELECT q.section, q.ord, q.what AS query,
@@ -88,7 +90,8 @@ SELECT format('=== %s: journey functions against plain SQL (same cluster, same r
 -- Sections of this run (BENCH_SECTIONS may leave some out).
 SELECT bool_or(section = 'sessions') AS ran_sessions, bool_or(section = 'identity') AS ran_identity,
 	bool_or(section = 'paths') AS ran_paths, bool_or(section = 'attribution') AS ran_attribution,
-	bool_or(section = 'markov') AS ran_markov, bool_or(section = 'models') AS ran_models
+	bool_or(section = 'markov') AS ran_markov, bool_or(section = 'models') AS ran_models,
+	bool_or(section = 'drivers') AS ran_drivers
 FROM (SELECT DISTINCT section FROM bench.runs WHERE size = :'size'
 	  UNION ALL SELECT NULL) s \gset
 
@@ -122,12 +125,18 @@ SELECT query, plan, "median ms", "min..max", "peak anon", "speed-up", target, ve
 FROM arows WHERE section = 'attribution' ORDER BY ord;
 \endif
 
+\if :ran_drivers
+\pset title 'Conversion drivers: which events go with buying, over journeys labelled by event'
+SELECT query, plan, "median ms", "min..max", "peak anon", "speed-up", target, verdict
+FROM arows WHERE section = 'drivers' ORDER BY ord;
+\endif
+
 -- Errors of the sections above, if any.
 SELECT count(*) > 0 AS has_errors FROM arows WHERE error <> '' \gset
 \if :has_errors
 \pset title 'Errors'
 SELECT query, error FROM arows WHERE error <> ''
-ORDER BY array_position('{sessions,identity,paths,attribution}', section), ord;
+ORDER BY array_position('{sessions,identity,paths,attribution,drivers}', section), ord;
 \endif
 
 \if :ran_markov
@@ -190,11 +199,11 @@ FROM (
 	UNION ALL
 	SELECT s, 0, 'all checks of this section', 'NOT CHECKED',
 		'the checks failed with an error (see the progress log)'
-	FROM unnest('{sessions,identity,paths,attribution,markov,models}'::text[]) s
+	FROM unnest('{sessions,identity,paths,attribution,drivers,markov,models}'::text[]) s
 	WHERE NOT EXISTS (SELECT FROM bench.checks c WHERE c.size = :'size' AND c.section = s)
 		AND EXISTS (SELECT FROM bench.runs r WHERE r.size = :'size' AND r.section = s)
 ) c
-ORDER BY array_position('{sessions,identity,paths,attribution,markov,models}', section), ord;
+ORDER BY array_position('{sessions,identity,paths,attribution,drivers,markov,models}', section), ord;
 
 \pset title
 \echo 'speed-up = median of the plain-SQL baseline / median of the journey query, both in this run; "> Nx": the baseline hit'

@@ -67,7 +67,7 @@ typedef enum CountsKind
 	COUNTS_COHORTS = 11,
 	COUNTS_SHAPLEY = 12,
 	COUNTS_CREDITS = 13,
-	/* 14: conversion drivers */
+	COUNTS_DRIVERS = 14,
 	COUNTS_FUNNEL_TRENDS = 15
 } CountsKind;
 
@@ -205,6 +205,7 @@ extern const CountsKindRoutine FunnelKind;
 extern const CountsKindRoutine CohortsKind;
 extern const CountsKindRoutine ShapleyKind;
 extern const CountsKindRoutine CreditsKind;
+extern const CountsKindRoutine DriversKind;
 extern const CountsKindRoutine FunnelTrendsKind;
 
 /*

@@ -7,6 +7,7 @@
 #define JOURNEY_FUNNEL_H
 
 #include "fmgr.h"
+#include "lib/stringinfo.h"
 #include "utils/array.h"
 
 #include "journey.h"
@@ -78,6 +79,8 @@ struct CountsSpec;
 extern void FunnelCountsAnchor(const FunnelDef *def, const char *what,
 							   struct CountsSpec *spec);
 extern bool FunnelDefParse(const char *stored, int32 len, FunnelDef *def);
+extern void AppendCounted(StringInfo buf, text *t);
+extern bool ReadCounted(const char **pp, const char *end, text ***list, int32 *n);
 extern void FunnelDefDeserialize(const char *stored, int32 len, FunnelDef *def);
 
 #endif							/* JOURNEY_FUNNEL_H */

@@ -198,7 +198,17 @@ FROM shapley_attribution((SELECT shapley_counts(j, '{purchase}') FROM channel_pu
 ORDER BY share DESC;
 
 \echo
-\echo '== 26. Funnel trend: monthly conversion from a product view to a purchase, from one summary =='
+\echo '== 26. Make-or-break touchpoints: what goes with buying, and with not buying (Fisher or chi-square, BH-adjusted) =='
+SELECT label, journeys, round(conversion_rate::numeric, 3) AS rate_with, round(conversion_rate_without::numeric, 3) AS rate_without,
+	   round(odds_ratio::numeric, 2) AS odds_ratio, round(odds_ratio_low::numeric, 2) AS low, round(odds_ratio_high::numeric, 2) AS high,
+	   to_char(p_value_adjusted, '9.9EEEE') AS p_adjusted, test, predicts
+FROM conversion_drivers((SELECT driver_counts(j, '{purchase}') FROM customer_journeys));
+\echo 'Among customers who added to cart, what comes before leaving without checking out:'
+SELECT label, journeys, converted, to_char(p_value_adjusted, '9.9EEEE') AS p_adjusted, predicts
+FROM conversion_drivers((SELECT driver_counts(j, 2, '{product_view,add_to_cart,checkout,purchase}', '7 days') FROM customer_journeys));
+
+\echo
+\echo '== 27. Funnel trend: monthly conversion from a product view to a purchase, from one summary =='
 SELECT period_label AS month,
 	   max(journeys) FILTER (WHERE step = 1) AS entered,
 	   round(max(conversion) FILTER (WHERE step = 2)::numeric, 3) AS to_cart,

@@ -50,4 +50,41 @@ FROM (VALUES ('[2024-01-01 00:00:00+00 a, 2024-01-02 00:00:00+00 purchase 5, 202
 SELECT markov_counts_rollup(m)::text = (SELECT markov_counts(j, converted, value, 1) FROM mp)::text AS same
 FROM (SELECT converted, markov_counts(j, converted, value, 1) AS m FROM mp GROUP BY 1) parts;
 
-DROP TABLE mp, mp2;
+-- ChannelAttribution's states (windows of the last k touches, repeats
+-- kept) against collapsed histories, at order 2, on four paths: a a
+-- (converts), a, b a (converts) and b a a.  Collapsed, both a paths are
+-- state a (converting half the time) and both b paths b > a: without b
+-- only a is left, 1/2 x 1/2 of the conversions 1/2: RE(b) = 1 - 0.25/0.5 =
+-- 0.5.  Windows: a a, a and b a are three states; b a goes on to a a half
+-- the time; a a converts half the time.  P = 1/4 x 1/2 + 1/2 x (1/2 + 1/2
+-- x 1/2) = 0.5; without b only a a from the start: 0.125, RE(b) = 0.75.
+CREATE TABLE mp3 (j journey, converted boolean, value float8);
+INSERT INTO mp3 VALUES
+	('[2024-01-01 00:00:00+00 a, 2024-01-02 00:00:00+00 a]', true, 10),
+	('[2024-01-01 00:00:00+00 a]', false, NULL),
+	('[2024-01-01 00:00:00+00 b, 2024-01-02 00:00:00+00 a]', true, 30),
+	('[2024-01-01 00:00:00+00 b, 2024-01-02 00:00:00+00 a, 2024-01-03 00:00:00+00 a]', false, NULL);
+SELECT 'collapsed' AS states, label, round(removal_effect::numeric, 12) AS removal_effect, round(share::numeric, 12) AS share
+FROM markov_attribution((SELECT markov_counts(j, converted, value, 2) FROM mp3))
+UNION ALL
+SELECT 'windows', label, round(removal_effect::numeric, 12), round(share::numeric, 12)
+FROM markov_attribution((SELECT markov_window_counts(j, converted, value, 2) FROM mp3))
+ORDER BY 1, 2;
+SELECT * FROM markov_transitions((SELECT markov_window_counts(j, converted, value, 2) FROM mp3));
+SELECT markov_window_counts(j, converted, value, 2) FROM mp3;
+
+-- Value removal effects (ChannelAttribution's total_conversion_value):
+-- windows, each state's conversions worth their value: a a converts 10,
+-- b a 30.  E = 1/4 x 1/2 x 10 (a a, from the start) + 1/2 x (1/2 x 30 +
+-- 1/2 x 1/2 x 10) = 1.25 + 8.75 = 10 a path; without b: 1.25, RE(b) =
+-- 0.875; RE(a) = 1.  Shares 1/1.875 and 0.875/1.875 of the value 40.
+SELECT label, round(removal_effect::numeric, 12) AS removal_effect, round(share::numeric, 12) AS share, round(value::numeric, 9) AS value
+FROM markov_value_attribution((SELECT markov_window_counts(j, converted, value, 2) FROM mp3));
+
+-- The same model from ChannelAttribution's pre-aggregated table: one row
+-- per path with its conversions, nulls and conversion value.
+SELECT markov_window_counts(string_to_array(path, ' > '), total_conversions, total_null, total_conversion_value, 2)::text =
+	   (SELECT markov_window_counts(j, converted, value, 2) FROM mp3)::text AS same_model
+FROM (VALUES ('a > a', 1, 0, 10.0), ('a', 0, 1, NULL), ('b > a', 1, 0, 30), ('b > a > a', 0, 1, NULL)) t(path, total_conversions, total_null, total_conversion_value);
+
+DROP TABLE mp, mp2, mp3;

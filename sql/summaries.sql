@@ -33,6 +33,8 @@ PERFORM check_summary('sketch', 'path_counts_approx(j, 16)', 'path_counts_approx
 PERFORM check_summary('markov', $$markov_counts(j, '{purchase}', 1)$$, 'markov_counts_rollup');
 PERFORM check_summary('shapley', $$shapley_counts(j, '{purchase}')$$, 'shapley_counts_rollup');
 PERFORM check_summary('credits', 'credit_bootstrap(id, journey_first_label(j), journey_length(j))', 'credit_bootstrap_rollup');
+PERFORM check_summary('drivers', $$driver_counts(j, '{purchase}', true)$$, 'driver_counts_rollup');
+PERFORM check_summary('funnel drivers', $$driver_counts(j, 1, '{search,email,purchase}', '1 day')$$, 'driver_counts_rollup');
 PERFORM check_summary('funnel trends', $$funnel_trend_counts(j, '{search,email,purchase}', '1 day', 'week')$$, 'funnel_trend_counts_rollup');
 END $do$;
 SELECT name, type, rolled = whole AS rollup_is_whole, split_part(whole, ' ', 1) AS kind

@@ -16,7 +16,8 @@
 #include "summary.h"
 
 /*
- * The conversion paths of a journey, repeats collapsed: the whole journey,
+ * The conversion paths of a journey, repeats collapsed if the spec says so
+ * (Markov models with windows keep them): the whole journey,
  * or the segments before each conversion touchpoint and the rest after the
  * last one (if any touchpoint is left, or if there was none); each counted
  * with its outcome, (conversion) or (null), and its conversion value by
@@ -67,7 +68,7 @@ CountConversionPaths(CountsBuilder *b, const Journey *j, int32 *journey_path,
 				if (map[t->label] < 0)
 					map[t->label] = StringDictIntern(&b->labels, j->labels[t->label],
 													 j->label_lens[t->label]);
-				if (n == 0 || path[n - 1] != map[t->label])
+				if (!b->spec.collapse || n == 0 || path[n - 1] != map[t->label])
 					path[n++] = map[t->label];
 			}
 	}

@@ -52,8 +52,7 @@ PG_FUNCTION_INFO_V1(path_counts_final);
 static const CountsKindRoutine *const Kinds[] = {
 	NULL, &PathsKind, &TransitionsKind, &NgramsKind, &StepsKind, &FlowsKind,
 	&FlowsBackwardKind, &MarkovKind, &SketchKind, &HealthKind, &FunnelKind,
-	&CohortsKind, &ShapleyKind, &CreditsKind,
-	NULL,						/* 14: conversion drivers, to come */
+	&CohortsKind, &ShapleyKind, &CreditsKind, &DriversKind,
 	&FunnelTrendsKind
 };
 
@@ -244,8 +243,11 @@ CountsBuilderSetSpec(CountsBuilder *b, const CountsSpec *spec)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("path counts of different kinds or parameters cannot be combined"),
+					 b->spec.kind != spec->kind ?
 					 errdetail("One is %s, the other %s.",
 							   CountsKindName(b->spec.kind),
+							   CountsKindName(spec->kind)) :
+					 errdetail("Both are %s, counted with different arguments.",
 							   CountsKindName(spec->kind)),
 					 errhint("Pass the same options on every row and to every part.")));
 		return;
@@ -1060,7 +1062,7 @@ CountsParse(char *input, const char *type, bool any_kind)
 			strncmp(ps.p, Kinds[kind]->name, strlen(Kinds[kind]->name)) == 0)
 			break;
 	if (kind < COUNTS_PATHS)
-		ParseError(&ps, "a kind (paths, transitions, ngrams, steps, flows, backward_flows, markov, paths_sketch, health, funnel, cohorts, shapley, credits"
+		ParseError(&ps, "a kind (paths, transitions, ngrams, steps, flows, backward_flows, markov, paths_sketch, health, funnel, cohorts, shapley, credits, drivers"
 				   ", funnel_trends"
 				   ")");
 	ps.p += strlen(Kinds[kind]->name);

@@ -681,7 +681,8 @@ FunnelEvaluate(const FunnelDef *def, const Journey *j, TimestampTz *times)
 	return level;
 }
 
-static void
+/* A label of a serialised list: its length, ':', and its bytes. */
+void
 AppendCounted(StringInfo buf, text *t)
 {
 	appendStringInfo(buf, "%d:", (int) VARSIZE_ANY_EXHDR(t));
@@ -714,7 +715,7 @@ FunnelDefSerialize(const FunnelDef *def, int32 *len)
  * The labels of one list of a serialised definition, up to ';' or the end;
  * false if it is malformed.
  */
-static bool
+bool
 ReadCounted(const char **pp, const char *end, text ***list, int32 *n)
 {
 	const char *p = *pp;

@@ -4,15 +4,26 @@
  *	  path_counts (the transitions markov_counts counts, and their shape),
  *	  and removal effects from it computed exactly by linear algebra.
  *
- * States are (start) and the histories of the last k labels seen (shorter
- * at the start of a path); (conversion) and (null) absorb.  The probability
+ * States are (start) and, by default, the histories of the last k labels
+ * seen, repeats collapsed (shorter at the start of a path); built by
+ * markov_window_counts, ChannelAttribution's: windows of k consecutive touches,
+ * repeats kept (a path shorter than k is one state), consecutive equal
+ * windows one state.  (conversion) and (null) absorb.  The probability
  * of converting from each state solves (I - Q) x = r, Q holding the
  * transition probabilities between transient states and r those into
  * (conversion).  Removing channel c sends every transition into a state
  * whose history contains c to (null), which is the same system without
  * those states.  RE(c) = 1 - P(conversion without c) / P(conversion); the
  * credit of c is its share of the removal effects, times the conversions
- * and the conversion value of the model.
+ * and the conversion value of the model.  Weighting each state's
+ * conversions by their value instead (the same system with the value a
+ * state converts per transition out of it in place of r) gives the value
+ * removal effects, ChannelAttribution's total_conversion_value.
+ *
+ * Transitions are at position 0; since 0.5.0 a model also keeps, per
+ * state, the value of the conversions from it, in micro-units split by
+ * sign at positions 1 and 2 (key: the state's history and (conversion)).
+ * collapse is 1 for collapsed histories and 0 for windows.
  *
  * Systems of up to MARKOV_DENSE_STATES states are solved with GSL's LU
  * decomposition on matrices in palloc'd memory (matrix views), exactly to
@@ -34,6 +45,7 @@
 #include "catalog/pg_type.h"
 #include "funcapi.h"
 #include "miscadmin.h"
+#include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/float.h"
 
@@ -42,6 +54,7 @@
 #include "counts.h"
 #include "journey.h"
 #include "dict.h"
+#include "summary.h"
 #include "varint.h"
 
 PG_FUNCTION_INFO_V1(markov_counts_transfn);
@@ -53,6 +66,11 @@ PG_FUNCTION_INFO_V1(markov_attribution);
 #define MARKOV_DENSE_STATES 200
 #define MARKOV_TOLERANCE 1e-12
 #define MARKOV_MAX_ITERATIONS 1000
+
+#define MARKOV_TRANSITIONS		0
+#define MARKOV_VALUE_PLUS		1
+#define MARKOV_VALUE_MINUS		2
+#define MARKOV_VALUE_SCALE		1000000 /* per-state values in micro-units */
 
 /* The markov kind of path_counts, built by markov_counts */
 
@@ -68,9 +86,13 @@ static void
 MarkovCheckKey(const Counts *c, int32 k, bool markers)
 {
 	int32		len = c->key_start[k + 1] - c->key_start[k];
+	int32		pos = c->positions[k];
 
 	if (len < 2 || len > c->spec.param + 1)
 		CountsShapeError(c, k, "a transition is a history of at most the order's labels and the next label");
+	if (pos != MARKOV_TRANSITIONS &&
+		(pos > MARKOV_VALUE_MINUS || c->key_labels[c->key_start[k + 1] - 1] != COUNTS_CONVERSION))
+		CountsShapeError(c, k, "transitions are at position 0, and the conversion values of states at 1 and 2");
 }
 
 static void
@@ -81,9 +103,12 @@ MarkovSumsKey(const Counts *c, CountsSums *s, int32 k)
 	int32		i;
 
 	for (i = 0; i < len; i++)
-		if ((key[i] == COUNTS_START && (i > 0 || len != 2)) || key[i] == COUNTS_END ||
+		if ((key[i] == COUNTS_START && (i > 0 || (len != 2 && c->spec.collapse))) ||
+			key[i] == COUNTS_END ||
 			((key[i] == COUNTS_CONVERSION || key[i] == COUNTS_NULL) && i != len - 1))
-			CountsShapeError(c, k, "(start) alone opens a transition and only an outcome ends one");
+			CountsShapeError(c, k, "(start) alone opens a transition (with a window after it for windows) and only an outcome ends one");
+	if (c->positions[k] != MARKOV_TRANSITIONS)
+		return;
 	if (key[0] == COUNTS_START)
 		s->sum += c->counts[k];
 	if (key[len - 1] == COUNTS_CONVERSION || key[len - 1] == COUNTS_NULL)
@@ -91,57 +116,212 @@ MarkovSumsKey(const Counts *c, CountsSums *s, int32 k)
 }
 
 /*
- * Counts one path of a Markov model of order k (spec.param): each step from
- * the history of the last k labels, (start) at first, to the next label,
- * and finally to the outcome, (conversion) or (null).
+ * Counts weight paths of a Markov model of order k (spec.param).  Collapsed
+ * states: each step from the history of the last k labels, (start) at
+ * first, to the next label, and finally to the outcome, (conversion) or
+ * (null).  Windows: from (start) to the first window (the first k labels,
+ * or all of a shorter path), from each window to the next (the key is the
+ * k + 1 labels they span) unless they are equal, and from the last window
+ * to the outcome.
  */
 static void
-CountMarkovPath(CountsBuilder *b, const int32 *path, int32 n, int32 outcome)
+CountMarkovPath(CountsBuilder *b, const int32 *path, int32 n, int32 outcome,
+				int64 weight)
 {
 	int32		k = b->spec.param;
 	int32	   *key = palloc((k + 2) * sizeof(int32));
+	int32		w = Min(n, k);
 	int32		t;
 
-	for (t = 0; t <= n; t++)
-	{
-		int32		len = 1;
-
-		if (t == 0)
-			key[0] = COUNTS_START;
-		else
+	if (b->spec.collapse || n == 0)
+		for (t = 0; t <= n; t++)
 		{
-			len = Min(t, k);
-			memcpy(key, path + t - len, len * sizeof(int32));
+			int32		len = 1;
+
+			if (t == 0)
+				key[0] = COUNTS_START;
+			else
+			{
+				len = Min(t, k);
+				memcpy(key, path + t - len, len * sizeof(int32));
+			}
+			key[len] = t < n ? path[t] : outcome;
+			CountsBuilderAdd(b, MARKOV_TRANSITIONS, key, len + 1, weight);
 		}
-		key[len] = t < n ? path[t] : outcome;
-		CountsBuilderAdd(b, 0, key, len + 1, 1);
+	else
+	{
+		key[0] = COUNTS_START;
+		memcpy(key + 1, path, w * sizeof(int32));
+		CountsBuilderAdd(b, MARKOV_TRANSITIONS, key, w + 1, weight);
+		for (t = w; t < n; t++)
+		{
+			int32		i;
+
+			/* windows path[t - k .. t - 1] and path[t - k + 1 .. t] are equal if all is one label */
+			for (i = t - k; i < t && path[i] == path[i + 1]; i++)
+				;
+			if (i < t)
+				CountsBuilderAdd(b, MARKOV_TRANSITIONS, path + t - k, k + 1, weight);
+		}
+		memcpy(key, path + n - w, w * sizeof(int32));
+		key[w] = outcome;
+		CountsBuilderAdd(b, MARKOV_TRANSITIONS, key, w + 1, weight);
 	}
-	CountsBuilderAddTotal(b, 1);
+	CountsBuilderAddTotal(b, weight);
 	pfree(key);
 }
 
-/* A Markov model's path (see CountMarkovPath). */
+/*
+ * The value of a conversion, kept with the state it converts from (the
+ * last min(n, k) labels, or (start)).
+ */
+static void
+CountMarkovValue(CountsBuilder *b, const int32 *path, int32 n, int128 value)
+{
+	int32		k = b->spec.param;
+	int32		len = Min(n, k);
+	int32	   *key = palloc((k + 2) * sizeof(int32));
+	int128		scale = COUNTS_VALUE_SCALE / MARKOV_VALUE_SCALE;
+	int128		units = (value + (value < 0 ? -scale / 2 : scale / 2)) / scale;
+
+	b->value += value;
+	if (units == 0)
+	{
+		pfree(key);
+		return;
+	}
+	if (units > PG_INT64_MAX || units < -PG_INT64_MAX)
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("conversion value too large for a Markov model")));
+	if (len == 0)
+	{
+		key[0] = COUNTS_START;
+		len = 1;
+	}
+	else
+		memcpy(key, path + n - len, len * sizeof(int32));
+	key[len] = COUNTS_CONVERSION;
+	CountsBuilderAdd(b, units > 0 ? MARKOV_VALUE_PLUS : MARKOV_VALUE_MINUS, key, len + 1,
+					 (int64) (units > 0 ? units : -units));
+	pfree(key);
+}
+
+/* A Markov model's path (see CountMarkovPath) and its conversion value. */
 static void
 CountMarkovOutcome(CountsBuilder *b, const int32 *path, int32 n, int32 outcome,
 				   int128 value)
 {
-	CountMarkovPath(b, path, n, outcome);
-	b->value += value;
+	CountMarkovPath(b, path, n, outcome, 1);
+	if (outcome == COUNTS_CONVERSION)
+		CountMarkovValue(b, path, n, value);
 }
 
 /*
- * markov_counts(j, converted, value, order) and markov_counts(j,
- * conversions, order): a Markov model of the given order.
+ * markov_counts and markov_window_counts (collapse false) of (j,
+ * converted, value, order) or (j, conversions, order).
  */
-Datum
-markov_counts_transfn(PG_FUNCTION_ARGS)
+static Datum
+MarkovTransition(FunctionCallInfo fcinfo, bool collapse)
 {
-	/* (state, j, converted, value, order) or (state, j, conversions, order) */
 	bool		flag_form = PG_NARGS() == 5;
-	CountsSpec	spec = {COUNTS_MARKOV, true,
+	CountsSpec	spec = {COUNTS_MARKOV, collapse,
 	CountsPositiveArg(fcinfo, flag_form ? 4 : 3, "order", MARKOV_MAX_ORDER), NULL, 0};
 
 	return ConversionPathsTransition(fcinfo, &spec, flag_form, CountMarkovOutcome);
+}
+
+Datum
+markov_counts_transfn(PG_FUNCTION_ARGS)
+{
+	return MarkovTransition(fcinfo, true);
+}
+
+PG_FUNCTION_INFO_V1(markov_window_counts_transfn);
+
+Datum
+markov_window_counts_transfn(PG_FUNCTION_ARGS)
+{
+	return MarkovTransition(fcinfo, false);
+}
+
+/*
+ * (path, conversions, nulls, conversion_value, order): ChannelAttribution's
+ * input, one row per distinct path with how many journeys took it to a
+ * conversion and to none, and the value of those conversions.  A row with
+ * a NULL path is skipped; NULL nulls and value count as 0.
+ */
+static Datum
+MarkovPathsTransition(FunctionCallInfo fcinfo, bool collapse)
+{
+	CountsSpec	spec = {COUNTS_MARKOV, collapse,
+	CountsPositiveArg(fcinfo, 5, "order", MARKOV_MAX_ORDER), NULL, 0};
+	ExpandedSummary *es;
+	CountsBuilder *b;
+	int64		conversions;
+	int64		nulls;
+	Datum	   *elems;
+	bool	   *isnull;
+	int32	   *path;
+	int			nelems;
+	int32		n = 0;
+	int			i;
+
+	if (PG_ARGISNULL(1))
+		RETURN_STATE_UNCHANGED();
+	conversions = DatumGetInt64(CountsRequiredArg(fcinfo, 2, "conversions"));
+	nulls = PG_ARGISNULL(3) ? 0 : PG_GETARG_INT64(3);
+	if (conversions < 0 || nulls < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("conversions and nulls must not be negative")));
+	es = CountsStateArg(fcinfo, &spec);
+	b = es->builder;
+	deconstruct_array(PG_GETARG_ARRAYTYPE_P(1), TEXTOID, -1, false, TYPALIGN_INT,
+					  &elems, &isnull, &nelems);
+	path = palloc(Max(nelems, 1) * sizeof(int32));
+	for (i = 0; i < nelems; i++)
+	{
+		text	   *t;
+		int32		id;
+
+		if ((i & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
+		if (isnull[i])
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("a path must not contain NULL")));
+		t = DatumGetTextPP(elems[i]);
+		JourneyCheckLabel(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t));
+		id = StringDictIntern(&b->labels, VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t));
+		if (!collapse || n == 0 || path[n - 1] != id)
+			path[n++] = id;
+	}
+	if (conversions > 0)
+	{
+		CountMarkovPath(b, path, n, COUNTS_CONVERSION, conversions);
+		if (!PG_ARGISNULL(4))
+			CountMarkovValue(b, path, n, ValueUnits(PG_GETARG_FLOAT8(4)));
+	}
+	if (nulls > 0)
+		CountMarkovPath(b, path, n, COUNTS_NULL, nulls);
+	pfree(path);
+	return SummaryReturn(es);
+}
+
+PG_FUNCTION_INFO_V1(markov_counts_paths_transfn);
+PG_FUNCTION_INFO_V1(markov_window_counts_paths_transfn);
+
+Datum
+markov_counts_paths_transfn(PG_FUNCTION_ARGS)
+{
+	return MarkovPathsTransition(fcinfo, true);
+}
+
+Datum
+markov_window_counts_paths_transfn(PG_FUNCTION_ARGS)
+{
+	return MarkovPathsTransition(fcinfo, false);
 }
 
 const CountsKindRoutine MarkovKind = {
@@ -162,6 +342,8 @@ typedef struct MarkovChain
 	int32	   *to;				/* state, or COUNTS_CONVERSION / COUNTS_NULL */
 	double	   *count;
 	double	   *out;			/* per state: transitions out */
+	double	   *value;			/* per state: value of its conversions */
+	int128		valued;			/* their sum, in micro-units */
 	double		conversions;
 } MarkovChain;
 
@@ -189,7 +371,7 @@ BuildChain(const Counts *c, MarkovChain *m)
 	m->from = palloc(Max(c->nkeys, 1) * sizeof(int32));
 	m->to = palloc(Max(c->nkeys, 1) * sizeof(int32));
 	m->count = palloc(Max(c->nkeys, 1) * sizeof(double));
-	for (i = 0; i < c->nkeys; i++)
+	for (i = 0; i < c->nkeys && c->positions[i] == MARKOV_TRANSITIONS; i++)
 	{
 		const int32 *key = c->key_labels + c->key_start[i];
 		int32		n = c->key_start[i + 1] - c->key_start[i];
@@ -201,6 +383,8 @@ BuildChain(const Counts *c, MarkovChain *m)
 		last = key[n - 1];
 		if (last == COUNTS_CONVERSION || last == COUNTS_NULL)
 			to = last;
+		else if (key[0] == COUNTS_START)
+			to = StateOf(m, key + 1, n - 1);	/* a window, or one label */
 		else
 		{
 			/* the next history: the last k of history + label, (start) dropped */
@@ -212,7 +396,7 @@ BuildChain(const Counts *c, MarkovChain *m)
 			len = Min(h + 1, k);
 			to = StateOf(m, next + h + 1 - len, len);
 		}
-		m->from[m->nedges] = StateOf(m, key, n - 1);
+		m->from[m->nedges] = key[0] == COUNTS_START ? m->start : StateOf(m, key, n - 1);
 		m->to[m->nedges] = to;
 		m->count[m->nedges] = (double) c->counts[i];
 		if (to == COUNTS_CONVERSION)
@@ -223,6 +407,24 @@ BuildChain(const Counts *c, MarkovChain *m)
 	m->out = palloc0(Max(m->nstates, 1) * sizeof(double));
 	for (i = 0; i < m->nedges; i++)
 		m->out[m->from[i]] += m->count[i];
+	/* the conversion values, by the state they convert from */
+	m->value = palloc0(Max(m->nstates, 1) * sizeof(double));
+	m->valued = 0;
+	for (; i < c->nkeys; i++)
+	{
+		int32		n = c->key_start[i + 1] - c->key_start[i];
+		int32		from = StringDictFind(&m->histories, (const char *) (c->key_labels + c->key_start[i]),
+										  (n - 1) * sizeof(int32));
+
+		if (from < 0 || from >= m->nstates || m->out[from] == 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_DATA_EXCEPTION),
+					 errmsg("invalid path counts of kind markov"),
+					 errdetail("Key %d: a conversion value of a state without transitions.", i + 1)));
+		m->value[from] += (c->positions[i] == MARKOV_VALUE_PLUS ? 1.0 : -1.0) *
+			(double) c->counts[i] / MARKOV_VALUE_SCALE;
+		m->valued += (c->positions[i] == MARKOV_VALUE_PLUS ? 1 : -1) * (int128) c->counts[i];
+	}
 }
 
 /* Whether the history of state s contains label. */
@@ -367,11 +569,12 @@ SolveSparse(const MarkovChain *m, const int32 *index, int32 n, double *r, double
 
 /*
  * The probability of converting from every state when the states whose
- * history contains label are removed (label < 0: none is); removed states
- * get 0.  Small systems are solved densely, large ones sparsely.
+ * history contains label are removed (label < 0: none is), or with value,
+ * the conversion value expected from it; removed states get 0.  Small
+ * systems are solved densely, large ones sparsely.
  */
 static double *
-SolveChain(const MarkovChain *m, int32 label)
+SolveChainFor(const MarkovChain *m, int32 label, bool value)
 {
 	int32	   *index = palloc(m->nstates * sizeof(int32));
 	double	   *result = palloc0(m->nstates * sizeof(double));
@@ -384,9 +587,16 @@ SolveChain(const MarkovChain *m, int32 label)
 		index[i] = label >= 0 && StateHas(m, i, label) ? -1 : n++;
 	r = palloc0(Max(n, 1) * sizeof(double));
 	x = palloc0(Max(n, 1) * sizeof(double));
-	for (i = 0; i < m->nedges; i++)
-		if (index[m->from[i]] >= 0 && m->to[i] == COUNTS_CONVERSION)
-			r[index[m->from[i]]] += m->count[i] / m->out[m->from[i]];
+	if (value)
+	{
+		for (i = 0; i < m->nstates; i++)
+			if (index[i] >= 0)
+				r[index[i]] = m->value[i] / m->out[i];
+	}
+	else
+		for (i = 0; i < m->nedges; i++)
+			if (index[m->from[i]] >= 0 && m->to[i] == COUNTS_CONVERSION)
+				r[index[m->from[i]]] += m->count[i] / m->out[m->from[i]];
 	if (n <= MARKOV_DENSE_STATES)
 		SolveDense(m, index, n, r, x);
 	else
@@ -400,14 +610,37 @@ SolveChain(const MarkovChain *m, int32 label)
 	return result;
 }
 
-static double
-ConversionProbability(const MarkovChain *m, int32 label)
+static double *
+SolveChain(const MarkovChain *m, int32 label)
 {
-	double	   *x = SolveChain(m, label);
-	double		p = x[m->start];
+	return SolveChainFor(m, label, false);
+}
+
+/*
+ * The removal effect of each of the nlabels channels, of the conversions
+ * or (value) of the conversion value, into effect; returns their sum.
+ */
+static double
+RemovalEffects(const MarkovChain *m, int32 nlabels, bool value, double *effect)
+{
+	double	   *x = SolveChainFor(m, -1, value);
+	double		base = x[m->start];
+	double		sum = 0;
+	int32		l;
 
 	pfree(x);
-	return p;
+	for (l = 0; l < nlabels; l++)
+	{
+		effect[l] = 0;
+		if (base > 0)
+		{
+			x = SolveChainFor(m, l, value);
+			effect[l] = Max(0.0, 1.0 - x[m->start] / base);
+			pfree(x);
+		}
+		sum += effect[l];
+	}
+	return sum;
 }
 
 /* Decodes argument 0 as a Markov model and builds its chain. */
@@ -419,31 +652,42 @@ MarkovArg(FunctionCallInfo fcinfo, Counts *c, MarkovChain *m)
 }
 
 /*
- * markov_attribution(model): rows (label, removal_effect, share,
- * conversions, value), one per label, in bytewise order.
+ * The rows of markov_attribution (label, removal_effect, share,
+ * conversions, value) or, with value, of markov_value_attribution (label,
+ * removal_effect, share, value), one per label in bytewise order.
  */
-Datum
-markov_attribution(PG_FUNCTION_ARGS)
+static Datum
+AttributionRows(FunctionCallInfo fcinfo, bool value)
 {
 	static const Oid columns[] = {TEXTOID, FLOAT8OID, FLOAT8OID, FLOAT8OID, FLOAT8OID};
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	int			ncolumns = value ? 4 : 5;
 	Counts		c;
 	MarkovChain m;
 	double	   *effect;
-	double		base;
-	double		sum = 0;
+	double		sum;
 	int32		l;
 
-	JourneyInitRows(fcinfo, columns, lengthof(columns));
+	JourneyInitRows(fcinfo, columns, ncolumns);
 	MarkovArg(fcinfo, &c, &m);
-	base = ConversionProbability(&m, -1);
-	effect = palloc0(Max(c.nlabels, 1) * sizeof(double));
-	for (l = 0; l < c.nlabels; l++)
-	{
-		if (base > 0)
-			effect[l] = Max(0.0, 1.0 - ConversionProbability(&m, l) / base);
-		sum += effect[l];
-	}
+
+	/*
+	 * A model built before 0.5.0 keeps no value per state: all of its value
+	 * must be with its states (to the micro-unit each conversion's value is
+	 * rounded to), else some of it would be left out.
+	 */
+	if (value &&
+		Abs(m.valued * (COUNTS_VALUE_SCALE / MARKOV_VALUE_SCALE) - c.value) >
+		(int128) (m.conversions + 1) * (COUNTS_VALUE_SCALE / MARKOV_VALUE_SCALE))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("this Markov model does not keep its conversion value by state"),
+				 errdetail("Its states hold %s of its conversion value %s.",
+						   psprintf("%.6f", (double) m.valued / MARKOV_VALUE_SCALE),
+						   psprintf("%.6f", (double) c.value / COUNTS_VALUE_SCALE)),
+				 errhint("A model built before 0.5.0, or rolled up with one, keeps only its total value: build it again from the journeys.")));
+	effect = palloc(Max(c.nlabels, 1) * sizeof(double));
+	sum = RemovalEffects(&m, c.nlabels, value, effect);
 	for (l = 0; l < c.nlabels; l++)
 	{
 		Datum		values[lengthof(columns)];
@@ -454,10 +698,29 @@ markov_attribution(PG_FUNCTION_ARGS)
 		values[1] = Float8GetDatum(effect[l]);
 		values[2] = Float8GetDatum(share);
 		values[3] = Float8GetDatum(share * m.conversions);
-		values[4] = Float8GetDatum(share * ((double) c.value / COUNTS_VALUE_SCALE));
+		values[ncolumns - 1] = Float8GetDatum(share * ((double) c.value / COUNTS_VALUE_SCALE));
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}
 	return (Datum) 0;
+}
+
+/* markov_attribution(model): removal effects of the conversions */
+Datum
+markov_attribution(PG_FUNCTION_ARGS)
+{
+	return AttributionRows(fcinfo, false);
+}
+
+/*
+ * markov_value_attribution(model): removal effects of the conversion
+ * value each state converts (ChannelAttribution's total_conversion_value)
+ */
+PG_FUNCTION_INFO_V1(markov_value_attribution);
+
+Datum
+markov_value_attribution(PG_FUNCTION_ARGS)
+{
+	return AttributionRows(fcinfo, true);
 }
 
 static text *
@@ -548,7 +811,7 @@ ModelLabel(const Counts *c, const char *s, int32 len)
 	return SortedFind(c->labels, c->label_lens, c->nlabels, s, len);
 }
 
-/* The journey in argument 1 as a collapsed path of model label indexes. */
+/* The journey in argument 1 as a path of model label indexes, collapsed as the model is. */
 static int32
 PrefixPath(FunctionCallInfo fcinfo, const Counts *c, int32 **path)
 {
@@ -564,7 +827,7 @@ PrefixPath(FunctionCallInfo fcinfo, const Counts *c, int32 **path)
 
 		if ((i & 0xFFFF) == 0)
 			CHECK_FOR_INTERRUPTS();
-		if (i > 0 && l == j.touches[i - 1].label)
+		if (c->spec.collapse && i > 0 && l == j.touches[i - 1].label)
 			continue;
 		(*path)[n++] = ModelLabel(c, j.labels[l], j.label_lens[l]);
 	}
@@ -661,7 +924,7 @@ markov_next_best(PG_FUNCTION_ARGS)
 					 errmsg("candidates must not contain NULL")));
 		cand[i].label = DatumGetTextPP(elems[i]);
 		path[len] = ModelLabel(&c, VARDATA_ANY(cand[i].label), VARSIZE_ANY_EXHDR(cand[i].label));
-		if (len == 0 || path[len - 1] != path[len] || path[len] < 0)
+		if (!c.spec.collapse || len == 0 || path[len - 1] != path[len] || path[len] < 0)
 			len++;
 		state = StateAfter(&m, c.spec.param, path, len);
 		cand[i].probability = state >= 0 ? x[state] : get_float8_nan();
@@ -695,15 +958,9 @@ PG_FUNCTION_INFO_V1(markov_attribution_intervals);
 static void
 Shares(const MarkovChain *m, int32 nlabels, double *share)
 {
-	double		base = ConversionProbability(m, -1);
-	double		sum = 0;
+	double		sum = RemovalEffects(m, nlabels, false, share);
 	int32		l;
 
-	for (l = 0; l < nlabels; l++)
-	{
-		share[l] = base > 0 ? Max(0.0, 1.0 - ConversionProbability(m, l) / base) : 0;
-		sum += share[l];
-	}
 	for (l = 0; l < nlabels; l++)
 		share[l] = sum > 0 ? share[l] / sum : 0;
 }

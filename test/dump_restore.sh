@@ -23,6 +23,7 @@ SELECT path_counts(j) AS paths, transition_counts(j, false) AS transitions, ngra
 	   health_counts(j) AS health, funnel_counts(j, '{search,email,purchase}', '1 day') AS funnel,
 	   retention_counts(j, '1 day') AS cohorts, shapley_counts(j, '{purchase}') AS shapley,
 	   (SELECT credit_bootstrap(id, u.label, coalesce(u.value, -1), 20, 3) FROM j, journey_unnest(j) u) AS credits,
+	   driver_counts(j, '{purchase}', true) AS drivers,
 	   funnel_trend_counts(j, '{search,email,purchase}', '1 day', 'week') AS trends
 FROM j;
 INSERT INTO c

@@ -91,6 +91,9 @@ SELECT (SELECT retention_counts(j, '1 day')::text FROM fj), (SELECT pg_typeof(re
 SELECT (SELECT funnel_counts(j, '{search,email,purchase}', '1 day')::text FROM fj), (SELECT pg_typeof(funnel_counts(j, '{search,email,purchase}', '1 day')) FROM fj), 'funnel_report(%s)' UNION ALL
 SELECT (SELECT markov_counts(j, '{purchase}', 2)::text FROM fj), (SELECT pg_typeof(markov_counts(j, '{purchase}', 2)) FROM fj), 'markov_attribution(%s)' UNION ALL
 SELECT (SELECT markov_counts(j, '{purchase}', 2)::text FROM fj), (SELECT pg_typeof(markov_counts(j, '{purchase}', 2)) FROM fj), 'markov_transitions(%s)' UNION ALL
+SELECT (SELECT markov_counts(j, '{purchase}', 2)::text FROM fj), (SELECT pg_typeof(markov_counts(j, '{purchase}', 2)) FROM fj), 'markov_value_attribution(%s)' UNION ALL
+SELECT (SELECT markov_window_counts(j, '{purchase}', 2)::text FROM fj), (SELECT pg_typeof(markov_window_counts(j, '{purchase}', 2)) FROM fj), 'markov_value_attribution(%s)' UNION ALL
+SELECT (SELECT markov_window_counts(j, '{purchase}', 3)::text FROM fj), (SELECT pg_typeof(markov_window_counts(j, '{purchase}', 3)) FROM fj), 'markov_next_best(%s, ''[2024-01-01 00:00:00+00 search, 2024-01-01 00:00:01+00 search]'', ''{email,search}'')' UNION ALL
 SELECT (SELECT shapley_counts(j, '{purchase}')::text FROM fj), (SELECT pg_typeof(shapley_counts(j, '{purchase}')) FROM fj), 'shapley_attribution(%s)' UNION ALL
 SELECT (SELECT shapley_counts(j, '{purchase}')::text FROM fj), (SELECT pg_typeof(shapley_counts(j, '{purchase}')) FROM fj), 'shapley_attribution(%s, ''simplified'')' UNION ALL
 SELECT (SELECT shapley_counts(j, '{purchase}')::text FROM fj), (SELECT pg_typeof(shapley_counts(j, '{purchase}')) FROM fj), 'shapley_attribution_intervals(%s, ''exact'', 20)' UNION ALL
@@ -100,6 +103,8 @@ SELECT (SELECT markov_counts(j, '{purchase}', 2)::text FROM fj), (SELECT pg_type
 SELECT (SELECT markov_counts(j, '{purchase}', 2)::text FROM fj), (SELECT pg_typeof(markov_counts(j, '{purchase}', 2)) FROM fj),
 	'markov_next_best(%s, ''[2024-01-01 00:00:00+00 search]'', ''{email,direct,nowhere}'')' UNION ALL
 SELECT (SELECT funnel_counts(j, '{search,email,purchase}', '1 day')::text FROM fj), (SELECT pg_typeof(funnel_counts(j, '{search,email,purchase}', '1 day')) FROM fj), 'funnel_compare(%1$s, %1$s)' UNION ALL
+SELECT (SELECT driver_counts(j, '{purchase}', true)::text FROM fj), (SELECT pg_typeof(driver_counts(j, '{purchase}', true)) FROM fj), 'conversion_drivers(%s)' UNION ALL
+SELECT (SELECT driver_counts(j, 1, '{search,email,purchase}', '1 day')::text FROM fj), (SELECT pg_typeof(driver_counts(j, 1, '{search,email,purchase}', '1 day')) FROM fj), 'conversion_drivers(%s, 0.9, 2)' UNION ALL
 SELECT (SELECT funnel_trend_counts(j, '{search,email,purchase}', '1 day', '6 hours')::text FROM fj), (SELECT pg_typeof(funnel_trend_counts(j, '{search,email,purchase}', '1 day', '6 hours')) FROM fj), 'funnel_trends(%s)' UNION ALL
 SELECT (SELECT transition_counts(j)::text FROM fj), (SELECT pg_typeof(transition_counts(j)) FROM fj), '(SELECT transition_counts_rollup(v) FROM (VALUES (%1$s), (%1$s)) x(v)) s';
 SELECT is((SELECT string_agg(reader, ', ') FROM readers, LATERAL fuzz_text(value, typ, 300, reader) f

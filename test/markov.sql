@@ -1,7 +1,9 @@
 -- Markov attribution: removal effects against an independent computation
--- (value iteration over transitions counted with plain SQL), and bad input.
+-- (value iteration over transitions counted with plain SQL), for both
+-- conventions of states and for conversion values; ChannelAttribution's
+-- pre-aggregated input; and bad input.
 BEGIN;
-SELECT plan(17);
+SELECT plan(31);
 
 \ir random_journeys.psql
 SELECT pg_temp.random_journeys('mj', 0.91, 400, ARRAY['search', 'email', 'social', 'direct'], 1e6, 6, more_columns => ', random() < 0.35 AS converted, round((random() * 100)::numeric, 2)::float8 AS value');
@@ -22,17 +24,48 @@ CREATE FUNCTION sql_edges(k int) RETURNS TABLE (from_state text, to_state text, 
 	SELECT from_state, to_state, count(*) FROM moves GROUP BY 1, 2
 $$;
 
+-- The same for ChannelAttribution's states: windows of k consecutive raw
+-- labels (a path shorter than k is one), equal consecutive windows one; and
+-- the conversion value of each (state, (conversion)) transition.
+CREATE FUNCTION sql_window_edges(k int) RETURNS TABLE (from_state text, to_state text, n bigint, value float8) LANGUAGE sql AS $$
+	WITH w AS (
+		SELECT id, u.ordinality AS i, journey_length(j) AS len,
+			   array_to_string((array_agg(u.label) OVER (PARTITION BY id ORDER BY u.ordinality ROWS BETWEEN k - 1 PRECEDING AND CURRENT ROW)), '>') AS win
+		FROM mj, journey_unnest(j) u
+	), windows AS (
+		SELECT id, i, win FROM (SELECT *, lag(win) OVER (PARTITION BY id ORDER BY i) AS prev FROM w WHERE i >= least(len, k)) x
+		WHERE prev IS DISTINCT FROM win
+	), moves AS (
+		SELECT coalesce(lag(win) OVER (PARTITION BY id ORDER BY i), '(start)') AS from_state, win AS to_state, NULL::float8 AS value FROM windows
+		UNION ALL
+		SELECT coalesce((SELECT win FROM windows s WHERE s.id = mj.id ORDER BY i DESC LIMIT 1), '(start)'),
+			   CASE WHEN converted THEN '(conversion)' ELSE '(null)' END, CASE WHEN converted THEN value END
+		FROM mj
+	)
+	SELECT from_state, to_state, count(*), sum(value) FROM moves GROUP BY 1, 2
+$$;
+
 CREATE TEMP TABLE e (from_state text, to_state text, p float8);
 CREATE TEMP TABLE x (state text PRIMARY KEY, v float8);
 
--- P(conversion from (start)) by value iteration, without states holding `removed`.
-CREATE FUNCTION iterate_probability(k int, removed text) RETURNS float8 LANGUAGE plpgsql AS $$
+-- P(conversion from (start)) by value iteration, without states holding
+-- `removed`; with windows, over ChannelAttribution's states; with valued,
+-- the conversion value expected instead (each conversion worth the mean
+-- value of those from its state).
+CREATE FUNCTION iterate_probability(k int, removed text, windows boolean DEFAULT false, valued boolean DEFAULT false)
+RETURNS float8 LANGUAGE plpgsql AS $$
 DECLARE
 	r float8;
 	i int;
 BEGIN
 	TRUNCATE e; TRUNCATE x;
-	INSERT INTO e SELECT from_state, to_state, n::float8 / sum(n) OVER (PARTITION BY from_state) FROM sql_edges(k);
+	IF windows THEN
+		INSERT INTO e SELECT from_state, to_state, n::float8 / sum(n) OVER (PARTITION BY from_state)
+						* CASE WHEN valued AND to_state = '(conversion)' THEN value / n ELSE 1 END
+		FROM sql_window_edges(k);
+	ELSE
+		INSERT INTO e SELECT from_state, to_state, n::float8 / sum(n) OVER (PARTITION BY from_state) FROM sql_edges(k);
+	END IF;
 	INSERT INTO x SELECT DISTINCT from_state, 0 FROM e;
 	FOR i IN 1..200 LOOP
 		UPDATE x SET v = coalesce((SELECT sum(e.p * CASE WHEN e.to_state = '(conversion)' THEN 1
@@ -64,11 +97,64 @@ SELECT ok((SELECT abs(sum(conversions) - (SELECT count(*) FROM mj WHERE converte
 SELECT ok((SELECT markov_counts(j, converted, value, 2 ORDER BY random())::text = (SELECT markov_counts(j, converted, value, 2) FROM mj)::text FROM mj),
 		  'the model does not depend on input order');
 
+-- ChannelAttribution's states, and its value removal effects.
+CREATE TEMP TABLE expected_windows AS
+SELECT k, label, 1 - iterate_probability(k, label, true) / iterate_probability(k, NULL, true) AS effect,
+	   1 - iterate_probability(k, label, true, true) / iterate_probability(k, NULL, true, true) AS value_effect
+FROM generate_series(1, 3) k, unnest('{direct,email,search,social}'::text[]) label;
+SELECT ok((SELECT bool_and(abs(a.removal_effect - e.effect) < 1e-9) AND count(*) = 12
+		   FROM generate_series(1, 3) o, markov_attribution((SELECT markov_window_counts(j, converted, value, o) FROM mj)) a, expected_windows e
+		   WHERE e.k = o AND e.label = a.label),
+		  'windows: removal effects of orders 1 to 3 equal value iteration over windows counted in SQL');
+SELECT ok((SELECT count(*) > 0 FROM expected_windows w JOIN expected e USING (k, label) WHERE k = 2 AND abs(w.effect - e.effect) > 1e-6),
+		  'at order 2 the windows differ from collapsed histories');
+SELECT ok((SELECT bool_and(abs(a.removal_effect - e.removal_effect) < 1e-12)
+		   FROM markov_attribution((SELECT markov_window_counts(j, converted, value, 1) FROM mj)) a
+		   JOIN markov_attribution((SELECT markov_counts(j, converted, value, 1) FROM mj)) e USING (label)),
+		  'at order 1 windows are collapsed histories');
+SELECT ok((SELECT bool_and(abs(a.removal_effect - e.value_effect) < 1e-9) AND count(*) = 12
+		   FROM generate_series(1, 3) o, markov_value_attribution((SELECT markov_window_counts(j, converted, value, o) FROM mj)) a, expected_windows e
+		   WHERE e.k = o AND e.label = a.label),
+		  'value removal effects equal value iteration with each conversion worth its value');
+SELECT ok((SELECT abs(sum(value) - (SELECT sum(value) FROM mj WHERE converted)) < 1e-6 AND abs(sum(share) - 1) < 1e-12
+		   FROM markov_value_attribution((SELECT markov_counts(j, converted, value, 2) FROM mj))),
+		  'value credits add up to the conversion value');
+SELECT ok((SELECT bool_and(abs(a.removal_effect - e.removal_effect) < 1e-12)
+		   FROM markov_attribution((SELECT markov_counts(j, converted, value, 2) FROM mj)) a
+		   JOIN markov_attribution(regexp_replace((SELECT markov_counts(j, converted, value, 2) FROM mj)::text, ', \d+ @[12] [^,\]]*', '', 'g')::markov_counts) e USING (label)),
+		  'the values kept by state change no removal effect (the same model without them, as 0.4.0 built it)');
+
+-- Pre-aggregated paths, as ChannelAttribution takes them: one row per
+-- distinct path, with its conversions, nulls and conversion value.
+CREATE TEMP TABLE paths AS
+SELECT ARRAY(SELECT label FROM journey_unnest(j) ORDER BY ordinality) AS path,
+	   count(*) FILTER (WHERE converted) AS conversions, count(*) FILTER (WHERE NOT converted) AS nulls,
+	   sum(value) FILTER (WHERE converted) AS value
+FROM mj GROUP BY 1;
+SELECT is((SELECT markov_counts(path, conversions, nulls, value, 3)::text FROM paths),
+		  (SELECT markov_counts(j, converted, value, 3)::text FROM mj), 'pre-aggregated paths make the model the journeys make');
+SELECT is((SELECT markov_window_counts(path, conversions, nulls, value, 3)::text FROM paths),
+		  (SELECT markov_window_counts(j, converted, value, 3)::text FROM mj), 'pre-aggregated paths make the model the journeys make: windows');
+SELECT is((SELECT markov_window_counts(j, '{purchase}', 2)::text FROM (VALUES ('[2024-01-01 00:00:00+00 a, 2024-01-02 00:00:00+00 a, 2024-01-03 00:00:00+00 purchase 5]'::journey)) v(j)),
+		  'markov collapse=0 param=2 total=1 value=5 [1 @0 (start) "a" "a", 1 @0 "a" "a" (conversion), 5000000 @1 "a" "a" (conversion)]',
+		  'windows keep repeats; the conversion value is kept by state');
+
+SELECT throws_ok($$SELECT * FROM markov_value_attribution(regexp_replace((SELECT markov_counts(j, converted, value, 2) FROM mj)::text, ', \d+ @[12] [^,\]]*', '', 'g')::markov_counts)$$,
+				 '22023', NULL, 'a model that keeps its value only in total (as before 0.5.0) has no value removal effects');
+SELECT throws_ok($$SELECT * FROM markov_value_attribution((SELECT markov_counts_rollup(m) FROM (SELECT markov_counts(j, converted, value, 2) AS m FROM mj
+				   UNION ALL SELECT regexp_replace(markov_counts(j, converted, value, 2)::text, ', \d+ @[12] [^,\]]*', '', 'g')::markov_counts FROM mj) s))$$,
+				 '22023', NULL, 'nor does a rollup with one');
+SELECT throws_ok($$SELECT markov_counts(path, -1, 0, NULL, 2) FROM paths$$, '22023', NULL, 'negative conversions');
+SELECT throws_ok($$SELECT markov_counts(ARRAY['a', NULL], 1, 0, NULL, 2)$$, '22004', NULL, 'NULL in a path');
+SELECT throws_ok($$SELECT markov_counts_rollup(m) FROM (SELECT markov_window_counts(j, converted, value, 2) AS m FROM mj
+				   UNION ALL SELECT markov_counts(j, converted, value, 2) FROM mj) s$$, '22023', NULL,
+				 'models of different states do not combine');
+
 -- Conversions inside journeys: each conversion ends a converting path.
 SELECT is((SELECT markov_counts(j, '{purchase}', 1)::text
 		   FROM (VALUES ('[2024-01-01 00:00:00+00 a, 2024-01-02 00:00:00+00 purchase 5, 2024-01-03 00:00:00+00 b]'::journey)) v(j)),
-		  'markov collapse=1 param=1 total=2 value=5 [1 @0 (start) "a", 1 @0 (start) "b", 1 @0 "a" (conversion), 1 @0 "b" (null)]',
-		  'conversion touchpoints split a journey into paths');
+		  'markov collapse=1 param=1 total=2 value=5 [1 @0 (start) "a", 1 @0 (start) "b", 1 @0 "a" (conversion), 1 @0 "b" (null), 5000000 @1 "a" (conversion)]',
+		  'conversion touchpoints split a journey into paths; the value stays with the state it converts from');
 
 SELECT ok((SELECT bool_and(abs(markov_conversion_probability(m, '[]') - (SELECT count(*) FROM mj WHERE converted)::float8 / 400) < 1e-9)
 		   FROM (SELECT markov_counts(j, converted, value, k) AS m FROM mj, generate_series(1, 3) k GROUP BY k) s),
