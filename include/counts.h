@@ -68,7 +68,7 @@ typedef enum CountsKind
 	COUNTS_SHAPLEY = 12,
 	COUNTS_CREDITS = 13,
 	COUNTS_DRIVERS = 14,
-	/* 15: funnel trends, on another branch */
+	COUNTS_FUNNEL_TRENDS = 15,
 	COUNTS_ACTIVITY = 16
 } CountsKind;
 
@@ -208,6 +208,7 @@ extern const CountsKindRoutine ShapleyKind;
 extern const CountsKindRoutine CreditsKind;
 extern const CountsKindRoutine DriversKind;
 extern const CountsKindRoutine ActivityKind;
+extern const CountsKindRoutine FunnelTrendsKind;
 
 /*
  * The SQL type of a summary other than path_counts, in the module of its

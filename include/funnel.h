@@ -8,6 +8,7 @@
 
 #include "fmgr.h"
 #include "lib/stringinfo.h"
+#include "utils/array.h"
 
 #include "journey.h"
 
@@ -48,15 +49,35 @@ typedef struct FunnelScanSpec
 	bool		strict_deduplication;
 	bool		strict_increase;
 	bool		allow_reentry;
+	bool		strict_once;
 } FunnelScanSpec;
+
+/* A mode's name and the bit that stands for it, in one caller's set. */
+typedef struct FunnelModeName
+{
+	const char *name;
+	int			bit;
+} FunnelModeName;
+
+extern int	FunnelParseModes(ArrayType *array, const FunnelModeName *names,
+							 int nnames, const char *what);
 
 extern int32 FunnelScan(int32 nevents, FunnelScanNext next, void *arg,
 						const FunnelScanSpec *spec, TimestampTz *times);
 
 extern void FunnelDefFromArgs(FunctionCallInfo fcinfo, int first, FunnelDef *def);
+extern void FunnelDefFromArgsAt(FunctionCallInfo fcinfo, int first, int options,
+								FunnelDef *def);
 extern int32 FunnelEvaluate(const FunnelDef *def, const Journey *j,
 							TimestampTz *times);
 extern char *FunnelDefSerialize(const FunnelDef *def, int32 *len);
+
+/* The steps a funnel summary (funnel_counts, funnel_trend_counts) counts at most */
+#define FUNNEL_COUNTS_MAX_STEPS 100
+
+struct CountsSpec;
+extern void FunnelCountsAnchor(const FunnelDef *def, const char *what,
+							   struct CountsSpec *spec);
 extern bool FunnelDefParse(const char *stored, int32 len, FunnelDef *def);
 extern void AppendCounted(StringInfo buf, text *t);
 extern bool ReadCounted(const char **pp, const char *end, text ***list, int32 *n);

@@ -231,3 +231,13 @@ WHERE period_label < '2024-07';
 SELECT days, journeys, round(share::numeric, 3) AS share
 FROM activity_stickiness((SELECT activity_counts(j, 'page_view', 'page_view', 'month', 'America/New_York') FROM customer_journeys))
 WHERE period_label = '2024-06' AND journeys > 0;
+
+\echo
+\echo '== 28. Funnel trend: monthly conversion from a product view to a purchase, from one summary =='
+SELECT period_label AS month,
+	   max(journeys) FILTER (WHERE step = 1) AS entered,
+	   round(max(conversion) FILTER (WHERE step = 2)::numeric, 3) AS to_cart,
+	   round(max(conversion) FILTER (WHERE step = 3)::numeric, 3) AS to_purchase
+FROM funnel_trends((SELECT funnel_trend_counts(j, '{product_view,add_to_cart,purchase}', '7 days', 'month')
+					FROM customer_journeys))
+GROUP BY period_start, period_label ORDER BY period_start LIMIT 12;

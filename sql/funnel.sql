@@ -85,12 +85,78 @@ SELECT * FROM funnel_compare((SELECT funnel_counts(j, '{view,cart,buy}', '1 hour
 SELECT * FROM funnel_report((SELECT path_counts(j) FROM fj));
 SELECT * FROM funnel_report((SELECT funnel_counts(j, '{view}', '1 hour') FROM fj), 1.5);
 
+-- Funnel trends: the conversion per entry period (the period of the step-1
+-- match in the chain funnel_level reports), from one summary. Weeks start
+-- on Mondays (2024-03-04 is one); journey 4's purchase is 90 minutes after
+-- its view, outside the hour (level 2); journey 5 never enters (cart
+-- first); the week of 2024-03-18 has no entrants (journeys 0, conversion
+-- NULL); the grid is dense from the first to the last entry period.
+CREATE TABLE tj (id int, j journey);
+INSERT INTO tj VALUES
+	(1, '[2024-03-04 10:00:00+00 view, 2024-03-04 10:05:00+00 cart, 2024-03-04 10:09:00+00 buy]'),
+	(2, '[2024-03-05 10:00:00+00 view, 2024-03-05 10:05:00+00 cart]'),
+	(3, '[2024-03-10 23:59:59+00 view]'),
+	(4, '[2024-03-12 10:00:00+00 view, 2024-03-12 11:00:00+00 cart, 2024-03-12 11:30:00+00 buy]'),
+	(5, '[2024-03-20 10:00:00+00 cart]'),
+	(6, '[2024-03-25 00:00:00+00 view]');
+SELECT funnel_trend_counts(j, '{view,cart,buy}', '1 hour', 'week')::text FROM tj;
+SELECT * FROM funnel_trends((SELECT funnel_trend_counts(j, '{view,cart,buy}', '1 hour', 'week') FROM tj));
+-- months and days: calendar periods in UTC
+SELECT * FROM funnel_trends((SELECT funnel_trend_counts(j, '{view,cart,buy}', '1 hour', 'month') FROM tj));
+SELECT period_label, step, journeys, conversion
+FROM funnel_trends((SELECT funnel_trend_counts(j, '{view,cart}', '1 hour', 'day') FROM tj WHERE id <= 3));
+-- an interval: whole seconds, counted from Monday 2000-01-03 00:00 UTC
+-- ('7 days' is 'week'), or whole months from 2000-01 ('3 months': quarters)
+SELECT funnel_trend_counts(j, '{view,cart,buy}', '1 hour', '7 days')::text =
+	   funnel_trend_counts(j, '{view,cart,buy}', '1 hour', 'week')::text AS seven_days_is_week,
+	   funnel_trend_counts(j, '{view,cart,buy}', '1 hour', '1 month')::text =
+	   funnel_trend_counts(j, '{view,cart,buy}', '1 hour', 'month')::text AS one_month_is_month
+FROM tj;
+SELECT period_start, period_label, step, journeys FROM funnel_trends((SELECT funnel_trend_counts(j, '{view}', '1 hour', '3 months') FROM tj));
+SELECT period_label, step, journeys, conversion
+FROM funnel_trends((SELECT funnel_trend_counts(j, '{view,cart}', '1 hour', '12 hours') FROM tj WHERE id <= 2));
+-- the funnel's max_gap, exclusions and modes, as funnel_counts takes them
+SELECT period_label, step, journeys
+FROM funnel_trends((SELECT funnel_trend_counts(j, '{view,cart,buy}', '1 hour', 'week', '4 minutes', NULL, '{strict_order,strict_once}') FROM tj));
+-- parts add up: the rollup of per-segment summaries is the whole
+SELECT funnel_trend_counts_rollup(c)::text = (SELECT funnel_trend_counts(j, '{view,cart,buy}', '1 hour', 'week')::text FROM tj) AS rollup_is_whole
+FROM (SELECT funnel_trend_counts(j, '{view,cart,buy}', '1 hour', 'week') AS c FROM tj GROUP BY id % 2) s;
+-- nobody entering: no rows
+SELECT count(*) FROM funnel_trends((SELECT funnel_trend_counts(j, '{buy}', '1 hour', 'week') FROM tj WHERE id = 5));
+-- bad input
+SELECT funnel_trend_counts(j, '{view}', '1 hour', 'fortnight') FROM tj;
+SELECT funnel_trend_counts(j, '{view}', '1 hour', '1.5 seconds') FROM tj;
+SELECT funnel_trend_counts(j, '{view}', '1 hour', '1 month 2 days') FROM tj;
+SELECT funnel_trend_counts(j, '{view}', '1 hour', NULL) FROM tj;
+SELECT funnel_trend_counts(j, ARRAY(SELECT 's' || g FROM generate_series(1, 101) g), '1 hour', 'week') FROM tj;
+SELECT funnel_trend_counts(j, '{view}', '1 hour', 'week', NULL, NULL, '{consecutive,strict_once}') FROM tj;
+-- a dense grid of more than 10 million cells (a year by the second)
+SELECT count(*) FROM funnel_trends((SELECT funnel_trend_counts(j, '{view}', '1 second', '1 second')
+									FROM (VALUES ('[2024-03-04 10:00:00+00 view]'::journey), ('[2025-03-04 10:00:00+00 view]')) v(j)));
+SELECT 'funnel_trends collapse=0 param=604800 anchor="within=3600000000;gap=0;modes=0;steps=4:view;exclude=" total=1 [1 @2 "1261"]'::funnel_trend_counts;
+SELECT 'funnel_trends collapse=0 param=604800 anchor="within=3600000000;gap=0;modes=0;steps=4:view;exclude=" total=1 [1 @1 "week"]'::funnel_trend_counts;
+SELECT 'funnel_trends collapse=0 param=604800 anchor="within=3600000000;gap=0;modes=0;steps=4:view;exclude=" total=1 [2 @1 "1261"]'::funnel_trend_counts;
+SELECT 'funnel_trends collapse=0 param=0 anchor="within=3600000000;gap=0;modes=0;steps=4:view;exclude=" total=1 [1 @1 "1261"]'::funnel_trend_counts;
+SELECT 'funnel collapse=0 param=1 anchor="within=3600000000;gap=0;modes=0;steps=4:view;exclude=" total=1 [1 @1]'::funnel_trend_counts;
+DROP TABLE tj;
+
 -- Abandoned carts: a cart not followed by a purchase, at least 2 hours old.
 SELECT journey_stalled_since('[2024-03-01 10:00:00+00 add_to_cart, 2024-03-01 10:05:00+00 page_view]', 'add_to_cart', 'purchase', '2 hours', '2024-03-01 13:00:00+00') AS stalled,
 	   journey_stalled_since('[2024-03-01 10:00:00+00 add_to_cart, 2024-03-01 10:05:00+00 purchase]', 'add_to_cart', 'purchase', '2 hours', '2024-03-01 13:00:00+00') AS bought,
 	   journey_stalled_since('[2024-03-01 10:00:00+00 add_to_cart]', 'add_to_cart', 'purchase', '2 hours', '2024-03-01 11:00:00+00') AS too_recent,
 	   journey_stalled_since('[2024-03-01 10:00:00+00 add_to_cart, 2024-03-01 12:00:00+00 purchase, 2024-03-01 12:30:00+00 add_to_cart]', 'add_to_cart', 'purchase', '1 hour', '2024-03-01 14:00:00+00') AS cart_again,
 	   journey_stalled_since('[2024-03-01 10:00:00+00 add_to_cart, 2024-03-01 15:00:00+00 purchase]', 'add_to_cart', 'purchase', '1 hour', '2024-03-01 14:00:00+00') AS purchase_after_as_of;
+
+-- strict_once travels with the definition, as bit 32 (modes=36 with
+-- strict_order's 4); the report counts the levels funnel_level gives (2
+-- of {A,B,B} for [A, B], 1 without strict_once). A stored definition with
+-- consecutive and strict_once (34), or an unknown bit (64), is refused.
+SELECT funnel_counts(j, '{A,B,B}', '1 hour', NULL, NULL, '{strict_order,strict_once}')::text AS once,
+	   funnel_counts(j, '{A,B,B}', '1 hour', NULL, NULL, '{strict_order}')::text AS latest
+FROM (VALUES ('[2024-01-01 00:00:00+00 A, 2024-01-01 00:01:00+00 B]'::journey)) v(j);
+SELECT step, label, reached FROM funnel_report('funnel collapse=0 param=3 anchor="within=3600000000;gap=0;modes=36;steps=1:A1:B1:B;exclude=" total=1 [1 @2, 1 @5793, 1 @7841]');
+SELECT 'funnel collapse=0 param=3 anchor="within=3600000000;gap=0;modes=34;steps=1:A1:B1:B;exclude=" total=1 [1 @2, 1 @5793, 1 @7841]'::funnel_counts;
+SELECT 'funnel collapse=0 param=3 anchor="within=3600000000;gap=0;modes=64;steps=1:A1:B1:B;exclude=" total=1 [1 @2, 1 @5793, 1 @7841]'::funnel_counts;
 
 DROP TABLE fj;
 
@@ -109,6 +175,37 @@ SELECT window_funnel('1 hour', ts, l = 'A', l = 'B') AS same_time,
 	   window_funnel('1 hour', '{strict_increase}', ts, l = 'A', l = 'B') AS strict_increase,
 	   window_funnel('1 hour', ts, l = 'A', l = 'A') AS one_row_two_steps
 FROM (VALUES ('2024-01-01 00:00+00'::timestamptz, 'A'), ('2024-01-01 00:00+00', 'B')) v(ts, l);
+-- strict_once (ClickHouse): a row fills one condition of a chain at most;
+-- the rows of one time are taken condition by condition, and every chain
+-- is kept. B after A meets conditions 2 and 3: strict_order alone takes 3
+-- first and stops (its predecessor unreached: 1); strict_once takes 2 and
+-- not 3 from the same row (2); the default mode already counts a row once.
+SELECT window_funnel('1 hour', '{strict_order}', ts, l = 'A', l = 'B', l = 'B') AS strict_order,
+	   window_funnel('1 hour', '{strict_order,strict_once}', ts, l = 'A', l = 'B', l = 'B') AS strict_once,
+	   window_funnel('1 hour', ts, l = 'A', l = 'B', l = 'B') AS default_mode,
+	   window_funnel('1 hour', '{strict_once}', ts, l = 'A', l = 'B', l = 'B') AS default_once
+FROM (VALUES ('2024-01-01 00:00+00'::timestamptz, 'A'), ('2024-01-01 00:01+00', 'B')) v(ts, l);
+-- A second B fills condition 3 (3); under strict_deduplication it repeats
+-- condition 2, which strict_once takes first (2), where the scan without it
+-- takes the row's condition 3 first and completes the chain (3).
+SELECT window_funnel('1 hour', '{strict_order,strict_once}', ts, l = 'A', l = 'B', l = 'B') AS strict_once,
+	   window_funnel('1 hour', '{strict_deduplication}', ts, l = 'A', l = 'B', l = 'B') AS dedup,
+	   window_funnel('1 hour', '{strict_deduplication,strict_once}', ts, l = 'A', l = 'B', l = 'B') AS dedup_once
+FROM (VALUES ('2024-01-01 00:00+00'::timestamptz, 'A'), ('2024-01-01 00:01+00', 'B'), ('2024-01-01 00:02+00', 'B')) v(ts, l);
+-- Every chain kept: under strict_increase, B@00:05 cannot follow A@00:05,
+-- the latest start, but follows A@00:00, which strict_once keeps (3); the
+-- scan without it keeps only the latest and stops at C (1).
+SELECT window_funnel('1 hour', '{strict_order,strict_increase}', ts, l = 'A', l = 'B', l = 'C') AS latest_only,
+	   window_funnel('1 hour', '{strict_order,strict_increase,strict_once}', ts, l = 'A', l = 'B', l = 'C') AS every_chain
+FROM (VALUES ('2024-01-01 00:00+00'::timestamptz, 'A'), ('2024-01-01 00:05+00', 'A'), ('2024-01-01 00:05+00', 'B'),
+			 ('2024-01-01 00:06+00', 'C')) v(ts, l);
+-- funnel_level the same over a stored journey, and the chain's times
+SELECT funnel_level(j, '{A,B,C}', '1 hour', mode => '{strict_order,strict_increase}') AS latest_only,
+	   funnel_level(j, '{A,B,C}', '1 hour', mode => '{strict_order,strict_increase,strict_once}') AS every_chain,
+	   funnel_timestamps(j, '{A,B,C}', '1 hour', mode => '{strict_order,strict_increase,strict_once}') AS times
+FROM (VALUES ('[2024-01-01 00:00:00+00 A, 2024-01-01 00:05:00+00 A, 2024-01-01 00:05:00+00 B, 2024-01-01 00:06:00+00 C]'::journey)) v(j);
+SELECT funnel_level('[]', '{A}', '1 hour', mode => '{consecutive,strict_once}');
+SELECT window_funnel('1 hour', '{strict_once,sideways}', ts, true) FROM (VALUES ('2024-01-01 00:00+00'::timestamptz)) v(ts);
 SELECT window_funnel('1 hour', ts, true, true) FROM (VALUES ('2024-01-01 00:00+00'::timestamptz)) v(ts);
 SELECT window_funnel('1 hour', ts, l = 'A') FROM wf WHERE false;
 SELECT window_funnel('1 hour', '{sideways}', ts, l = 'A') FROM wf;

@@ -27,7 +27,8 @@ SELECT customer % 16 AS part, path_counts(j) AS paths, transition_counts(j) AS t
 	   shapley_counts(j, '{purchase}') AS shapley,
 	   credit_bootstrap(customer, journey_first_label(j), journey_length(j)) AS credits,
 	   driver_counts(j, '{purchase}', true) AS drivers,
-	   activity_counts(j, 'search', 'purchase', 'day', 'Europe/Paris') AS activity
+	   activity_counts(j, 'search', 'purchase', 'day', 'Europe/Paris') AS activity,
+	   funnel_trend_counts(j, '{search,email,purchase}', '1 day', 'day') AS trends
 FROM pjourneys GROUP BY 1;
 ANALYZE pjourneys, pslices, pgraphs, psummaries;
 
@@ -102,6 +103,9 @@ INSERT INTO cases VALUES
 	('funnel_counts(j, steps, within)', 'pjourneys', $$funnel_counts(j, '{search,email,purchase}', '1 day')$$),
 	('funnel_counts(j, steps, within, gap, exclude, mode)', 'pjourneys',
 	 $$funnel_counts(j, '{search,email,purchase}', '1 day', '6 hours', '{direct}', '{strict_increase}')$$),
+	('funnel_trend_counts(j, steps, within, period)', 'pjourneys', $$funnel_trend_counts(j, '{search,email,purchase}', '1 day', 'day')$$),
+	('funnel_trend_counts(j, steps, within, period, gap, exclude, mode)', 'pjourneys',
+	 $$funnel_trend_counts(j, '{search,email,purchase}', '1 day', '6 hours', '6 hours', '{direct}', '{strict_order,strict_once}')$$),
 	('retention_counts', 'pjourneys', $$retention_counts(j, '1 day')$$),
 	('health_counts(j)', 'pjourneys', 'health_counts(j)'),
 	('health_counts(j, timeout)', 'pjourneys', $$health_counts(j, '2 hours')$$),
@@ -133,6 +137,7 @@ INSERT INTO cases VALUES
 	('step_counts_rollup', 'psummaries', 'step_counts_rollup(steps)'),
 	('flow_counts_rollup', 'psummaries', 'flow_counts_rollup(flows)'),
 	('funnel_counts_rollup', 'psummaries', 'funnel_counts_rollup(funnel)'),
+	('funnel_trend_counts_rollup', 'psummaries', 'funnel_trend_counts_rollup(trends)'),
 	('retention_counts_rollup', 'psummaries', 'retention_counts_rollup(cohorts)'),
 	('health_counts_rollup', 'psummaries', 'health_counts_rollup(health)'),
 	('path_counts_approx_rollup', 'psummaries', 'path_counts_approx_rollup(sketch)'),

@@ -36,6 +36,7 @@ PERFORM check_summary('credits', 'credit_bootstrap(id, journey_first_label(j), j
 PERFORM check_summary('drivers', $$driver_counts(j, '{purchase}', true)$$, 'driver_counts_rollup');
 PERFORM check_summary('funnel drivers', $$driver_counts(j, 1, '{search,email,purchase}', '1 day')$$, 'driver_counts_rollup');
 PERFORM check_summary('activity', $$activity_counts(j, 'email', 'purchase', 'day', 'Europe/Paris')$$, 'activity_counts_rollup');
+PERFORM check_summary('funnel trends', $$funnel_trend_counts(j, '{search,email,purchase}', '1 day', 'week')$$, 'funnel_trend_counts_rollup');
 END $do$;
 SELECT name, type, rolled = whole AS rollup_is_whole, split_part(whole, ' ', 1) AS kind
 FROM sums ORDER BY type::text, name;

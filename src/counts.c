@@ -53,8 +53,7 @@ static const CountsKindRoutine *const Kinds[] = {
 	NULL, &PathsKind, &TransitionsKind, &NgramsKind, &StepsKind, &FlowsKind,
 	&FlowsBackwardKind, &MarkovKind, &SketchKind, &HealthKind, &FunnelKind,
 	&CohortsKind, &ShapleyKind, &CreditsKind, &DriversKind,
-	NULL,						/* 15: funnel trends, on another branch */
-	&ActivityKind
+	&FunnelTrendsKind, &ActivityKind
 };
 
 StaticAssertDecl(lengthof(Kinds) == COUNTS_LAST_KIND + 1,
@@ -1068,7 +1067,7 @@ CountsParse(char *input, const char *type, bool any_kind)
 		if (KindKnown(kind) && strncmp(ps.p, Kinds[kind]->name, strlen(Kinds[kind]->name)) == 0)
 			break;
 	if (kind < COUNTS_PATHS)
-		ParseError(&ps, "a kind (paths, transitions, ngrams, steps, flows, backward_flows, markov, paths_sketch, health, funnel, cohorts, shapley, credits, drivers, activity)");
+		ParseError(&ps, "a kind (paths, transitions, ngrams, steps, flows, backward_flows, markov, paths_sketch, health, funnel, cohorts, shapley, credits, drivers, funnel_trends, activity)");
 	ps.p += strlen(Kinds[kind]->name);
 	CountsCheckKind(kind, type, any_kind, ERRCODE_INVALID_TEXT_REPRESENTATION,
 					"invalid input");

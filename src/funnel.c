@@ -22,7 +22,10 @@
  * journey, touchpoints of equal timestamps taken in any order (so in step
  * order, S1): no other touchpoint lies strictly inside the chain in time.
  * strict_order, strict_deduplication and allow_reentry run ClickHouse's
- * scan instead (funnelscan.c), as window_funnel does in those modes.
+ * scan instead (funnelscan.c), as window_funnel does in those modes, and
+ * strict_once makes it ClickHouse's strict_once scan; without the scan,
+ * strict_once changes nothing (a touchpoint fills one step at most, S2,
+ * and every chain counts, S4).
  */
 #include "postgres.h"
 
@@ -54,8 +57,17 @@ PG_FUNCTION_INFO_V1(funnel_timestamps);
 #define MODE_STRICT_ORDER	0x04
 #define MODE_STRICT_DEDUPLICATION 0x08
 #define MODE_ALLOW_REENTRY	0x10
+#define MODE_STRICT_ONCE	0x20
 #define MODE_SCAN			(MODE_STRICT_ORDER | MODE_STRICT_DEDUPLICATION)
-#define MODE_ALL			0x1F
+#define MODE_ALL			0x3F
+/* what does not combine with consecutive, the exact search of its own */
+#define MODE_NOT_CONSECUTIVE (MODE_SCAN | MODE_ALLOW_REENTRY | MODE_STRICT_ONCE)
+
+static const FunnelModeName FunnelModes[] = {
+	{"strict_increase", MODE_STRICT_INCREASE}, {"consecutive", MODE_CONSECUTIVE},
+	{"strict_order", MODE_STRICT_ORDER}, {"strict_deduplication", MODE_STRICT_DEDUPLICATION},
+	{"allow_reentry", MODE_ALLOW_REENTRY}, {"strict_once", MODE_STRICT_ONCE}
+};
 
 typedef struct FunnelSpec
 {
@@ -508,6 +520,7 @@ RunScan(const Journey *j, const FunnelSpec *spec, TimestampTz *times)
 	scan.strict_deduplication = (spec->modes & MODE_STRICT_DEDUPLICATION) != 0;
 	scan.strict_increase = (spec->modes & MODE_STRICT_INCREASE) != 0;
 	scan.allow_reentry = (spec->modes & MODE_ALLOW_REENTRY) != 0;
+	scan.strict_once = (spec->modes & MODE_STRICT_ONCE) != 0;
 	level = FunnelScan(j->ntouch, NextTouch, &ts, &scan, times);
 	pfree(ts.order);
 	pfree(ts.first);
@@ -551,6 +564,13 @@ TextElements(ArrayType *array, const char *what, int *n)
 void
 FunnelDefFromArgs(FunctionCallInfo fcinfo, int first, FunnelDef *def)
 {
+	FunnelDefFromArgsAt(fcinfo, first, first + 2, def);
+}
+
+/* The same, with max_gap, exclude and mode from argument options on. */
+void
+FunnelDefFromArgsAt(FunctionCallInfo fcinfo, int first, int options, FunnelDef *def)
+{
 	Datum	   *elems;
 	int			n;
 	int			i;
@@ -572,13 +592,13 @@ FunnelDefFromArgs(FunctionCallInfo fcinfo, int first, FunnelDef *def)
 	for (i = 0; i < n; i++)
 		def->steps[i] = DatumGetTextPP(elems[i]);
 	def->window = IntervalMicros(PG_GETARG_INTERVAL_P(first + 1), "funnel window", NULL);
-	if (!ARG_NULL(first + 2))
-		def->max_gap = IntervalMicros(PG_GETARG_INTERVAL_P(first + 2),
+	if (!ARG_NULL(options))
+		def->max_gap = IntervalMicros(PG_GETARG_INTERVAL_P(options),
 									  "maximum gap between steps",
 									  "Pass NULL for no limit between steps.");
-	if (!ARG_NULL(first + 3))
+	if (!ARG_NULL(options + 1))
 	{
-		elems = TextElements(PG_GETARG_ARRAYTYPE_P(first + 3), "exclusion labels", &n);
+		elems = TextElements(PG_GETARG_ARRAYTYPE_P(options + 1), "exclusion labels", &n);
 		def->nexclude = n;
 		def->exclude = palloc(Max(n, 1) * sizeof(text *));
 		for (i = 0; i < n; i++)
@@ -594,35 +614,14 @@ FunnelDefFromArgs(FunctionCallInfo fcinfo, int first, FunnelDef *def)
 									text_to_cstring(def->exclude[i]))));
 		}
 	}
-	if (!ARG_NULL(first + 4))
-	{
-		elems = TextElements(PG_GETARG_ARRAYTYPE_P(first + 4), "funnel modes", &n);
-		for (i = 0; i < n; i++)
-		{
-			char	   *mode = TextDatumGetCString(elems[i]);
-
-			if (strcmp(mode, "strict_increase") == 0)
-				def->modes |= MODE_STRICT_INCREASE;
-			else if (strcmp(mode, "consecutive") == 0)
-				def->modes |= MODE_CONSECUTIVE;
-			else if (strcmp(mode, "strict_order") == 0)
-				def->modes |= MODE_STRICT_ORDER;
-			else if (strcmp(mode, "strict_deduplication") == 0)
-				def->modes |= MODE_STRICT_DEDUPLICATION;
-			else if (strcmp(mode, "allow_reentry") == 0)
-				def->modes |= MODE_ALLOW_REENTRY;
-			else
-				ereport(ERROR,
-						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-						 errmsg("unknown funnel mode \"%s\"", mode),
-						 errhint("Use strict_increase, consecutive, strict_order, strict_deduplication or allow_reentry.")));
-		}
-		if ((def->modes & MODE_CONSECUTIVE) && (def->modes & (MODE_SCAN | MODE_ALLOW_REENTRY)))
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("funnel mode consecutive does not combine with strict_order, strict_deduplication or allow_reentry"),
-					 errhint("consecutive is the exact maximum over chains of consecutive touchpoints; the others are ClickHouse's scan.")));
-	}
+	if (!ARG_NULL(options + 2))
+		def->modes = FunnelParseModes(PG_GETARG_ARRAYTYPE_P(options + 2), FunnelModes,
+									  lengthof(FunnelModes), "funnel");
+	if ((def->modes & MODE_CONSECUTIVE) && (def->modes & MODE_NOT_CONSECUTIVE))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("funnel mode consecutive does not combine with strict_order, strict_deduplication, allow_reentry or strict_once"),
+				 errhint("consecutive is the exact maximum over chains of consecutive touchpoints; the others are ClickHouse's.")));
 #undef ARG_NULL
 }
 
@@ -763,7 +762,7 @@ FunnelDefParse(const char *stored, int32 len, FunnelDef *def)
 		used <= 0 || used > len)
 		return false;
 	if ((modes & ~MODE_ALL) != 0 ||
-		((modes & MODE_CONSECUTIVE) && (modes & (MODE_SCAN | MODE_ALLOW_REENTRY))))
+		((modes & MODE_CONSECUTIVE) && (modes & MODE_NOT_CONSECUTIVE)))
 		return false;
 	def->window = window;
 	def->max_gap = gap;

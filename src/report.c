@@ -35,7 +35,7 @@ PG_FUNCTION_INFO_V1(funnel_report);
  * time to each step s (0-based, from 1) from the first step and from the
  * step before, at FUNNEL_HISTOGRAMS + s * 4096 (+ 2048) + gap bucket.
  */
-#define FUNNEL_REPORT_MAX_STEPS	100
+#define FUNNEL_REPORT_MAX_STEPS	FUNNEL_COUNTS_MAX_STEPS
 #define FUNNEL_HISTOGRAMS		1000
 #define FUNNEL_HISTOGRAM(step, from_previous, bucket) \
 	(FUNNEL_HISTOGRAMS + (step) * 4096 + ((from_previous) ? 2048 : 0) + (bucket))
@@ -152,19 +152,29 @@ funnel_counts_transfn(PG_FUNCTION_ARGS)
 		RETURN_STATE_UNCHANGED();
 	CountsRequiredArg(fcinfo, 2, "funnel steps");
 	FunnelDefFromArgs(fcinfo, 2, &def);
-	if (def.nsteps > FUNNEL_REPORT_MAX_STEPS)
+	FunnelCountsAnchor(&def, "funnel report", &spec);
+	spec.param = def.nsteps;
+	return CountsTransition(fcinfo, &spec, &def);
+}
+
+/*
+ * A summary's anchor, the funnel's definition (of at most 100 steps, and
+ * within the length of a label); what names the summary in messages.
+ */
+void
+FunnelCountsAnchor(const FunnelDef *def, const char *what, CountsSpec *spec)
+{
+	if (def->nsteps > FUNNEL_COUNTS_MAX_STEPS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("a funnel report has at most %d steps", FUNNEL_REPORT_MAX_STEPS)));
-	spec.param = def.nsteps;
-	spec.anchor = FunnelDefSerialize(&def, &spec.anchor_len);
-	if (spec.anchor_len > JOURNEY_MAX_LABEL_BYTES)
+				 errmsg("a %s has at most %d steps", what, FUNNEL_COUNTS_MAX_STEPS)));
+	spec->anchor = FunnelDefSerialize(def, &spec->anchor_len);
+	if (spec->anchor_len > JOURNEY_MAX_LABEL_BYTES)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("funnel definition too long for a funnel report"),
+				 errmsg("funnel definition too long for a %s", what),
 				 errdetail("Steps and exclusions take %d bytes; the limit is %d.",
-						   spec.anchor_len, JOURNEY_MAX_LABEL_BYTES)));
-	return CountsTransition(fcinfo, &spec, &def);
+						   spec->anchor_len, JOURNEY_MAX_LABEL_BYTES)));
 }
 
 const CountsKindRoutine FunnelKind = {

@@ -14,6 +14,7 @@
 #include "utils/builtins.h"
 
 #include "counts.h"
+#include "periods.h"
 #include "journey.h"
 #include "params.h"
 #include "summary.h"
@@ -259,7 +260,7 @@ retention_final(PG_FUNCTION_ARGS)
  */
 
 /* The number of the period holding ts; floor division. */
-static int64
+int64
 CohortPeriod(TimestampTz ts, int32 param)
 {
 	if (param < 0)
@@ -282,7 +283,7 @@ CohortPeriod(TimestampTz ts, int32 param)
  * No other period is out of range, and a number outside the range of the
  * periods is not one a builder wrote.
  */
-static TimestampTz
+TimestampTz
 CohortStart(int64 period, int32 param)
 {
 	if (period < CohortPeriod(MIN_TIMESTAMP, param) ||
@@ -311,7 +312,7 @@ CohortStart(int64 period, int32 param)
  * '2024-03' for months, '2024-03-04' for whole days, else down to the
  * second; ' BC' after years before 1.
  */
-static text *
+text *
 CohortLabel(TimestampTz start, int32 param)
 {
 	struct pg_tm tm;
@@ -335,12 +336,11 @@ CohortLabel(TimestampTz start, int32 param)
 }
 
 /*
- * The cohort a cohorts key counts: its label is the number of its first
- * period, in decimal as CohortsCountJourney writes it, within the periods of
- * timestamptz.  *period gets the number; false if the label is not one.
+ * Whether label is a number in decimal as INT64_FORMAT writes it (the
+ * labels of periods: cohorts, funnel trends); *n gets it.
  */
-static bool
-CohortLabelPeriod(const Counts *c, int32 label, int64 *period)
+bool
+CountsLabelNumber(const Counts *c, int32 label, int64 *n)
 {
 	char		buf[32];
 	char	   *end;
@@ -351,9 +351,20 @@ CohortLabelPeriod(const Counts *c, int32 label, int64 *period)
 	memcpy(buf, c->labels[label], c->label_lens[label]);
 	buf[c->label_lens[label]] = '\0';
 	errno = 0;
-	*period = strtoll(buf, &end, 10);
-	snprintf(again, sizeof(again), INT64_FORMAT, *period);
-	return errno == 0 && *end == '\0' && strcmp(again, buf) == 0 &&
+	*n = strtoll(buf, &end, 10);
+	snprintf(again, sizeof(again), INT64_FORMAT, *n);
+	return errno == 0 && *end == '\0' && strcmp(again, buf) == 0;
+}
+
+/*
+ * The cohort a cohorts key counts: its label is the number of its first
+ * period, in decimal as CohortsCountJourney writes it, within the periods of
+ * timestamptz.  *period gets the number; false if the label is not one.
+ */
+static bool
+CohortLabelPeriod(const Counts *c, int32 label, int64 *period)
+{
+	return CountsLabelNumber(c, label, period) &&
 		*period >= CohortPeriod(MIN_TIMESTAMP, c->spec.param) &&
 		*period <= CohortPeriod(END_TIMESTAMP - 1, c->spec.param);
 }

@@ -16,7 +16,10 @@
  * rows (ExactLevel) in the default mode and under strict_increase, as
  * funnel_level does; strict_order and strict_deduplication (with
  * allow_reentry) run ClickHouse's scan, the one funnel_level runs in those
- * modes (funnelscan.c).
+ * modes (funnelscan.c), and strict_once its strict_once scan.  In the
+ * default mode and under strict_increase a row fills one condition of a
+ * chain at most already, and every chain counts: strict_once changes
+ * nothing there.
  */
 #include "postgres.h"
 
@@ -39,40 +42,16 @@ PG_FUNCTION_INFO_V1(window_funnel_final);
 #define WF_ORDER			0x02
 #define WF_INCREASE			0x04
 #define WF_REENTRY			0x08
+#define WF_ONCE				0x10
 
 /* room for "w<window>m<modes>n<conditions>|" */
 #define EVENT_PREFIX_MAX 48
 
-static int
-ParseModes(ArrayType *array)
-{
-	static const char *const names[] = {
-		"strict_deduplication", "strict_order", "strict_increase", "allow_reentry"
-	};
-	Datum	   *elems;
-	bool	   *nulls;
-	int			n;
-	int			modes = 0;
-	int			i;
-	int			m;
-
-	deconstruct_array(array, TEXTOID, -1, false, TYPALIGN_INT, &elems, &nulls, &n);
-	for (i = 0; i < n; i++)
-	{
-		char	   *name = nulls[i] ? "NULL" : TextDatumGetCString(elems[i]);
-
-		for (m = 0; m < (int) lengthof(names); m++)
-			if (!nulls[i] && strcmp(name, names[m]) == 0)
-				break;
-		if (m == (int) lengthof(names))
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("unknown window_funnel mode \"%s\"", name),
-					 errhint("Use strict_deduplication, strict_order, strict_increase or allow_reentry.")));
-		modes |= 1 << m;
-	}
-	return modes;
-}
+static const FunnelModeName WindowFunnelModes[] = {
+	{"strict_deduplication", WF_DEDUPLICATION}, {"strict_order", WF_ORDER},
+	{"strict_increase", WF_INCREASE}, {"allow_reentry", WF_REENTRY},
+	{"strict_once", WF_ONCE}
+};
 
 /* One event of the state: when, and which conditions it meets. */
 typedef struct FunnelEvent
@@ -279,7 +258,8 @@ window_funnel_transfn(PG_FUNCTION_ARGS)
 				 errmsg("window_funnel window must not be NULL")));
 	window = IntervalMicros(PG_GETARG_INTERVAL_P(1), "window_funnel window", NULL);
 	if (with_modes && !PG_ARGISNULL(2))
-		modes = ParseModes(PG_GETARG_ARRAYTYPE_P(2));
+		modes = FunnelParseModes(PG_GETARG_ARRAYTYPE_P(2), WindowFunnelModes,
+								 lengthof(WindowFunnelModes), "window_funnel");
 	deconstruct_array(PG_GETARG_ARRAYTYPE_P(ts_arg + 1), BOOLOID, 1, true,
 					  TYPALIGN_CHAR, &flags, &nulls, &n);
 	if (n < 1 || n > WF_MAX_STEPS)
@@ -556,6 +536,7 @@ window_funnel_final(PG_FUNCTION_ARGS)
 	spec.strict_deduplication = (b->modes & WF_DEDUPLICATION) != 0;
 	spec.strict_increase = (b->modes & WF_INCREASE) != 0;
 	spec.allow_reentry = (b->modes & WF_REENTRY) != 0;
+	spec.strict_once = (b->modes & WF_ONCE) != 0;
 	level = FunnelScan(b->nevents, NextEvent, &next, &spec, NULL);
 	PG_RETURN_INT32(level);
 }

@@ -24,8 +24,11 @@ SELECT path_counts(j) AS paths, transition_counts(j, false) AS transitions, ngra
 	   retention_counts(j, '1 day') AS cohorts, shapley_counts(j, '{purchase}') AS shapley,
 	   (SELECT credit_bootstrap(id, u.label, coalesce(u.value, -1), 20, 3) FROM j, journey_unnest(j) u) AS credits,
 	   driver_counts(j, '{purchase}', true) AS drivers,
-	   activity_counts(j, 'search', 'purchase', 'week', 'Europe/Paris') AS activity
+	   activity_counts(j, 'search', 'purchase', 'week', 'Europe/Paris') AS activity,
+	   funnel_trend_counts(j, '{search,email,purchase}', '1 day', 'week') AS trends
 FROM j;
+INSERT INTO c
+SELECT 'trends', funnel_trend_counts(j, '{search,email,purchase}', '1 day', '1 hour')::text::path_counts FROM j;
 SQL
 dump=$(mktemp)
 trap 'rm -f "$dump"' EXIT

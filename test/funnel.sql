@@ -1,7 +1,7 @@
 -- Funnels on stored journeys: the dynamic programme against a brute-force
 -- enumeration of every chain (DESIGN.md S1-S6), and bad input.
 BEGIN;
-SELECT plan(38);
+SELECT plan(48);
 
 -- Every valid chain, enumerated: the longest one's length.
 CREATE FUNCTION brute_level(j journey, steps text[], w interval, gap interval, excl text[], strict boolean,
@@ -169,7 +169,10 @@ SELECT c.id, m.mode, funnel_level(c.j, c.steps, c.w, NULL, NULL, m.mode) AS fl,
 		FROM journey_unnest(c.j) u) AS wf
 FROM cases c,
 	 (VALUES ('{strict_order}'::text[]), ('{strict_deduplication}'), ('{strict_order,allow_reentry}'),
-			 ('{strict_order,strict_increase}'), ('{strict_deduplication,strict_increase}')) m(mode);
+			 ('{strict_order,strict_increase}'), ('{strict_deduplication,strict_increase}'),
+			 ('{strict_order,strict_once}'), ('{strict_deduplication,strict_once}'),
+			 ('{strict_order,allow_reentry,strict_once}'), ('{strict_order,strict_increase,strict_once}'),
+			 ('{strict_deduplication,strict_increase,strict_once}')) m(mode);
 SELECT ok((SELECT bool_and(n >= 3) FROM (SELECT count(DISTINCT fl) AS n FROM scan_modes GROUP BY mode) x),
 		  'each strict mode reaches several levels on the cases');
 SELECT is((SELECT count(*) FROM scan_modes WHERE fl <> wf), 0::bigint,
@@ -188,8 +191,145 @@ SELECT is(funnel_level('[2024-01-01 00:00:00+00 A, 2024-01-01 00:10:00+00 B]', '
 					   mode => '{strict_order}'), 1,
 		  'strict modes: max_gap between consecutive matches');
 SELECT throws_ok($$SELECT funnel_level('[]', '{A}', '1 hour', mode => '{consecutive,strict_order}')$$, '22023',
-				 'funnel mode consecutive does not combine with strict_order, strict_deduplication or allow_reentry',
+				 'funnel mode consecutive does not combine with strict_order, strict_deduplication, allow_reentry or strict_once',
 				 'consecutive is the exact search; it does not mix with the scan');
+
+-- strict_once against ClickHouse's getEventLevelStrictOnce written out
+-- plainly: the (touchpoint, step) pairs of each time in step order, every
+-- chain kept (none dropped as dominated), a chain taking a touchpoint once;
+-- touchpoints meeting no step come after those of their time.
+CREATE TEMP TABLE once_chains (lvl integer, first timestamptz, last timestamptz, path bigint[]);
+CREATE FUNCTION brute_once(j journey, steps text[], w interval, gap interval, excl text[], modes text[])
+RETURNS integer LANGUAGE plpgsql AS $$
+DECLARE
+	k integer := cardinality(steps);
+	so boolean := 'strict_order' = ANY (modes);
+	dd boolean := 'strict_deduplication' = ANY (modes);
+	si boolean := 'strict_increase' = ANY (modes);
+	re boolean := 'allow_reentry' = ANY (modes);
+	started boolean := false;
+	g record;
+	p record;
+BEGIN
+	TRUNCATE once_chains;
+	FOR g IN SELECT ts, bool_or(NOT label = ANY (steps)) AS unmatched FROM journey_unnest(j) GROUP BY ts ORDER BY ts LOOP
+		FOR p IN SELECT u.s, t.ordinality AS i FROM journey_unnest(j) t
+				 JOIN unnest(steps) WITH ORDINALITY u(l, s) ON u.l = t.label
+				 WHERE t.ts = g.ts ORDER BY u.s, t.ordinality LOOP
+			IF p.s = 1 THEN
+				INSERT INTO once_chains VALUES (1, g.ts, g.ts, ARRAY[p.i]);
+				started := true;
+			ELSIF dd AND EXISTS (SELECT 1 FROM once_chains WHERE lvl = p.s) THEN
+				RETURN p.s;
+			ELSIF so AND started AND NOT EXISTS (SELECT 1 FROM once_chains WHERE lvl = p.s - 1) THEN
+				IF NOT re THEN
+					RETURN (SELECT coalesce(max(lvl), 0) FROM once_chains);
+				END IF;
+			ELSE
+				INSERT INTO once_chains
+				SELECT p.s, c.first, g.ts, c.path || p.i FROM once_chains c
+				WHERE c.lvl = p.s - 1 AND g.ts - c.first <= w AND (NOT si OR c.last < g.ts)
+				  AND (gap IS NULL OR g.ts - c.last <= gap) AND NOT p.i = ANY (c.path)
+				  AND (excl IS NULL OR NOT EXISTS (SELECT 1 FROM journey_unnest(j) x
+												   WHERE x.label = ANY (excl) AND x.ts > c.first AND x.ts < g.ts));
+				IF p.s = k AND EXISTS (SELECT 1 FROM once_chains WHERE lvl = k) THEN
+					RETURN k;
+				END IF;
+			END IF;
+		END LOOP;
+		IF so AND started AND g.unmatched THEN
+			EXIT;
+		END IF;
+	END LOOP;
+	RETURN (SELECT coalesce(max(lvl), 0) FROM once_chains);
+END
+$$;
+CREATE TEMP TABLE once_modes AS
+SELECT c.id, m.mode, c.steps,
+	   funnel_level(c.j, c.steps, c.w, c.gap, c.excl, m.mode) AS fl,
+	   funnel_level(c.j, c.steps, c.w, c.gap, c.excl, m.mode[2:]) AS fl_latest,
+	   brute_once(c.j, c.steps, c.w, c.gap, c.excl, m.mode) AS brute
+FROM cases c,
+	 (VALUES ('{strict_once,strict_order}'::text[]), ('{strict_once,strict_deduplication}'),
+			 ('{strict_once,strict_order,allow_reentry}'), ('{strict_once,strict_order,strict_increase}'),
+			 ('{strict_once,strict_deduplication,strict_increase}')) m(mode);
+SELECT is((SELECT count(*) FROM once_modes WHERE fl <> brute), 0::bigint,
+		  'strict_once: funnel_level equals ClickHouse''s strict_once scan written out, on 1500 journeys with max_gap and exclusions, per mode set');
+SELECT ok((SELECT bool_and(n > 0) FROM (SELECT count(*) FILTER (WHERE fl <> fl_latest) AS n FROM once_modes GROUP BY mode) x),
+		  'strict_once changes the level of some journeys in each mode set');
+SELECT ok((SELECT count(DISTINCT steps) = 2 FROM once_modes WHERE fl <> fl_latest AND NOT 'strict_increase' = ANY (mode)),
+		  'without strict_increase, only funnels with a label in two steps change ({A,A,B} and {A,B,A,C})');
+-- Without the scan, strict_once changes nothing: a touchpoint fills one
+-- step at most (S2) and every chain counts (S4) already.
+SELECT is((SELECT count(*) FROM cases
+		   WHERE funnel_level(j, steps, w, gap, excl, CASE WHEN strict THEN '{strict_increase,strict_once}' ELSE '{strict_once}' END::text[])
+				 <> funnel_level(j, steps, w, gap, excl, CASE WHEN strict THEN '{strict_increase}'::text[] END)),
+		  0::bigint, 'strict_once alone or with strict_increase is the exact search');
+SELECT throws_ok($$SELECT funnel_level('[]', '{A}', '1 hour', mode => '{consecutive,strict_once}')$$, '22023',
+				 'funnel mode consecutive does not combine with strict_order, strict_deduplication, allow_reentry or strict_once',
+				 'consecutive does not combine with strict_once');
+SELECT throws_ok($$SELECT funnel_level('[]', '{A}', '1 hour', mode => '{strict_once,NULL}')$$, '22004',
+				 'funnel modes must not contain NULL', 'a NULL mode');
+SELECT throws_ok($$SELECT window_funnel('1 hour', '{strict_once,NULL}', now(), true)$$, '22004',
+				 'window_funnel modes must not contain NULL', 'a NULL window_funnel mode');
+SELECT throws_ok($$SELECT window_funnel('1 hour', '{{strict_once}}', now(), true)$$, '2202E',
+				 'window_funnel modes must be a one-dimensional array', 'window_funnel modes in two dimensions');
+
+-- funnel_trends against the self-join it replaces: per entry period (of
+-- funnel_timestamps' step 1) and step, the journeys whose funnel_level
+-- reaches the step, over 900 random journeys spread over four months, by
+-- week (from Monday), month and 6 hours, in three mode sets; dense periods.
+SELECT setseed(0.77);
+CREATE TEMP TABLE trend_journeys AS
+SELECT g AS id, journey_agg('2024-01-01 00:00:00+00'::timestamptz + floor(random() * 120 * 24 * 60) * interval '1 minute'
+							+ i * floor(random() * 180) * interval '1 minute',
+							(ARRAY['A', 'B', 'C', 'X'])[1 + floor(random() * 4)::int]) AS j
+FROM generate_series(1, 900) g, generate_series(1, 1 + g % 7) i GROUP BY g;
+-- each period with the bucket the reference computes in SQL
+CREATE FUNCTION trend_bucket(period text, ts timestamptz) RETURNS timestamptz LANGUAGE sql AS $$
+SELECT CASE period
+	WHEN 'week' THEN date_trunc('week', ts, 'UTC')
+	WHEN 'month' THEN date_trunc('month', ts, 'UTC')
+	ELSE '2000-01-03 00:00:00+00'::timestamptz
+		 + floor(extract(epoch FROM ts - '2000-01-03 00:00:00+00') / 21600) * interval '6 hours' END
+$$;
+CREATE TEMP TABLE trend_sets AS
+SELECT p.period, m.mode
+FROM (VALUES ('week'), ('month'), ('6 hours')) p(period),
+	 (VALUES (NULL::text[]), ('{strict_increase}'), ('{strict_order,strict_once}')) m(mode);
+CREATE TEMP TABLE trend_ref AS
+WITH e AS (
+	SELECT t.period, t.mode, funnel_level(j, '{A,B,C}', '2 days', NULL, NULL, t.mode) AS level,
+		   trend_bucket(t.period, (funnel_timestamps(j, '{A,B,C}', '2 days', NULL, NULL, t.mode))[1]) AS start
+	FROM trend_journeys, trend_sets t),
+span AS (SELECT period, mode, min(start) AS lo, max(start) AS hi FROM e WHERE level > 0 GROUP BY 1, 2),
+grid AS (
+	SELECT s.period, s.mode, p.start, st.step
+	FROM span s,
+		 LATERAL (SELECT DISTINCT trend_bucket(s.period, x) AS start
+				  FROM generate_series(s.lo, s.hi, interval '1 hour') x) p,
+		 generate_series(1, 3) st(step))
+SELECT g.period, g.mode, g.start, g.step,
+	   (SELECT count(*) FROM e WHERE e.period = g.period AND e.mode IS NOT DISTINCT FROM g.mode
+			AND e.start = g.start AND e.level >= g.step) AS journeys,
+	   (SELECT count(*) FROM e WHERE e.period = g.period AND e.mode IS NOT DISTINCT FROM g.mode
+			AND e.start = g.start AND e.level >= 1) AS entrants
+FROM grid g;
+CREATE TEMP TABLE trend_got AS
+SELECT t.period, t.mode, f.*
+FROM trend_sets t,
+	 LATERAL funnel_trends((SELECT CASE WHEN t.mode IS NULL THEN funnel_trend_counts(j, '{A,B,C}', '2 days', t.period)
+										ELSE funnel_trend_counts(j, '{A,B,C}', '2 days', t.period, NULL, NULL, t.mode) END
+							FROM trend_journeys)) f;
+SELECT ok((SELECT count(*) > 300 AND count(DISTINCT journeys) > 5 AND bool_or(journeys = 0) AND bool_or(conversion IS NULL)
+		   FROM trend_got),
+		  'funnel_trends: the random journeys make a varied grid, with empty cells and periods');
+SELECT is((SELECT count(*) FROM trend_ref r FULL JOIN trend_got g
+		   ON g.period = r.period AND g.mode IS NOT DISTINCT FROM r.mode AND g.period_start = r.start AND g.step = r.step
+		   WHERE r.step IS NULL OR g.step IS NULL OR g.journeys <> r.journeys
+			  OR g.conversion IS DISTINCT FROM CASE WHEN r.entrants > 0 THEN r.journeys::float8 / r.entrants END
+			  OR g.label <> (ARRAY['A', 'B', 'C'])[r.step]),
+		  0::bigint, 'funnel_trends equals funnel_level and funnel_timestamps grouped by entry period, dense, in every period and mode set');
 
 SELECT * FROM finish();
 ROLLBACK;

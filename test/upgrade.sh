@@ -130,6 +130,9 @@ for from in "${versions[@]}"; do
 	psql -X -q -v ON_ERROR_STOP=1 -d "$db" -c "
 		SELECT count(*) FROM credit_intervals((SELECT credit_bootstrap(id, a.label, a.credit) FROM j,
 			journey_attribution(j, 'linear', '{purchase}') a)) HAVING count(*) > 0" >/dev/null
+	psql -X -q -v ON_ERROR_STOP=1 -d "$db" -c "
+		SELECT count(*) FROM funnel_trends((SELECT funnel_trend_counts(j, '{search,email,purchase}', '1 day', 'week',
+			NULL, NULL, '{strict_order,strict_once}') FROM j)) HAVING count(*) > 0" >/dev/null
 	if ! diff <(echo "$fresh") <(catalogue "$db"); then
 		echo "upgrade from $from: the upgraded catalogue differs from a fresh install (< fresh, > upgraded)"
 		exit 1
