@@ -26,6 +26,7 @@
 #include "utils/builtins.h"
 
 #include "builder.h"
+#include "collect.h"
 #include "funnel.h"
 #include "params.h"
 

@@ -1,7 +1,7 @@
 -- Properties that must hold for every journey, checked on a few hundred
 -- random ones (seeded) with awkward labels, values and timestamps.
 BEGIN;
-SELECT plan(24);
+SELECT plan(27);
 
 SELECT setseed(0.4242);
 CREATE TEMP TABLE rj AS
@@ -51,6 +51,34 @@ SELECT ok((SELECT bool_and((SELECT journey(array_agg(u.ts), array_agg(u.label), 
 SELECT ok((SELECT bool_and(coalesce((SELECT journey_agg(u.ts, u.label, u.value ORDER BY random()) FROM journey_unnest(j) u), '[]') = j)
 		   FROM rj),
 		  'journey_agg does not depend on input order');
+
+-- journey_agg's groups share one label pool per aggregate context (and so
+-- do two aggregates of one query); the state's records are encoded straight
+-- when in time order, else sorted.  Each way must give the journey back.
+CREATE TEMP TABLE rj_rows AS SELECT r.id, u.ts, u.label, u.value FROM rj r, journey_unnest(r.j) u;
+CREATE TEMP TABLE rj_want AS
+SELECT id, j, coalesce((SELECT journey(array_agg(u.ts), array_agg(u.label || '!'), array_agg(u.value)) FROM journey_unnest(j) u), '[]') AS marked
+FROM rj;
+CREATE FUNCTION pg_temp.rebuilt(q text) RETURNS boolean LANGUAGE plpgsql AS $$
+DECLARE ok boolean;
+BEGIN
+	EXECUTE format('SELECT count(*) = 300 AND bool_and(coalesce(g.j, ''[]'') = w.j AND coalesce(g.marked, ''[]'') = w.marked)
+					FROM rj_want w LEFT JOIN (%s) g USING (id)', q) INTO ok;
+	RETURN ok;
+END $$;
+SET LOCAL enable_sort = off;
+SELECT ok(pg_temp.rebuilt($$SELECT id, journey_agg(ts, label, value) AS j, journey_agg(ts, label || '!', value) AS marked
+							FROM (SELECT * FROM rj_rows ORDER BY ts, label COLLATE "C", value NULLS FIRST) s GROUP BY id$$),
+		  'hashed journey_agg over rows in journey order, two aggregates sharing their labels');
+SELECT ok(pg_temp.rebuilt($$SELECT id, journey_agg(ts, label, value) AS j, journey_agg(ts, label || '!', value) AS marked
+							FROM (SELECT * FROM rj_rows ORDER BY random()) s GROUP BY id$$),
+		  'hashed journey_agg over rows in random order');
+RESET enable_sort;
+SET LOCAL enable_hashagg = off;
+SELECT ok(pg_temp.rebuilt($$SELECT id, journey_agg(ts, label, value) AS j, journey_agg(ts, label || '!', value) AS marked
+							FROM (SELECT * FROM rj_rows ORDER BY id, ts DESC) s GROUP BY id$$),
+		  'sorted journey_agg, a label pool per group, rows in reverse order');
+RESET enable_hashagg;
 
 SELECT ok((SELECT bool_and(journey_length(a.j || b.j) = journey_length(a.j) + journey_length(b.j)
 						   AND a.j || b.j = b.j || a.j)
