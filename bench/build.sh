@@ -16,11 +16,17 @@
 # query runs under EXPLAIN (ANALYZE, TIMING OFF): once to warm up, then
 # BENCH_RUNS (5) rounds that run every query once, interleaved; the best
 # run counts.  The load average is printed beside every plan, since the
-# machine is shared.
+# machine is shared, and so is the best CPU time of the backend
+# (/proc/PID/schedstat, so run as root or as the server's user): time
+# taken by other processes does not count there, which makes serial
+# ratios steadier on a busy machine (it leaves out parallel workers, so
+# the parallel plan shows none).
 set -euo pipefail
 
 runs=${BENCH_RUNS:-5}
 psql=(psql -X -q -v ON_ERROR_STOP=1)
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
 
 declare -A query=(
 	[count]="SELECT customer_id, count(*) FROM events GROUP BY 1"
@@ -37,11 +43,15 @@ declare -A settings=(
 	[parallel]="SET max_parallel_workers_per_gather = 2; $noindex"
 )
 
-# ms of one run, and the plan's shape: its nodes down to the scan
+# One run: its execution time (ms), the plan's shape (its nodes down to
+# the scan) and the backend's CPU time during the statement (ms).
 run() {
-	local db=$1 plan=$2 name=$3
-	"${psql[@]}" -At -d "$db" <<-EOF
+	local db=$1 plan=$2 name=$3 line
+	line=$("${psql[@]}" -At -d "$db" <<-EOF
 		${settings[$plan]}
+		SELECT pg_backend_pid() AS pid \gset
+		\setenv BENCH_PID :pid
+		\! cut -d' ' -f1 /proc/\$BENCH_PID/schedstat > $tmp/cpu0
 		WITH RECURSIVE plan(p) AS (SELECT bench_explain(\$\$EXPLAIN (ANALYZE, TIMING OFF, FORMAT JSON) ${query[$name]}\$\$)),
 		n(node, depth) AS (SELECT p->0->'Plan', 0 FROM plan UNION ALL
 			SELECT node->'Plans'->0, depth + 1 FROM n WHERE node->'Plans' IS NOT NULL)
@@ -50,7 +60,10 @@ run() {
 				CASE node->>'Strategy' WHEN 'Hashed' THEN 'Hash' WHEN 'Sorted' THEN 'Group' ELSE '' END || (node->>'Node Type'),
 				'batches=' || (node->>'HashAgg Batches')), ' < ' ORDER BY depth)
 		FROM n;
+		\! cut -d' ' -f1 /proc/\$BENCH_PID/schedstat > $tmp/cpu1
 	EOF
+	)
+	echo "$line|$((($(cat "$tmp/cpu1") - $(cat "$tmp/cpu0")) / 1000))"
 }
 
 for db in "$@"; do
@@ -62,23 +75,28 @@ for db in "$@"; do
 	events=$("${psql[@]}" -At -d "$db" -c "SELECT count(*) FROM events")
 	echo "== $db: $events events, $("${psql[@]}" -At -d "$db" -c "SELECT count(DISTINCT customer_id) FROM events") customers"
 	for plan in "${plans[@]}"; do
-		declare -A best=() node=()
+		declare -A best=() cpu=() node=()
 		for ((r = 0; r <= runs; r++)); do
 			for name in "${names[@]}"; do
-				IFS='|' read -r ms what < <(run "$db" "$plan" "$name")
+				IFS='|' read -r ms what us < <(run "$db" "$plan" "$name")
 				node[$name]=$what
 				((r == 0)) && continue
 				if [[ -z ${best[$name]:-} ]] || (($(echo "$ms < ${best[$name]}" | bc))); then
 					best[$name]=$ms
 				fi
+				if [[ -z ${cpu[$name]:-} ]] || ((us < cpu[$name])); then
+					cpu[$name]=$us
+				fi
 			done
 		done
 		printf '%-8s load %s\n' "$plan" "$(cut -d' ' -f1-3 /proc/loadavg)"
 		for name in "${names[@]}"; do
-			printf '  %-12s %9.1f ms %6.0f ns/event %5.2f x count   %s\n' "$name" "${best[$name]}" \
-				"$(echo "${best[$name]} * 1000000 / $events" | bc -l)" \
-				"$(echo "${best[$name]} / ${best[count]}" | bc -l)" "${node[$name]}"
+			printf '  %-12s %9.1f ms %5.0f ns/event %5.2f x count | cpu %9.1f ms %5.0f ns/event %5.2f x count | %s\n' "$name" \
+				"${best[$name]}" "$(echo "${best[$name]} * 1000000 / $events" | bc -l)" \
+				"$(echo "${best[$name]} / ${best[count]}" | bc -l)" \
+				"$(echo "${cpu[$name]} / 1000" | bc -l)" "$(echo "${cpu[$name]} * 1000 / $events" | bc -l)" \
+				"$(echo "${cpu[$name]} / ${cpu[count]}" | bc -l)" "${node[$name]}"
 		done
-		unset best node
+		unset best cpu node
 	done
 done

@@ -8,6 +8,7 @@
 
 #include "journey.h"
 #include "dict.h"
+#include "varint.h"
 
 /* The limits' words, for every place that enforces them. */
 #define JOURNEY_LABELS_WHAT		"distinct labels in a journey"
@@ -74,14 +75,42 @@ JourneyRemainder(uint64 gap, uint64 unit)
 }
 
 extern struct varlena *JourneyBuilderEncode(JourneyBuilder *b);
-extern uint64 JourneyUnitStep(uint64 unit, uint64 gap);
+extern uint64 JourneyGcd(uint64 a, uint64 b);
 extern void JourneyWriterBegin(JourneyWriter *w, int32 ntouch,
 							   char *const *strs, const int32 *lens,
 							   int32 nlabels, TimestampTz first_ts,
 							   uint64 unit, Size touch_bytes);
-extern void JourneyWriterTouch(JourneyWriter *w, TimestampTz ts, int32 label,
-							   bool has_value, double value);
+extern void JourneyWriterOverrun(void) pg_attribute_noreturn();
 extern struct varlena *JourneyWriterEnd(JourneyWriter *w);
+
+/* The greatest common divisor of the gaps so far (0: none yet) and gap. */
+static inline uint64
+JourneyUnitStep(uint64 unit, uint64 gap)
+{
+	/* most gaps are multiples of the unit so far: one division */
+	if (unit != 0 && JourneyRemainder(gap, unit) == 0)
+		return unit;
+	return JourneyGcd(unit, gap);
+}
+
+/* Writes the next touchpoint (inline: it runs once per touchpoint). */
+static inline void
+JourneyWriterTouch(JourneyWriter *w, TimestampTz ts, int32 label,
+				   bool has_value, double value)
+{
+	uint8	   *p = w->p;
+
+	if (!w->first)
+		p = VarintWrite(p, JourneyQuotient(JourneyTimeGap(w->prev, ts), w->unit));
+	p = VarintWrite(p, ((uint64) label << 1) | has_value);
+	if (has_value)
+		p = Float8Write(p, value);
+	if (unlikely(p > w->end))
+		JourneyWriterOverrun();
+	w->p = p;
+	w->prev = ts;
+	w->first = false;
+}
 extern void JourneySortTouches(JourneyTouch *touches, int32 ntouch,
 							   const int32 *order, int32 nlabels);
 extern struct varlena *JourneyEncodeOrdered(const JourneyTouch *touches,

@@ -122,16 +122,10 @@ CompareRankedTouches(const void *a, const void *b, void *arg)
 	return 0;
 }
 
-/* The greatest common divisor of the gaps so far (0: none yet) and gap. */
+/* The greatest common divisor of two gaps (JourneyUnitStep's slow way). */
 uint64
-JourneyUnitStep(uint64 unit, uint64 gap)
+JourneyGcd(uint64 a, uint64 b)
 {
-	uint64		a = unit;
-	uint64		b = gap;
-
-	/* most gaps are multiples of the unit so far: one division */
-	if (unit != 0 && JourneyRemainder(gap, unit) == 0)
-		return unit;
 	while (b != 0)
 	{
 		uint64		r = a % b;
@@ -327,26 +321,11 @@ JourneyWriterBegin(JourneyWriter *w, int32 ntouch, char *const *strs,
 	w->first = true;
 }
 
+/* can't happen: the caller's bound was wrong */
 void
-JourneyWriterTouch(JourneyWriter *w, TimestampTz ts, int32 label,
-				   bool has_value, double value)
+JourneyWriterOverrun(void)
 {
-	uint8	   *p = w->p;
-
-	if (!w->first)
-	{
-		uint64		gap = JourneyTimeGap(w->prev, ts);
-
-		p = VarintWrite(p, JourneyQuotient(gap, w->unit));
-	}
-	p = VarintWrite(p, ((uint64) label << 1) | has_value);
-	if (has_value)
-		p = Float8Write(p, value);
-	if (p > w->end)
-		elog(ERROR, "journey writer overran its bound");
-	w->p = p;
-	w->prev = ts;
-	w->first = false;
+	elog(ERROR, "journey writer overran its bound");
 }
 
 struct varlena *
