@@ -1,7 +1,7 @@
 -- Properties that must hold for every journey, checked on a few hundred
 -- random ones (seeded) with awkward labels, values and timestamps.
 BEGIN;
-SELECT plan(27);
+SELECT plan(28);
 
 SELECT setseed(0.4242);
 CREATE TEMP TABLE rj AS
@@ -79,6 +79,14 @@ SELECT ok(pg_temp.rebuilt($$SELECT id, journey_agg(ts, label, value) AS j, journ
 							FROM (SELECT * FROM rj_rows ORDER BY id, ts DESC) s GROUP BY id$$),
 		  'sorted journey_agg, a label pool per group, rows in reverse order');
 RESET enable_hashagg;
+-- a group's one stored journey is kept as it is, unless it is TOASTed
+CREATE TEMP TABLE rj_long AS
+SELECT 0 AS id, journey_agg('2024-01-01 00:00:00+00'::timestamptz + i * interval '1 second', 'l' || (i % 7)) AS j
+FROM generate_series(1, 100000) i;
+SELECT ok((SELECT count(*) = 301 AND bool_and(g.j = r.j AND journey_send(g.j) = journey_send(r.j))
+		   FROM (SELECT id, journey_rollup(j) AS j FROM (SELECT * FROM rj UNION ALL SELECT * FROM rj_long) s GROUP BY id) g
+		   JOIN (SELECT * FROM rj UNION ALL SELECT * FROM rj_long) r USING (id)),
+		  'journey_rollup of one journey per group hands each back, stored inline or TOASTed');
 
 SELECT ok((SELECT bool_and(journey_length(a.j || b.j) = journey_length(a.j) + journey_length(b.j)
 						   AND a.j || b.j = b.j || a.j)
