@@ -28,6 +28,12 @@ typedef struct SummaryType
 	void		(*add_builder) (void *builder, void *other);
 	/* the stored form, palloc'd in the current context */
 	struct varlena *(*encode) (void *builder);
+	/*
+	 * Optional: what every builder of this type under one aggregate context
+	 * shares (see SummaryShared), shared_size bytes set up by init_shared.
+	 */
+	Size		shared_size;
+	void		(*init_shared) (void *shared, MemoryContext cxt);
 } SummaryType;
 
 typedef struct ExpandedSummary
@@ -55,6 +61,7 @@ extern ExpandedSummary *SummaryGetRW(const SummaryType *type, Datum d,
 									 MemoryContext parent);
 extern void SummaryAddDatum(ExpandedSummary *es, Datum d);
 extern void SummaryChanged(ExpandedSummary *es);
+extern void *SummaryShared(const SummaryType *type, MemoryContext cxt);
 extern void *SummaryPeekBuilder(const SummaryType *type, Datum d);
 extern struct varlena *SummaryDatumGetStored(const SummaryType *type, Datum d);
 

@@ -8,6 +8,8 @@
 #ifndef JOURNEY_VARINT_H
 #define JOURNEY_VARINT_H
 
+#include "port/pg_bitutils.h"
+
 #define VARINT_MAX_BYTES 10
 
 /* Bytes before the varint stream of every stored summary: version, flags. */
@@ -18,17 +20,11 @@ extern void StoredOpen(struct varlena *stored, int version,
 					   const char *type_name, const uint8 **p,
 					   const uint8 **end);
 
+/* one byte per 7 significant bits; the encoders size every value first */
 static inline int
 VarintSize(uint64 v)
 {
-	int			n = 1;
-
-	while (v >= 0x80)
-	{
-		v >>= 7;
-		n++;
-	}
-	return n;
+	return 1 + pg_leftmost_one_pos64(v | 1) / 7;
 }
 
 static inline uint8 *
@@ -50,6 +46,12 @@ VarintRead(const uint8 **pp, const uint8 *end)
 	uint64		v = 0;
 	int			shift = 0;
 
+	/* most values of most summaries are small */
+	if (likely(p < end && *p < 0x80))
+	{
+		*pp = p + 1;
+		return *p;
+	}
 	for (;;)
 	{
 		uint8		byte;
@@ -57,12 +59,17 @@ VarintRead(const uint8 **pp, const uint8 *end)
 		if (p >= end)
 			ReportCorrupt("truncated integer");
 		byte = *p++;
-		if (shift == 63 && byte > 1)
-			ReportCorrupt("integer overflow");
 		v |= (uint64) (byte & 0x7f) << shift;
 		if ((byte & 0x80) == 0)
+		{
+			/* the tenth byte holds the 64th bit only */
+			if (shift == 63 && byte > 1)
+				ReportCorrupt("integer overflow");
 			break;
+		}
 		shift += 7;
+		if (shift > 63)
+			ReportCorrupt("integer overflow");
 	}
 	*pp = p;
 	return v;

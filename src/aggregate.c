@@ -6,14 +6,14 @@
  * The transition state is the journey type itself, so a partial result
  * travels between parallel workers, and between Citus nodes as text, in the
  * ordinary journey form.  Within one aggregate the state is an expanded
- * journey builder grown in place (summary.h); the final function encodes
- * it once.
+ * journey collector grown in place (summary.h, collect.h); the final
+ * function encodes it once.
  */
 #include "postgres.h"
 
 #include "fmgr.h"
 
-#include "builder.h"
+#include "collect.h"
 
 PG_FUNCTION_INFO_V1(journey_agg_transfn);
 PG_FUNCTION_INFO_V1(journey_agg_combine);
@@ -27,27 +27,40 @@ Datum
 journey_agg_transfn(PG_FUNCTION_ARGS)
 {
 	ExpandedSummary *es;
-	JourneyBuilder *b;
 	text	   *label;
 	bool		has_value;
 
 	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
 		RETURN_STATE_UNCHANGED();
 	es = SummaryArg(fcinfo, &JourneySummary);
-	b = es->builder;
 	label = PG_GETARG_TEXT_PP(2);
 	has_value = PG_NARGS() > 3 && !PG_ARGISNULL(3);
-	JourneyBuilderAdd(b, PG_GETARG_TIMESTAMPTZ(1),
-					  JourneyBuilderLabel(b, VARDATA_ANY(label),
-										  VARSIZE_ANY_EXHDR(label)),
-					  has_value, has_value ? PG_GETARG_FLOAT8(3) : 0);
+	JourneyCollectorAdd(es->builder, PG_GETARG_TIMESTAMPTZ(1),
+						VARDATA_ANY(label), VARSIZE_ANY_EXHDR(label),
+						has_value, has_value ? PG_GETARG_FLOAT8(3) : 0);
 	return SummaryReturn(es);
 }
 
-/* combine function of both aggregates, transition function of journey_rollup */
+/*
+ * combine function of both aggregates, transition function of journey_rollup.
+ *
+ * A group's first journey is kept as it is, stored: the executor copies it
+ * into the aggregate context, and if no other journey joins it the final
+ * function hands it back without decoding and encoding it again.  A stored
+ * journey is canonical, so that is the journey a merge would make.  With
+ * parallel workers, most groups come from one worker only.  Values behind
+ * a TOAST pointer or expanded are merged as usual, so the state never
+ * points outside the aggregate context.
+ */
 Datum
 journey_agg_combine(PG_FUNCTION_ARGS)
 {
+	if (PG_ARGISNULL(0) && !PG_ARGISNULL(1) &&
+		!VARATT_IS_EXTERNAL(DatumGetPointer(PG_GETARG_DATUM(1))))
+	{
+		(void) SummaryAggContext(fcinfo);
+		PG_RETURN_DATUM(PG_GETARG_DATUM(1));
+	}
 	return SummaryCombine(fcinfo, &JourneySummary);
 }
 

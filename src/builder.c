@@ -6,8 +6,8 @@
  *
  * A builder collects touchpoints in any order and interns their labels in
  * a StringDict; encoding sorts both and writes the layout described in
- * journey.h.  JourneySummary at the end lets aggregates grow a builder in
- * place (summary.h).
+ * journey.h.  Aggregates collect their touchpoints more compactly
+ * (collect.c) and encode them here too.
  */
 #include "postgres.h"
 
@@ -26,8 +26,7 @@ JourneyBuilderInit(JourneyBuilder *b, MemoryContext cxt)
 	memset(b, 0, sizeof(*b));
 	b->cxt = cxt;
 	StringDictInit(&b->labels, cxt, JOURNEY_MAX_LABELS,
-				   "distinct labels in a journey",
-				   "Group events into fewer labels, or build journeys per smaller key.");
+				   JOURNEY_LABELS_WHAT, JOURNEY_LABELS_HINT);
 }
 
 /* The builder's index for a label, adding the label if it is new. */
@@ -38,27 +37,33 @@ JourneyBuilderLabel(JourneyBuilder *b, const char *label, int32 len)
 	return StringDictIntern(&b->labels, label, len);
 }
 
+/*
+ * Checks a touchpoint's timestamp and value; the value to store (0 if it
+ * has none).
+ */
+double
+JourneyCheckTouch(TimestampTz ts, bool has_value, double value)
+{
+	JourneyCheckTimestamp(ts);
+	if (!has_value)
+		return 0;
+	JourneyCheckValue(value);
+	/* -0 and 0 compare equal, so they must encode equally */
+	return value == 0 ? 0 : value;
+}
+
 void
 JourneyBuilderAdd(JourneyBuilder *b, TimestampTz ts, int32 label,
 				  bool has_value, double value)
 {
 	JourneyTouch *t;
 
-	JourneyCheckTimestamp(ts);
-	if (has_value)
-	{
-		JourneyCheckValue(value);
-		/* -0 and 0 compare equal, so they must encode equally */
-		if (value == 0)
-			value = 0;
-	}
-	else
-		value = 0;
+	value = JourneyCheckTouch(ts, has_value, value);
 	if (b->ntouch >= b->maxtouch)
 	{
 		b->maxtouch = GrowCapacity(b->maxtouch, JOURNEY_MAX_TOUCHPOINTS,
-								   "touchpoints in a journey",
-								   "Split long histories, for example into sessions or periods.");
+								   JOURNEY_TOUCHPOINTS_WHAT,
+								   JOURNEY_TOUCHPOINTS_HINT);
 		b->touches = ResizeArray(b->cxt, b->touches, b->maxtouch,
 								 sizeof(JourneyTouch));
 	}
@@ -98,17 +103,6 @@ JourneyBuilderAddJourney(JourneyBuilder *b, const Journey *j,
 	pfree(map);
 }
 
-/* A builder seen as a decoded journey; its labels are not sorted. */
-static void
-BuilderAsJourney(JourneyBuilder *b, Journey *j)
-{
-	j->ntouch = b->ntouch;
-	j->nlabels = b->labels.n;
-	j->labels = (const char **) b->labels.strs;
-	j->label_lens = b->labels.lens;
-	j->touches = b->touches;
-}
-
 /* Touchpoint order, with labels compared through their bytewise rank. */
 static int
 CompareRankedTouches(const void *a, const void *b, void *arg)
@@ -128,15 +122,9 @@ CompareRankedTouches(const void *a, const void *b, void *arg)
 	return 0;
 }
 
-/* later - earlier, exact even where it would overflow int64 */
-static inline uint64
-TimeGap(TimestampTz earlier, TimestampTz later)
-{
-	return (uint64) later - (uint64) earlier;
-}
-
-static uint64
-Gcd(uint64 a, uint64 b)
+/* The greatest common divisor of two gaps (JourneyUnitStep's slow way). */
+uint64
+JourneyGcd(uint64 a, uint64 b)
 {
 	while (b != 0)
 	{
@@ -148,18 +136,54 @@ Gcd(uint64 a, uint64 b)
 	return a;
 }
 
+static void
+CheckEncodedSize(Size size)
+{
+	if (size > MaxAllocSize)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("journey too large"),
+				 errdetail("The encoded journey would take %zu bytes; the limit is %zu.",
+						   size, (Size) MaxAllocSize)));
+}
+
+/*
+ * Sorts touchpoints into journey order, in place.  order lists the label
+ * ids in bytewise order of their strings.  Input that is in order already
+ * (events read by customer and time, say) is only checked, not sorted.
+ */
+void
+JourneySortTouches(JourneyTouch *touches, int32 ntouch, const int32 *order,
+				   int32 nlabels)
+{
+	int32	   *rank = palloc(Max(nlabels, 1) * sizeof(int32));
+	int32		i;
+
+	for (i = 0; i < nlabels; i++)
+		rank[order[i]] = i;
+	for (i = 1; i < ntouch; i++)
+		if (CompareRankedTouches(&touches[i - 1], &touches[i], rank) > 0)
+			break;
+	if (i < ntouch)
+		qsort_arg(touches, ntouch, sizeof(JourneyTouch),
+				  CompareRankedTouches, rank);
+	pfree(rank);
+	CHECK_FOR_INTERRUPTS();
+}
+
 /*
  * Encodes touchpoints already in journey order into a new stored journey,
  * palloc'd in the current memory context.  order lists the label ids in
  * bytewise order of their strings (NULL: the ids are in that order
  * already); labels no touchpoint uses are dropped.
  */
-static struct varlena *
-EncodeOrdered(const JourneyTouch *touches, int32 ntouch,
-			  char *const *strs, const int32 *lens, int32 nlabels,
-			  const int32 *order)
+struct varlena *
+JourneyEncodeOrdered(const JourneyTouch *touches, int32 ntouch,
+					 char *const *strs, const int32 *lens, int32 nlabels,
+					 const int32 *order)
 {
 	int32	   *final = palloc(Max(nlabels, 1) * sizeof(int32));
+	uint64	   *gaps = palloc(Max(ntouch, 1) * sizeof(uint64));
 	int32		nused = 0;
 	uint64		unit = 0;
 	Size		size;
@@ -181,14 +205,17 @@ EncodeOrdered(const JourneyTouch *touches, int32 ntouch,
 
 	for (i = 1; i < ntouch; i++)
 	{
-		uint64		gap = TimeGap(touches[i - 1].ts, touches[i].ts);
+		uint64		gap = JourneyTimeGap(touches[i - 1].ts, touches[i].ts);
 
-		/* most gaps are multiples of the unit so far: one division */
-		if (unit == 0 ? gap != 0 : gap % unit != 0)
-			unit = Gcd(unit, gap);
+		gaps[i] = gap;
+		unit = JourneyUnitStep(unit, gap);
 	}
 	if (unit == 0)
 		unit = 1;
+	/* each gap divided once, for both the size and the writing below */
+	if (unit > 1)
+		for (i = 1; i < ntouch; i++)
+			gaps[i] = JourneyQuotient(gaps[i], unit);
 
 	size = VARHDRSZ + STORED_HEADER_BYTES + VarintSize(ntouch) +
 		VarintSize(nused);
@@ -202,16 +229,11 @@ EncodeOrdered(const JourneyTouch *touches, int32 ntouch,
 		const JourneyTouch *t = &touches[i];
 
 		if (i > 0)
-			size += VarintSize(TimeGap(t[-1].ts, t->ts) / unit);
+			size += VarintSize(gaps[i]);
 		size += VarintSize((uint64) final[t->label] << 1) +
 			(t->has_value ? 8 : 0);
 	}
-	if (size > MaxAllocSize)
-		ereport(ERROR,
-				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("journey too large"),
-				 errdetail("The encoded journey would take %zu bytes; the limit is %zu.",
-						   size, (Size) MaxAllocSize)));
+	CheckEncodedSize(size);
 
 	result = palloc(size);
 	SET_VARSIZE(result, size);
@@ -240,7 +262,7 @@ EncodeOrdered(const JourneyTouch *touches, int32 ntouch,
 		const JourneyTouch *t = &touches[i];
 
 		if (i > 0)
-			p = VarintWrite(p, TimeGap(t[-1].ts, t->ts) / unit);
+			p = VarintWrite(p, gaps[i]);
 		p = VarintWrite(p, ((uint64) final[t->label] << 1) | t->has_value);
 		if (t->has_value)
 			p = Float8Write(p, t->value);
@@ -249,8 +271,68 @@ EncodeOrdered(const JourneyTouch *touches, int32 ntouch,
 	}
 	Assert((Size) ((char *) p - (char *) result) == size);
 
+	pfree(gaps);
 	pfree(final);
 	return result;
+}
+
+/*
+ * Writing a journey in one pass, for a caller that knows its touchpoints
+ * are in journey order, its labels (in bytewise order, each used), its
+ * time unit and a bound on the bytes of its touchpoints.  The result is
+ * the bytes JourneyEncodeOrdered would write.
+ */
+void
+JourneyWriterBegin(JourneyWriter *w, int32 ntouch, char *const *strs,
+				   const int32 *lens, int32 nlabels, TimestampTz first_ts,
+				   uint64 unit, Size touch_bytes)
+{
+	Size		size;
+	uint8	   *p;
+	int32		i;
+
+	Assert(unit > 0);
+	size = VARHDRSZ + STORED_HEADER_BYTES + VarintSize(ntouch) +
+		VarintSize(nlabels) + 2 * VARINT_MAX_BYTES + touch_bytes;
+	for (i = 0; i < nlabels; i++)
+		size += VarintSize(lens[i]) + lens[i];
+	CheckEncodedSize(size);
+	w->result = palloc(size);
+	w->end = (uint8 *) w->result + size;
+	p = (uint8 *) VARDATA(w->result);
+	*p++ = JOURNEY_FORMAT_VERSION;
+	*p++ = 0;
+	p = VarintWrite(p, ntouch);
+	p = VarintWrite(p, nlabels);
+	if (ntouch > 0)
+	{
+		p = VarintWrite(p, ZigzagEncode(first_ts));
+		p = VarintWrite(p, unit);
+	}
+	for (i = 0; i < nlabels; i++)
+	{
+		p = VarintWrite(p, lens[i]);
+		memcpy(p, strs[i], lens[i]);
+		p += lens[i];
+	}
+	w->p = p;
+	w->unit = unit;
+	w->prev = first_ts;
+	w->first = true;
+}
+
+/* can't happen: the caller's bound was wrong */
+void
+JourneyWriterOverrun(void)
+{
+	elog(ERROR, "journey writer overran its bound");
+}
+
+struct varlena *
+JourneyWriterEnd(JourneyWriter *w)
+{
+	SET_VARSIZE(w->result, (char *) w->p - (char *) w->result);
+	return w->result;
 }
 
 /*
@@ -263,19 +345,12 @@ JourneyBuilderEncode(JourneyBuilder *b)
 {
 	int32		nlabels = b->labels.n;
 	int32	   *order = StringDictSortedIds(&b->labels);
-	int32	   *rank = palloc(Max(nlabels, 1) * sizeof(int32));
 	struct varlena *result;
-	int32		i;
 
-	for (i = 0; i < nlabels; i++)
-		rank[order[i]] = i;
-	qsort_arg(b->touches, b->ntouch, sizeof(JourneyTouch),
-			  CompareRankedTouches, rank);
-	CHECK_FOR_INTERRUPTS();
-	result = EncodeOrdered(b->touches, b->ntouch, b->labels.strs,
-						   b->labels.lens, nlabels, order);
+	JourneySortTouches(b->touches, b->ntouch, order, nlabels);
+	result = JourneyEncodeOrdered(b->touches, b->ntouch, b->labels.strs,
+								  b->labels.lens, nlabels, order);
 	pfree(order);
-	pfree(rank);
 	return result;
 }
 
@@ -303,50 +378,9 @@ JourneyFromDecoded(const Journey *j, int32 from, int32 to, const bool *keep)
 			if (keep[i])
 				touches[ntouch++] = j->touches[i];
 	}
-	result = EncodeOrdered(touches, ntouch, (char *const *) j->labels,
-						   j->label_lens, j->nlabels, NULL);
+	result = JourneyEncodeOrdered(touches, ntouch, (char *const *) j->labels,
+								  j->label_lens, j->nlabels, NULL);
 	if (keep != NULL)
 		pfree(touches);
 	return result;
 }
-
-/* Journeys as aggregate states */
-
-static void
-SummaryInit(void *builder, MemoryContext cxt)
-{
-	JourneyBuilderInit(builder, cxt);
-}
-
-static void
-SummaryAddStored(void *builder, struct varlena *stored)
-{
-	Journey		j;
-
-	JourneyDecode(stored, &j);
-	JourneyBuilderAddJourney(builder, &j, 0, j.ntouch, NULL);
-}
-
-static void
-SummaryAddBuilder(void *builder, void *other)
-{
-	Journey		j;
-
-	BuilderAsJourney(other, &j);
-	JourneyBuilderAddJourney(builder, &j, 0, j.ntouch, NULL);
-}
-
-static struct varlena *
-SummaryEncode(void *builder)
-{
-	return JourneyBuilderEncode(builder);
-}
-
-const SummaryType JourneySummary = {
-	"journey",
-	sizeof(JourneyBuilder),
-	SummaryInit,
-	SummaryAddStored,
-	SummaryAddBuilder,
-	SummaryEncode
-};

@@ -14,6 +14,7 @@
 #include "utils/typcache.h"
 
 #include "builder.h"
+#include "summary.h"
 
 PG_FUNCTION_INFO_V1(journey_from_arrays);
 PG_FUNCTION_INFO_V1(journey_merge);

@@ -75,11 +75,19 @@ DatumGetSummary(const SummaryType *type, Datum d)
  * arena's reset callback unlinks it, so the list never points at memory
  * that is gone, whoever resets or deletes the context, and whenever.
  */
+typedef struct SummaryArenaShared
+{
+	const SummaryType *type;
+	struct SummaryArenaShared *next;
+	void	   *shared;			/* type->shared_size bytes */
+} SummaryArenaShared;
+
 typedef struct SummaryArena
 {
 	MemoryContext parent;		/* the aggregate context */
 	MemoryContext cxt;			/* the arena, which holds this entry */
 	MemoryContextCallback forget;
+	SummaryArenaShared *shared; /* per type, made when first asked for */
 	struct SummaryArena *next;
 } SummaryArena;
 
@@ -120,6 +128,7 @@ ArenaFor(MemoryContext parent)
 	arena = MemoryContextAlloc(cxt, sizeof(SummaryArena));
 	arena->parent = parent;
 	arena->cxt = cxt;
+	arena->shared = NULL;
 	arena->forget.func = ForgetArena;
 	arena->forget.arg = arena;
 	MemoryContextRegisterResetCallback(cxt, &arena->forget);
@@ -128,17 +137,47 @@ ArenaFor(MemoryContext parent)
 	return cxt;
 }
 
+/*
+ * What the builders of this type in the arena cxt share (a label
+ * dictionary, say), made on first use; it lives as long as the arena.
+ */
+void *
+SummaryShared(const SummaryType *type, MemoryContext cxt)
+{
+	SummaryArena *arena;
+	SummaryArenaShared *s;
+
+	for (arena = Arenas; arena != NULL; arena = arena->next)
+		if (arena->cxt == cxt)
+			break;
+	if (arena == NULL)
+		elog(ERROR, "summary arena not found");
+	for (s = arena->shared; s != NULL; s = s->next)
+		if (s->type == type)
+			return s->shared;
+	s = MemoryContextAlloc(cxt, sizeof(SummaryArenaShared));
+	s->type = type;
+	s->shared = MemoryContextAllocZero(cxt, type->shared_size);
+	type->init_shared(s->shared, cxt);
+	s->next = arena->shared;
+	arena->shared = s;
+	return s->shared;
+}
+
 /* A new, empty summary for the aggregate context parent. */
 ExpandedSummary *
 SummaryCreate(const SummaryType *type, MemoryContext parent)
 {
 	MemoryContext cxt = ArenaFor(parent);
-	ExpandedSummary *es = MemoryContextAlloc(cxt, sizeof(ExpandedSummary));
+	/* one chunk for both: a hash aggregate makes one per group */
+	ExpandedSummary *es = MemoryContextAllocZero(cxt,
+												 MAXALIGN(sizeof(ExpandedSummary)) +
+												 type->builder_size);
 
 	EOH_init_header(&es->hdr, &SummaryMethods, cxt);
 	es->type = type;
 	es->encoded = NULL;
-	es->builder = MemoryContextAllocZero(cxt, type->builder_size);
+	es->builder = (char *) es + MAXALIGN(sizeof(ExpandedSummary));
 	type->init(es->builder, cxt);
 	return es;
 }

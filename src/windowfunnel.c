@@ -29,6 +29,7 @@
 #include "utils/builtins.h"
 
 #include "builder.h"
+#include "collect.h"
 #include "funnel.h"
 #include "params.h"
 

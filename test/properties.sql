@@ -1,7 +1,7 @@
 -- Properties that must hold for every journey, checked on a few hundred
 -- random ones (seeded) with awkward labels, values and timestamps.
 BEGIN;
-SELECT plan(24);
+SELECT plan(28);
 
 SELECT setseed(0.4242);
 CREATE TEMP TABLE rj AS
@@ -51,6 +51,42 @@ SELECT ok((SELECT bool_and((SELECT journey(array_agg(u.ts), array_agg(u.label), 
 SELECT ok((SELECT bool_and(coalesce((SELECT journey_agg(u.ts, u.label, u.value ORDER BY random()) FROM journey_unnest(j) u), '[]') = j)
 		   FROM rj),
 		  'journey_agg does not depend on input order');
+
+-- journey_agg's groups share one label pool per aggregate context (and so
+-- do two aggregates of one query); the state's records are encoded straight
+-- when in time order, else sorted.  Each way must give the journey back.
+CREATE TEMP TABLE rj_rows AS SELECT r.id, u.ts, u.label, u.value FROM rj r, journey_unnest(r.j) u;
+CREATE TEMP TABLE rj_want AS
+SELECT id, j, coalesce((SELECT journey(array_agg(u.ts), array_agg(u.label || '!'), array_agg(u.value)) FROM journey_unnest(j) u), '[]') AS marked
+FROM rj;
+CREATE FUNCTION pg_temp.rebuilt(q text) RETURNS boolean LANGUAGE plpgsql AS $$
+DECLARE ok boolean;
+BEGIN
+	EXECUTE format('SELECT count(*) = 300 AND bool_and(coalesce(g.j, ''[]'') = w.j AND coalesce(g.marked, ''[]'') = w.marked)
+					FROM rj_want w LEFT JOIN (%s) g USING (id)', q) INTO ok;
+	RETURN ok;
+END $$;
+SET LOCAL enable_sort = off;
+SELECT ok(pg_temp.rebuilt($$SELECT id, journey_agg(ts, label, value) AS j, journey_agg(ts, label || '!', value) AS marked
+							FROM (SELECT * FROM rj_rows ORDER BY ts, label COLLATE "C", value NULLS FIRST) s GROUP BY id$$),
+		  'hashed journey_agg over rows in journey order, two aggregates sharing their labels');
+SELECT ok(pg_temp.rebuilt($$SELECT id, journey_agg(ts, label, value) AS j, journey_agg(ts, label || '!', value) AS marked
+							FROM (SELECT * FROM rj_rows ORDER BY random()) s GROUP BY id$$),
+		  'hashed journey_agg over rows in random order');
+RESET enable_sort;
+SET LOCAL enable_hashagg = off;
+SELECT ok(pg_temp.rebuilt($$SELECT id, journey_agg(ts, label, value) AS j, journey_agg(ts, label || '!', value) AS marked
+							FROM (SELECT * FROM rj_rows ORDER BY id, ts DESC) s GROUP BY id$$),
+		  'sorted journey_agg, a label pool per group, rows in reverse order');
+RESET enable_hashagg;
+-- a group's one stored journey is kept as it is, unless it is TOASTed
+CREATE TEMP TABLE rj_long AS
+SELECT 0 AS id, journey_agg('2024-01-01 00:00:00+00'::timestamptz + i * interval '1 second', 'l' || (i % 7)) AS j
+FROM generate_series(1, 100000) i;
+SELECT ok((SELECT count(*) = 301 AND bool_and(g.j = r.j AND journey_send(g.j) = journey_send(r.j))
+		   FROM (SELECT id, journey_rollup(j) AS j FROM (SELECT * FROM rj UNION ALL SELECT * FROM rj_long) s GROUP BY id) g
+		   JOIN (SELECT * FROM rj UNION ALL SELECT * FROM rj_long) r USING (id)),
+		  'journey_rollup of one journey per group hands each back, stored inline or TOASTed');
 
 SELECT ok((SELECT bool_and(journey_length(a.j || b.j) = journey_length(a.j) + journey_length(b.j)
 						   AND a.j || b.j = b.j || a.j)
