@@ -1,0 +1,44 @@
+-- SPDX-License-Identifier: GPL-3.0-or-later
+--
+-- The peers part of the report for one size (psql -v size=LABEL): journey
+-- against plain PostgreSQL SQL and DuckDB on the same events, from the
+-- bench.* tables that bench/measure.sh filled.  Every figure is the best
+-- timed run; every ratio is journey / peer, so below 1 is journey faster.
+
+\pset footer off
+\pset null ''
+
+\echo
+SELECT format('=== %s: journey against plain SQL and DuckDB (same run, same events; best of %s runs each) ===',
+	:'size', (SELECT max(runs) FROM bench.duckdb WHERE size = :'size'))
+\g (tuples_only format=unaligned)
+SELECT format('load average %s at the start, %s at the end; DuckDB %s', s.loadavg, e.loadavg,
+	'with its default threads (one per core), PostgreSQL serial')
+FROM bench.peer_load s, bench.peer_load e
+WHERE s.size = :'size' AND s.at = 'start' AND e.size = :'size' AND e.at = 'end'
+\g (tuples_only format=unaligned)
+
+\pset title 'journey / peer (below 1 = journey faster)'
+SELECT question,
+	lpad(round(journey_ms::numeric, 1)::text, 9) AS "journey ms",
+	lpad(round(plain_ms::numeric, 1)::text, 9) AS "plain SQL ms",
+	CASE WHEN journey_ms > 0 AND plain_ms > 0 THEN round((journey_ms / plain_ms)::numeric, 2)::text END
+		AS "/ plain SQL",
+	lpad(round(duckdb_ms::numeric, 1)::text, 9) AS "DuckDB ms",
+	CASE WHEN journey_ms > 0 AND duckdb_ms > 0 THEN round((journey_ms / duckdb_ms)::numeric, 2)::text END
+		AS "/ DuckDB",
+	CASE WHEN same THEN 'equal' ELSE 'DIFFERENT' END AS checksums
+FROM bench.peers(:'size') ORDER BY ord;
+
+\pset title 'Checksums (every engine''s must be the same in a row)'
+SELECT ord AS "#", journey_sum AS journey,
+	CASE WHEN plain_sum IS NULL THEN '' WHEN plain_sum = journey_sum THEN 'same' ELSE plain_sum END AS "plain SQL",
+	CASE WHEN duckdb_sum = journey_sum THEN 'same' ELSE coalesce(duckdb_sum, 'MISSING') END AS "DuckDB"
+FROM bench.peers(:'size') ORDER BY ord;
+
+\pset title
+\echo 'Rows 1-9 read what a user stores once: rows 3-9 stored journeys (built by analytics.sql, not timed here), DuckDB the events'
+\echo '  table, there being no stored form; rows 10-12 read the raw events on every engine.  journey and plain SQL: EXPLAIN'
+\echo '  (ANALYZE, TIMING OFF), every row made, none sent; DuckDB: CREATE TEMP TABLE AS, every row made and kept in memory.'
+\echo '  Checksums are computed from each result, untimed (row counts, sums, levels, credit per label to 6 decimals, md5 of'
+\echo '  the ordered rows).  No plain SQL for the funnel: the exact one (every start) needs a self-join per step.'
