@@ -240,10 +240,10 @@ CREATE TABLE bench.checksums (
 CREATE TABLE bench.duckdb (
 	size		text NOT NULL,
 	name		text NOT NULL,		-- a query of bench/duckdb/bench.mjs
-	ms			float8 NOT NULL,	-- best timed run
+	ms			float8,				-- best timed run; NULL: it failed
 	runs		int NOT NULL,
-	checksum	text NOT NULL,
-	times		text NOT NULL		-- every timed run, ms
+	checksum	text NOT NULL,		-- 'ERROR: ...' if it failed
+	times		text				-- every timed run, ms
 );
 CREATE TABLE bench.peer_load (
 	size		text NOT NULL,
