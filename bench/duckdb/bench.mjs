@@ -22,6 +22,9 @@
 // core), BENCH_DUCKDB_MEMORY its memory_limit (default 8GB, a third of
 // this shared machine, where DuckDB's own default is 80% of it).
 
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 
 const [csv, runsArg] = process.argv.slice(2);
@@ -179,7 +182,11 @@ const queries = [
 
 const log = (msg) => console.error(`[${new Date().toISOString().slice(11, 19)}] duckdb: ${msg}`);
 
-const config = { memory_limit: process.env.BENCH_DUCKDB_MEMORY || '8GB' };
+// Spills go to a directory of our own (an in-memory database's default
+// is .tmp in the current directory).
+const spill = mkdtempSync(join(tmpdir(), 'journey-duckdb.'));
+process.on('exit', () => rmSync(spill, { recursive: true, force: true }));
+const config = { memory_limit: process.env.BENCH_DUCKDB_MEMORY || '8GB', temp_directory: spill };
 if (process.env.BENCH_DUCKDB_THREADS) config.threads = process.env.BENCH_DUCKDB_THREADS;
 const instance = await DuckDBInstance.create(':memory:', config);
 const conn = await instance.connect();
