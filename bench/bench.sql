@@ -291,16 +291,18 @@ $$;
 CREATE FUNCTION bench.peers(size text)
 RETURNS TABLE (ord int, question text, journey_ms float8, plain_ms float8,
 			   duckdb_ms float8, journey_sum text, plain_sum text,
-			   duckdb_sum text, same bool)
+			   duckdb_sum text, same bool, journey_over bool, plain_over bool)
 LANGUAGE sql STABLE AS $$
 	WITH best AS (
-		SELECT name, min(ms) FILTER (WHERE run > 0 AND NOT timed_out AND error IS NULL) AS ms
+		SELECT name, min(ms) FILTER (WHERE run > 0 AND NOT timed_out AND error IS NULL) AS ms,
+			bool_or(timed_out) AS over	-- cancelled by statement_timeout
 		FROM bench.runs r WHERE r.size = peers.size AND section = 'peers' GROUP BY name
 	)
 	SELECT p.ord, p.question, j.ms, b.ms, d.ms, cj.checksum, cb.checksum, d.checksum,
 		cj.checksum IS NOT NULL AND cj.checksum NOT LIKE 'ERROR%'
 			AND bench.same_sum(cj.checksum, d.checksum)
-			AND (p.plain IS NULL OR coalesce(bench.same_sum(cj.checksum, cb.checksum), false))
+			AND (p.plain IS NULL OR coalesce(bench.same_sum(cj.checksum, cb.checksum), false)),
+		coalesce(j.over, false) AND j.ms IS NULL, coalesce(b.over, false) AND b.ms IS NULL
 	FROM bench.peer_rows p
 	LEFT JOIN best j ON j.name = p.journey
 	LEFT JOIN best b ON b.name = p.plain

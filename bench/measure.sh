@@ -391,7 +391,7 @@ for spec in "$@"; do
 		"${psql[@]}" -v size="$size" -v timeout="$timeout_s" -v slow="$slow_s" \
 		-f "$here/report-analytics.sql" >&3
 	if ((${#peers[@]})); then
-		"${psql[@]}" -v size="$size" -f "$here/report-peers.sql" >&3
+		"${psql[@]}" -v size="$size" -v timeout="$timeout_s" -f "$here/report-peers.sql" >&3
 		differ=$(sql "SELECT string_agg(ord::text, ', ') FROM bench.peers('$size') WHERE NOT same")
 		if [[ -n $differ ]]; then
 			log "$size peers: CHECKSUMS DIFFER for question(s) $differ (see the report)"

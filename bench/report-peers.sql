@@ -1,6 +1,7 @@
 -- SPDX-License-Identifier: GPL-3.0-or-later
 --
--- The peers part of the report for one size (psql -v size=LABEL): journey
+-- The peers part of the report for one size (psql -v size=LABEL -v
+-- timeout=S, the statement_timeout of the timed runs): journey
 -- against plain PostgreSQL SQL and DuckDB on the same events, from the
 -- bench.* tables that bench/measure.sh filled.  Every figure is the best
 -- timed run; every ratio is journey / peer, so below 1 is journey faster.
@@ -20,10 +21,12 @@ WHERE s.size = :'size' AND s.at = 'start' AND e.size = :'size' AND e.at = 'end'
 
 \pset title 'journey / peer (below 1 = journey faster)'
 SELECT question,
-	lpad(round(journey_ms::numeric, 1)::text, 9) AS "journey ms",
-	lpad(round(plain_ms::numeric, 1)::text, 9) AS "plain SQL ms",
-	CASE WHEN journey_ms > 0 AND plain_ms > 0 THEN round((journey_ms / plain_ms)::numeric, 2)::text END
-		AS "/ plain SQL",
+	CASE WHEN journey_over THEN 'TIMEOUT' ELSE lpad(round(journey_ms::numeric, 1)::text, 9) END AS "journey ms",
+	CASE WHEN plain_over THEN 'TIMEOUT > ' || :'timeout' || ' s'
+		ELSE lpad(round(plain_ms::numeric, 1)::text, 9) END AS "plain SQL ms",
+	CASE WHEN journey_ms > 0 AND plain_ms > 0 THEN round((journey_ms / plain_ms)::numeric, 2)::text
+		WHEN journey_ms > 0 AND plain_over THEN '< ' || round((journey_ms / (:'timeout' * 1000))::numeric, 2)
+		END AS "/ plain SQL",
 	lpad(round(duckdb_ms::numeric, 1)::text, 9) AS "DuckDB ms",
 	CASE WHEN journey_ms > 0 AND duckdb_ms > 0 THEN round((journey_ms / duckdb_ms)::numeric, 2)::text END
 		AS "/ DuckDB",
