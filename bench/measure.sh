@@ -160,9 +160,57 @@ query+=(
 	[linear_intervals]="SELECT * FROM credit_intervals((SELECT credit_bootstrap(customer_id, a.label, a.credit) FROM bench_journey_conversion, journey_attribution(j, 'linear', '{purchase}') a))"
 )
 
+# Peers: journey's answers against DuckDB's (bench/duckdb/bench.mjs, the
+# same events exported once per size) and against plain SQL where the
+# sections above have it, each with a checksum of its result that must be
+# the same for every engine (checksum[NAME] reads the result as r; the
+# DuckDB script computes the same text).  The stored forms read the
+# journeys analytics.sql built; DuckDB's queries read its events table.
+funnel_steps="'{product_view,add_to_cart,checkout,purchase}'"
+utc_day="(ts AT TIME ZONE 'UTC')::date"
+query+=(
+	[attr_first_touch]="SELECT label, sum(credit) AS credit FROM bench_journey_conversion, journey_attribution(j, 'first_touch', '{purchase}') GROUP BY label"
+	[funnel_level]="SELECT customer_id, funnel_level(j, $funnel_steps, '7 days') AS level FROM bench_journey_event"
+	[window_funnel]="SELECT customer_id, window_funnel('7 days', ts, event = 'product_view', event = 'add_to_cart', event = 'checkout', event = 'purchase') AS level FROM events GROUP BY customer_id"
+	[attr_first_touch_sql]="SELECT label, count(*)::float8 AS credit FROM (SELECT label, conv, bool_or(conv) OVER g AS converted, row_number() OVER (g $conv_order) AS pos FROM ($conv_groups) t $conv_g) s WHERE converted AND NOT conv AND pos = 1 GROUP BY label"
+	[retention_stored]="SELECT cohort_label, period, journeys FROM cohort_retention((SELECT retention_counts(j, '1 month') FROM bench_journey_event), dense => false)"
+	[retention_sql]="SELECT to_char(cohort, 'YYYY-MM') AS cohort_label, ((extract(year FROM m) - extract(year FROM cohort)) * 12 + extract(month FROM m) - extract(month FROM cohort))::int AS period, count(*) AS journeys FROM (SELECT customer_id, m, min(m) OVER (PARTITION BY customer_id) AS cohort FROM (SELECT DISTINCT customer_id, date_trunc('month', ts AT TIME ZONE 'UTC') AS m FROM events) a) b GROUP BY 1, 2"
+	[retention_raw]="SELECT customer_id, retention($utc_day = '2024-03-01', $utc_day = '2024-03-02', $utc_day = '2024-03-08') AS r FROM events GROUP BY customer_id"
+	[retention_raw_sql]="SELECT customer_id, ARRAY[c1::int, (c1 AND c2)::int, (c1 AND c3)::int] AS r FROM (SELECT customer_id, bool_or($utc_day = '2024-03-01') AS c1, bool_or($utc_day = '2024-03-02') AS c2, bool_or($utc_day = '2024-03-08') AS c3 FROM events GROUP BY customer_id) s"
+)
+levels="SELECT string_agg(level || ':' || n, ' ' ORDER BY level) FROM (SELECT level, count(*) AS n FROM r GROUP BY level) s"
+credits="SELECT string_agg(label || '=' || round(credit::numeric, 6), ' ' ORDER BY label COLLATE \"C\") FROM r"
+sessions_sum="SELECT count(*) || ' rows, ' || sum(session) || ' session sum, ' || max(session) || ' max' FROM r"
+paths_sum="SELECT count(*) || ' paths, ' || sum(journeys) || ' journeys, md5 ' || left(md5(string_agg(path || '=' || journeys, ';' ORDER BY journeys DESC, path COLLATE \"C\")), 12) FROM r"
+cells_sum="SELECT count(*) || ' cells, ' || sum(journeys) || ' journey-months, md5 ' || left(md5(string_agg(cohort_label || ':' || period || ':' || journeys, ' ' ORDER BY cohort_label COLLATE \"C\", period)), 12) FROM r"
+retention_sum="SELECT sum(r[1]) || ',' || sum(r[2]) || ',' || sum(r[3]) FROM r"
+declare -A checksum=(
+	[count]="SELECT count(*) || ' customers, ' || sum(count) || ' events' FROM r"
+	[journey_agg]="SELECT count(*) || ' customers, ' || sum(journey_length(journey_agg)) || ' events' FROM r"
+	[session_count]="SELECT sum::text FROM r"
+	[session_count_sql]="SELECT sum::text FROM r"
+	[session_number]=$sessions_sum
+	[session_lag_sum]=$sessions_sum
+	[funnel_level]=$levels
+	[window_funnel]=$levels
+	[top_paths]="${paths_sum/%FROM r/FROM r WHERE rank IS NOT NULL}"	# not (other)
+	[top_paths_sql]=$paths_sum
+	[attr_first_touch]=$credits
+	[attr_first_touch_sql]=$credits
+	[attr_last_touch]=$credits
+	[attr_last_touch_sql]=$credits
+	[attr_linear]=$credits
+	[attr_linear_sql]=$credits
+	[retention_stored]=$cells_sum
+	[retention_sql]=$cells_sum
+	[retention_raw]=$retention_sum
+	[retention_raw_sql]=$retention_sum
+)
+
 analytics=(sessions identity paths attribution drivers retention markov models)
-settings+=([sessions]="" [identity]="" [paths]="" [attribution]="" [drivers]="" [retention]="" [markov]="" [models]="")
+settings+=([sessions]="" [identity]="" [paths]="" [attribution]="" [drivers]="" [retention]="" [markov]="" [models]="" [peers]="")
 section_names+=(
+	[peers]="count journey_agg session_count session_count_sql session_number session_lag_sum funnel_level window_funnel top_paths top_paths_sql attr_first_touch attr_first_touch_sql attr_last_touch attr_last_touch_sql attr_linear attr_linear_sql retention_stored retention_sql retention_raw retention_raw_sql"
 	[sessions]="session_row_number session_number session_lag_sum session_count journey_sessions session_count_sql"
 	[identity]="identity_resolve identity_cte"
 	[paths]="top_paths top_paths_sql transitions transitions_sql"
@@ -174,10 +222,13 @@ section_names+=(
 )
 # A failing query of these sections (a Markov model over the state limit,
 # say) is reported with its error instead of stopping the run.
-declare -A catch=([sessions]=true [identity]=true [paths]=true [attribution]=true [drivers]=true [retention]=true [markov]=true [models]=true)
+declare -A catch=([sessions]=true [identity]=true [paths]=true [attribution]=true [drivers]=true [retention]=true [markov]=true [models]=true [peers]=true)
+# The peers section runs after the analytics ones; BENCH_SECTIONS may leave
+# it out like any other.
+peers=(peers)
 
 # BENCH_SECTIONS="attribution markov models" runs only the sections named
-# (of serial sorted parallel and the analytics above), e.g. to time the
+# (of serial sorted parallel, the analytics above and peers), e.g. to time the
 # models on 1M journeys without the rest.
 if [[ -n ${BENCH_SECTIONS:-} ]]; then
 	keep() {
@@ -191,6 +242,7 @@ if [[ -n ${BENCH_SECTIONS:-} ]]; then
 	selected=()
 	for s in "${analytics[@]}"; do keep "$s" && selected+=("$s"); done
 	analytics=("${selected[@]}")
+	keep peers || peers=()
 fi
 
 # Queries whose memory is not probed (none so far).
@@ -327,7 +379,7 @@ for spec in "$@"; do
 			qvars+=(-v "q_$name=${query[$name]}")
 		done
 	done
-	PGOPTIONS="-c statement_timeout=${check_timeout_s}s" \
+	((${#analytics[@]} == 0)) || PGOPTIONS="-c statement_timeout=${check_timeout_s}s" \
 		psql -X -q -v size="$size" -v sections="${analytics[*]}" "${qvars[@]}" \
 		-f "$here/checks.sql" >&2 || true
 	for section in "${analytics[@]}"; do
@@ -339,16 +391,47 @@ for spec in "$@"; do
 		done
 	done
 
+	# Peers: journey's queries first (timed like the sections above, then
+	# each once more for its checksum), then DuckDB's over the same events,
+	# exported once, untimed; never at the same time, and the load average
+	# is recorded around both.
+	if ((${#peers[@]})); then
+		sql "INSERT INTO bench.peer_load VALUES ('$size', 'start', '$(cut -d' ' -f1-3 /proc/loadavg)')" >/dev/null
+		time_section "$size" peers
+		log "$size peers: checksums of journey's and plain SQL's results (untimed)"
+		for name in ${section_names[peers]}; do
+			sum=$(PGOPTIONS="-c statement_timeout=${check_timeout_s}s" "${psql[@]}" -At \
+				-c "WITH r AS (${query[$name]}) ${checksum[$name]}" 2>&1) || sum="ERROR: $sum"
+			"${psql[@]}" -v size="$size" -v name="$name" -v sum="$sum" \
+				<<<"INSERT INTO bench.checksums VALUES (:'size', :'name', :'sum')"
+		done
+		log "$size peers: exporting the events for DuckDB"
+		"${psql[@]}" -c "\copy (SELECT customer_id, (extract(epoch FROM ts) * 1000000)::bigint, channel, event, value FROM events) TO '$tmp/events.csv' (FORMAT csv)"
+		node "$here/duckdb/bench.mjs" "$tmp/events.csv" "$runs" | awk -v size="$size" '{print size "\t" $0}' >"$tmp/duckdb.tsv"
+		rm -f "$tmp/events.csv"
+		"${psql[@]}" -c "\copy bench.duckdb FROM '$tmp/duckdb.tsv'"
+		sql "INSERT INTO bench.peer_load VALUES ('$size', 'end', '$(cut -d' ' -f1-3 /proc/loadavg)')" >/dev/null
+	fi
 	((${#sections[@]} == 0)) ||
 		"${psql[@]}" -v size="$size" -v timeout="$timeout_s" -v slow="$slow_s" \
 		-f "$here/report.sql" >&3
-	"${psql[@]}" -v size="$size" -v timeout="$timeout_s" -v slow="$slow_s" \
+	((${#analytics[@]} == 0)) ||
+		"${psql[@]}" -v size="$size" -v timeout="$timeout_s" -v slow="$slow_s" \
 		-f "$here/report-analytics.sql" >&3
+	if ((${#peers[@]})); then
+		"${psql[@]}" -v size="$size" -v timeout="$timeout_s" -f "$here/report-peers.sql" >&3
+		differ=$(sql "SELECT string_agg(ord::text, ', ') FROM bench.peers('$size') WHERE NOT same")
+		if [[ -n $differ ]]; then
+			log "$size peers: CHECKSUMS DIFFER for question(s) $differ (see the report)"
+			peers_failed=1
+		fi
+	fi
 done
 
 # Concurrent load: test/load.sh run longer, for its throughput and memory.
 load_s=${BENCH_LOAD_SECONDS:-60}
-((load_s > 0)) || exit 0
+((load_s > 0)) || exit "${peers_failed:-0}"
 echo "=== load: 16 pgbench clients for $load_s s, the main functions on 2,000 generated customers (test/load.sh) ===" >&3
 LOAD_SECONDS=$load_s bash "$here/../test/load.sh" 2>&1 | grep '^load:' >&3 ||
 	echo "load: FAILED (see test/load.sh)" >&3
+exit "${peers_failed:-0}"

@@ -13,7 +13,11 @@
 # packages, installs the extension and runs pg_virtualenv.  The report goes
 # to stdout and to bench/results/ (ignored by git), progress to stderr.
 # Knobs (see README.md): BENCH_RUNS, BENCH_TIMEOUT, BENCH_SLOW, BENCH_NO_BUILD,
-# BENCH_CHECK_TIMEOUT, BENCH_LOAD_SECONDS.
+# BENCH_CHECK_TIMEOUT, BENCH_LOAD_SECONDS, BENCH_SECTIONS, BENCH_DUCKDB_THREADS.
+# PG_CONFIG=/path/to/pg_config measures that PostgreSQL installation instead
+# of the system's: the extension is built and installed there, and a
+# throwaway cluster of it runs on BENCH_PORT (default 5499) in a temporary
+# directory, so no system-wide install is needed.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -39,9 +43,21 @@ for size in "$@"; do
 done
 
 bash "$here/../scripts/install-deps.sh"
+# The DuckDB side of the peers section (node and the pinned npm packages).
+if [[ -z ${BENCH_SECTIONS:-} || " $BENCH_SECTIONS " == *" peers "* ]]; then
+	bash "$here/duckdb/install.sh"
+fi
+pg_config=${PG_CONFIG:-pg_config}
 # BENCH_NO_BUILD=1 measures the journey.so already installed, e.g. while the
 # working tree is half-edited; the report says so.
-[[ ${BENCH_NO_BUILD:-} == 1 ]] || bash "$here/../scripts/build.sh"
+if [[ ${BENCH_NO_BUILD:-} != 1 ]]; then
+	if [[ -n ${PG_CONFIG:-} ]]; then
+		make -s -C "$here/.." -j2 WERROR=1 PG_CONFIG="$PG_CONFIG" >/dev/null
+		make -s -C "$here/.." install PG_CONFIG="$PG_CONFIG" >/dev/null
+	else
+		bash "$here/../scripts/build.sh"
+	fi
+fi
 
 # Which code is measured: a snapshot of what build.sh just installed.
 # Every backend loads journey.so afresh, so a make install by someone else
@@ -50,14 +66,14 @@ bash "$here/../scripts/install-deps.sh"
 export BENCH_VERSION
 BENCH_VERSION="journey $(git -C "$here/.." rev-parse --short HEAD 2>/dev/null || echo '?')"
 if [[ ${BENCH_NO_BUILD:-} == 1 ]]; then
-	BENCH_VERSION+=" (NOT rebuilt: installed journey.so of $(date -r "$(pg_config --pkglibdir)/journey.so" '+%F %T'))"
+	BENCH_VERSION+=" (NOT rebuilt: installed journey.so of $(date -r "$("$pg_config" --pkglibdir)/journey.so" '+%F %T'))"
 elif [[ -n $(git -C "$here/.." status --porcelain -- src include sql Makefile 2>/dev/null) ]]; then
 	BENCH_VERSION+=" + uncommitted changes"
 fi
 snap=$(mktemp -d /tmp/journey-bench.XXXXXX)
 trap 'rm -rf "$snap"' EXIT
 chmod 755 "$snap"	# the server runs as postgres
-for f in "$(pg_config --pkglibdir)/journey.so" "$(pg_config --sharedir)"/extension/journey{.control,--*.sql}; do
+for f in "$("$pg_config" --pkglibdir)/journey.so" "$("$pg_config" --sharedir)"/extension/journey{.control,--*.sql}; do
 	install -D -m 644 "$f" "$snap$f"
 done
 
@@ -91,6 +107,24 @@ start=$SECONDS
 # "regress" cluster somebody else's pg_virtualenv has open.  measure.sh
 # writes the report to fd 3; everything else (pg_virtualenv's chatter,
 # progress) goes to stderr.
-pg_virtualenv -t -v 15 "${opts[@]}" bash "$here/measure.sh" "${specs[@]}" 3>&1 >&2 |
-	tee "$out"
+if [[ -z ${PG_CONFIG:-} ]]; then
+	pg_virtualenv -t -v 15 "${opts[@]}" bash "$here/measure.sh" "${specs[@]}" 3>&1 >&2 |
+		tee "$out"
+	status=${PIPESTATUS[0]}
+else
+	# The same settings in a throwaway cluster of that installation, owned
+	# by postgres, the bench connecting as the superuser root.
+	bindir=$("$PG_CONFIG" --bindir)
+	port=${BENCH_PORT:-5499}
+	chown postgres "$snap"
+	su postgres -c "$bindir/initdb -D '$snap/data' -A trust -U root" >/dev/null
+	pgopts="-p $port -k '$snap' -c fsync=off"
+	for g in "${gucs[@]}"; do pgopts+=" -c ${g//\"/}"; done	# no value has a space
+	su postgres -c "$bindir/pg_ctl -D '$snap/data' -o \"$pgopts\" -l '$snap/server.log' -w start" >/dev/null
+	trap 'su postgres -c "$bindir/pg_ctl -D \"$snap/data\" -m fast stop" >/dev/null || true; rm -rf "$snap"' EXIT
+	PGHOST=$snap PGPORT=$port PGUSER=root PGDATABASE=postgres \
+		bash "$here/measure.sh" "${specs[@]}" 3>&1 >&2 | tee "$out"
+	status=${PIPESTATUS[0]}
+fi
 echo "total $((SECONDS - start)) s; report saved in ${out#"$here/../"}" >&2
+exit "$status"
