@@ -159,11 +159,15 @@ retention_transfn(PG_FUNCTION_ARGS)
 
 /*
  * retention(c1, ..., cn) for 2 to 8 conditions: the same from its
- * arguments, with the conditions met as the bits of an integer state (bit
- * i for condition i + 1), so that neither the array PostgreSQL would build
- * for every row of the VARIADIC form nor a state by reference is needed.
- * The final function learns n from its extra arguments (FINALFUNC_EXTRA).
+ * arguments, with the conditions met as the bits of an integer state, so
+ * that neither the array PostgreSQL would build for every row of the
+ * VARIADIC form nor a state by reference is needed.  Bit i is condition
+ * i + 1; n is kept above them, at RETENTION_COUNT_SHIFT, for the final
+ * function (which cannot learn it from FINALFUNC_EXTRA arguments: Citus
+ * calls final functions with a count of its own).
  */
+#define RETENTION_COUNT_SHIFT 24
+
 PG_FUNCTION_INFO_V1(retention_bits_transfn);
 PG_FUNCTION_INFO_V1(retention_bits_combine);
 PG_FUNCTION_INFO_V1(retention_bits_final);
@@ -171,43 +175,57 @@ PG_FUNCTION_INFO_V1(retention_bits_final);
 Datum
 retention_bits_transfn(PG_FUNCTION_ARGS)
 {
-	uint32		bits = PG_ARGISNULL(0) ? 0 : (uint32) PG_GETARG_INT32(0);
+	int			n = PG_NARGS() - 1;
+	uint32		state = PG_ARGISNULL(0) ? (uint32) n << RETENTION_COUNT_SHIFT : (uint32) PG_GETARG_INT32(0);
 	int			i;
 
 	(void) SummaryAggContext(fcinfo);
-	for (i = 1; i < PG_NARGS() && i <= RETENTION_MAX_CONDITIONS; i++)
+	if (n < 1 || n >= RETENTION_COUNT_SHIFT)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("retention takes between 1 and %d conditions here", RETENTION_COUNT_SHIFT - 1)));
+	for (i = 1; i <= n; i++)
 		if (!PG_ARGISNULL(i) && PG_GETARG_BOOL(i))
-			bits |= (uint32) 1 << (i - 1);
-	PG_RETURN_INT32((int32) bits);
+			state |= (uint32) 1 << (i - 1);
+	PG_RETURN_INT32((int32) state);
 }
 
 Datum
 retention_bits_combine(PG_FUNCTION_ARGS)
 {
+	uint32		a;
+	uint32		b;
+
 	(void) SummaryAggContext(fcinfo);
-	if (PG_ARGISNULL(0) && PG_ARGISNULL(1))
-		PG_RETURN_NULL();
-	PG_RETURN_INT32((PG_ARGISNULL(0) ? 0 : PG_GETARG_INT32(0)) |
-					(PG_ARGISNULL(1) ? 0 : PG_GETARG_INT32(1)));
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
+	{
+		if (PG_ARGISNULL(0) && PG_ARGISNULL(1))
+			PG_RETURN_NULL();
+		PG_RETURN_DATUM(PG_GETARG_DATUM(PG_ARGISNULL(0) ? 1 : 0));
+	}
+	a = (uint32) PG_GETARG_INT32(0);
+	b = (uint32) PG_GETARG_INT32(1);
+	if (a >> RETENTION_COUNT_SHIFT != b >> RETENTION_COUNT_SHIFT)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("retention needs the same number of conditions on every row")));
+	PG_RETURN_INT32((int32) (a | b));
 }
 
 Datum
 retention_bits_final(PG_FUNCTION_ARGS)
 {
-	int			n = PG_NARGS() - 1;
-	uint32		bits;
-	Datum		out[RETENTION_MAX_CONDITIONS];
+	uint32		state = (uint32) PG_GETARG_INT32(0);
+	int			n = state >> RETENTION_COUNT_SHIFT;
+	Datum		out[RETENTION_COUNT_SHIFT];
 	int			i;
 
-	if (PG_ARGISNULL(0))
-		PG_RETURN_NULL();
-	if (n < 1 || n > RETENTION_MAX_CONDITIONS)
+	if (n < 1 || n >= RETENTION_COUNT_SHIFT)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("retention takes between 1 and %d conditions", RETENTION_MAX_CONDITIONS)));
-	bits = (uint32) PG_GETARG_INT32(0);
+				 errmsg("invalid retention state")));
 	for (i = 0; i < n; i++)
-		out[i] = Int32GetDatum((bits & 1) && (bits & ((uint32) 1 << i)) ? 1 : 0);
+		out[i] = Int32GetDatum((state & 1) && (state & ((uint32) 1 << i)) ? 1 : 0);
 	PG_RETURN_ARRAYTYPE_P(construct_array(out, n, INT4OID, 4, true, TYPALIGN_INT));
 }
 

@@ -41,13 +41,10 @@ SELECT is_empty($$SELECT signature FROM ext_functions f JOIN pg_proc p USING (oi
 
 -- Functions that must see NULL arguments, and only those, are not STRICT:
 -- the aggregates' transition and combine functions (they start from a NULL
--- state and skip NULL rows themselves), final functions with extra
--- arguments (FINALFUNC_EXTRA passes them as NULLs), and these.
+-- state and skip NULL rows themselves), and these.
 SELECT set_eq($$SELECT signature FROM ext_functions WHERE NOT proisstrict AND prokind = 'f'
 				EXCEPT SELECT unnest(ARRAY[a.aggtransfn, a.aggcombinefn])::regprocedure::text
-				FROM pg_aggregate a JOIN ext_functions f ON f.oid = a.aggfnoid
-				EXCEPT SELECT a.aggfinalfn::regprocedure::text
-				FROM pg_aggregate a JOIN ext_functions f ON f.oid = a.aggfnoid WHERE a.aggfinalextra$$,
+				FROM pg_aggregate a JOIN ext_functions f ON f.oid = a.aggfnoid$$,
 			  ARRAY['journey_append(journey,timestamp with time zone,text)',
 					'journey_append(journey,timestamp with time zone,text,double precision)',
 					'journey_sessions(journey,interval,text[],text,interval)',

@@ -127,73 +127,55 @@ COMMENT ON FUNCTION markov_order_fit(markov_counts) IS 'ChannelAttribution''s ch
 
 -- retention(c1, ..., cn) for 2 to 8 conditions: the VARIADIC form's result
 -- without the array PostgreSQL builds for every row of it, and with the
--- conditions met as the bits of an integer state (a call with 2 to 8
--- conditions now resolves to these)
+-- conditions met (and their count) as the bits of an integer state (a
+-- call with 2 to 8 conditions now resolves to these)
 CREATE FUNCTION retention_bits_combine(integer, integer) RETURNS integer
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION retention_bits_final(integer) RETURNS integer[]
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION retention_bits_combine(integer, integer) IS 'combine function of retention of 2 to 8 conditions';
+COMMENT ON FUNCTION retention_bits_final(integer) IS 'final function of retention of 2 to 8 conditions';
 CREATE FUNCTION retention_bits_transfn(integer, boolean, boolean) RETURNS integer
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION retention_bits_final(integer, boolean, boolean) RETURNS integer[]
-	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 COMMENT ON FUNCTION retention_bits_transfn(integer, boolean, boolean) IS 'transition function of retention of 2 conditions';
-COMMENT ON FUNCTION retention_bits_final(integer, boolean, boolean) IS 'final function of retention of 2 conditions';
 CREATE AGGREGATE retention(c1 boolean, c2 boolean) (SFUNC = retention_bits_transfn, STYPE = integer,
-	FINALFUNC = retention_bits_final, FINALFUNC_EXTRA, COMBINEFUNC = retention_bits_combine, PARALLEL = SAFE);
+	FINALFUNC = retention_bits_final, COMBINEFUNC = retention_bits_combine, PARALLEL = SAFE);
 COMMENT ON AGGREGATE retention(boolean, boolean) IS 'ClickHouse retention of 2 conditions: r[1] = condition 1 met, r[i] = conditions 1 and i met, as 0/1';
 CREATE FUNCTION retention_bits_transfn(integer, boolean, boolean, boolean) RETURNS integer
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION retention_bits_final(integer, boolean, boolean, boolean) RETURNS integer[]
-	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 COMMENT ON FUNCTION retention_bits_transfn(integer, boolean, boolean, boolean) IS 'transition function of retention of 3 conditions';
-COMMENT ON FUNCTION retention_bits_final(integer, boolean, boolean, boolean) IS 'final function of retention of 3 conditions';
 CREATE AGGREGATE retention(c1 boolean, c2 boolean, c3 boolean) (SFUNC = retention_bits_transfn, STYPE = integer,
-	FINALFUNC = retention_bits_final, FINALFUNC_EXTRA, COMBINEFUNC = retention_bits_combine, PARALLEL = SAFE);
+	FINALFUNC = retention_bits_final, COMBINEFUNC = retention_bits_combine, PARALLEL = SAFE);
 COMMENT ON AGGREGATE retention(boolean, boolean, boolean) IS 'ClickHouse retention of 3 conditions: r[1] = condition 1 met, r[i] = conditions 1 and i met, as 0/1';
 CREATE FUNCTION retention_bits_transfn(integer, boolean, boolean, boolean, boolean) RETURNS integer
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION retention_bits_final(integer, boolean, boolean, boolean, boolean) RETURNS integer[]
-	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 COMMENT ON FUNCTION retention_bits_transfn(integer, boolean, boolean, boolean, boolean) IS 'transition function of retention of 4 conditions';
-COMMENT ON FUNCTION retention_bits_final(integer, boolean, boolean, boolean, boolean) IS 'final function of retention of 4 conditions';
 CREATE AGGREGATE retention(c1 boolean, c2 boolean, c3 boolean, c4 boolean) (SFUNC = retention_bits_transfn, STYPE = integer,
-	FINALFUNC = retention_bits_final, FINALFUNC_EXTRA, COMBINEFUNC = retention_bits_combine, PARALLEL = SAFE);
+	FINALFUNC = retention_bits_final, COMBINEFUNC = retention_bits_combine, PARALLEL = SAFE);
 COMMENT ON AGGREGATE retention(boolean, boolean, boolean, boolean) IS 'ClickHouse retention of 4 conditions: r[1] = condition 1 met, r[i] = conditions 1 and i met, as 0/1';
 CREATE FUNCTION retention_bits_transfn(integer, boolean, boolean, boolean, boolean, boolean) RETURNS integer
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION retention_bits_final(integer, boolean, boolean, boolean, boolean, boolean) RETURNS integer[]
-	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 COMMENT ON FUNCTION retention_bits_transfn(integer, boolean, boolean, boolean, boolean, boolean) IS 'transition function of retention of 5 conditions';
-COMMENT ON FUNCTION retention_bits_final(integer, boolean, boolean, boolean, boolean, boolean) IS 'final function of retention of 5 conditions';
 CREATE AGGREGATE retention(c1 boolean, c2 boolean, c3 boolean, c4 boolean, c5 boolean) (SFUNC = retention_bits_transfn, STYPE = integer,
-	FINALFUNC = retention_bits_final, FINALFUNC_EXTRA, COMBINEFUNC = retention_bits_combine, PARALLEL = SAFE);
+	FINALFUNC = retention_bits_final, COMBINEFUNC = retention_bits_combine, PARALLEL = SAFE);
 COMMENT ON AGGREGATE retention(boolean, boolean, boolean, boolean, boolean) IS 'ClickHouse retention of 5 conditions: r[1] = condition 1 met, r[i] = conditions 1 and i met, as 0/1';
 CREATE FUNCTION retention_bits_transfn(integer, boolean, boolean, boolean, boolean, boolean, boolean) RETURNS integer
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION retention_bits_final(integer, boolean, boolean, boolean, boolean, boolean, boolean) RETURNS integer[]
-	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 COMMENT ON FUNCTION retention_bits_transfn(integer, boolean, boolean, boolean, boolean, boolean, boolean) IS 'transition function of retention of 6 conditions';
-COMMENT ON FUNCTION retention_bits_final(integer, boolean, boolean, boolean, boolean, boolean, boolean) IS 'final function of retention of 6 conditions';
 CREATE AGGREGATE retention(c1 boolean, c2 boolean, c3 boolean, c4 boolean, c5 boolean, c6 boolean) (SFUNC = retention_bits_transfn, STYPE = integer,
-	FINALFUNC = retention_bits_final, FINALFUNC_EXTRA, COMBINEFUNC = retention_bits_combine, PARALLEL = SAFE);
+	FINALFUNC = retention_bits_final, COMBINEFUNC = retention_bits_combine, PARALLEL = SAFE);
 COMMENT ON AGGREGATE retention(boolean, boolean, boolean, boolean, boolean, boolean) IS 'ClickHouse retention of 6 conditions: r[1] = condition 1 met, r[i] = conditions 1 and i met, as 0/1';
 CREATE FUNCTION retention_bits_transfn(integer, boolean, boolean, boolean, boolean, boolean, boolean, boolean) RETURNS integer
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION retention_bits_final(integer, boolean, boolean, boolean, boolean, boolean, boolean, boolean) RETURNS integer[]
-	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 COMMENT ON FUNCTION retention_bits_transfn(integer, boolean, boolean, boolean, boolean, boolean, boolean, boolean) IS 'transition function of retention of 7 conditions';
-COMMENT ON FUNCTION retention_bits_final(integer, boolean, boolean, boolean, boolean, boolean, boolean, boolean) IS 'final function of retention of 7 conditions';
 CREATE AGGREGATE retention(c1 boolean, c2 boolean, c3 boolean, c4 boolean, c5 boolean, c6 boolean, c7 boolean) (SFUNC = retention_bits_transfn, STYPE = integer,
-	FINALFUNC = retention_bits_final, FINALFUNC_EXTRA, COMBINEFUNC = retention_bits_combine, PARALLEL = SAFE);
+	FINALFUNC = retention_bits_final, COMBINEFUNC = retention_bits_combine, PARALLEL = SAFE);
 COMMENT ON AGGREGATE retention(boolean, boolean, boolean, boolean, boolean, boolean, boolean) IS 'ClickHouse retention of 7 conditions: r[1] = condition 1 met, r[i] = conditions 1 and i met, as 0/1';
 CREATE FUNCTION retention_bits_transfn(integer, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean) RETURNS integer
 	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION retention_bits_final(integer, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean) RETURNS integer[]
-	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 COMMENT ON FUNCTION retention_bits_transfn(integer, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean) IS 'transition function of retention of 8 conditions';
-COMMENT ON FUNCTION retention_bits_final(integer, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean) IS 'final function of retention of 8 conditions';
 CREATE AGGREGATE retention(c1 boolean, c2 boolean, c3 boolean, c4 boolean, c5 boolean, c6 boolean, c7 boolean, c8 boolean) (SFUNC = retention_bits_transfn, STYPE = integer,
-	FINALFUNC = retention_bits_final, FINALFUNC_EXTRA, COMBINEFUNC = retention_bits_combine, PARALLEL = SAFE);
+	FINALFUNC = retention_bits_final, COMBINEFUNC = retention_bits_combine, PARALLEL = SAFE);
 COMMENT ON AGGREGATE retention(boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean) IS 'ClickHouse retention of 8 conditions: r[1] = condition 1 met, r[i] = conditions 1 and i met, as 0/1';
 
 -- Retention as product teams measure it: cohorts by a start event, returns
