@@ -241,3 +241,15 @@ SELECT period_label AS month,
 FROM funnel_trends((SELECT funnel_trend_counts(j, '{product_view,add_to_cart,purchase}', '7 days', 'month')
 					FROM customer_journeys))
 GROUP BY period_start, period_label ORDER BY period_start LIMIT 12;
+
+\echo
+\echo '== 29. For ChannelAttribution users: its states (windows of the last k touches) next to ours, value removal effects, and choose_order =='
+SELECT a.label AS channel, round(a.removal_effect::numeric, 3) AS collapsed_re, round(w.removal_effect::numeric, 3) AS windows_re,
+	   round(w.share::numeric, 3) AS windows_share, round(v.value::numeric) AS revenue_by_value_re
+FROM markov_attribution((SELECT markov_counts(j, '{purchase}', 2) FROM channel_purchase_journeys)) a
+JOIN markov_attribution((SELECT markov_window_counts(j, '{purchase}', 2) FROM channel_purchase_journeys)) w USING (label)
+JOIN markov_value_attribution((SELECT markov_window_counts(j, '{purchase}', 2) FROM channel_purchase_journeys)) v USING (label)
+ORDER BY windows_share DESC;
+\echo 'choose_order: the penalized AUC of each order (the highest wins):'
+SELECT f."order", f.states, round(f.auc::numeric, 3) AS auc, round(f.penalized_auc::numeric, 3) AS penalized_auc
+FROM generate_series(1, 5) k, markov_order_fit((SELECT markov_window_counts(j, '{purchase}', k) FROM channel_purchase_journeys)) f;
