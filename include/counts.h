@@ -164,6 +164,8 @@ typedef struct CountsKindRoutine
 	const char *type_name;		/* the SQL type that holds this kind */
 	bool		has_value;		/* may carry a conversion value */
 	bool		keeps_labels;	/* stores every label, named by a key or not */
+	int32		max_keys;		/* a lower limit than COUNTS_MAX_KEYS, or 0 */
+	const char *keys_hint;		/* what to do beyond max_keys */
 
 	/* shape checks, in this order, for every value decoded */
 	void		(*check_spec) (const Counts *c);	/* optional */

@@ -524,19 +524,12 @@ ActivityCountJourney(CountsBuilder *b, const Journey *j, int32 *path, int32 n,
 	return true;
 }
 
-static void
-ActivitySetSpec(CountsBuilder *b)
-{
-	b->keys.limit = ACTIVITY_MAX_KEYS;
-	b->keys.what = "keys in activity counts";
-	b->keys.hint = "Count with a longer period, or over a shorter span of time.";
-}
-
 const CountsKindRoutine ActivityKind = {
 	.name = "activity", .type_name = "activity_counts", .check_spec = ActivityCheckSpec,
 	.sums_begin = ActivitySumsBegin, .check_key = ActivityCheckKey,
 	.sums_key = ActivitySumsKey, .sums_end = ActivitySumsEnd,
-	.count_journey = ActivityCountJourney, .set_spec = ActivitySetSpec
+	.count_journey = ActivityCountJourney,
+	.max_keys = ACTIVITY_MAX_KEYS, .keys_hint = "Count with a longer period, or over a shorter span of time."
 };
 
 COUNTS_SQL_TYPE(activity_counts);

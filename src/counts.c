@@ -260,6 +260,12 @@ CountsBuilderSetSpec(CountsBuilder *b, const CountsSpec *spec)
 		return;
 	}
 	b->spec = *spec;
+	if (Kinds[spec->kind]->max_keys > 0)
+	{
+		b->keys.limit = Kinds[spec->kind]->max_keys;
+		b->keys.what = MemoryContextStrdup(b->cxt, psprintf("keys in %s", Kinds[spec->kind]->type_name));
+		b->keys.hint = Kinds[spec->kind]->keys_hint;
+	}
 	if (Kinds[spec->kind]->set_spec)
 		Kinds[spec->kind]->set_spec(b);
 	if (spec->anchor != NULL)

@@ -328,19 +328,12 @@ DriversCountJourney(CountsBuilder *b, const Journey *j, int32 *path, int32 n,
 	return true;
 }
 
-static void
-DriversSetSpec(CountsBuilder *b)
-{
-	b->keys.limit = DRIVERS_MAX_KEYS;
-	b->keys.what = "keys in conversion drivers";
-	b->keys.hint = "Count pairs over fewer labels (map rare ones to one label first), or count labels without pairs.";
-}
-
 const CountsKindRoutine DriversKind = {
 	.name = "drivers", .type_name = "driver_counts", .check_spec = DriversCheckSpec,
 	.sums_begin = DriversSumsBegin, .check_key = DriversCheckKey,
 	.sums_key = DriversSumsKey, .sums_end = DriversSumsEnd,
-	.count_journey = DriversCountJourney, .set_spec = DriversSetSpec
+	.count_journey = DriversCountJourney,
+	.max_keys = DRIVERS_MAX_KEYS, .keys_hint = "Count pairs over fewer labels (map rare ones to one label first), or count labels without pairs."
 };
 
 COUNTS_SQL_TYPE(driver_counts);
