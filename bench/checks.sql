@@ -14,7 +14,7 @@ SET client_min_messages = warning;
 SELECT :'sections' ~ '\msessions\M' AS run_sessions, :'sections' ~ '\midentity\M' AS run_identity,
 	:'sections' ~ '\mpaths\M' AS run_paths, :'sections' ~ '\mattribution\M' AS run_attribution,
 	:'sections' ~ '\mmarkov\M' AS run_markov, :'sections' ~ '\mmodels\M' AS run_models,
-	:'sections' ~ '\mdrivers\M' AS run_drivers,
+	:'sections' ~ '\mdrivers\M' AS run_drivers, :'sections' ~ '\mtrends\M' AS run_trends,
 	:'sections' ~ '\mretention\M' AS run_retention \gset
 
 \if :run_sessions
@@ -139,6 +139,15 @@ SELECT :'size', 'retention', 1, 'activity_retention = the dense grid of date_tru
 					 OR a.cohort IS DISTINCT FROM b.cohort) = 0,
 	format('%s cells, %s cohorts', count(*), count(DISTINCT cohort_label))
 FROM (:q_activity_retention) a FULL JOIN (:q_activity_retention_sql) b USING (cohort_label, period);
+\endif
+
+\if :run_trends
+-- Funnel trends: the same journeys per entry month and step.
+INSERT INTO bench.checks
+SELECT :'size', 'trends', 1, 'funnel_trends = funnel_timestamps per journey, by entry month and step',
+	count(*) FILTER (WHERE a.journeys IS DISTINCT FROM b.journeys) = 0,
+	format('%s cells, %s journey-steps', count(*), sum(b.journeys))
+FROM (:q_funnel_trends) a FULL JOIN (:q_funnel_trends_sql) b USING (period_start, step);
 \endif
 
 -- Markov and Shapley: no baseline, but the credits must add up: the

@@ -138,6 +138,16 @@ query+=(
 	[activity_retention_sql]="WITH c AS ($ret_cohorts), b AS ($ret_buys), r AS (SELECT DISTINCT c.c, b.customer_id, b.p FROM b JOIN c USING (customer_id) WHERE b.ts >= c.s), n AS (SELECT c, count(*) AS n FROM c GROUP BY c), k AS (SELECT c, p, count(*) AS k FROM r GROUP BY 1, 2), l AS (SELECT max(d) AS d FROM (SELECT c AS d FROM c UNION ALL SELECT p FROM b) x) SELECT n.c::timestamp AT TIME ZONE $ret_zone AS cohort, to_char(n.c, 'YYYY-MM-DD') AS cohort_label, n.n AS cohort_journeys, g AS period, coalesce(k.k, 0) AS journeys, coalesce(k.k, 0)::float8 / n.n AS share FROM n CROSS JOIN l CROSS JOIN generate_series(0, (l.d - n.c) / 7) g LEFT JOIN k ON k.c = n.c AND k.p = n.c + 7 * g"
 )
 
+# Funnel trends: monthly conversion of a four-step funnel by entry month,
+# from one summary, against the same from each journey's funnel_timestamps
+# grouped by its entry month (the way without the summary: the exact
+# funnel itself has no plain SQL short of a self-join per step).
+trend_steps="'{product_view,add_to_cart,checkout,purchase}'"
+query+=(
+	[funnel_trends]="SELECT period_start, step, journeys FROM funnel_trends((SELECT funnel_trend_counts(j, $trend_steps, '7 days', 'month') FROM bench_journey_event)) WHERE journeys > 0"
+	[funnel_trends_sql]="SELECT date_trunc('month', t[1] AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS period_start, step, count(*) AS journeys FROM (SELECT funnel_timestamps(j, $trend_steps, '7 days') AS t FROM bench_journey_event) s, generate_series(1, cardinality(t)) step GROUP BY 1, 2"
+)
+
 # Markov chain attribution of order 1..5 (no plain-SQL baseline: solving
 # the absorbing chain is not a query).  With 7 channels the models have
 # about 8, 50, 300, 1800 and 8000 states; markov_attribution solves systems
@@ -207,8 +217,8 @@ declare -A checksum=(
 	[retention_raw_sql]=$retention_sum
 )
 
-analytics=(sessions identity paths attribution drivers retention markov models)
-settings+=([sessions]="" [identity]="" [paths]="" [attribution]="" [drivers]="" [retention]="" [markov]="" [models]="" [peers]="")
+analytics=(sessions identity paths attribution drivers trends retention markov models)
+settings+=([sessions]="" [identity]="" [paths]="" [attribution]="" [drivers]="" [trends]="" [retention]="" [markov]="" [models]="" [peers]="")
 section_names+=(
 	[peers]="count journey_agg session_count session_count_sql session_number session_lag_sum funnel_level window_funnel top_paths top_paths_sql attr_first_touch attr_first_touch_sql attr_last_touch attr_last_touch_sql attr_linear attr_linear_sql retention_stored retention_sql retention_raw retention_raw_sql"
 	[sessions]="session_row_number session_number session_lag_sum session_count journey_sessions session_count_sql"
@@ -216,13 +226,14 @@ section_names+=(
 	[paths]="top_paths top_paths_sql transitions transitions_sql"
 	[attribution]="attr_linear attr_linear_sql attr_position_based attr_position_based_sql attr_time_decay attr_time_decay_sql attr_last_touch attr_last_touch_sql"
 	[drivers]="conversion_drivers conversion_drivers_sql"
+	[trends]="funnel_trends funnel_trends_sql"
 	[retention]="activity_retention activity_retention_sql"
 	[markov]="markov_1 markov_2 markov_3 markov_4 markov_5"
 	[models]="shapley_exact shapley_simplified shapley_intervals markov_intervals linear_intervals"
 )
 # A failing query of these sections (a Markov model over the state limit,
 # say) is reported with its error instead of stopping the run.
-declare -A catch=([sessions]=true [identity]=true [paths]=true [attribution]=true [drivers]=true [retention]=true [markov]=true [models]=true [peers]=true)
+declare -A catch=([sessions]=true [identity]=true [paths]=true [attribution]=true [drivers]=true [trends]=true [retention]=true [markov]=true [models]=true [peers]=true)
 # The peers section runs after the analytics ones; BENCH_SECTIONS may leave
 # it out like any other.
 peers=(peers)

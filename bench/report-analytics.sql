@@ -24,7 +24,7 @@ SELECT section, name,
 	(array_agg(plan ORDER BY timed_out, run DESC) FILTER (WHERE plan IS NOT NULL))[1] AS plan
 FROM bench.runs
 WHERE size = :'size'
-	AND section IN ('sessions', 'identity', 'paths', 'attribution', 'drivers', 'retention', 'markov', 'models')
+	AND section IN ('sessions', 'identity', 'paths', 'attribution', 'drivers', 'trends', 'retention', 'markov', 'models')
 GROUP BY section, name;
 
 -- What each query is, what it is compared with, and the target: the
@@ -54,6 +54,8 @@ INSERT INTO aq VALUES
 	('attribution', 8, 'attr_last_touch_sql', '  baseline: lag(label) at each purchase', NULL, NULL),
 	('drivers', 1, 'conversion_drivers', 'conversion_drivers((SELECT driver_counts(j, ''{purchase}'') FROM event journeys)): counts, odds ratio, p-values', 'conversion_drivers_sql', NULL),
 	('drivers', 2, 'conversion_drivers_sql', '  baseline: first purchase per customer, DISTINCT (customer, event) before it, counts and odds ratio (no p-value)', NULL, NULL),
+	('trends', 1, 'funnel_trends', 'funnel_trends((SELECT funnel_trend_counts(j, 4 steps, ''7 days'', ''month'') FROM event journeys))', 'funnel_trends_sql', NULL),
+	('trends', 2, 'funnel_trends_sql', '  baseline: funnel_timestamps per journey, GROUP BY entry month and step', NULL, NULL),
 	('retention', 1, 'activity_retention', 'activity_retention((SELECT activity_counts(j, ''product_view'', ''purchase'', ''week'', ''Europe/Berlin'') FROM event journeys)): the dense grid', 'activity_retention_sql', NULL),
 	('retention', 2, 'activity_retention_sql', '  baseline: first product view per customer, DISTINCT (cohort, customer, week) of purchases after it, date_trunc weeks, generate_series triangle', NULL, NULL);
 
@@ -93,7 +95,7 @@ SELECT format('=== %s: journey functions against plain SQL (same cluster, same r
 SELECT bool_or(section = 'sessions') AS ran_sessions, bool_or(section = 'identity') AS ran_identity,
 	bool_or(section = 'paths') AS ran_paths, bool_or(section = 'attribution') AS ran_attribution,
 	bool_or(section = 'markov') AS ran_markov, bool_or(section = 'models') AS ran_models,
-	bool_or(section = 'drivers') AS ran_drivers,
+	bool_or(section = 'drivers') AS ran_drivers, bool_or(section = 'trends') AS ran_trends,
 	bool_or(section = 'retention') AS ran_retention
 FROM (SELECT DISTINCT section FROM bench.runs WHERE size = :'size'
 	  UNION ALL SELECT NULL) s \gset
@@ -140,12 +142,18 @@ SELECT query, plan, "median ms", "min..max", "peak anon", "speed-up", target, ve
 FROM arows WHERE section = 'retention' ORDER BY ord;
 \endif
 
+\if :ran_trends
+\pset title 'Funnel trends: conversion by entry month, from one summary'
+SELECT query, plan, "median ms", "min..max", "peak anon", "speed-up", target, verdict
+FROM arows WHERE section = 'trends' ORDER BY ord;
+\endif
+
 -- Errors of the sections above, if any.
 SELECT count(*) > 0 AS has_errors FROM arows WHERE error <> '' \gset
 \if :has_errors
 \pset title 'Errors'
 SELECT query, error FROM arows WHERE error <> ''
-ORDER BY array_position('{sessions,identity,paths,attribution,drivers,retention}', section), ord;
+ORDER BY array_position('{sessions,identity,paths,attribution,drivers,trends,retention}', section), ord;
 \endif
 
 \if :ran_markov
@@ -208,11 +216,11 @@ FROM (
 	UNION ALL
 	SELECT s, 0, 'all checks of this section', 'NOT CHECKED',
 		'the checks failed with an error (see the progress log)'
-	FROM unnest('{sessions,identity,paths,attribution,drivers,retention,markov,models}'::text[]) s
+	FROM unnest('{sessions,identity,paths,attribution,drivers,trends,retention,markov,models}'::text[]) s
 	WHERE NOT EXISTS (SELECT FROM bench.checks c WHERE c.size = :'size' AND c.section = s)
 		AND EXISTS (SELECT FROM bench.runs r WHERE r.size = :'size' AND r.section = s)
 ) c
-ORDER BY array_position('{sessions,identity,paths,attribution,drivers,retention,markov,models}', section), ord;
+ORDER BY array_position('{sessions,identity,paths,attribution,drivers,trends,retention,markov,models}', section), ord;
 
 \pset title
 \echo 'speed-up = median of the plain-SQL baseline / median of the journey query, both in this run; "> Nx": the baseline hit'
