@@ -383,7 +383,7 @@ CountsBuilderAddCounts(CountsBuilder *b, const Counts *c)
 void
 CountsBuilderResetKeys(CountsBuilder *b)
 {
-	StringDictInit(&b->keys, b->cxt, COUNTS_MAX_KEYS, b->keys.what, b->keys.hint);
+	StringDictInit(&b->keys, b->cxt, b->keys.limit, b->keys.what, b->keys.hint);
 	b->maxcounts = 0;
 	b->counts = NULL;
 }

@@ -35,6 +35,7 @@
 #include "dict.h"
 #include "funnel.h"
 #include "journey.h"
+#include "params.h"
 #include "stats.h"
 #include "summary.h"
 
@@ -224,15 +225,10 @@ DriverTouches(const Journey *j, const DriversInput *in, bool *candidate,
 		TimestampTz cutoff = 0;
 
 		skip = JourneyLabelFlags(j, in->conversions);
-		for (i = 0; i < j->ntouch; i++)
+		for (i = 0; i < j->ntouch && !seen; i++)
 		{
-			const JourneyTouch *t = &j->touches[i];
-
-			if (!seen && skip[t->label])
-			{
-				seen = true;
-				cutoff = t->ts;
-			}
+			seen = skip[j->touches[i].label];
+			cutoff = j->touches[i].ts;
 		}
 		*converted = seen;
 		for (i = 0; i < j->ntouch; i++)
@@ -259,10 +255,10 @@ DriversCountJourney(CountsBuilder *b, const Journey *j, int32 *path, int32 n,
 	const DriversInput *in = arg;
 	int32		nl = Max(j->nlabels, 1);
 	bool	   *candidate = palloc(Max(j->ntouch, 1) * sizeof(bool));
-	int32	   *id = palloc(nl * sizeof(int32));
-	TimestampTz *first = palloc(nl * sizeof(TimestampTz));
-	TimestampTz *last = palloc(nl * sizeof(TimestampTz));
-	int32	   *present = palloc(nl * sizeof(int32));
+	int32	   *id;
+	TimestampTz *first;
+	TimestampTz *last;
+	int32	   *present;
 	int32		npresent = 0;
 	int32		marker = COUNTS_CONVERSION;
 	bool		converted;
@@ -273,12 +269,12 @@ DriversCountJourney(CountsBuilder *b, const Journey *j, int32 *path, int32 n,
 	if (!DriverTouches(j, in, candidate, &converted))
 	{
 		pfree(candidate);
-		pfree(id);
-		pfree(first);
-		pfree(last);
-		pfree(present);
 		return false;
 	}
+	id = palloc(nl * sizeof(int32));
+	first = palloc(nl * sizeof(TimestampTz));
+	last = palloc(nl * sizeof(TimestampTz));
+	present = palloc(nl * sizeof(int32));
 	for (i = 0; i < j->nlabels; i++)
 		id[i] = -1;
 	for (i = 0; i < j->ntouch; i++)
@@ -376,19 +372,13 @@ driver_counts_transfn(PG_FUNCTION_ARGS)
 	DriversInput in = {0};
 	StringInfoData anchor;
 	Datum	   *elems;
-	bool	   *nulls;
 	int			n;
 	int			i;
 
 	if (PG_ARGISNULL(1))
 		RETURN_STATE_UNCHANGED();
 	in.conversions = DatumGetArrayTypeP(CountsRequiredArg(fcinfo, 2, "conversions"));
-	deconstruct_array(in.conversions, TEXTOID, -1, false, TYPALIGN_INT, &elems, &nulls, &n);
-	for (i = 0; i < n; i++)
-		if (nulls[i])
-			ereport(ERROR,
-					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-					 errmsg("conversions must not contain NULL")));
+	elems = TextElements(in.conversions, "conversions", &n);
 	if (n < 1)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),

@@ -536,26 +536,6 @@ FindLabel(const Journey *j, text *t)
 	return JourneyFindLabel(j, VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t));
 }
 
-static Datum *
-TextElements(ArrayType *array, const char *what, int *n)
-{
-	Datum	   *elems;
-	bool	   *nulls;
-	int			i;
-
-	if (ARR_NDIM(array) > 1)
-		ereport(ERROR,
-				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
-				 errmsg("%s must be a one-dimensional array", what)));
-	deconstruct_array(array, TEXTOID, -1, false, TYPALIGN_INT, &elems, &nulls, n);
-	for (i = 0; i < *n; i++)
-		if (nulls[i])
-			ereport(ERROR,
-					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-					 errmsg("%s must not contain NULL", what)));
-	return elems;
-}
-
 /*
  * Reads a funnel's definition from the arguments steps, within, max_gap,
  * exclude and mode, starting at argument first; steps and within must not

@@ -54,6 +54,7 @@
 #include "counts.h"
 #include "journey.h"
 #include "dict.h"
+#include "params.h"
 #include "summary.h"
 #include "varint.h"
 
@@ -180,20 +181,18 @@ CountMarkovValue(CountsBuilder *b, const int32 *path, int32 n, int128 value)
 {
 	int32		k = b->spec.param;
 	int32		len = Min(n, k);
-	int32	   *key = palloc((k + 2) * sizeof(int32));
+	int32	   *key;
 	int128		scale = COUNTS_VALUE_SCALE / MARKOV_VALUE_SCALE;
 	int128		units = (value + (value < 0 ? -scale / 2 : scale / 2)) / scale;
 
 	b->value += value;
 	if (units == 0)
-	{
-		pfree(key);
 		return;
-	}
 	if (units > PG_INT64_MAX || units < -PG_INT64_MAX)
 		ereport(ERROR,
 				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
 				 errmsg("conversion value too large for a Markov model")));
+	key = palloc((k + 2) * sizeof(int32));
 	if (len == 0)
 	{
 		key[0] = COUNTS_START;
@@ -261,7 +260,6 @@ MarkovPathsTransition(FunctionCallInfo fcinfo, bool collapse)
 	int64		conversions;
 	int64		nulls;
 	Datum	   *elems;
-	bool	   *isnull;
 	int32	   *path;
 	int			nelems;
 	int32		n = 0;
@@ -277,8 +275,7 @@ MarkovPathsTransition(FunctionCallInfo fcinfo, bool collapse)
 				 errmsg("conversions and nulls must not be negative")));
 	es = CountsStateArg(fcinfo, &spec);
 	b = es->builder;
-	deconstruct_array(PG_GETARG_ARRAYTYPE_P(1), TEXTOID, -1, false, TYPALIGN_INT,
-					  &elems, &isnull, &nelems);
+	elems = TextElements(PG_GETARG_ARRAYTYPE_P(1), "a path", &nelems);
 	path = palloc(Max(nelems, 1) * sizeof(int32));
 	for (i = 0; i < nelems; i++)
 	{
@@ -287,10 +284,6 @@ MarkovPathsTransition(FunctionCallInfo fcinfo, bool collapse)
 
 		if ((i & 0xFFFF) == 0)
 			CHECK_FOR_INTERRUPTS();
-		if (isnull[i])
-			ereport(ERROR,
-					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-					 errmsg("a path must not contain NULL")));
 		t = DatumGetTextPP(elems[i]);
 		JourneyCheckLabel(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t));
 		id = StringDictIntern(&b->labels, VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t));

@@ -4,7 +4,9 @@
  */
 #include "postgres.h"
 
+#include "catalog/pg_type.h"
 #include "common/int.h"
+#include "utils/array.h"
 #include "utils/timestamp.h"
 
 #include "params.h"
@@ -87,4 +89,25 @@ IntervalWholeSeconds(Interval *iv, const char *what, const char *error)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("%s", error)));
 	return (int32) (us / USECS_PER_SEC);
+}
+
+/* The elements of a one-dimensional text array that must hold no NULL. */
+Datum *
+TextElements(ArrayType *array, const char *what, int *n)
+{
+	Datum	   *elems;
+	bool	   *nulls;
+	int			i;
+
+	if (ARR_NDIM(array) > 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("%s must be a one-dimensional array", what)));
+	deconstruct_array(array, TEXTOID, -1, false, TYPALIGN_INT, &elems, &nulls, n);
+	for (i = 0; i < *n; i++)
+		if (nulls[i])
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("%s must not contain NULL", what)));
+	return elems;
 }

@@ -1,7 +1,7 @@
 -- Conversion drivers against plain SQL over random journeys, Fisher's test
 -- against exact arithmetic, the Benjamini-Hochberg adjustment, and bad input.
 BEGIN;
-SELECT plan(12);
+SELECT plan(13);
 
 \ir random_journeys.psql
 SELECT pg_temp.random_journeys('rj', 0.31, 600, ARRAY['ad', 'email', 'social', 'search', 'buy', 'view', 'cart'], 9e6, 12);
@@ -87,6 +87,9 @@ SELECT throws_ok($$SELECT * FROM conversion_drivers((SELECT funnel_counts(j, '{v
 SELECT throws_ok($$SELECT driver_counts_rollup(d) FROM (SELECT driver_counts(j, '{buy}') AS d FROM rj
 				   UNION ALL SELECT driver_counts(j, '{buy}', true) FROM rj) s$$,
 				 '22023', NULL, 'summaries with and without pairs do not combine');
+
+SELECT throws_ok($$SELECT driver_counts(j, ARRAY[['buy'], ['sell']]) FROM rj$$, '2202E', NULL,
+				 'conversion labels are a one-dimensional array');
 
 SELECT * FROM finish();
 ROLLBACK;

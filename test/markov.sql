@@ -3,7 +3,7 @@
 -- conventions of states and for conversion values; ChannelAttribution's
 -- pre-aggregated input; and bad input.
 BEGIN;
-SELECT plan(33);
+SELECT plan(34);
 
 \ir random_journeys.psql
 SELECT pg_temp.random_journeys('mj', 0.91, 400, ARRAY['search', 'email', 'social', 'direct'], 1e6, 6, more_columns => ', random() < 0.35 AS converted, round((random() * 100)::numeric, 2)::float8 AS value');
@@ -165,6 +165,7 @@ SELECT throws_ok($$SELECT * FROM markov_value_attribution((SELECT markov_counts_
 				 '22023', NULL, 'nor does a rollup with one');
 SELECT throws_ok($$SELECT markov_counts(path, -1, 0, NULL, 2) FROM paths$$, '22023', NULL, 'negative conversions');
 SELECT throws_ok($$SELECT markov_counts(ARRAY['a', NULL], 1, 0, NULL, 2)$$, '22004', NULL, 'NULL in a path');
+SELECT throws_ok($$SELECT markov_counts(ARRAY[['a'], ['b']], 1, 0, NULL, 2)$$, '2202E', NULL, 'a path is a one-dimensional array');
 SELECT throws_ok($$SELECT markov_counts_rollup(m) FROM (SELECT markov_window_counts(j, converted, value, 2) AS m FROM mj
 				   UNION ALL SELECT markov_counts(j, converted, value, 2) FROM mj) s$$, '22023', NULL,
 				 'models of different states do not combine');
