@@ -36,6 +36,7 @@
 #include "utils/builtins.h"
 #include "utils/datetime.h"
 
+#include "argcache.h"
 #include "counts.h"
 #include "funnel.h"
 #include "journey.h"
@@ -430,10 +431,9 @@ ActivitySumsEnd(const Counts *c, CountsSums *s)
 	pfree(a);
 }
 
-/* The arguments of the aggregate, made once per call site (fn_extra). */
+/* The arguments of the aggregate, parsed once per call site. */
 typedef struct ActivityInput
 {
-	text	   *args[4];		/* start, return, period, zone as passed */
 	pg_tz	   *tz;
 	CountsSpec	spec;
 	text	   *start;
@@ -534,20 +534,12 @@ const CountsKindRoutine ActivityKind = {
 
 COUNTS_SQL_TYPE(activity_counts);
 
-static bool
-SameText(text *a, text *b)
-{
-	return a != NULL && VARSIZE_ANY_EXHDR(a) == VARSIZE_ANY_EXHDR(b) &&
-		memcmp(VARDATA_ANY(a), VARDATA_ANY(b), VARSIZE_ANY_EXHDR(a)) == 0;
-}
-
-/* The arguments as a spec, checked and kept for the next row of the call. */
-static ActivityInput *
-ActivityArgs(FunctionCallInfo fcinfo)
+/* The arguments as a spec, checked once per call site (argcache.h). */
+static void
+ActivityParse(FunctionCallInfo fcinfo, void *parsed)
 {
 	static const char *const what[] = {"start_event", "return_event", "period", "time_zone"};
-	ActivityInput *in = fcinfo->flinfo->fn_extra;
-	MemoryContext old;
+	ActivityInput *in = parsed;
 	text	   *args[4];
 	char	   *unit;
 	char	   *zone;
@@ -556,9 +548,6 @@ ActivityArgs(FunctionCallInfo fcinfo)
 
 	for (i = 0; i < 4; i++)
 		args[i] = DatumGetTextPP(CountsRequiredArg(fcinfo, i + 2, what[i]));
-	if (in != NULL && SameText(in->args[0], args[0]) && SameText(in->args[1], args[1]) &&
-		SameText(in->args[2], args[2]) && SameText(in->args[3], args[3]))
-		return in;
 	for (i = 0; i < 2; i++)
 	{
 		JourneyCheckLabel(VARDATA_ANY(args[i]), VARSIZE_ANY_EXHDR(args[i]));
@@ -567,10 +556,6 @@ ActivityArgs(FunctionCallInfo fcinfo)
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("%s must not be empty", what[i])));
 	}
-	old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
-	in = palloc0(sizeof(ActivityInput));
-	for (i = 0; i < 4; i++)
-		in->args[i] = DatumGetTextPCopy(PointerGetDatum(args[i]));
 	unit = text_to_cstring(args[2]);
 	in->spec.kind = COUNTS_ACTIVITY;
 	in->spec.param = pg_strcasecmp(unit, "day") == 0 ? ACTIVITY_DAY :
@@ -590,13 +575,12 @@ ActivityArgs(FunctionCallInfo fcinfo)
 				 errhint("Name a time zone of pg_timezone_names, such as Europe/Paris or UTC.")));
 	}
 	/* the zone's own name, so that 'europe/paris' and 'Europe/Paris' combine */
-	in->start = in->args[0];
-	in->ret = in->args[1];
+	in->start = args[0];
+	in->ret = args[1];
 	initStringInfo(&anchor);
 	AppendCounted(&anchor, cstring_to_text(pg_get_timezone_name(in->tz)));
 	AppendCounted(&anchor, in->start);
 	AppendCounted(&anchor, in->ret);
-	MemoryContextSwitchTo(old);
 	if (anchor.len > JOURNEY_MAX_LABEL_BYTES)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
@@ -605,19 +589,17 @@ ActivityArgs(FunctionCallInfo fcinfo)
 						   anchor.len, JOURNEY_MAX_LABEL_BYTES)));
 	in->spec.anchor = anchor.data;
 	in->spec.anchor_len = anchor.len;
-	fcinfo->flinfo->fn_extra = in;
-	return in;
 }
 
 /* activity_counts(j, start_event, return_event, period, time_zone) */
 Datum
 activity_counts_transfn(PG_FUNCTION_ARGS)
 {
-	ActivityInput *in;
+	const ActivityInput *in;
 
 	if (PG_ARGISNULL(1))
 		RETURN_STATE_UNCHANGED();
-	in = ActivityArgs(fcinfo);
+	in = ArgCacheLookup(fcinfo, 2, sizeof(ActivityInput), ActivityParse);
 	return CountsTransition(fcinfo, &in->spec, in);
 }
 

@@ -31,6 +31,7 @@
 #include "utils/array.h"
 #include "utils/builtins.h"
 
+#include "argcache.h"
 #include "counts.h"
 #include "dict.h"
 #include "funnel.h"
@@ -364,21 +365,25 @@ CompareTexts(const void *a, const void *b)
 						VARDATA_ANY(y), VARSIZE_ANY_EXHDR(y));
 }
 
-/* driver_counts(j, conversions [, pairs]): the outcome is a conversion label */
-Datum
-driver_counts_transfn(PG_FUNCTION_ARGS)
+/* A driver summary's outcome and spec, parsed once per call site */
+typedef struct DriversArgs
 {
-	CountsSpec	spec = {COUNTS_DRIVERS, false, 0, NULL, 0};
-	DriversInput in = {0};
+	DriversInput in;
+	CountsSpec	spec;
+	FunnelDef	def;			/* the funnel form's */
+} DriversArgs;
+
+static void
+DriversConversionsParse(FunctionCallInfo fcinfo, void *parsed)
+{
+	DriversArgs *a = parsed;
 	StringInfoData anchor;
 	Datum	   *elems;
 	int			n;
 	int			i;
 
-	if (PG_ARGISNULL(1))
-		RETURN_STATE_UNCHANGED();
-	in.conversions = DatumGetArrayTypeP(CountsRequiredArg(fcinfo, 2, "conversions"));
-	elems = TextElements(in.conversions, "conversions", &n);
+	a->in.conversions = DatumGetArrayTypeP(CountsRequiredArg(fcinfo, 2, "conversions"));
+	elems = TextElements(a->in.conversions, "conversions", &n);
 	if (n < 1)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -394,9 +399,21 @@ driver_counts_transfn(PG_FUNCTION_ARGS)
 		if (i == 0 || CompareTexts(&elems[i - 1], &elems[i]) != 0)
 			AppendCounted(&anchor, t);
 	}
-	SetAnchor(&spec, &anchor, "conversion labels");
-	spec.param = PairsArg(fcinfo, 3) ? 1 : 0;
-	return CountsTransition(fcinfo, &spec, &in);
+	a->spec.kind = COUNTS_DRIVERS;
+	SetAnchor(&a->spec, &anchor, "conversion labels");
+	a->spec.param = PairsArg(fcinfo, 3) ? 1 : 0;
+}
+
+/* driver_counts(j, conversions [, pairs]): the outcome is a conversion label */
+Datum
+driver_counts_transfn(PG_FUNCTION_ARGS)
+{
+	const DriversArgs *a;
+
+	if (PG_ARGISNULL(1))
+		RETURN_STATE_UNCHANGED();
+	a = ArgCacheLookup(fcinfo, 2, sizeof(DriversArgs), DriversConversionsParse);
+	return CountsTransition(fcinfo, &a->spec, &a->in);
 }
 
 /* outcome_driver_counts(j, converted [, pairs]): rows with a NULL flag are skipped */
@@ -413,37 +430,42 @@ outcome_driver_counts_transfn(PG_FUNCTION_ARGS)
 	return CountsTransition(fcinfo, &spec, &in);
 }
 
+static void
+DriversFunnelParse(FunctionCallInfo fcinfo, void *parsed)
+{
+	DriversArgs *a = parsed;
+	StringInfoData anchor;
+	char	   *stored;
+	int32		len;
+
+	a->in.step = DatumGetInt32(CountsRequiredArg(fcinfo, 2, "funnel_step"));
+	a->in.steps = DatumGetArrayTypeP(CountsRequiredArg(fcinfo, 3, "funnel steps"));
+	FunnelDefFromArgs(fcinfo, 3, &a->def);
+	if (a->in.step < 1 || a->in.step >= a->def.nsteps)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("funnel_step must be between 1 and %d, a step before the funnel's last",
+						a->def.nsteps - 1)));
+	initStringInfo(&anchor);
+	appendStringInfoString(&anchor, FUNNEL_PREFIX);
+	stored = FunnelDefSerialize(&a->def, &len);
+	appendBinaryStringInfo(&anchor, stored, len);
+	a->spec.kind = COUNTS_DRIVERS;
+	SetAnchor(&a->spec, &anchor, "funnel definition");
+	a->spec.param = 2 * a->in.step;
+	a->in.funnel = &a->def;
+}
+
 /* driver_counts(j, funnel_step, steps, within [, max_gap, exclude, mode]) */
 Datum
 driver_counts_funnel_transfn(PG_FUNCTION_ARGS)
 {
-	CountsSpec	spec = {COUNTS_DRIVERS, false, 0, NULL, 0};
-	DriversInput in = {0};
-	FunnelDef	def;
-	StringInfoData anchor;
-	char	   *stored;
-	int32		len;
-	int32		step;
+	const DriversArgs *a;
 
 	if (PG_ARGISNULL(1))
 		RETURN_STATE_UNCHANGED();
-	step = DatumGetInt32(CountsRequiredArg(fcinfo, 2, "funnel_step"));
-	in.steps = DatumGetArrayTypeP(CountsRequiredArg(fcinfo, 3, "funnel steps"));
-	FunnelDefFromArgs(fcinfo, 3, &def);
-	if (step < 1 || step >= def.nsteps)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("funnel_step must be between 1 and %d, a step before the funnel's last",
-						def.nsteps - 1)));
-	initStringInfo(&anchor);
-	appendStringInfoString(&anchor, FUNNEL_PREFIX);
-	stored = FunnelDefSerialize(&def, &len);
-	appendBinaryStringInfo(&anchor, stored, len);
-	SetAnchor(&spec, &anchor, "funnel definition");
-	spec.param = 2 * step;
-	in.funnel = &def;
-	in.step = step;
-	return CountsTransition(fcinfo, &spec, &in);
+	a = ArgCacheLookup(fcinfo, 2, sizeof(DriversArgs), DriversFunnelParse);
+	return CountsTransition(fcinfo, &a->spec, &a->in);
 }
 
 /*

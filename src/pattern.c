@@ -33,6 +33,7 @@
 #include "utils/hsearch.h"
 #include "utils/memutils.h"
 
+#include "argcache.h"
 #include "dict.h"
 #include "journey.h"
 #include "params.h"
@@ -452,54 +453,21 @@ Generate(Program *p, const PNode *node)
 	}
 }
 
-/* The compiled pattern of arguments 1 (pattern) and 2 (labels), cached. */
-typedef struct PatternCache
+/*
+ * The program of arguments 1 (pattern) and 2 (labels), compiled once per
+ * call site while they stay the same (argcache.h).
+ */
+static void
+CompileProgram(FunctionCallInfo fcinfo, void *parsed)
 {
-	MemoryContext cxt;			/* all of the below; reset to recompile */
-	text	   *pattern;
-	ArrayType  *conditions;		/* NULL if none */
-	Program		prog;
-} PatternCache;
-
-static bool
-SameBytes(struct varlena *a, struct varlena *b)
-{
-	if (a == NULL || b == NULL)
-		return a == b;
-	return VARSIZE_ANY_EXHDR(a) == VARSIZE_ANY_EXHDR(b) &&
-		memcmp(VARDATA_ANY(a), VARDATA_ANY(b), VARSIZE_ANY_EXHDR(a)) == 0;
-}
-
-static const Program *
-GetProgram(FunctionCallInfo fcinfo)
-{
-	PatternCache *cache = fcinfo->flinfo->fn_extra;
+	Program    *prog = parsed;
 	text	   *pattern = PG_GETARG_TEXT_PP(1);
 	ArrayType  *conditions = PG_ARGISNULL(2) ? NULL : PG_GETARG_ARRAYTYPE_P(2);
-	MemoryContext old;
 	Compiler	c;
 	PNode	   *node;
 	char	   *input;
 
-	if (cache != NULL && SameBytes((struct varlena *) cache->pattern, (struct varlena *) pattern) &&
-		SameBytes((struct varlena *) cache->conditions, (struct varlena *) conditions))
-		return &cache->prog;
-
-	/* a pattern that changes from row to row must not pile up programs */
-	if (cache == NULL)
-	{
-		cache = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(PatternCache));
-		cache->cxt = AllocSetContextCreate(fcinfo->flinfo->fn_mcxt, "pattern program",
-										   ALLOCSET_SMALL_SIZES);
-	}
-	else
-		MemoryContextReset(cache->cxt);
-	memset(&cache->prog, 0, sizeof(Program));
-	fcinfo->flinfo->fn_extra = NULL;	/* until the new program is complete */
-	old = MemoryContextSwitchTo(cache->cxt);
-	cache->pattern = (text *) PG_DETOAST_DATUM_COPY(PointerGetDatum(pattern));
-	cache->conditions = conditions ? (ArrayType *) PG_DETOAST_DATUM_COPY(PointerGetDatum(conditions)) : NULL;
-	StringDictInit(&cache->prog.labels, cache->cxt, PATTERN_MAX_PROGRAM,
+	StringDictInit(&prog->labels, CurrentMemoryContext, PATTERN_MAX_PROGRAM,
 				   "labels in a pattern", "Use fewer labels.");
 	input = text_to_cstring(pattern);
 	memset(&c, 0, sizeof(c));
@@ -507,17 +475,20 @@ GetProgram(FunctionCallInfo fcinfo)
 	c.ps.p = input;
 	c.ps.type_name = "pattern";
 	c.ps.hint = "Write a pattern such as: search .* (?t<=3600) purchase, or (?1)(?2) with labels.";
-	c.prog = &cache->prog;
+	c.prog = prog;
 	c.conditions = conditions;
 	node = ParseAlternatives(&c);
 	SkipSpace(&c.ps);
 	if (*c.ps.p != '\0')
 		ParseError(&c.ps, "the end of the pattern");
-	Generate(&cache->prog, node);
-	Emit(&cache->prog, OP_MATCH, 0, 0);
-	MemoryContextSwitchTo(old);
-	fcinfo->flinfo->fn_extra = cache;
-	return &cache->prog;
+	Generate(prog, node);
+	Emit(prog, OP_MATCH, 0, 0);
+}
+
+static const Program *
+GetProgram(FunctionCallInfo fcinfo)
+{
+	return ArgCacheLookup(fcinfo, 1, sizeof(Program), CompileProgram);
 }
 
 /* The touchpoints a pattern sees, as pattern label ids (-1: other). */

@@ -19,6 +19,7 @@
 #include "utils/builtins.h"
 #include "utils/timestamp.h"
 
+#include "argcache.h"
 #include "counts.h"
 #include "journey.h"
 #include "funnel.h"
@@ -141,20 +142,35 @@ FunnelCountJourney(CountsBuilder *b, const Journey *j, int32 *path, int32 n,
 	return true;
 }
 
+/* A funnel summary's definition and spec, parsed once per call site */
+typedef struct FunnelCountsArgs
+{
+	FunnelDef	def;
+	CountsSpec	spec;
+} FunnelCountsArgs;
+
+static void
+FunnelCountsParse(FunctionCallInfo fcinfo, void *parsed)
+{
+	FunnelCountsArgs *a = parsed;
+
+	CountsRequiredArg(fcinfo, 2, "funnel steps");
+	FunnelDefFromArgs(fcinfo, 2, &a->def);
+	a->spec.kind = COUNTS_FUNNEL;
+	FunnelCountsAnchor(&a->def, "funnel report", &a->spec);
+	a->spec.param = a->def.nsteps;
+}
+
 /* funnel_counts(j, steps, within [, max_gap, exclude, mode]) */
 Datum
 funnel_counts_transfn(PG_FUNCTION_ARGS)
 {
-	FunnelDef	def;
-	CountsSpec	spec = {COUNTS_FUNNEL, false, 0, NULL, 0};
+	const FunnelCountsArgs *a;
 
 	if (PG_ARGISNULL(1))
 		RETURN_STATE_UNCHANGED();
-	CountsRequiredArg(fcinfo, 2, "funnel steps");
-	FunnelDefFromArgs(fcinfo, 2, &def);
-	FunnelCountsAnchor(&def, "funnel report", &spec);
-	spec.param = def.nsteps;
-	return CountsTransition(fcinfo, &spec, &def);
+	a = ArgCacheLookup(fcinfo, 2, sizeof(FunnelCountsArgs), FunnelCountsParse);
+	return CountsTransition(fcinfo, &a->spec, &a->def);
 }
 
 /*

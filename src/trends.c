@@ -16,6 +16,7 @@
 #include "utils/builtins.h"
 #include "utils/timestamp.h"
 
+#include "argcache.h"
 #include "counts.h"
 #include "funnel.h"
 #include "journey.h"
@@ -175,20 +176,35 @@ TrendPeriodArg(text *arg)
 								"funnel trend period must be whole months, or whole seconds up to 68 years");
 }
 
+/* A trend summary's funnel and spec, parsed once per call site */
+typedef struct TrendArgs
+{
+	FunnelDef	def;
+	CountsSpec	spec;
+} TrendArgs;
+
+static void
+TrendParse(FunctionCallInfo fcinfo, void *parsed)
+{
+	TrendArgs  *a = parsed;
+
+	CountsRequiredArg(fcinfo, 2, "funnel steps");
+	a->spec.kind = COUNTS_FUNNEL_TRENDS;
+	a->spec.param = TrendPeriodArg(DatumGetTextPP(CountsRequiredArg(fcinfo, 4, "funnel trend period")));
+	FunnelDefFromArgsAt(fcinfo, 2, 5, &a->def);
+	FunnelCountsAnchor(&a->def, "funnel trend", &a->spec);
+}
+
 /* funnel_trend_counts(j, steps, within, period [, max_gap, exclude, mode]) */
 Datum
 funnel_trend_counts_transfn(PG_FUNCTION_ARGS)
 {
-	FunnelDef	def;
-	CountsSpec	spec = {COUNTS_FUNNEL_TRENDS, false, 0, NULL, 0};
+	const TrendArgs *a;
 
 	if (PG_ARGISNULL(1))
 		RETURN_STATE_UNCHANGED();
-	CountsRequiredArg(fcinfo, 2, "funnel steps");
-	spec.param = TrendPeriodArg(DatumGetTextPP(CountsRequiredArg(fcinfo, 4, "funnel trend period")));
-	FunnelDefFromArgsAt(fcinfo, 2, 5, &def);
-	FunnelCountsAnchor(&def, "funnel trend", &spec);
-	return CountsTransition(fcinfo, &spec, &def);
+	a = ArgCacheLookup(fcinfo, 2, sizeof(TrendArgs), TrendParse);
+	return CountsTransition(fcinfo, &a->spec, &a->def);
 }
 
 /*
