@@ -248,6 +248,20 @@ extern struct ExpandedSummary *CountsStateArg(FunctionCallInfo fcinfo,
 											  const CountsSpec *spec);
 extern Datum CountsTransition(FunctionCallInfo fcinfo, const CountsSpec *spec,
 							  const void *arg);
+
+/*
+ * What a transition function's arguments after the journey parse into
+ * (once per call site, argcache.h), at the start of the parser's own
+ * struct: the spec, and the kind's count_journey argument.
+ */
+typedef struct CountsParsed
+{
+	CountsSpec	spec;
+	const void *arg;
+} CountsParsed;
+
+extern Datum CountsParsedTransition(FunctionCallInfo fcinfo, Size size,
+									void (*parse) (FunctionCallInfo fcinfo, void *parsed));
 extern Datum CountsRequiredArg(FunctionCallInfo fcinfo, int n, const char *what);
 extern bool CountsCollapseArg(FunctionCallInfo fcinfo, int n);
 extern int32 CountsPositiveArg(FunctionCallInfo fcinfo, int n, const char *what,

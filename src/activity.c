@@ -36,7 +36,6 @@
 #include "utils/builtins.h"
 #include "utils/datetime.h"
 
-#include "argcache.h"
 #include "counts.h"
 #include "funnel.h"
 #include "journey.h"
@@ -434,8 +433,8 @@ ActivitySumsEnd(const Counts *c, CountsSums *s)
 /* The arguments of the aggregate, parsed once per call site. */
 typedef struct ActivityInput
 {
+	CountsParsed p;
 	pg_tz	   *tz;
-	CountsSpec	spec;
 	text	   *start;
 	text	   *ret;
 } ActivityInput;
@@ -557,11 +556,11 @@ ActivityParse(FunctionCallInfo fcinfo, void *parsed)
 					 errmsg("%s must not be empty", what[i])));
 	}
 	unit = text_to_cstring(args[2]);
-	in->spec.kind = COUNTS_ACTIVITY;
-	in->spec.param = pg_strcasecmp(unit, "day") == 0 ? ACTIVITY_DAY :
+	in->p.spec.kind = COUNTS_ACTIVITY;
+	in->p.spec.param = pg_strcasecmp(unit, "day") == 0 ? ACTIVITY_DAY :
 		pg_strcasecmp(unit, "week") == 0 ? ACTIVITY_WEEK :
 		pg_strcasecmp(unit, "month") == 0 ? ACTIVITY_MONTH : 0;
-	if (in->spec.param == 0)
+	if (in->p.spec.param == 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("activity period must be day, week or month, not \"%s\"", unit)));
@@ -587,20 +586,16 @@ ActivityParse(FunctionCallInfo fcinfo, void *parsed)
 				 errmsg("start and return events too long for activity counts"),
 				 errdetail("With the time zone they take %d bytes; at most %d are stored.",
 						   anchor.len, JOURNEY_MAX_LABEL_BYTES)));
-	in->spec.anchor = anchor.data;
-	in->spec.anchor_len = anchor.len;
+	in->p.spec.anchor = anchor.data;
+	in->p.spec.anchor_len = anchor.len;
+	in->p.arg = in;
 }
 
 /* activity_counts(j, start_event, return_event, period, time_zone) */
 Datum
 activity_counts_transfn(PG_FUNCTION_ARGS)
 {
-	const ActivityInput *in;
-
-	if (PG_ARGISNULL(1))
-		RETURN_STATE_UNCHANGED();
-	in = ArgCacheLookup(fcinfo, 2, sizeof(ActivityInput), ActivityParse);
-	return CountsTransition(fcinfo, &in->spec, in);
+	return CountsParsedTransition(fcinfo, sizeof(ActivityInput), ActivityParse);
 }
 
 /* A decoded value read by the readers: its labels classified, its span. */

@@ -30,6 +30,7 @@
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 
+#include "argcache.h"
 #include "counts.h"
 #include "dict.h"
 #include "journey.h"
@@ -1418,6 +1419,23 @@ CountsTransition(FunctionCallInfo fcinfo, const CountsSpec *spec,
 	JourneyDecode(PG_GETARG_JOURNEY_P(1), &j);
 	CountJourney(es->builder, &j, arg);
 	return SummaryReturn(es);
+}
+
+/*
+ * A transition function whose arguments from the third on parse, by
+ * parse, into a struct of size bytes starting with CountsParsed; NULL
+ * journeys are skipped before their arguments are looked at.
+ */
+Datum
+CountsParsedTransition(FunctionCallInfo fcinfo, Size size,
+					   void (*parse) (FunctionCallInfo fcinfo, void *parsed))
+{
+	const CountsParsed *p;
+
+	if (PG_ARGISNULL(1))
+		RETURN_STATE_UNCHANGED();
+	p = ArgCacheLookup(fcinfo, 2, size, parse);
+	return CountsTransition(fcinfo, &p->spec, p->arg);
 }
 
 /* An argument that must not be NULL. */

@@ -31,7 +31,6 @@
 #include "utils/array.h"
 #include "utils/builtins.h"
 
-#include "argcache.h"
 #include "counts.h"
 #include "dict.h"
 #include "funnel.h"
@@ -368,8 +367,8 @@ CompareTexts(const void *a, const void *b)
 /* A driver summary's outcome and spec, parsed once per call site */
 typedef struct DriversArgs
 {
+	CountsParsed p;
 	DriversInput in;
-	CountsSpec	spec;
 	FunnelDef	def;			/* the funnel form's */
 } DriversArgs;
 
@@ -399,21 +398,17 @@ DriversConversionsParse(FunctionCallInfo fcinfo, void *parsed)
 		if (i == 0 || CompareTexts(&elems[i - 1], &elems[i]) != 0)
 			AppendCounted(&anchor, t);
 	}
-	a->spec.kind = COUNTS_DRIVERS;
-	SetAnchor(&a->spec, &anchor, "conversion labels");
-	a->spec.param = PairsArg(fcinfo, 3) ? 1 : 0;
+	a->p.spec.kind = COUNTS_DRIVERS;
+	SetAnchor(&a->p.spec, &anchor, "conversion labels");
+	a->p.spec.param = PairsArg(fcinfo, 3) ? 1 : 0;
+	a->p.arg = &a->in;
 }
 
 /* driver_counts(j, conversions [, pairs]): the outcome is a conversion label */
 Datum
 driver_counts_transfn(PG_FUNCTION_ARGS)
 {
-	const DriversArgs *a;
-
-	if (PG_ARGISNULL(1))
-		RETURN_STATE_UNCHANGED();
-	a = ArgCacheLookup(fcinfo, 2, sizeof(DriversArgs), DriversConversionsParse);
-	return CountsTransition(fcinfo, &a->spec, &a->in);
+	return CountsParsedTransition(fcinfo, sizeof(DriversArgs), DriversConversionsParse);
 }
 
 /* outcome_driver_counts(j, converted [, pairs]): rows with a NULL flag are skipped */
@@ -450,22 +445,18 @@ DriversFunnelParse(FunctionCallInfo fcinfo, void *parsed)
 	appendStringInfoString(&anchor, FUNNEL_PREFIX);
 	stored = FunnelDefSerialize(&a->def, &len);
 	appendBinaryStringInfo(&anchor, stored, len);
-	a->spec.kind = COUNTS_DRIVERS;
-	SetAnchor(&a->spec, &anchor, "funnel definition");
-	a->spec.param = 2 * a->in.step;
+	a->p.spec.kind = COUNTS_DRIVERS;
+	SetAnchor(&a->p.spec, &anchor, "funnel definition");
+	a->p.spec.param = 2 * a->in.step;
 	a->in.funnel = &a->def;
+	a->p.arg = &a->in;
 }
 
 /* driver_counts(j, funnel_step, steps, within [, max_gap, exclude, mode]) */
 Datum
 driver_counts_funnel_transfn(PG_FUNCTION_ARGS)
 {
-	const DriversArgs *a;
-
-	if (PG_ARGISNULL(1))
-		RETURN_STATE_UNCHANGED();
-	a = ArgCacheLookup(fcinfo, 2, sizeof(DriversArgs), DriversFunnelParse);
-	return CountsTransition(fcinfo, &a->spec, &a->in);
+	return CountsParsedTransition(fcinfo, sizeof(DriversArgs), DriversFunnelParse);
 }
 
 /*

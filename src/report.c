@@ -19,7 +19,6 @@
 #include "utils/builtins.h"
 #include "utils/timestamp.h"
 
-#include "argcache.h"
 #include "counts.h"
 #include "journey.h"
 #include "funnel.h"
@@ -145,8 +144,8 @@ FunnelCountJourney(CountsBuilder *b, const Journey *j, int32 *path, int32 n,
 /* A funnel summary's definition and spec, parsed once per call site */
 typedef struct FunnelCountsArgs
 {
+	CountsParsed p;
 	FunnelDef	def;
-	CountsSpec	spec;
 } FunnelCountsArgs;
 
 static void
@@ -156,21 +155,17 @@ FunnelCountsParse(FunctionCallInfo fcinfo, void *parsed)
 
 	CountsRequiredArg(fcinfo, 2, "funnel steps");
 	FunnelDefFromArgs(fcinfo, 2, &a->def);
-	a->spec.kind = COUNTS_FUNNEL;
-	FunnelCountsAnchor(&a->def, "funnel report", &a->spec);
-	a->spec.param = a->def.nsteps;
+	a->p.spec.kind = COUNTS_FUNNEL;
+	FunnelCountsAnchor(&a->def, "funnel report", &a->p.spec);
+	a->p.spec.param = a->def.nsteps;
+	a->p.arg = &a->def;
 }
 
 /* funnel_counts(j, steps, within [, max_gap, exclude, mode]) */
 Datum
 funnel_counts_transfn(PG_FUNCTION_ARGS)
 {
-	const FunnelCountsArgs *a;
-
-	if (PG_ARGISNULL(1))
-		RETURN_STATE_UNCHANGED();
-	a = ArgCacheLookup(fcinfo, 2, sizeof(FunnelCountsArgs), FunnelCountsParse);
-	return CountsTransition(fcinfo, &a->spec, &a->def);
+	return CountsParsedTransition(fcinfo, sizeof(FunnelCountsArgs), FunnelCountsParse);
 }
 
 /*

@@ -16,7 +16,6 @@
 #include "utils/builtins.h"
 #include "utils/timestamp.h"
 
-#include "argcache.h"
 #include "counts.h"
 #include "funnel.h"
 #include "journey.h"
@@ -179,8 +178,8 @@ TrendPeriodArg(text *arg)
 /* A trend summary's funnel and spec, parsed once per call site */
 typedef struct TrendArgs
 {
+	CountsParsed p;
 	FunnelDef	def;
-	CountsSpec	spec;
 } TrendArgs;
 
 static void
@@ -189,22 +188,18 @@ TrendParse(FunctionCallInfo fcinfo, void *parsed)
 	TrendArgs  *a = parsed;
 
 	CountsRequiredArg(fcinfo, 2, "funnel steps");
-	a->spec.kind = COUNTS_FUNNEL_TRENDS;
-	a->spec.param = TrendPeriodArg(DatumGetTextPP(CountsRequiredArg(fcinfo, 4, "funnel trend period")));
+	a->p.spec.kind = COUNTS_FUNNEL_TRENDS;
+	a->p.spec.param = TrendPeriodArg(DatumGetTextPP(CountsRequiredArg(fcinfo, 4, "funnel trend period")));
 	FunnelDefFromArgsAt(fcinfo, 2, 5, &a->def);
-	FunnelCountsAnchor(&a->def, "funnel trend", &a->spec);
+	FunnelCountsAnchor(&a->def, "funnel trend", &a->p.spec);
+	a->p.arg = &a->def;
 }
 
 /* funnel_trend_counts(j, steps, within, period [, max_gap, exclude, mode]) */
 Datum
 funnel_trend_counts_transfn(PG_FUNCTION_ARGS)
 {
-	const TrendArgs *a;
-
-	if (PG_ARGISNULL(1))
-		RETURN_STATE_UNCHANGED();
-	a = ArgCacheLookup(fcinfo, 2, sizeof(TrendArgs), TrendParse);
-	return CountsTransition(fcinfo, &a->spec, &a->def);
+	return CountsParsedTransition(fcinfo, sizeof(TrendArgs), TrendParse);
 }
 
 /*
