@@ -37,9 +37,8 @@ typedef struct ArgCache
 } ArgCache;
 
 static ArgCache *
-ArgCacheCreate(FunctionCallInfo fcinfo, int first, ArgCacheParse parse)
+ArgCacheCreate(FunctionCallInfo fcinfo, int first, int nargs, ArgCacheParse parse)
 {
-	int			nargs = PG_NARGS() - first;
 	Oid		   *types = palloc(Max(nargs, 1) * sizeof(Oid));
 	ArgCache   *c;
 	int			i;
@@ -88,19 +87,21 @@ ArgCacheSame(const ArgCache *c, int i, Datum value, bool isnull)
 }
 
 /*
- * What parse makes of the arguments from first on, from the cache when
+ * What parse makes of count arguments from first on, from the cache when
  * they are those of the last call; size bytes, read-only.
  */
 const void *
-ArgCacheLookup(FunctionCallInfo fcinfo, int first, Size size, ArgCacheParse parse)
+ArgCacheLookup(FunctionCallInfo fcinfo, int first, int count, Size size,
+			   ArgCacheParse parse)
 {
 	ArgCache   *c = fcinfo->flinfo->fn_extra;
 	Datum	   *passed;
 	MemoryContext old;
 	int			i;
 
+	Assert(first >= 0 && count >= 0 && first + count <= PG_NARGS());
 	if (c != NULL && c->valid && c->parse == parse && c->first == first &&
-		c->nargs == PG_NARGS() - first)
+		c->nargs == count)
 	{
 		for (i = 0; i < c->nargs; i++)
 			if (!ArgCacheSame(c, i, fcinfo->args[first + i].value,
@@ -109,10 +110,9 @@ ArgCacheLookup(FunctionCallInfo fcinfo, int first, Size size, ArgCacheParse pars
 		if (i == c->nargs)
 			return c->parsed;
 	}
-	if (c == NULL || c->parse != parse || c->first != first ||
-		c->nargs != PG_NARGS() - first)
+	if (c == NULL || c->parse != parse || c->first != first || c->nargs != count)
 	{
-		c = ArgCacheCreate(fcinfo, first, parse);
+		c = ArgCacheCreate(fcinfo, first, count, parse);
 		fcinfo->flinfo->fn_extra = c;
 		if (c == NULL)
 		{

@@ -1434,7 +1434,7 @@ CountsParsedTransition(FunctionCallInfo fcinfo, Size size,
 
 	if (PG_ARGISNULL(1))
 		RETURN_STATE_UNCHANGED();
-	p = ArgCacheLookup(fcinfo, 2, size, parse);
+	p = ArgCacheLookup(fcinfo, 2, PG_NARGS() - 2, size, parse);
 	return CountsTransition(fcinfo, &p->spec, p->arg);
 }
 

@@ -488,7 +488,7 @@ CompileProgram(FunctionCallInfo fcinfo, void *parsed)
 static const Program *
 GetProgram(FunctionCallInfo fcinfo)
 {
-	return ArgCacheLookup(fcinfo, 1, sizeof(Program), CompileProgram);
+	return ArgCacheLookup(fcinfo, 1, 2, sizeof(Program), CompileProgram);
 }
 
 /* The touchpoints a pattern sees, as pattern label ids (-1: other). */

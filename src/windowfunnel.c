@@ -28,6 +28,7 @@
 #include "utils/array.h"
 #include "utils/builtins.h"
 
+#include "argcache.h"
 #include "builder.h"
 #include "collect.h"
 #include "funnel.h"
@@ -233,6 +234,57 @@ static const SummaryType FunnelSummary = {
 	FunnelEncode
 };
 
+/* The window and modes of a call site, parsed once (argcache.h). */
+typedef struct WindowFunnelArgs
+{
+	int64		window;
+	int			modes;
+} WindowFunnelArgs;
+
+static void
+WindowFunnelParse(FunctionCallInfo fcinfo, void *parsed)
+{
+	WindowFunnelArgs *a = parsed;
+
+	if (PG_ARGISNULL(1))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("window_funnel window must not be NULL")));
+	a->window = IntervalMicros(PG_GETARG_INTERVAL_P(1), "window_funnel window", NULL);
+}
+
+static void
+WindowFunnelModesParse(FunctionCallInfo fcinfo, void *parsed)
+{
+	WindowFunnelArgs *a = parsed;
+
+	WindowFunnelParse(fcinfo, parsed);
+	if (!PG_ARGISNULL(2))
+		a->modes = FunnelParseModes(PG_GETARG_ARRAYTYPE_P(2), WindowFunnelModes,
+									lengthof(WindowFunnelModes), "window_funnel");
+}
+
+/* Adds the row at ts meeting steps, of n conditions, to the state. */
+static Datum
+WindowFunnelAdd(FunctionCallInfo fcinfo, bool with_modes, TimestampTz ts,
+				uint32 steps, int n)
+{
+	const WindowFunnelArgs *a = ArgCacheLookup(fcinfo, 1, with_modes ? 2 : 1,
+											   sizeof(WindowFunnelArgs),
+											   with_modes ? WindowFunnelModesParse : WindowFunnelParse);
+	ExpandedSummary *es;
+
+	if (n < 1 || n > WF_MAX_STEPS)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("window_funnel takes between 1 and %d conditions", WF_MAX_STEPS)));
+	es = SummaryArg(fcinfo, &FunnelSummary);
+	FunnelSetParams(es->builder, a->window, a->modes, n);
+	if (steps != 0 || (a->modes & WF_ORDER))
+		FunnelAddEvent(es->builder, ts, steps);
+	return SummaryReturn(es);
+}
+
 /*
  * window_funnel(window, [modes,] ts, VARIADIC conditions): NULL timestamps
  * and NULL condition arrays are skipped; NULL conditions count as false.
@@ -242,39 +294,56 @@ window_funnel_transfn(PG_FUNCTION_ARGS)
 {
 	bool		with_modes = PG_NARGS() == 5;
 	int			ts_arg = with_modes ? 3 : 2;
-	ExpandedSummary *es;
 	Datum	   *flags;
 	bool	   *nulls;
 	int			n;
-	int			modes = 0;
-	int64		window;
 	uint32		steps = 0;
 	int			i;
 
 	if (PG_ARGISNULL(ts_arg) || PG_ARGISNULL(ts_arg + 1))
 		RETURN_STATE_UNCHANGED();
-	if (PG_ARGISNULL(1))
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("window_funnel window must not be NULL")));
-	window = IntervalMicros(PG_GETARG_INTERVAL_P(1), "window_funnel window", NULL);
-	if (with_modes && !PG_ARGISNULL(2))
-		modes = FunnelParseModes(PG_GETARG_ARRAYTYPE_P(2), WindowFunnelModes,
-								 lengthof(WindowFunnelModes), "window_funnel");
 	deconstruct_array(PG_GETARG_ARRAYTYPE_P(ts_arg + 1), BOOLOID, 1, true,
 					  TYPALIGN_CHAR, &flags, &nulls, &n);
-	if (n < 1 || n > WF_MAX_STEPS)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("window_funnel takes between 1 and %d conditions", WF_MAX_STEPS)));
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n && i < WF_MAX_STEPS; i++)
 		if (!nulls[i] && DatumGetBool(flags[i]))
 			steps |= (uint32) 1 << i;
-	es = SummaryArg(fcinfo, &FunnelSummary);
-	FunnelSetParams(es->builder, window, modes, n);
-	if (steps != 0 || (modes & WF_ORDER))
-		FunnelAddEvent(es->builder, PG_GETARG_TIMESTAMPTZ(ts_arg), steps);
-	return SummaryReturn(es);
+	return WindowFunnelAdd(fcinfo, with_modes, PG_GETARG_TIMESTAMPTZ(ts_arg), steps, n);
+}
+
+/*
+ * window_funnel(window, [modes,] ts, c1, ..., cn) for 2 to 8 conditions:
+ * the VARIADIC form without the array the executor would build per row.
+ * One C function per form, since both can have as many arguments.
+ */
+static Datum
+WindowFunnelConditions(FunctionCallInfo fcinfo, bool with_modes)
+{
+	int			ts_arg = with_modes ? 3 : 2;
+	int			n = PG_NARGS() - ts_arg - 1;
+	uint32		steps = 0;
+	int			i;
+
+	if (PG_ARGISNULL(ts_arg))
+		RETURN_STATE_UNCHANGED();
+	for (i = 0; i < n && i < WF_MAX_STEPS; i++)
+		if (!PG_ARGISNULL(ts_arg + 1 + i) && PG_GETARG_BOOL(ts_arg + 1 + i))
+			steps |= (uint32) 1 << i;
+	return WindowFunnelAdd(fcinfo, with_modes, PG_GETARG_TIMESTAMPTZ(ts_arg), steps, n);
+}
+
+PG_FUNCTION_INFO_V1(window_funnel_conditions_transfn);
+PG_FUNCTION_INFO_V1(window_funnel_modes_conditions_transfn);
+
+Datum
+window_funnel_conditions_transfn(PG_FUNCTION_ARGS)
+{
+	return WindowFunnelConditions(fcinfo, false);
+}
+
+Datum
+window_funnel_modes_conditions_transfn(PG_FUNCTION_ARGS)
+{
+	return WindowFunnelConditions(fcinfo, true);
 }
 
 /* Merges two states as event lists (the leader of a parallel plan, Citus). */

@@ -1,7 +1,7 @@
 -- Funnels on stored journeys: the dynamic programme against a brute-force
 -- enumeration of every chain (DESIGN.md S1-S6), and bad input.
 BEGIN;
-SELECT plan(48);
+SELECT plan(52);
 
 -- Every valid chain, enumerated: the longest one's length.
 CREATE FUNCTION brute_level(j journey, steps text[], w interval, gap interval, excl text[], strict boolean,
@@ -110,6 +110,53 @@ SET LOCAL enable_hashagg = off;
 SELECT ok((SELECT customers = 2000 AND differ = 0 FROM wf_vs_fl),
 		  'window_funnel equals funnel_level on 2000 random customers (sorted aggregate)');
 RESET enable_hashagg;
+-- Calls of 2 to 8 conditions resolve to fixed-arity forms, which must
+-- answer as the VARIADIC form does, in every mode, with NULL conditions
+-- and NULL timestamps among the rows.
+CREATE TEMP TABLE wev_nulls AS
+SELECT cust, CASE WHEN cust % 7 = 0 AND ts < '2024-01-04' THEN NULL ELSE ts END AS ts,
+	   CASE WHEN cust % 5 = 0 AND ev = 'x' THEN NULL ELSE ev END AS ev
+FROM wev;
+CREATE FUNCTION pg_temp.fixed_vs_variadic() RETURNS TABLE (calls int, differ bigint, levels bigint)
+LANGUAGE plpgsql AS $f$
+DECLARE
+	n int;
+	m text;
+	conds text;
+	d bigint;
+	l bigint;
+BEGIN
+	calls := 0; differ := 0; levels := 0;
+	FOR n IN 2..8 LOOP
+		conds := (SELECT string_agg(format('ev = %L', (ARRAY['a', 'b', 'c', 'd', 'b', 'a', 'c', 'x'])[i]), ', ')
+				  FROM generate_series(1, n) i);
+		FOREACH m IN ARRAY ARRAY['', 'NULL', '{}', '{strict_order}', '{strict_deduplication,allow_reentry}',
+								 '{strict_increase}', '{strict_once}'] LOOP
+			EXECUTE format($q$SELECT count(*) FILTER (WHERE f IS DISTINCT FROM v), sum(f)
+							  FROM (SELECT cust, window_funnel('2 days', %1$s ts, %2$s) AS f,
+										   window_funnel('2 days', %1$s ts, VARIADIC ARRAY[%2$s]) AS v
+									FROM wev_nulls GROUP BY cust) s$q$,
+						   CASE WHEN m = '' THEN '' WHEN m = 'NULL' THEN 'NULL::text[],' ELSE quote_literal(m) || ',' END,
+						   conds) INTO d, l;
+			calls := calls + 1;
+			differ := differ + d;
+			levels := levels + l;
+		END LOOP;
+	END LOOP;
+	RETURN NEXT;
+END
+$f$;
+SELECT is((SELECT (calls, differ, levels > 49 * 2000) FROM pg_temp.fixed_vs_variadic()), (49, 0::bigint, true),
+		  'window_funnel of 2 to 8 conditions, in 7 modes, equals its VARIADIC form on 2000 customers with NULLs');
+CREATE TEMP VIEW wf_fixed AS
+SELECT window_funnel('1 day', ts, ev = 'a', ev = 'b') AS a, window_funnel('1 day', '{strict_order}', ts, ev = 'a', ev = 'b') AS b
+FROM wev;
+SELECT ok(pg_get_viewdef('wf_fixed') NOT LIKE '%VARIADIC%' AND pg_get_viewdef('wf_fixed') LIKE '%window_funnel%',
+		  'a call of 2 conditions resolves to the fixed-arity form, with and without modes');
+SELECT throws_ok($$SELECT window_funnel(NULL, now(), true, false)$$, '22004',
+				 'window_funnel window must not be NULL', 'a NULL window in the fixed-arity form');
+SELECT throws_ok($$SELECT window_funnel('1 hour', '{strict_sometimes}', now(), true, false)$$, '22023',
+				 'unknown window_funnel mode "strict_sometimes"', 'an unknown mode in the fixed-arity form');
 
 -- Repeated step labels (a label in two steps): equal timestamps fill
 -- consecutive steps in step order (S1), one touchpoint one step (S2), so
