@@ -181,11 +181,11 @@ FunnelAnyOrder(const Journey *j, const int32 *step_label, int32 nsteps,
 	w.filled = 0;
 	for (lo = 0; j->touches[lo].ts < best_start; lo++)
 		;
-	for (; w.filled < top; lo++)
+	for (; lo < j->ntouch && w.filled < top; lo++)
 	{
 		int32		before = w.filled;
 
-		Assert(lo < j->ntouch && j->touches[lo].ts <= best_end);
+		Assert(j->touches[lo].ts <= best_end);
 		WindowAdd(&w, lo);
 		if (w.filled > before)
 			times[before] = j->touches[lo].ts;
