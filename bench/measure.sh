@@ -147,6 +147,19 @@ query+=(
 	[funnel_trends]="SELECT period_start, step, journeys FROM funnel_trends((SELECT funnel_trend_counts(j, $trend_steps, '7 days', 'month') FROM bench_journey_event)) WHERE journeys > 0"
 	[funnel_trends_sql]="SELECT date_trunc('month', t[1] AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS period_start, step, count(*) AS journeys FROM (SELECT funnel_timestamps(j, $trend_steps, '7 days') AS t FROM bench_journey_event) s, generate_series(1, cardinality(t)) step GROUP BY 1, 2"
 )
+# A funnel in any order (mode any_order; four steps that the sample
+# journeys often take out of order): customers completing k of them within
+# 7 days, from one funnel_counts summary, against plain
+# SQL over the raw events: per event, the steps whose label occurs in the
+# 7 days from it (a RANGE window per step; exact, the steps' labels being
+# distinct), the most per customer, counted per step.
+any_w="WINDOW w AS (PARTITION BY customer_id ORDER BY ts RANGE BETWEEN CURRENT ROW AND '7 days' FOLLOWING)"
+any_steps="'{email_open,support_ticket,add_to_cart,purchase}'"
+any_n="(bool_or(event = 'email_open') OVER w)::int + (bool_or(event = 'support_ticket') OVER w)::int + (bool_or(event = 'add_to_cart') OVER w)::int + (bool_or(event = 'purchase') OVER w)::int"
+query+=(
+	[funnel_any]="SELECT step, reached FROM funnel_report((SELECT funnel_counts(j, $any_steps, '7 days', NULL, NULL, '{any_order}') FROM bench_journey_event)) WHERE step > 0"
+	[funnel_any_sql]="SELECT s.step, count(*) FILTER (WHERE l.level >= s.step) AS reached FROM (SELECT customer_id, max(n) AS level FROM (SELECT customer_id, $any_n AS n FROM events $any_w) e GROUP BY customer_id) l, generate_series(1, 4) s(step) GROUP BY s.step"
+)
 
 # Markov chain attribution of order 1..5 (no plain-SQL baseline: solving
 # the absorbing chain is not a query).  With 7 channels the models have
@@ -226,7 +239,7 @@ section_names+=(
 	[paths]="top_paths top_paths_sql transitions transitions_sql"
 	[attribution]="attr_linear attr_linear_sql attr_position_based attr_position_based_sql attr_time_decay attr_time_decay_sql attr_last_touch attr_last_touch_sql"
 	[drivers]="conversion_drivers conversion_drivers_sql"
-	[trends]="funnel_trends funnel_trends_sql"
+	[trends]="funnel_trends funnel_trends_sql funnel_any funnel_any_sql"
 	[retention]="activity_retention activity_retention_sql"
 	[markov]="markov_1 markov_2 markov_3 markov_4 markov_5"
 	[models]="shapley_exact shapley_simplified shapley_intervals markov_intervals linear_intervals"

@@ -56,6 +56,8 @@ INSERT INTO aq VALUES
 	('drivers', 2, 'conversion_drivers_sql', '  baseline: first purchase per customer, DISTINCT (customer, event) before it, counts and odds ratio (no p-value)', NULL, NULL),
 	('trends', 1, 'funnel_trends', 'funnel_trends((SELECT funnel_trend_counts(j, 4 steps, ''7 days'', ''month'') FROM event journeys))', 'funnel_trends_sql', NULL),
 	('trends', 2, 'funnel_trends_sql', '  baseline: funnel_timestamps per journey, GROUP BY entry month and step', NULL, NULL),
+	('trends', 3, 'funnel_any', 'funnel_report((SELECT funnel_counts(j, 4 other steps, ''7 days'', NULL, NULL, ''{any_order}'') FROM event journeys))', 'funnel_any_sql', NULL),
+	('trends', 4, 'funnel_any_sql', '  baseline: per event a RANGE window of 7 days per step, the most steps per customer, counted per step', NULL, NULL),
 	('retention', 1, 'activity_retention', 'activity_retention((SELECT activity_counts(j, ''product_view'', ''purchase'', ''week'', ''Europe/Berlin'') FROM event journeys)): the dense grid', 'activity_retention_sql', NULL),
 	('retention', 2, 'activity_retention_sql', '  baseline: first product view per customer, DISTINCT (cohort, customer, week) of purchases after it, date_trunc weeks, generate_series triangle', NULL, NULL);
 

@@ -72,6 +72,12 @@ extern int32 FunnelEvaluate(const FunnelDef *def, const Journey *j,
 							TimestampTz *times);
 extern char *FunnelDefSerialize(const FunnelDef *def, int32 *len);
 
+/* any_order, PostHog's unordered funnel (funnelany.c), and its mode bit */
+#define FUNNEL_MODE_ANY_ORDER 0x40
+extern int32 FunnelAnyOrder(const Journey *j, const int32 *step_label, int32 nsteps,
+							const bool *excluded, int64 window, TimestampTz *times);
+extern Datum FunnelStepLabel(const FunnelDef *def, int32 s);
+
 /* The steps a funnel summary (funnel_counts, funnel_trend_counts) counts at most */
 #define FUNNEL_COUNTS_MAX_STEPS 100
 

@@ -253,3 +253,11 @@ ORDER BY windows_share DESC;
 \echo 'choose_order: the penalized AUC of each order (the highest wins):'
 SELECT f."order", f.states, round(f.auc::numeric, 3) AS auc, round(f.penalized_auc::numeric, 3) AS penalized_auc
 FROM generate_series(1, 5) k, markov_order_fit((SELECT markov_window_counts(j, '{purchase}', k) FROM channel_purchase_journeys)) f;
+
+\echo
+\echo '== 30. Funnel in any order (PostHog''s unordered funnel): customers completing k of a cart, a support ticket and a purchase within 7 days =='
+SELECT a.step, a.label, a.reached AS any_order, o.reached AS in_that_order,
+	   round(a.conversion_from_start::numeric, 3) AS any_order_share
+FROM funnel_report((SELECT funnel_counts(j, '{add_to_cart,support_ticket,purchase}', '7 days', NULL, NULL, '{any_order}') FROM customer_journeys)) a
+JOIN funnel_report((SELECT funnel_counts(j, '{add_to_cart,support_ticket,purchase}', '7 days') FROM customer_journeys)) o USING (step)
+ORDER BY step;

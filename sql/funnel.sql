@@ -150,13 +150,13 @@ SELECT journey_stalled_since('[2024-03-01 10:00:00+00 add_to_cart, 2024-03-01 10
 -- strict_once travels with the definition, as bit 32 (modes=36 with
 -- strict_order's 4); the report counts the levels funnel_level gives (2
 -- of {A,B,B} for [A, B], 1 without strict_once). A stored definition with
--- consecutive and strict_once (34), or an unknown bit (64), is refused.
+-- consecutive and strict_once (34), or an unknown bit (1024), is refused.
 SELECT funnel_counts(j, '{A,B,B}', '1 hour', NULL, NULL, '{strict_order,strict_once}')::text AS once,
 	   funnel_counts(j, '{A,B,B}', '1 hour', NULL, NULL, '{strict_order}')::text AS latest
 FROM (VALUES ('[2024-01-01 00:00:00+00 A, 2024-01-01 00:01:00+00 B]'::journey)) v(j);
 SELECT step, label, reached FROM funnel_report('funnel collapse=0 param=3 anchor="within=3600000000;gap=0;modes=36;steps=1:A1:B1:B;exclude=" total=1 [1 @2, 1 @5793, 1 @7841]');
 SELECT 'funnel collapse=0 param=3 anchor="within=3600000000;gap=0;modes=34;steps=1:A1:B1:B;exclude=" total=1 [1 @2, 1 @5793, 1 @7841]'::funnel_counts;
-SELECT 'funnel collapse=0 param=3 anchor="within=3600000000;gap=0;modes=64;steps=1:A1:B1:B;exclude=" total=1 [1 @2, 1 @5793, 1 @7841]'::funnel_counts;
+SELECT 'funnel collapse=0 param=3 anchor="within=3600000000;gap=0;modes=1024;steps=1:A1:B1:B;exclude=" total=1 [1 @2, 1 @5793, 1 @7841]'::funnel_counts;
 
 DROP TABLE fj;
 

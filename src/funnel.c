@@ -25,7 +25,8 @@
  * scan instead (funnelscan.c), as window_funnel does in those modes, and
  * strict_once makes it ClickHouse's strict_once scan; without the scan,
  * strict_once changes nothing (a touchpoint fills one step at most, S2,
- * and every chain counts, S4).
+ * and every chain counts, S4).  any_order (funnelany.c) counts the steps
+ * completed in any order instead, and takes no other mode.
  */
 #include "postgres.h"
 
@@ -58,15 +59,17 @@ PG_FUNCTION_INFO_V1(funnel_timestamps);
 #define MODE_STRICT_DEDUPLICATION 0x08
 #define MODE_ALLOW_REENTRY	0x10
 #define MODE_STRICT_ONCE	0x20
+#define MODE_ANY_ORDER		FUNNEL_MODE_ANY_ORDER	/* funnelany.c */
 #define MODE_SCAN			(MODE_STRICT_ORDER | MODE_STRICT_DEDUPLICATION)
-#define MODE_ALL			0x3F
+#define MODE_ALL			0x7F
 /* what does not combine with consecutive, the exact search of its own */
 #define MODE_NOT_CONSECUTIVE (MODE_SCAN | MODE_ALLOW_REENTRY | MODE_STRICT_ONCE)
 
 static const FunnelModeName FunnelModes[] = {
 	{"strict_increase", MODE_STRICT_INCREASE}, {"consecutive", MODE_CONSECUTIVE},
 	{"strict_order", MODE_STRICT_ORDER}, {"strict_deduplication", MODE_STRICT_DEDUPLICATION},
-	{"allow_reentry", MODE_ALLOW_REENTRY}, {"strict_once", MODE_STRICT_ONCE}
+	{"allow_reentry", MODE_ALLOW_REENTRY}, {"strict_once", MODE_STRICT_ONCE},
+	{"any_order", MODE_ANY_ORDER}
 };
 
 typedef struct FunnelSpec
@@ -602,6 +605,21 @@ FunnelDefFromArgsAt(FunctionCallInfo fcinfo, int first, int options, FunnelDef *
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("funnel mode consecutive does not combine with strict_order, strict_deduplication, allow_reentry or strict_once"),
 				 errhint("consecutive is the exact maximum over chains of consecutive touchpoints; the others are ClickHouse's.")));
+	if (def->modes & MODE_ANY_ORDER)
+	{
+		int			nmodes = (int) lengthof(FunnelModes);
+
+		/* it orders nothing: every other mode, and max_gap, order steps */
+		for (i = 0; i < nmodes; i++)
+			if ((def->modes & FunnelModes[i].bit) && FunnelModes[i].bit != MODE_ANY_ORDER)
+				break;
+		if (i < nmodes || def->max_gap != 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("funnel mode any_order does not combine with %s",
+							i < nmodes ? FunnelModes[i].name : "max_gap"),
+					 errhint("any_order counts the steps completed in any order within the window; the other modes and max_gap are about their order.")));
+	}
 #undef ARG_NULL
 }
 
@@ -634,9 +652,11 @@ FunnelEvaluate(const FunnelDef *def, const Journey *j, TimestampTz *times)
 	spec.max_gap = def->max_gap;
 	spec.modes = def->modes;
 	f.best = -1;
-	if (spec.modes & MODE_SCAN)
+	if (spec.modes & (MODE_SCAN | MODE_ANY_ORDER))
 	{
-		level = RunScan(j, &spec, times);
+		level = (spec.modes & MODE_ANY_ORDER) ?
+			FunnelAnyOrder(j, spec.step_label, spec.nsteps, spec.excluded, spec.window, times) :
+			RunScan(j, &spec, times);
 		pfree(spec.step_label);
 		pfree(spec.excluded);
 		return level;
@@ -742,7 +762,8 @@ FunnelDefParse(const char *stored, int32 len, FunnelDef *def)
 		used <= 0 || used > len)
 		return false;
 	if ((modes & ~MODE_ALL) != 0 ||
-		((modes & MODE_CONSECUTIVE) && (modes & MODE_NOT_CONSECUTIVE)))
+		((modes & MODE_CONSECUTIVE) && (modes & MODE_NOT_CONSECUTIVE)) ||
+		((modes & MODE_ANY_ORDER) && ((modes & ~MODE_ANY_ORDER) != 0 || gap != 0)))
 		return false;
 	def->window = window;
 	def->max_gap = gap;

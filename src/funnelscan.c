@@ -559,7 +559,8 @@ FunnelScan(int32 nevents, FunnelScanNext next, void *arg,
 
 /*
  * The modes in array, as the bits names gives them; what names the caller
- * in messages ("unknown window_funnel mode").
+ * in messages ("unknown window_funnel mode").  A name of bit 0 is a mode
+ * the caller knows of but does not take.
  */
 int
 FunnelParseModes(ArrayType *array, const FunnelModeName *names, int nnames,
@@ -588,19 +589,31 @@ FunnelParseModes(ArrayType *array, const FunnelModeName *names, int nnames,
 		name = TextDatumGetCString(elems[i]);
 		for (m = 0; m < nnames && strcmp(name, names[m].name) != 0; m++)
 			;
-		if (m == nnames)
+		if (m == nnames || names[m].bit == 0)
 		{
 			StringInfoData hint;
+			int			ntaken = 0;
+			int			taken = 0;
+			int			k;
 
+			/* a name of bit 0 is a mode of the stored journeys' funnels only */
+			for (k = 0; k < nnames; k++)
+				ntaken += names[k].bit != 0;
 			initStringInfo(&hint);
-			appendStringInfoString(&hint, "Use ");
-			for (m = 0; m < nnames; m++)
-				appendStringInfo(&hint, "%s%s", m == 0 ? "" : m + 1 < nnames ? ", " : " or ",
-								 names[m].name);
+			for (k = 0; k < nnames; k++)
+				if (names[k].bit != 0)
+					appendStringInfo(&hint, "%s%s", taken++ == 0 ? "" : taken < ntaken ? ", " : " or ",
+									 names[k].name);
+			if (m < nnames)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("%s does not take mode \"%s\"", what, name),
+						 errhint("%s is a mode of funnel_level, funnel_counts and funnel_trend_counts over stored journeys; %s takes %s.",
+								 name, what, hint.data)));
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("unknown %s mode \"%s\"", what, name),
-					 errhint("%s.", hint.data)));
+					 errhint("Use %s.", hint.data)));
 		}
 		modes |= names[m].bit;
 	}

@@ -345,7 +345,7 @@ funnel_report(PG_FUNCTION_ARGS)
 		memset(nulls, false, sizeof(nulls));
 		Wilson(reached, entered, z, &low, &high);
 		values[0] = Int32GetDatum(s + 1);
-		values[1] = PointerGetDatum(f.def.steps[s]);
+		values[1] = FunnelStepLabel(&f.def, s);
 		values[2] = Int64GetDatum(entered);
 		values[3] = Int64GetDatum(reached);
 		values[4] = Int64GetDatum(entered - reached);
@@ -400,7 +400,7 @@ funnel_compare(PG_FUNCTION_ARGS)
 		double		se = sqrt(pooled * (1 - pooled) * (na > 0 && nb > 0 ? 1.0 / na + 1.0 / nb : 0));
 
 		values[0] = Int32GetDatum(s + 1);
-		values[1] = PointerGetDatum(a.def.steps[s]);
+		values[1] = FunnelStepLabel(&a.def, s);
 		values[2] = Float8GetDatum(pa);
 		values[3] = Float8GetDatum(pb);
 		values[4] = Float8GetDatum(pa - pb);

@@ -276,7 +276,7 @@ funnel_trends(PG_FUNCTION_ARGS)
 			values[0] = period_start;
 			values[1] = label;
 			values[2] = Int32GetDatum(s + 1);
-			values[3] = PointerGetDatum(def.steps[s]);
+			values[3] = FunnelStepLabel(&def, s);
 			values[4] = Int64GetDatum(cell[s]);
 			if (cell[0] > 0)
 				values[5] = Float8GetDatum((double) cell[s] / (double) cell[0]);

@@ -52,7 +52,8 @@ PG_FUNCTION_INFO_V1(window_funnel_final);
 static const FunnelModeName WindowFunnelModes[] = {
 	{"strict_deduplication", WF_DEDUPLICATION}, {"strict_order", WF_ORDER},
 	{"strict_increase", WF_INCREASE}, {"allow_reentry", WF_REENTRY},
-	{"strict_once", WF_ONCE}
+	{"strict_once", WF_ONCE},
+	{"any_order", 0}			/* funnel_level's only: refused by name */
 };
 
 /* One event of the state: when, and which conditions it meets. */
