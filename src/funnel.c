@@ -29,6 +29,8 @@
  */
 #include "postgres.h"
 
+#include <ctype.h>
+
 #include "catalog/pg_type.h"
 #include "lib/stringinfo.h"
 #include "miscadmin.h"
@@ -58,16 +60,23 @@ PG_FUNCTION_INFO_V1(funnel_timestamps);
 #define MODE_STRICT_DEDUPLICATION 0x08
 #define MODE_ALLOW_REENTRY	0x10
 #define MODE_STRICT_ONCE	0x20
+#define MODE_OPEN			0x80
+#define MODE_OPTIONAL		0x100	/* some step is optional=N */
 #define MODE_SCAN			(MODE_STRICT_ORDER | MODE_STRICT_DEDUPLICATION)
-#define MODE_ALL			0x3F
+#define MODE_ALL			(0x3F | MODE_SKIPS)
+/* a chain may skip steps: the search of RunSkipFunnel */
+#define MODE_SKIPS			(MODE_OPEN | MODE_OPTIONAL)
 /* what does not combine with consecutive, the exact search of its own */
 #define MODE_NOT_CONSECUTIVE (MODE_SCAN | MODE_ALLOW_REENTRY | MODE_STRICT_ONCE)
 
 static const FunnelModeName FunnelModes[] = {
 	{"strict_increase", MODE_STRICT_INCREASE}, {"consecutive", MODE_CONSECUTIVE},
 	{"strict_order", MODE_STRICT_ORDER}, {"strict_deduplication", MODE_STRICT_DEDUPLICATION},
-	{"allow_reentry", MODE_ALLOW_REENTRY}, {"strict_once", MODE_STRICT_ONCE}
+	{"allow_reentry", MODE_ALLOW_REENTRY}, {"strict_once", MODE_STRICT_ONCE},
+	{"open", MODE_OPEN}
 };
+
+#define OPTIONAL_PREFIX		"optional="
 
 typedef struct FunnelSpec
 {
@@ -77,6 +86,7 @@ typedef struct FunnelSpec
 	int64		window;
 	int64		max_gap;		/* 0: none */
 	int			modes;
+	const bool *optional;		/* per step, or NULL: none */
 } FunnelSpec;
 
 /* A chain completing step `step` in the group at time last. */
@@ -102,6 +112,8 @@ typedef struct Funnel
 	int32		nentries;
 	int32		maxentries;
 	int32		best;			/* entry of the highest level, or -1 */
+	bool	   *reached;		/* RunSkipFunnel's, per step, or NULL */
+	bool	   *continued;
 } Funnel;
 
 static int32
@@ -297,6 +309,166 @@ RunFunnel(const Journey *j, const FunnelSpec *spec, Funnel *f)
 		}
 		g = end;
 	}
+}
+
+/*
+ * open and optional steps: the same programme, where a chain may start at a
+ * step all of whose predecessors may be skipped (any, if open) and extend
+ * from any earlier step across optional ones.  A group of equal timestamps
+ * fills a set of steps s .. b: s, b and the steps between that are not
+ * optional (the fewest labels; the optional ones are then skipped).  Also
+ * notes, per step, whether some chain ends with it (reached) and whether
+ * some chain matches it and a later step (continued).
+ */
+static void
+RunSkipFunnel(const Journey *j, const FunnelSpec *spec, Funnel *f)
+{
+	int32		k = spec->nsteps;
+	Pareto	   *lists = palloc0(k * sizeof(Pareto));
+	int32	   *ingroup = palloc0(Max(j->nlabels, 1) * sizeof(int32));
+	int32	   *used = palloc0(Max(j->nlabels, 1) * sizeof(int32));
+	int32	   *pending = palloc(k * sizeof(int32));
+	int32	   *lowest = palloc(k * sizeof(int32));	/* earliest step a chain at s extends */
+	bool	   *fresh = palloc(k * sizeof(bool));	/* a chain may start at s */
+	int32	   *start_parent = palloc(k * sizeof(int32));
+	TimestampTz *start_first = palloc(k * sizeof(TimestampTz));
+	bool	   *can_start = palloc(k * sizeof(bool));
+	TimestampTz *excl = palloc(Max(j->ntouch, 1) * sizeof(TimestampTz));
+	bool		strict = (spec->modes & MODE_STRICT_INCREASE) != 0;
+	int32		nexcl = 0;
+	int32		g;
+	int32		i;
+	int32		s;
+
+#define OPTIONAL(s) (spec->optional != NULL && spec->optional[s])
+#define LABEL_IN(s) (spec->step_label[s] >= 0 && ingroup[spec->step_label[s]] > 0)
+	for (s = 0; s < k; s++)
+	{
+		fresh[s] = s == 0 || (spec->modes & MODE_OPEN) || (fresh[s - 1] && OPTIONAL(s - 1));
+		lowest[s] = s == 0 ? 0 : OPTIONAL(s - 1) ? lowest[s - 1] : s - 1;
+	}
+	for (i = 0; i < j->ntouch; i++)
+		if (spec->excluded[j->touches[i].label])
+			excl[nexcl++] = j->touches[i].ts;
+
+	for (g = 0; g < j->ntouch;)
+	{
+		TimestampTz t = j->touches[g].ts;
+		int32		end = g;
+		int32		npending = 0;
+		int32		b;
+
+		while (end < j->ntouch && j->touches[end].ts == t)
+			ingroup[j->touches[end++].label]++;
+
+		/* how a chain can have its first match of this group at step s */
+		for (s = 0; s < k; s++)
+		{
+			int32		p;
+
+			can_start[s] = false;
+			if (!LABEL_IN(s))
+				continue;
+			if (fresh[s])
+			{
+				can_start[s] = true;
+				start_first[s] = t;
+				start_parent[s] = -1;
+			}
+			for (p = s - 1; s > 0 && p >= lowest[s]; p--)
+			{
+				int32		id = Extendable(f, &lists[p], spec, excl, nexcl, t);
+
+				if (id < 0)
+					continue;
+				f->continued[p] = true;
+				if (!can_start[s] || f->entries[id].first > start_first[s])
+				{
+					can_start[s] = true;
+					start_first[s] = f->entries[id].first;
+					start_parent[s] = id;
+				}
+			}
+			CHECK_FOR_INTERRUPTS();
+		}
+
+		/*
+		 * Chains ending at b: for s from b down, used[] counts the labels of
+		 * b and of the steps strictly between s and b that are not optional;
+		 * once they exceed the group no lower s fits.
+		 */
+		for (b = 0; b < k; b++)
+		{
+			int32		best_s = -1;
+			int32		lowest_fit = b;
+			int32		m;
+
+			if (!LABEL_IN(b))
+				continue;
+			used[spec->step_label[b]]++;
+			for (s = b; s >= 0; s--)
+			{
+				int32		ls = spec->step_label[s];
+
+				if (s + 1 < b && !OPTIONAL(s + 1))
+				{
+					/* step s + 1 is now strictly inside */
+					int32		li = spec->step_label[s + 1];
+
+					if (li < 0 || ++used[li] > ingroup[li])
+						break;
+				}
+				if (s < b && (strict || !LABEL_IN(s) || used[ls] + 1 > ingroup[ls]))
+				{
+					if (strict)
+						break;
+					continue;
+				}
+				if (!can_start[s])
+					continue;
+				if (best_s < 0 || start_first[s] > start_first[best_s])
+					best_s = s;
+				if (s == b)
+					continue;
+				lowest_fit = s;
+				f->continued[s] = true;
+				/* an optional step inside, if the group has its label too */
+				for (m = s + 1; m < b; m++)
+				{
+					int32		lm = spec->step_label[m];
+
+					if (OPTIONAL(m) && !f->continued[m] && LABEL_IN(m) &&
+						used[lm] + (ls == lm) + 1 <= ingroup[lm])
+						f->continued[m] = true;
+				}
+				CHECK_FOR_INTERRUPTS();
+			}
+			for (m = Max(s, 0); m <= b; m++)
+				if (spec->step_label[m] >= 0)
+					used[spec->step_label[m]] = 0;
+			/* the steps inside that are not optional lie on a chain to b */
+			for (s = lowest_fit + 1; s < b; s++)
+				if (!OPTIONAL(s))
+					f->continued[s] = true;
+			if (best_s >= 0)
+			{
+				Entry		e = {b, best_s, start_first[best_s], t, start_parent[best_s]};
+
+				f->reached[b] = true;
+				pending[npending++] = AddEntry(f, &e);
+			}
+		}
+		for (i = g; i < end; i++)
+			ingroup[j->touches[i].label] = 0;
+		for (i = 0; i < npending; i++)
+		{
+			ParetoInsert(f, &lists[f->entries[pending[i]].step], pending[i]);
+			NoteLevel(f, pending[i]);
+		}
+		g = end;
+	}
+#undef OPTIONAL
+#undef LABEL_IN
 }
 
 /*
@@ -537,6 +709,68 @@ FindLabel(const Journey *j, text *t)
 }
 
 /*
+ * The funnel's modes: the names of FunnelModes, and optional=N (step N,
+ * 1-based, may be skipped), each step at most once.
+ */
+static void
+FunnelModesArg(ArrayType *array, FunnelDef *def)
+{
+	Datum	   *elems;
+	int			n;
+	int			nrest = 0;
+	int			i;
+	const int	plen = strlen(OPTIONAL_PREFIX);
+
+	elems = TextElements(array, "funnel modes", &n);
+	for (i = 0; i < n; i++)
+	{
+		text	   *t = DatumGetTextPP(elems[i]);
+		char	   *name;
+		char	   *end;
+		long		step;
+
+		if (VARSIZE_ANY_EXHDR(t) < plen ||
+			strncmp(VARDATA_ANY(t), OPTIONAL_PREFIX, plen) != 0)
+		{
+			elems[nrest++] = elems[i];
+			continue;
+		}
+		name = text_to_cstring(t);
+		errno = 0;
+		step = strtol(name + plen, &end, 10);
+		if (!isdigit((unsigned char) name[plen]) || *end != '\0' || errno != 0 ||
+			step < 1 || step > def->nsteps)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("funnel mode \"%s\" does not name a step", name),
+					 errhint("Write optional=N with N a step number from 1 to %d.", def->nsteps)));
+		if (def->optional == NULL)
+			def->optional = palloc0(def->nsteps * sizeof(bool));
+		if (def->optional[step - 1])
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("funnel step %ld is optional more than once", step)));
+		def->optional[step - 1] = true;
+		def->modes |= MODE_OPTIONAL;
+	}
+	def->modes |= FunnelParseModes(construct_array(elems, nrest, TEXTOID, -1, false, TYPALIGN_INT),
+								   FunnelModes, lengthof(FunnelModes), "funnel");
+}
+
+/* Whether modes combine: false, and what does not, if they do not. */
+static bool
+FunnelModesCombine(int modes, const char **detail)
+{
+	if ((modes & MODE_CONSECUTIVE) && (modes & MODE_NOT_CONSECUTIVE))
+		*detail = "consecutive";
+	else if ((modes & MODE_SKIPS) && (modes & (MODE_CONSECUTIVE | MODE_NOT_CONSECUTIVE)))
+		*detail = "skips";
+	else
+		return true;
+	return false;
+}
+
+/*
  * Reads a funnel's definition from the arguments steps, within, max_gap,
  * exclude and mode, starting at argument first; steps and within must not
  * be NULL.
@@ -555,6 +789,7 @@ FunnelDefFromArgsAt(FunctionCallInfo fcinfo, int first, int options, FunnelDef *
 	int			n;
 	int			i;
 	int			s;
+	const char *what = NULL;
 
 #define ARG_NULL(n) (PG_NARGS() <= (n) || PG_ARGISNULL(n))
 	memset(def, 0, sizeof(*def));
@@ -595,8 +830,12 @@ FunnelDefFromArgsAt(FunctionCallInfo fcinfo, int first, int options, FunnelDef *
 		}
 	}
 	if (!ARG_NULL(options + 2))
-		def->modes = FunnelParseModes(PG_GETARG_ARRAYTYPE_P(options + 2), FunnelModes,
-									  lengthof(FunnelModes), "funnel");
+		FunnelModesArg(PG_GETARG_ARRAYTYPE_P(options + 2), def);
+	if (!FunnelModesCombine(def->modes, &what) && strcmp(what, "skips") == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("funnel modes open and optional combine only with strict_increase"),
+				 errhint("consecutive and ClickHouse's modes follow every step in order; an open funnel or optional steps are searched by the exact maximum over chains.")));
 	if ((def->modes & MODE_CONSECUTIVE) && (def->modes & MODE_NOT_CONSECUTIVE))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -611,6 +850,20 @@ FunnelDefFromArgsAt(FunctionCallInfo fcinfo, int first, int options, FunnelDef *
  */
 int32
 FunnelEvaluate(const FunnelDef *def, const Journey *j, TimestampTz *times)
+{
+	return FunnelEvaluateSteps(def, j, times, NULL, NULL, NULL);
+}
+
+/*
+ * The same; with open or optional steps, matched[] says which steps of
+ * times[] the chain matches (all up to the level otherwise), and reached[]
+ * and continued[], if not NULL, whether some chain ends with each step and
+ * whether some chain matches it and a later one (for other funnels, a step
+ * is reached up to the level and continued below it).
+ */
+int32
+FunnelEvaluateSteps(const FunnelDef *def, const Journey *j, TimestampTz *times,
+					bool *matched, bool *reached, bool *continued)
 {
 	FunnelSpec	spec = {0};
 	Funnel		f = {0};
@@ -633,32 +886,74 @@ FunnelEvaluate(const FunnelDef *def, const Journey *j, TimestampTz *times)
 	spec.window = def->window;
 	spec.max_gap = def->max_gap;
 	spec.modes = def->modes;
+	spec.optional = def->optional;
 	f.best = -1;
+	if (matched != NULL)
+		memset(matched, 0, def->nsteps * sizeof(bool));
 	if (spec.modes & MODE_SCAN)
-	{
 		level = RunScan(j, &spec, times);
-		pfree(spec.step_label);
-		pfree(spec.excluded);
-		return level;
-	}
-	if (spec.modes & MODE_CONSECUTIVE)
-		RunStrictOrder(j, &spec, &f);
 	else
-		RunFunnel(j, &spec, &f);
-
-	level = f.best < 0 ? 0 : f.entries[f.best].step + 1;
-	if (times != NULL)
+	{
+		if (spec.modes & MODE_CONSECUTIVE)
+			RunStrictOrder(j, &spec, &f);
+		else if (spec.modes & MODE_SKIPS)
+		{
+			f.reached = palloc0(def->nsteps * sizeof(bool));
+			f.continued = palloc0(def->nsteps * sizeof(bool));
+			RunSkipFunnel(j, &spec, &f);
+		}
+		else
+			RunFunnel(j, &spec, &f);
+		level = f.best < 0 ? 0 : f.entries[f.best].step + 1;
 		for (id = f.best; id >= 0; id = f.entries[id].parent)
 		{
 			const Entry *e = &f.entries[id];
 			int32		st;
 
+			/* a group fills its first and last step and those not optional */
 			for (st = e->first_step; st <= e->step; st++)
-				times[st] = e->last;
+				if (st == e->first_step || st == e->step ||
+					def->optional == NULL || !def->optional[st])
+				{
+					if (times != NULL)
+						times[st] = e->last;
+					if (matched != NULL)
+						matched[st] = true;
+				}
 		}
+	}
+	if (matched != NULL && !(spec.modes & MODE_SKIPS))
+		memset(matched, true, level * sizeof(bool));
+	for (i = 0; i < def->nsteps; i++)
+	{
+		if (reached != NULL)
+			reached[i] = f.reached ? f.reached[i] : i < level;
+		if (continued != NULL)
+			continued[i] = f.continued ? f.continued[i] : i + 1 < level;
+	}
 	if (f.entries)
 		pfree(f.entries);
+	pfree(spec.step_label);
+	pfree(spec.excluded);
 	return level;
+}
+
+/* Whether a chain of the funnel may skip steps (open, optional steps). */
+bool
+FunnelSkipsSteps(const FunnelDef *def)
+{
+	return (def->modes & MODE_SKIPS) != 0;
+}
+
+/* Refuses open and optional steps where what cannot take them. */
+void
+FunnelRefuseSkips(const FunnelDef *def, const char *what)
+{
+	if (FunnelSkipsSteps(def))
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("%s does not take funnel modes open or optional", what),
+				 errhint("Use a funnel whose chains match every step from the first.")));
 }
 
 /* A label of a serialised list: its length, ':', and its bytes. */
@@ -672,6 +967,7 @@ AppendCounted(StringInfo buf, text *t)
 /*
  * A funnel's definition as text, to be stored with what is counted for it:
  * within=us;gap=us;modes=bits;steps=len:label...;exclude=len:label...
+ * and, with the optional bit, ;optional=N,N... (ascending step numbers).
  */
 char *
 FunnelDefSerialize(const FunnelDef *def, int32 *len)
@@ -687,6 +983,18 @@ FunnelDefSerialize(const FunnelDef *def, int32 *len)
 	appendStringInfoString(&buf, ";exclude=");
 	for (i = 0; i < def->nexclude; i++)
 		AppendCounted(&buf, def->exclude[i]);
+	/* only with the bit, so that the definitions of 0.5.0 stay as they were */
+	if (def->modes & MODE_OPTIONAL)
+	{
+		const char *sep = ";" OPTIONAL_PREFIX;
+
+		for (i = 0; i < def->nsteps; i++)
+			if (def->optional[i])
+			{
+				appendStringInfo(&buf, "%s%d", sep, i + 1);
+				sep = ",";
+			}
+	}
 	*len = buf.len;
 	return buf.data;
 }
@@ -722,6 +1030,34 @@ ReadCounted(const char **pp, const char *end, text ***list, int32 *n)
 	return true;
 }
 
+/* ;optional=N,N... to the end: ascending step numbers, at least one. */
+static bool
+ReadOptional(const char *p, const char *end, FunnelDef *def)
+{
+	const int	plen = strlen(OPTIONAL_PREFIX);
+	int32		last = 0;
+
+	if (end - p < plen + 2 || *p != ';' || strncmp(p + 1, OPTIONAL_PREFIX, plen) != 0)
+		return false;
+	def->optional = palloc0(def->nsteps * sizeof(bool));
+	for (p += plen + 1;; p++)
+	{
+		const char *digits = p;
+		int32		step = 0;
+
+		for (; p < end && *p >= '0' && *p <= '9' && step <= def->nsteps; p++)
+			step = step * 10 + (*p - '0');
+		if (p == digits || *digits == '0' || step <= last || step > def->nsteps)
+			return false;
+		def->optional[step - 1] = true;
+		last = step;
+		if (p == end)
+			return true;
+		if (*p != ',')
+			return false;
+	}
+}
+
 /* Reads a serialised definition; false if it is malformed. */
 bool
 FunnelDefParse(const char *stored, int32 len, FunnelDef *def)
@@ -734,6 +1070,7 @@ FunnelDefParse(const char *stored, int32 len, FunnelDef *def)
 	long long	gap;
 	int			modes;
 	int			used;
+	const char *what;
 
 	memcpy(buf, stored, len);
 	buf[len] = '\0';
@@ -741,8 +1078,7 @@ FunnelDefParse(const char *stored, int32 len, FunnelDef *def)
 	if (sscanf(buf, "within=%lld;gap=%lld;modes=%d;steps=%n", &window, &gap, &modes, &used) != 3 ||
 		used <= 0 || used > len)
 		return false;
-	if ((modes & ~MODE_ALL) != 0 ||
-		((modes & MODE_CONSECUTIVE) && (modes & MODE_NOT_CONSECUTIVE)))
+	if ((modes & ~MODE_ALL) != 0 || !FunnelModesCombine(modes, &what))
 		return false;
 	def->window = window;
 	def->max_gap = gap;
@@ -752,7 +1088,11 @@ FunnelDefParse(const char *stored, int32 len, FunnelDef *def)
 		end - p < 9 || strncmp(p, ";exclude=", 9) != 0 || def->nsteps < 1)
 		return false;
 	p += 9;
-	return ReadCounted(&p, end, &def->exclude, &def->nexclude) && p == end;
+	if (!ReadCounted(&p, end, &def->exclude, &def->nexclude))
+		return false;
+	if (modes & MODE_OPTIONAL)
+		return ReadOptional(p, end, def);
+	return p == end;
 }
 
 void
@@ -776,27 +1116,42 @@ funnel_level(PG_FUNCTION_ARGS)
 	PG_RETURN_INT32(FunnelEvaluate(&def, &j, NULL));
 }
 
-/* funnel_timestamps(...): the time of each matched step of the chain (S7). */
+/*
+ * funnel_timestamps(...): the time of each matched step of the chain (S7),
+ * NULL for the steps it skips.
+ */
 Datum
 funnel_timestamps(PG_FUNCTION_ARGS)
 {
 	FunnelDef	def;
 	Journey		j;
 	TimestampTz *times;
+	bool	   *matched;
 	Datum	   *elems;
+	bool	   *nulls;
 	int32		level;
 	int32		i;
+	int			dims[1];
+	int			lbs[1] = {1};
 
 	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
 		PG_RETURN_NULL();
 	FunnelDefFromArgs(fcinfo, 1, &def);
 	JourneyDecode(PG_GETARG_JOURNEY_P(0), &j);
 	times = palloc(def.nsteps * sizeof(TimestampTz));
-	level = FunnelEvaluate(&def, &j, times);
+	matched = palloc(def.nsteps * sizeof(bool));
+	level = FunnelEvaluateSteps(&def, &j, times, matched, NULL, NULL);
 	elems = palloc(Max(level, 1) * sizeof(Datum));
+	nulls = palloc(Max(level, 1) * sizeof(bool));
 	for (i = 0; i < level; i++)
-		elems[i] = TimestampTzGetDatum(times[i]);
-	PG_RETURN_ARRAYTYPE_P(construct_array(elems, level, TIMESTAMPTZOID,
-										  sizeof(TimestampTz), FLOAT8PASSBYVAL,
-										  TYPALIGN_DOUBLE));
+	{
+		elems[i] = TimestampTzGetDatum(matched[i] ? times[i] : 0);
+		nulls[i] = !matched[i];
+	}
+	dims[0] = level;
+	if (level == 0)
+		PG_RETURN_ARRAYTYPE_P(construct_empty_array(TIMESTAMPTZOID));
+	PG_RETURN_ARRAYTYPE_P(construct_md_array(elems, nulls, 1, dims, lbs, TIMESTAMPTZOID,
+											 sizeof(TimestampTz), FLOAT8PASSBYVAL,
+											 TYPALIGN_DOUBLE));
 }
