@@ -277,4 +277,12 @@ SELECT funnel_level(j, '{A,B,C}', '1 hour', mode => '{open,strict_order}') FROM 
 SELECT funnel_level(j, '{A,B,C}', '1 hour', mode => '{optional=2,consecutive}') FROM oj WHERE name = 'ABC';
 SELECT driver_counts(j, 1, '{A,B,C}', '1 hour', NULL, NULL, '{open}') FROM oj;
 SELECT window_funnel('1 hour', '{open}', ts, l = 'A') FROM (VALUES ('2024-01-01 00:00+00'::timestamptz, 'A')) v(ts, l);
+-- Trends of an open funnel by entry day: the entry is the reported chain's
+-- first match, C itself (00:20 and 00:10 on Jan 1, 00:05 on Jan 2).  Jan 1
+-- has ABC and BC: step 1 reached by ABC (0.5), steps 2 and 3 by both;
+-- Jan 2 has C alone, at step 3 only.
+SELECT period_label, step, label, journeys, conversion
+FROM funnel_trends((SELECT funnel_trend_counts(j, '{A,B,C}', '1 hour', 'day', NULL, NULL, '{open}')
+					FROM (SELECT j FROM oj WHERE name IN ('ABC', 'BC')
+						  UNION ALL SELECT '[2024-01-02 00:05:00+00 C]'::journey) x));
 DROP TABLE oj;

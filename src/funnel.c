@@ -26,6 +26,24 @@
  * strict_once makes it ClickHouse's strict_once scan; without the scan,
  * strict_once changes nothing (a touchpoint fills one step at most, S2,
  * and every chain counts, S4).
+ *
+ * Open funnels and optional steps (modes open and optional=N): a chain
+ * matches steps s_1 < ... < s_m in order, under the same rules of time,
+ * window, max_gap, exclusions and ties, where every step skipped between
+ * s_1 and s_m is optional and every step before s_1 is optional (with
+ * open, any).  Step k is reached when some valid chain ends with it, and
+ * continued when some valid chain matches it and a later step; the level
+ * is the highest step reached, and the timestamps are those of the chain
+ * that reaches it first and then starts latest (S7), NULL for the steps it
+ * skips.  With neither mode every chain matches 1..m and this is the
+ * search above, which then runs unchanged.  RunSkipFunnel keeps the same
+ * Pareto lists: a chain may start at a step whose predecessors may all be
+ * skipped, extend from the list of any earlier step across optional ones,
+ * and a group of equal timestamps fills its first and last step and the
+ * steps between that are not optional.  On ties of S7 it takes the nearest
+ * earlier step, so an optional step is matched when that starts no later.
+ * These run neither with consecutive nor with ClickHouse's scan, which
+ * follow every step in order (0A000).
  */
 #include "postgres.h"
 
