@@ -148,6 +148,12 @@ SELECT :'size', 'trends', 1, 'funnel_trends = funnel_timestamps per journey, by 
 	count(*) FILTER (WHERE a.journeys IS DISTINCT FROM b.journeys) = 0,
 	format('%s cells, %s journey-steps', count(*), sum(b.journeys))
 FROM (:q_funnel_trends) a FULL JOIN (:q_funnel_trends_sql) b USING (period_start, step);
+-- Optional steps: the same journeys reaching each step.
+INSERT INTO bench.checks
+SELECT :'size', 'trends', 2, 'funnel_report with checkout optional = window functions over the events',
+	count(*) FILTER (WHERE a.reached IS DISTINCT FROM b.reached) = 0,
+	format('%s steps, %s journey-steps', count(*), sum(b.reached))
+FROM (:q_funnel_optional) a FULL JOIN (:q_funnel_optional_sql) b USING (step);
 \endif
 
 -- Markov and Shapley: no baseline, but the credits must add up: the
