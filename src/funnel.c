@@ -227,6 +227,33 @@ NoteLevel(Funnel *f, int32 id)
 		f->best = id;
 }
 
+/* The times of the journey's excluded touchpoints, ascending; their number. */
+static int32
+ExcludedTimes(const Journey *j, const FunnelSpec *spec, TimestampTz **excl)
+{
+	int32		n = 0;
+	int32		i;
+
+	*excl = palloc(Max(j->ntouch, 1) * sizeof(TimestampTz));
+	for (i = 0; i < j->ntouch; i++)
+		if (spec->excluded[j->touches[i].label])
+			(*excl)[n++] = j->touches[i].ts;
+	return n;
+}
+
+/* A group's chains join the lists only once the group is done. */
+static void
+JoinPending(Funnel *f, Pareto *lists, const int32 *pending, int32 npending)
+{
+	int32		i;
+
+	for (i = 0; i < npending; i++)
+	{
+		ParetoInsert(f, &lists[f->entries[pending[i]].step], pending[i]);
+		NoteLevel(f, pending[i]);
+	}
+}
+
 /* The dynamic programme over groups of equal timestamps. */
 static void
 RunFunnel(const Journey *j, const FunnelSpec *spec, Funnel *f)
@@ -236,14 +263,10 @@ RunFunnel(const Journey *j, const FunnelSpec *spec, Funnel *f)
 	int32	   *available = palloc0(Max(j->nlabels, 1) * sizeof(int32));
 	int32	   *ingroup = palloc0(Max(j->nlabels, 1) * sizeof(int32));
 	int32	   *pending = palloc(k * sizeof(int32));
-	TimestampTz *excl = palloc(Max(j->ntouch, 1) * sizeof(TimestampTz));
-	int32		nexcl = 0;
+	TimestampTz *excl;
+	int32		nexcl = ExcludedTimes(j, spec, &excl);
 	int32		g;
 	int32		i;
-
-	for (i = 0; i < j->ntouch; i++)
-		if (spec->excluded[j->touches[i].label])
-			excl[nexcl++] = j->touches[i].ts;
 
 	for (g = 0; g < j->ntouch;)
 	{
@@ -320,11 +343,7 @@ RunFunnel(const Journey *j, const FunnelSpec *spec, Funnel *f)
 			ingroup[j->touches[i].label] = available[j->touches[i].label] = 0;
 
 		/* this group's chains join the lists only now: ranges covered it */
-		for (i = 0; i < npending; i++)
-		{
-			ParetoInsert(f, &lists[f->entries[pending[i]].step], pending[i]);
-			NoteLevel(f, pending[i]);
-		}
+		JoinPending(f, lists, pending, npending);
 		g = end;
 	}
 }
@@ -342,18 +361,18 @@ static void
 RunSkipFunnel(const Journey *j, const FunnelSpec *spec, Funnel *f)
 {
 	int32		k = spec->nsteps;
+	int32	   *lowest = palloc(k * sizeof(int32));	/* earliest step a chain at s extends */
+	bool	   *fresh = palloc(k * sizeof(bool));	/* a chain may start at s */
 	Pareto	   *lists = palloc0(k * sizeof(Pareto));
 	int32	   *ingroup = palloc0(Max(j->nlabels, 1) * sizeof(int32));
 	int32	   *used = palloc0(Max(j->nlabels, 1) * sizeof(int32));
 	int32	   *pending = palloc(k * sizeof(int32));
-	int32	   *lowest = palloc(k * sizeof(int32));	/* earliest step a chain at s extends */
-	bool	   *fresh = palloc(k * sizeof(bool));	/* a chain may start at s */
 	int32	   *start_parent = palloc(k * sizeof(int32));
 	TimestampTz *start_first = palloc(k * sizeof(TimestampTz));
 	bool	   *can_start = palloc(k * sizeof(bool));
-	TimestampTz *excl = palloc(Max(j->ntouch, 1) * sizeof(TimestampTz));
+	TimestampTz *excl;
+	int32		nexcl = ExcludedTimes(j, spec, &excl);
 	bool		strict = (spec->modes & MODE_STRICT_INCREASE) != 0;
-	int32		nexcl = 0;
 	int32		g;
 	int32		i;
 	int32		s;
@@ -365,9 +384,6 @@ RunSkipFunnel(const Journey *j, const FunnelSpec *spec, Funnel *f)
 		fresh[s] = s == 0 || (spec->modes & MODE_OPEN) || (fresh[s - 1] && OPTIONAL(s - 1));
 		lowest[s] = s == 0 ? 0 : OPTIONAL(s - 1) ? lowest[s - 1] : s - 1;
 	}
-	for (i = 0; i < j->ntouch; i++)
-		if (spec->excluded[j->touches[i].label])
-			excl[nexcl++] = j->touches[i].ts;
 
 	for (g = 0; g < j->ntouch;)
 	{
@@ -478,11 +494,7 @@ RunSkipFunnel(const Journey *j, const FunnelSpec *spec, Funnel *f)
 		}
 		for (i = g; i < end; i++)
 			ingroup[j->touches[i].label] = 0;
-		for (i = 0; i < npending; i++)
-		{
-			ParetoInsert(f, &lists[f->entries[pending[i]].step], pending[i]);
-			NoteLevel(f, pending[i]);
-		}
+		JoinPending(f, lists, pending, npending);
 		g = end;
 	}
 #undef OPTIONAL
