@@ -253,3 +253,14 @@ ORDER BY windows_share DESC;
 \echo 'choose_order: the penalized AUC of each order (the highest wins):'
 SELECT f."order", f.states, round(f.auc::numeric, 3) AS auc, round(f.penalized_auc::numeric, 3) AS penalized_auc
 FROM generate_series(1, 5) k, markov_order_fit((SELECT markov_window_counts(j, '{purchase}', k) FROM channel_purchase_journeys)) f;
+
+\echo
+\echo '== 30. Optional and open funnels: an email between view and purchase may be skipped; or enter at any step =='
+SELECT 'optional email' AS funnel, step, label, entered, reached, dropped, round(conversion_from_previous::numeric, 3) AS conversion
+FROM funnel_report((SELECT funnel_counts(j, '{product_view,email_open,purchase}', '7 days', NULL, NULL, '{optional=2}')
+					FROM customer_journeys)) WHERE step > 0
+UNION ALL
+SELECT 'open', step, label, entered, reached, dropped, round(conversion_from_previous::numeric, 3)
+FROM funnel_report((SELECT funnel_counts(j, '{email_click,add_to_cart,purchase}', '7 days', NULL, NULL, '{open}')
+					FROM customer_journeys)) WHERE step > 0
+ORDER BY 1 DESC, 2;
