@@ -154,6 +154,13 @@ SELECT :'size', 'trends', 2, 'funnel_report in any order = plain SQL RANGE windo
 	count(*) FILTER (WHERE a.reached IS DISTINCT FROM b.reached) = 0,
 	format('%s steps, %s customer-steps', count(*), sum(b.reached))
 FROM (:q_funnel_any) a FULL JOIN (:q_funnel_any_sql) b USING (step);
+
+-- Optional steps: the same journeys reaching each step.
+INSERT INTO bench.checks
+SELECT :'size', 'trends', 2, 'funnel_report with checkout optional = window functions over the events',
+	count(*) FILTER (WHERE a.reached IS DISTINCT FROM b.reached) = 0,
+	format('%s steps, %s journey-steps', count(*), sum(b.reached))
+FROM (:q_funnel_optional) a FULL JOIN (:q_funnel_optional_sql) b USING (step);
 \endif
 
 -- Markov and Shapley: no baseline, but the credits must add up: the

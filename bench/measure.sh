@@ -161,6 +161,16 @@ query+=(
 	[funnel_any_sql]="SELECT s.step, count(*) FILTER (WHERE l.level >= s.step) AS reached FROM (SELECT customer_id, max(n) AS level FROM (SELECT customer_id, $any_n AS n FROM events $any_w) e GROUP BY customer_id) l, generate_series(1, 4) s(step) GROUP BY s.step"
 )
 
+# Optional steps: the journeys reaching each step of the four-step funnel
+# with checkout optional, from one summary, against window functions over
+# the events (the latest view before each event, then the latest such
+# start of a cart before it; at equal times in step order, S1).
+opt_order="ORDER BY ts, array_position($trend_steps::text[], event) ROWS UNBOUNDED PRECEDING"
+query+=(
+	[funnel_optional]="SELECT step, reached FROM funnel_report((SELECT funnel_counts(j, $trend_steps, '7 days', NULL, NULL, '{optional=3}') FROM bench_journey_event)) WHERE step > 0"
+	[funnel_optional_sql]="WITH o AS (SELECT customer_id, ts, event, max(ts) FILTER (WHERE event = 'product_view') OVER (PARTITION BY customer_id $opt_order) AS lv FROM events), c AS (SELECT customer_id, ts, event, lv, max(lv) FILTER (WHERE event = 'add_to_cart') OVER (PARTITION BY customer_id $opt_order) AS cs FROM o), r AS (SELECT customer_id, bool_or(event = 'product_view') AS r1, bool_or(event = 'add_to_cart' AND ts - lv <= '7 days') AS r2, bool_or(event = 'checkout' AND ts - cs <= '7 days') AS r3, bool_or(event = 'purchase' AND ts - cs <= '7 days') AS r4 FROM c GROUP BY customer_id) SELECT s AS step, count(*) FILTER (WHERE (ARRAY[r1, r2, r3, r4])[s]) AS reached FROM r, generate_series(1, 4) s GROUP BY s"
+)
+
 # Markov chain attribution of order 1..5 (no plain-SQL baseline: solving
 # the absorbing chain is not a query).  With 7 channels the models have
 # about 8, 50, 300, 1800 and 8000 states; markov_attribution solves systems
@@ -239,7 +249,7 @@ section_names+=(
 	[paths]="top_paths top_paths_sql transitions transitions_sql"
 	[attribution]="attr_linear attr_linear_sql attr_position_based attr_position_based_sql attr_time_decay attr_time_decay_sql attr_last_touch attr_last_touch_sql"
 	[drivers]="conversion_drivers conversion_drivers_sql"
-	[trends]="funnel_trends funnel_trends_sql funnel_any funnel_any_sql"
+	[trends]="funnel_trends funnel_trends_sql funnel_any funnel_any_sql funnel_optional funnel_optional_sql"
 	[retention]="activity_retention activity_retention_sql"
 	[markov]="markov_1 markov_2 markov_3 markov_4 markov_5"
 	[models]="shapley_exact shapley_simplified shapley_intervals markov_intervals linear_intervals"

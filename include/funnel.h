@@ -21,6 +21,7 @@ typedef struct FunnelDef
 	int64		window;			/* microseconds */
 	int64		max_gap;		/* microseconds, 0: none */
 	int			modes;
+	bool	   *optional;		/* per step, with mode bit optional; else NULL */
 } FunnelDef;
 
 /*
@@ -70,6 +71,11 @@ extern void FunnelDefFromArgsAt(FunctionCallInfo fcinfo, int first, int options,
 								FunnelDef *def);
 extern int32 FunnelEvaluate(const FunnelDef *def, const Journey *j,
 							TimestampTz *times);
+extern int32 FunnelEvaluateSteps(const FunnelDef *def, const Journey *j,
+								 TimestampTz *times, bool *matched,
+								 bool *reached, bool *continued);
+extern bool FunnelSkipsSteps(const FunnelDef *def);
+extern void FunnelRefuseSkips(const FunnelDef *def, const char *what);
 extern char *FunnelDefSerialize(const FunnelDef *def, int32 *len);
 
 /* any_order, PostHog's unordered funnel (funnelany.c), and its mode bit */

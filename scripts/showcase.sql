@@ -261,3 +261,13 @@ SELECT a.step, a.label, a.reached AS any_order, o.reached AS in_that_order,
 FROM funnel_report((SELECT funnel_counts(j, '{add_to_cart,support_ticket,purchase}', '7 days', NULL, NULL, '{any_order}') FROM customer_journeys)) a
 JOIN funnel_report((SELECT funnel_counts(j, '{add_to_cart,support_ticket,purchase}', '7 days') FROM customer_journeys)) o USING (step)
 ORDER BY step;
+
+\echo '== 31. Optional and open funnels: an email between view and purchase may be skipped; or enter at any step =='
+SELECT 'optional email' AS funnel, step, label, entered, reached, dropped, round(conversion_from_previous::numeric, 3) AS conversion
+FROM funnel_report((SELECT funnel_counts(j, '{product_view,email_open,purchase}', '7 days', NULL, NULL, '{optional=2}')
+					FROM customer_journeys)) WHERE step > 0
+UNION ALL
+SELECT 'open', step, label, entered, reached, dropped, round(conversion_from_previous::numeric, 3)
+FROM funnel_report((SELECT funnel_counts(j, '{email_click,add_to_cart,purchase}', '7 days', NULL, NULL, '{open}')
+					FROM customer_journeys)) WHERE step > 0
+ORDER BY 1 DESC, 2;

@@ -211,3 +211,78 @@ SELECT window_funnel('1 hour', ts, l = 'A') FROM wf WHERE false;
 SELECT window_funnel('1 hour', '{sideways}', ts, l = 'A') FROM wf;
 SELECT window_funnel(NULL, ts, l = 'A') FROM wf;
 DROP TABLE wf;
+-- Open funnels and optional steps (issue 14).  J is [A@00:00, B@00:10,
+-- C@00:20]; a chain may enter at any step with open, and skip step N with
+-- optional=N.
+CREATE TEMP TABLE oj (name text, j journey);
+INSERT INTO oj VALUES
+	('ABC', '[2024-01-01 00:00:00+00 A, 2024-01-01 00:10:00+00 B, 2024-01-01 00:20:00+00 C]'),
+	('AC', '[2024-01-01 00:00:00+00 A, 2024-01-01 00:20:00+00 C]'),
+	('BC', '[2024-01-01 00:00:00+00 B, 2024-01-01 00:10:00+00 C]'),
+	('B', '[2024-01-01 00:00:00+00 B]'),
+	('C', '[2024-01-01 00:05:00+00 C]'),
+	('AB', '[2024-01-01 00:00:00+00 A, 2024-01-01 00:10:00+00 B]'),
+	('AXC', '[2024-01-01 00:00:00+00 A, 2024-01-01 00:05:00+00 X, 2024-01-01 00:10:00+00 C]'),
+	('A=C', '[2024-01-01 00:00:00+00 A, 2024-01-01 00:00:00+00 C]'),
+	('A..C 1h', '[2024-01-01 00:00:00+00 A, 2024-01-01 01:00:00+00 C]'),
+	('A..C 1h+1s', '[2024-01-01 00:00:00+00 A, 2024-01-01 01:00:01+00 C]'),
+	('D', '[2024-01-01 00:00:00+00 D]');
+-- closed: AC, BC, AXC reach 1 or 0.  open: the highest step whose label
+-- occurs (BC 3, B 2); its reported chain is the one completing first and
+-- starting latest (S7), so the step alone.  optional=2: AC reaches 3 with
+-- B's time NULL, ABC takes B (3, all times); BC reaches 0 (step 1 is not
+-- optional) but 3 with optional=1 (A's time NULL).  AXC: X lies between A
+-- and C, so optional=2 reaches 1; with open as well, C alone (3).  A=C:
+-- equal times fill steps 1 and 3 (S1), not under strict_increase.  The
+-- window is inclusive: A..C 1h reaches 3, 1h+1s reaches 1.
+SELECT name, funnel_level(j, '{A,B,C}', '1 hour', NULL, '{X}') AS closed,
+	   funnel_level(j, '{A,B,C}', '1 hour', NULL, '{X}', '{open}') AS open,
+	   funnel_timestamps(j, '{A,B,C}', '1 hour', NULL, '{X}', '{open}') AS open_times,
+	   funnel_level(j, '{A,B,C}', '1 hour', NULL, '{X}', '{optional=2}') AS opt2,
+	   funnel_timestamps(j, '{A,B,C}', '1 hour', NULL, '{X}', '{optional=2}') AS opt2_times,
+	   funnel_timestamps(j, '{A,B,C}', '1 hour', NULL, '{X}', '{optional=1}') AS opt1_times,
+	   funnel_level(j, '{A,B,C}', '1 hour', NULL, '{X}', '{optional=2,strict_increase}') AS opt2_strict
+FROM oj ORDER BY name;
+-- max_gap between consecutive matches: ABC's gaps are 10 minutes, AC's 20
+SELECT name, funnel_level(j, '{A,B,C}', '1 hour', '15 minutes', NULL, '{optional=2}') AS gap15
+FROM oj WHERE name IN ('ABC', 'AC') ORDER BY name;
+-- Reports, checked by hand.  Open over ABC, BC, C, B, D: reached A 1 (ABC),
+-- B 3 (ABC, BC, B), C 3 (ABC, BC, C); continued past A 1, past B 2 (ABC,
+-- BC); D reaches nothing.  So step 1: entered 5, dropped 1 (D); step 2:
+-- entered 1 (those at A), dropped 0; step 3: entered 3 (those at B),
+-- dropped 1 (B).  No times: each reported chain is its last step alone.
+SELECT step, label, entered, reached, dropped, drop_rate, conversion_from_previous, conversion_from_start,
+	   median_time_from_previous
+FROM funnel_report((SELECT funnel_counts(j, '{A,B,C}', '1 hour', NULL, NULL, '{open}') FROM oj
+					WHERE name IN ('ABC', 'BC', 'C', 'B', 'D')));
+-- optional=2 over ABC, AC, AB, BC: reached A 3, B 2 (ABC, AB), C 2 (ABC,
+-- AC); continued past A 3, past B 1 (ABC); BC reaches nothing.  Step 2:
+-- entered 3, dropped 0 (AC skipped B and went on); step 3: entered 2 (at
+-- B), dropped 1 (AB).  Times to C from the previous match: 10 minutes
+-- (ABC, from B) and 20 (AC, from A); the median is the lower one's bucket.
+SELECT step, label, entered, reached, dropped, drop_rate, conversion_from_previous, conversion_from_start,
+	   median_time_from_previous, median_time_from_start
+FROM funnel_report((SELECT funnel_counts(j, '{A,B,C}', '1 hour', NULL, NULL, '{optional=2}') FROM oj
+					WHERE name IN ('ABC', 'AC', 'AB', 'BC')));
+-- the definition keeps the optional steps; a closed one stays as before
+SELECT funnel_counts(j, '{A,B,C}', '1 hour', NULL, NULL, '{open,optional=2,optional=3}')::text LIKE '%modes=384;%;exclude=;optional=2,3"%' AS kept,
+	   funnel_counts(j, '{A,B,C}', '1 hour')::text AS closed
+FROM oj WHERE name = 'ABC';
+-- bad optional steps, and what does not take open or optional steps
+SELECT funnel_level(j, '{A,B,C}', '1 hour', mode => '{optional=0}') FROM oj WHERE name = 'ABC';
+SELECT funnel_level(j, '{A,B,C}', '1 hour', mode => '{optional=4}') FROM oj WHERE name = 'ABC';
+SELECT funnel_level(j, '{A,B,C}', '1 hour', mode => '{optional=two}') FROM oj WHERE name = 'ABC';
+SELECT funnel_level(j, '{A,B,C}', '1 hour', mode => '{optional=2,optional=2}') FROM oj WHERE name = 'ABC';
+SELECT funnel_level(j, '{A,B,C}', '1 hour', mode => '{open,strict_order}') FROM oj WHERE name = 'ABC';
+SELECT funnel_level(j, '{A,B,C}', '1 hour', mode => '{optional=2,consecutive}') FROM oj WHERE name = 'ABC';
+SELECT driver_counts(j, 1, '{A,B,C}', '1 hour', NULL, NULL, '{open}') FROM oj;
+SELECT window_funnel('1 hour', '{open}', ts, l = 'A') FROM (VALUES ('2024-01-01 00:00+00'::timestamptz, 'A')) v(ts, l);
+-- Trends of an open funnel by entry day: the entry is the reported chain's
+-- first match, C itself (00:20 and 00:10 on Jan 1, 00:05 on Jan 2).  Jan 1
+-- has ABC and BC: step 1 reached by ABC (0.5), steps 2 and 3 by both;
+-- Jan 2 has C alone, at step 3 only.
+SELECT period_label, step, label, journeys, conversion
+FROM funnel_trends((SELECT funnel_trend_counts(j, '{A,B,C}', '1 hour', 'day', NULL, NULL, '{open}')
+					FROM (SELECT j FROM oj WHERE name IN ('ABC', 'BC')
+						  UNION ALL SELECT '[2024-01-02 00:05:00+00 C]'::journey) x));
+DROP TABLE oj;

@@ -436,6 +436,8 @@ DriversFunnelParse(FunctionCallInfo fcinfo, void *parsed)
 	a->in.step = DatumGetInt32(CountsRequiredArg(fcinfo, 2, "funnel_step"));
 	a->in.steps = DatumGetArrayTypeP(CountsRequiredArg(fcinfo, 3, "funnel steps"));
 	FunnelDefFromArgs(fcinfo, 3, &a->def);
+	/* the touchpoints between a step's match and the next's need both */
+	FunnelRefuseSkips(&a->def, "driver_counts");
 	if (a->in.step < 1 || a->in.step >= a->def.nsteps)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),

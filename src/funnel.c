@@ -27,8 +27,28 @@
  * strict_once changes nothing (a touchpoint fills one step at most, S2,
  * and every chain counts, S4).  any_order (funnelany.c) counts the steps
  * completed in any order instead, and takes no other mode.
+ *
+ * Open funnels and optional steps (modes open and optional=N): a chain
+ * matches steps s_1 < ... < s_m in order, under the same rules of time,
+ * window, max_gap, exclusions and ties, where every step skipped between
+ * s_1 and s_m is optional and every step before s_1 is optional (with
+ * open, any).  Step k is reached when some valid chain ends with it, and
+ * continued when some valid chain matches it and a later step; the level
+ * is the highest step reached, and the timestamps are those of the chain
+ * that reaches it first and then starts latest (S7), NULL for the steps it
+ * skips.  With neither mode every chain matches 1..m and this is the
+ * search above, which then runs unchanged.  RunSkipFunnel keeps the same
+ * Pareto lists: a chain may start at a step whose predecessors may all be
+ * skipped, extend from the list of any earlier step across optional ones,
+ * and a group of equal timestamps fills its first and last step and the
+ * steps between that are not optional.  On ties of S7 it takes the nearest
+ * earlier step, so an optional step is matched when that starts no later.
+ * These run neither with consecutive nor with ClickHouse's scan, which
+ * follow every step in order (0A000).
  */
 #include "postgres.h"
+
+#include <ctype.h>
 
 #include "catalog/pg_type.h"
 #include "lib/stringinfo.h"
@@ -60,8 +80,12 @@ PG_FUNCTION_INFO_V1(funnel_timestamps);
 #define MODE_ALLOW_REENTRY	0x10
 #define MODE_STRICT_ONCE	0x20
 #define MODE_ANY_ORDER		FUNNEL_MODE_ANY_ORDER	/* funnelany.c */
+#define MODE_OPEN			0x80
+#define MODE_OPTIONAL		0x100	/* some step is optional=N */
 #define MODE_SCAN			(MODE_STRICT_ORDER | MODE_STRICT_DEDUPLICATION)
-#define MODE_ALL			0x7F
+#define MODE_ALL			(0x7F | MODE_SKIPS)
+/* a chain may skip steps: the search of RunSkipFunnel */
+#define MODE_SKIPS			(MODE_OPEN | MODE_OPTIONAL)
 /* what does not combine with consecutive, the exact search of its own */
 #define MODE_NOT_CONSECUTIVE (MODE_SCAN | MODE_ALLOW_REENTRY | MODE_STRICT_ONCE)
 
@@ -69,8 +93,10 @@ static const FunnelModeName FunnelModes[] = {
 	{"strict_increase", MODE_STRICT_INCREASE}, {"consecutive", MODE_CONSECUTIVE},
 	{"strict_order", MODE_STRICT_ORDER}, {"strict_deduplication", MODE_STRICT_DEDUPLICATION},
 	{"allow_reentry", MODE_ALLOW_REENTRY}, {"strict_once", MODE_STRICT_ONCE},
-	{"any_order", MODE_ANY_ORDER}
+	{"any_order", MODE_ANY_ORDER}, {"open", MODE_OPEN}
 };
+
+#define OPTIONAL_PREFIX		"optional="
 
 typedef struct FunnelSpec
 {
@@ -80,6 +106,7 @@ typedef struct FunnelSpec
 	int64		window;
 	int64		max_gap;		/* 0: none */
 	int			modes;
+	const bool *optional;		/* per step, or NULL: none */
 } FunnelSpec;
 
 /* A chain completing step `step` in the group at time last. */
@@ -105,6 +132,8 @@ typedef struct Funnel
 	int32		nentries;
 	int32		maxentries;
 	int32		best;			/* entry of the highest level, or -1 */
+	bool	   *reached;		/* RunSkipFunnel's, per step, or NULL */
+	bool	   *continued;
 } Funnel;
 
 static int32
@@ -200,6 +229,33 @@ NoteLevel(Funnel *f, int32 id)
 		f->best = id;
 }
 
+/* The times of the journey's excluded touchpoints, ascending; their number. */
+static int32
+ExcludedTimes(const Journey *j, const FunnelSpec *spec, TimestampTz **excl)
+{
+	int32		n = 0;
+	int32		i;
+
+	*excl = palloc(Max(j->ntouch, 1) * sizeof(TimestampTz));
+	for (i = 0; i < j->ntouch; i++)
+		if (spec->excluded[j->touches[i].label])
+			(*excl)[n++] = j->touches[i].ts;
+	return n;
+}
+
+/* A group's chains join the lists only once the group is done. */
+static void
+JoinPending(Funnel *f, Pareto *lists, const int32 *pending, int32 npending)
+{
+	int32		i;
+
+	for (i = 0; i < npending; i++)
+	{
+		ParetoInsert(f, &lists[f->entries[pending[i]].step], pending[i]);
+		NoteLevel(f, pending[i]);
+	}
+}
+
 /* The dynamic programme over groups of equal timestamps. */
 static void
 RunFunnel(const Journey *j, const FunnelSpec *spec, Funnel *f)
@@ -209,14 +265,10 @@ RunFunnel(const Journey *j, const FunnelSpec *spec, Funnel *f)
 	int32	   *available = palloc0(Max(j->nlabels, 1) * sizeof(int32));
 	int32	   *ingroup = palloc0(Max(j->nlabels, 1) * sizeof(int32));
 	int32	   *pending = palloc(k * sizeof(int32));
-	TimestampTz *excl = palloc(Max(j->ntouch, 1) * sizeof(TimestampTz));
-	int32		nexcl = 0;
+	TimestampTz *excl;
+	int32		nexcl = ExcludedTimes(j, spec, &excl);
 	int32		g;
 	int32		i;
-
-	for (i = 0; i < j->ntouch; i++)
-		if (spec->excluded[j->touches[i].label])
-			excl[nexcl++] = j->touches[i].ts;
 
 	for (g = 0; g < j->ntouch;)
 	{
@@ -293,13 +345,162 @@ RunFunnel(const Journey *j, const FunnelSpec *spec, Funnel *f)
 			ingroup[j->touches[i].label] = available[j->touches[i].label] = 0;
 
 		/* this group's chains join the lists only now: ranges covered it */
-		for (i = 0; i < npending; i++)
-		{
-			ParetoInsert(f, &lists[f->entries[pending[i]].step], pending[i]);
-			NoteLevel(f, pending[i]);
-		}
+		JoinPending(f, lists, pending, npending);
 		g = end;
 	}
+}
+
+/*
+ * open and optional steps: the same programme, where a chain may start at a
+ * step all of whose predecessors may be skipped (any, if open) and extend
+ * from any earlier step across optional ones.  A group of equal timestamps
+ * fills a set of steps s .. b: s, b and the steps between that are not
+ * optional (the fewest labels; the optional ones are then skipped).  Also
+ * notes, per step, whether some chain ends with it (reached) and whether
+ * some chain matches it and a later step (continued).
+ */
+static void
+RunSkipFunnel(const Journey *j, const FunnelSpec *spec, Funnel *f)
+{
+	int32		k = spec->nsteps;
+	int32	   *lowest = palloc(k * sizeof(int32));	/* earliest step a chain at s extends */
+	bool	   *fresh = palloc(k * sizeof(bool));	/* a chain may start at s */
+	Pareto	   *lists = palloc0(k * sizeof(Pareto));
+	int32	   *ingroup = palloc0(Max(j->nlabels, 1) * sizeof(int32));
+	int32	   *used = palloc0(Max(j->nlabels, 1) * sizeof(int32));
+	int32	   *pending = palloc(k * sizeof(int32));
+	int32	   *start_parent = palloc(k * sizeof(int32));
+	TimestampTz *start_first = palloc(k * sizeof(TimestampTz));
+	bool	   *can_start = palloc(k * sizeof(bool));
+	TimestampTz *excl;
+	int32		nexcl = ExcludedTimes(j, spec, &excl);
+	bool		strict = (spec->modes & MODE_STRICT_INCREASE) != 0;
+	int32		g;
+	int32		i;
+	int32		s;
+
+#define OPTIONAL(s) (spec->optional != NULL && spec->optional[s])
+#define LABEL_IN(s) (spec->step_label[s] >= 0 && ingroup[spec->step_label[s]] > 0)
+	for (s = 0; s < k; s++)
+	{
+		fresh[s] = s == 0 || (spec->modes & MODE_OPEN) || (fresh[s - 1] && OPTIONAL(s - 1));
+		lowest[s] = s == 0 ? 0 : OPTIONAL(s - 1) ? lowest[s - 1] : s - 1;
+	}
+
+	for (g = 0; g < j->ntouch;)
+	{
+		TimestampTz t = j->touches[g].ts;
+		int32		end = g;
+		int32		npending = 0;
+		int32		b;
+
+		while (end < j->ntouch && j->touches[end].ts == t)
+			ingroup[j->touches[end++].label]++;
+
+		/* how a chain can have its first match of this group at step s */
+		for (s = 0; s < k; s++)
+		{
+			int32		p;
+
+			can_start[s] = false;
+			if (!LABEL_IN(s))
+				continue;
+			if (fresh[s])
+			{
+				can_start[s] = true;
+				start_first[s] = t;
+				start_parent[s] = -1;
+			}
+			for (p = s - 1; s > 0 && p >= lowest[s]; p--)
+			{
+				int32		id = Extendable(f, &lists[p], spec, excl, nexcl, t);
+
+				if (id < 0)
+					continue;
+				f->continued[p] = true;
+				if (!can_start[s] || f->entries[id].first > start_first[s])
+				{
+					can_start[s] = true;
+					start_first[s] = f->entries[id].first;
+					start_parent[s] = id;
+				}
+			}
+			CHECK_FOR_INTERRUPTS();
+		}
+
+		/*
+		 * Chains ending at b: for s from b down, used[] counts the labels of
+		 * b and of the steps strictly between s and b that are not optional;
+		 * once they exceed the group no lower s fits.
+		 */
+		for (b = 0; b < k; b++)
+		{
+			int32		best_s = -1;
+			int32		lowest_fit = b;
+			int32		m;
+
+			if (!LABEL_IN(b))
+				continue;
+			used[spec->step_label[b]]++;
+			for (s = b; s >= 0; s--)
+			{
+				int32		ls = spec->step_label[s];
+
+				if (s + 1 < b && !OPTIONAL(s + 1))
+				{
+					/* step s + 1 is now strictly inside */
+					int32		li = spec->step_label[s + 1];
+
+					if (li < 0 || ++used[li] > ingroup[li])
+						break;
+				}
+				if (s < b && (strict || !LABEL_IN(s) || used[ls] + 1 > ingroup[ls]))
+				{
+					if (strict)
+						break;
+					continue;
+				}
+				if (!can_start[s])
+					continue;
+				if (best_s < 0 || start_first[s] > start_first[best_s])
+					best_s = s;
+				if (s == b)
+					continue;
+				lowest_fit = s;
+				f->continued[s] = true;
+				/* an optional step inside, if the group has its label too */
+				for (m = s + 1; m < b; m++)
+				{
+					int32		lm = spec->step_label[m];
+
+					if (OPTIONAL(m) && !f->continued[m] && LABEL_IN(m) &&
+						used[lm] + (ls == lm) + 1 <= ingroup[lm])
+						f->continued[m] = true;
+				}
+				CHECK_FOR_INTERRUPTS();
+			}
+			for (m = Max(s, 0); m <= b; m++)
+				if (spec->step_label[m] >= 0)
+					used[spec->step_label[m]] = 0;
+			/* the steps inside that are not optional lie on a chain to b */
+			for (s = lowest_fit + 1; s < b; s++)
+				if (!OPTIONAL(s))
+					f->continued[s] = true;
+			if (best_s >= 0)
+			{
+				Entry		e = {b, best_s, start_first[best_s], t, start_parent[best_s]};
+
+				f->reached[b] = true;
+				pending[npending++] = AddEntry(f, &e);
+			}
+		}
+		for (i = g; i < end; i++)
+			ingroup[j->touches[i].label] = 0;
+		JoinPending(f, lists, pending, npending);
+		g = end;
+	}
+#undef OPTIONAL
+#undef LABEL_IN
 }
 
 /*
@@ -540,6 +741,68 @@ FindLabel(const Journey *j, text *t)
 }
 
 /*
+ * The funnel's modes: the names of FunnelModes, and optional=N (step N,
+ * 1-based, may be skipped), each step at most once.
+ */
+static void
+FunnelModesArg(ArrayType *array, FunnelDef *def)
+{
+	Datum	   *elems;
+	int			n;
+	int			nrest = 0;
+	int			i;
+	const int	plen = strlen(OPTIONAL_PREFIX);
+
+	elems = TextElements(array, "funnel modes", &n);
+	for (i = 0; i < n; i++)
+	{
+		text	   *t = DatumGetTextPP(elems[i]);
+		char	   *name;
+		char	   *end;
+		long		step;
+
+		if (VARSIZE_ANY_EXHDR(t) < plen ||
+			strncmp(VARDATA_ANY(t), OPTIONAL_PREFIX, plen) != 0)
+		{
+			elems[nrest++] = elems[i];
+			continue;
+		}
+		name = text_to_cstring(t);
+		errno = 0;
+		step = strtol(name + plen, &end, 10);
+		if (!isdigit((unsigned char) name[plen]) || *end != '\0' || errno != 0 ||
+			step < 1 || step > def->nsteps)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("funnel mode \"%s\" does not name a step", name),
+					 errhint("Write optional=N with N a step number from 1 to %d.", def->nsteps)));
+		if (def->optional == NULL)
+			def->optional = palloc0(def->nsteps * sizeof(bool));
+		if (def->optional[step - 1])
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("funnel step %ld is optional more than once", step)));
+		def->optional[step - 1] = true;
+		def->modes |= MODE_OPTIONAL;
+	}
+	def->modes |= FunnelParseModes(construct_array(elems, nrest, TEXTOID, -1, false, TYPALIGN_INT),
+								   FunnelModes, lengthof(FunnelModes), "funnel");
+}
+
+/* Whether modes combine: false, and what does not, if they do not. */
+static bool
+FunnelModesCombine(int modes, const char **detail)
+{
+	if ((modes & MODE_CONSECUTIVE) && (modes & MODE_NOT_CONSECUTIVE))
+		*detail = "consecutive";
+	else if ((modes & MODE_SKIPS) && (modes & (MODE_CONSECUTIVE | MODE_NOT_CONSECUTIVE)))
+		*detail = "skips";
+	else
+		return true;
+	return false;
+}
+
+/*
  * Reads a funnel's definition from the arguments steps, within, max_gap,
  * exclude and mode, starting at argument first; steps and within must not
  * be NULL.
@@ -558,6 +821,7 @@ FunnelDefFromArgsAt(FunctionCallInfo fcinfo, int first, int options, FunnelDef *
 	int			n;
 	int			i;
 	int			s;
+	const char *what = NULL;
 
 #define ARG_NULL(n) (PG_NARGS() <= (n) || PG_ARGISNULL(n))
 	memset(def, 0, sizeof(*def));
@@ -598,8 +862,12 @@ FunnelDefFromArgsAt(FunctionCallInfo fcinfo, int first, int options, FunnelDef *
 		}
 	}
 	if (!ARG_NULL(options + 2))
-		def->modes = FunnelParseModes(PG_GETARG_ARRAYTYPE_P(options + 2), FunnelModes,
-									  lengthof(FunnelModes), "funnel");
+		FunnelModesArg(PG_GETARG_ARRAYTYPE_P(options + 2), def);
+	if (!FunnelModesCombine(def->modes, &what) && strcmp(what, "skips") == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("funnel modes open and optional combine only with strict_increase"),
+				 errhint("consecutive and ClickHouse's modes follow every step in order; an open funnel or optional steps are searched by the exact maximum over chains.")));
 	if ((def->modes & MODE_CONSECUTIVE) && (def->modes & MODE_NOT_CONSECUTIVE))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -613,11 +881,12 @@ FunnelDefFromArgsAt(FunctionCallInfo fcinfo, int first, int options, FunnelDef *
 		for (i = 0; i < nmodes; i++)
 			if ((def->modes & FunnelModes[i].bit) && FunnelModes[i].bit != MODE_ANY_ORDER)
 				break;
-		if (i < nmodes || def->max_gap != 0)
+		if (i < nmodes || def->max_gap != 0 || (def->modes & MODE_OPTIONAL))
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("funnel mode any_order does not combine with %s",
-							i < nmodes ? FunnelModes[i].name : "max_gap"),
+							i < nmodes ? FunnelModes[i].name :
+							def->max_gap != 0 ? "max_gap" : "optional steps"),
 					 errhint("any_order counts the steps completed in any order within the window; the other modes and max_gap are about their order.")));
 	}
 #undef ARG_NULL
@@ -629,6 +898,20 @@ FunnelDefFromArgsAt(FunctionCallInfo fcinfo, int first, int options, FunnelDef *
  */
 int32
 FunnelEvaluate(const FunnelDef *def, const Journey *j, TimestampTz *times)
+{
+	return FunnelEvaluateSteps(def, j, times, NULL, NULL, NULL);
+}
+
+/*
+ * The same; with open or optional steps, matched[] says which steps of
+ * times[] the chain matches (all up to the level otherwise), and reached[]
+ * and continued[], if not NULL, whether some chain ends with each step and
+ * whether some chain matches it and a later one (for other funnels, a step
+ * is reached up to the level and continued below it).
+ */
+int32
+FunnelEvaluateSteps(const FunnelDef *def, const Journey *j, TimestampTz *times,
+					bool *matched, bool *reached, bool *continued)
 {
 	FunnelSpec	spec = {0};
 	Funnel		f = {0};
@@ -651,34 +934,76 @@ FunnelEvaluate(const FunnelDef *def, const Journey *j, TimestampTz *times)
 	spec.window = def->window;
 	spec.max_gap = def->max_gap;
 	spec.modes = def->modes;
+	spec.optional = def->optional;
 	f.best = -1;
-	if (spec.modes & (MODE_SCAN | MODE_ANY_ORDER))
-	{
-		level = (spec.modes & MODE_ANY_ORDER) ?
-			FunnelAnyOrder(j, spec.step_label, spec.nsteps, spec.excluded, spec.window, times) :
-			RunScan(j, &spec, times);
-		pfree(spec.step_label);
-		pfree(spec.excluded);
-		return level;
-	}
-	if (spec.modes & MODE_CONSECUTIVE)
-		RunStrictOrder(j, &spec, &f);
+	if (matched != NULL)
+		memset(matched, 0, def->nsteps * sizeof(bool));
+	if (spec.modes & MODE_ANY_ORDER)
+		level = FunnelAnyOrder(j, spec.step_label, spec.nsteps, spec.excluded, spec.window, times);
+	else if (spec.modes & MODE_SCAN)
+		level = RunScan(j, &spec, times);
 	else
-		RunFunnel(j, &spec, &f);
-
-	level = f.best < 0 ? 0 : f.entries[f.best].step + 1;
-	if (times != NULL)
+	{
+		if (spec.modes & MODE_CONSECUTIVE)
+			RunStrictOrder(j, &spec, &f);
+		else if (spec.modes & MODE_SKIPS)
+		{
+			f.reached = palloc0(def->nsteps * sizeof(bool));
+			f.continued = palloc0(def->nsteps * sizeof(bool));
+			RunSkipFunnel(j, &spec, &f);
+		}
+		else
+			RunFunnel(j, &spec, &f);
+		level = f.best < 0 ? 0 : f.entries[f.best].step + 1;
 		for (id = f.best; id >= 0; id = f.entries[id].parent)
 		{
 			const Entry *e = &f.entries[id];
 			int32		st;
 
+			/* a group fills its first and last step and those not optional */
 			for (st = e->first_step; st <= e->step; st++)
-				times[st] = e->last;
+				if (st == e->first_step || st == e->step ||
+					def->optional == NULL || !def->optional[st])
+				{
+					if (times != NULL)
+						times[st] = e->last;
+					if (matched != NULL)
+						matched[st] = true;
+				}
 		}
+	}
+	if (matched != NULL && !(spec.modes & MODE_SKIPS))
+		memset(matched, true, level * sizeof(bool));
+	for (i = 0; i < def->nsteps; i++)
+	{
+		if (reached != NULL)
+			reached[i] = f.reached ? f.reached[i] : i < level;
+		if (continued != NULL)
+			continued[i] = f.continued ? f.continued[i] : i + 1 < level;
+	}
 	if (f.entries)
 		pfree(f.entries);
+	pfree(spec.step_label);
+	pfree(spec.excluded);
 	return level;
+}
+
+/* Whether a chain of the funnel may skip steps (open, optional steps). */
+bool
+FunnelSkipsSteps(const FunnelDef *def)
+{
+	return (def->modes & MODE_SKIPS) != 0;
+}
+
+/* Refuses open and optional steps where what cannot take them. */
+void
+FunnelRefuseSkips(const FunnelDef *def, const char *what)
+{
+	if (FunnelSkipsSteps(def))
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("%s does not take funnel modes open or optional", what),
+				 errhint("Use a funnel whose chains match every step from the first.")));
 }
 
 /* A label of a serialised list: its length, ':', and its bytes. */
@@ -692,6 +1017,7 @@ AppendCounted(StringInfo buf, text *t)
 /*
  * A funnel's definition as text, to be stored with what is counted for it:
  * within=us;gap=us;modes=bits;steps=len:label...;exclude=len:label...
+ * and, with the optional bit, ;optional=N,N... (ascending step numbers).
  */
 char *
 FunnelDefSerialize(const FunnelDef *def, int32 *len)
@@ -707,6 +1033,18 @@ FunnelDefSerialize(const FunnelDef *def, int32 *len)
 	appendStringInfoString(&buf, ";exclude=");
 	for (i = 0; i < def->nexclude; i++)
 		AppendCounted(&buf, def->exclude[i]);
+	/* only with the bit, so that the definitions of 0.5.0 stay as they were */
+	if (def->modes & MODE_OPTIONAL)
+	{
+		const char *sep = ";" OPTIONAL_PREFIX;
+
+		for (i = 0; i < def->nsteps; i++)
+			if (def->optional[i])
+			{
+				appendStringInfo(&buf, "%s%d", sep, i + 1);
+				sep = ",";
+			}
+	}
 	*len = buf.len;
 	return buf.data;
 }
@@ -742,6 +1080,34 @@ ReadCounted(const char **pp, const char *end, text ***list, int32 *n)
 	return true;
 }
 
+/* ;optional=N,N... to the end: ascending step numbers, at least one. */
+static bool
+ReadOptional(const char *p, const char *end, FunnelDef *def)
+{
+	const int	plen = strlen(OPTIONAL_PREFIX);
+	int32		last = 0;
+
+	if (end - p < plen + 2 || *p != ';' || strncmp(p + 1, OPTIONAL_PREFIX, plen) != 0)
+		return false;
+	def->optional = palloc0(def->nsteps * sizeof(bool));
+	for (p += plen + 1;; p++)
+	{
+		const char *digits = p;
+		int32		step = 0;
+
+		for (; p < end && *p >= '0' && *p <= '9' && step <= def->nsteps; p++)
+			step = step * 10 + (*p - '0');
+		if (p == digits || *digits == '0' || step <= last || step > def->nsteps)
+			return false;
+		def->optional[step - 1] = true;
+		last = step;
+		if (p == end)
+			return true;
+		if (*p != ',')
+			return false;
+	}
+}
+
 /* Reads a serialised definition; false if it is malformed. */
 bool
 FunnelDefParse(const char *stored, int32 len, FunnelDef *def)
@@ -754,6 +1120,7 @@ FunnelDefParse(const char *stored, int32 len, FunnelDef *def)
 	long long	gap;
 	int			modes;
 	int			used;
+	const char *what;
 
 	memcpy(buf, stored, len);
 	buf[len] = '\0';
@@ -761,8 +1128,7 @@ FunnelDefParse(const char *stored, int32 len, FunnelDef *def)
 	if (sscanf(buf, "within=%lld;gap=%lld;modes=%d;steps=%n", &window, &gap, &modes, &used) != 3 ||
 		used <= 0 || used > len)
 		return false;
-	if ((modes & ~MODE_ALL) != 0 ||
-		((modes & MODE_CONSECUTIVE) && (modes & MODE_NOT_CONSECUTIVE)) ||
+	if ((modes & ~MODE_ALL) != 0 || !FunnelModesCombine(modes, &what) ||
 		((modes & MODE_ANY_ORDER) && ((modes & ~MODE_ANY_ORDER) != 0 || gap != 0)))
 		return false;
 	def->window = window;
@@ -773,7 +1139,11 @@ FunnelDefParse(const char *stored, int32 len, FunnelDef *def)
 		end - p < 9 || strncmp(p, ";exclude=", 9) != 0 || def->nsteps < 1)
 		return false;
 	p += 9;
-	return ReadCounted(&p, end, &def->exclude, &def->nexclude) && p == end;
+	if (!ReadCounted(&p, end, &def->exclude, &def->nexclude))
+		return false;
+	if (modes & MODE_OPTIONAL)
+		return ReadOptional(p, end, def);
+	return p == end;
 }
 
 void
@@ -797,27 +1167,42 @@ funnel_level(PG_FUNCTION_ARGS)
 	PG_RETURN_INT32(FunnelEvaluate(&def, &j, NULL));
 }
 
-/* funnel_timestamps(...): the time of each matched step of the chain (S7). */
+/*
+ * funnel_timestamps(...): the time of each matched step of the chain (S7),
+ * NULL for the steps it skips.
+ */
 Datum
 funnel_timestamps(PG_FUNCTION_ARGS)
 {
 	FunnelDef	def;
 	Journey		j;
 	TimestampTz *times;
+	bool	   *matched;
 	Datum	   *elems;
+	bool	   *nulls;
 	int32		level;
 	int32		i;
+	int			dims[1];
+	int			lbs[1] = {1};
 
 	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
 		PG_RETURN_NULL();
 	FunnelDefFromArgs(fcinfo, 1, &def);
 	JourneyDecode(PG_GETARG_JOURNEY_P(0), &j);
 	times = palloc(def.nsteps * sizeof(TimestampTz));
-	level = FunnelEvaluate(&def, &j, times);
+	matched = palloc(def.nsteps * sizeof(bool));
+	level = FunnelEvaluateSteps(&def, &j, times, matched, NULL, NULL);
 	elems = palloc(Max(level, 1) * sizeof(Datum));
+	nulls = palloc(Max(level, 1) * sizeof(bool));
 	for (i = 0; i < level; i++)
-		elems[i] = TimestampTzGetDatum(times[i]);
-	PG_RETURN_ARRAYTYPE_P(construct_array(elems, level, TIMESTAMPTZOID,
-										  sizeof(TimestampTz), FLOAT8PASSBYVAL,
-										  TYPALIGN_DOUBLE));
+	{
+		elems[i] = TimestampTzGetDatum(matched[i] ? times[i] : 0);
+		nulls[i] = !matched[i];
+	}
+	dims[0] = level;
+	if (level == 0)
+		PG_RETURN_ARRAYTYPE_P(construct_empty_array(TIMESTAMPTZOID));
+	PG_RETURN_ARRAYTYPE_P(construct_md_array(elems, nulls, 1, dims, lbs, TIMESTAMPTZOID,
+											 sizeof(TimestampTz), FLOAT8PASSBYVAL,
+											 TYPALIGN_DOUBLE));
 }

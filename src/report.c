@@ -39,6 +39,10 @@ PG_FUNCTION_INFO_V1(funnel_report);
 #define FUNNEL_HISTOGRAMS		1000
 #define FUNNEL_HISTOGRAM(step, from_previous, bucket) \
 	(FUNNEL_HISTOGRAMS + (step) * 4096 + ((from_previous) ? 2048 : 0) + (bucket))
+#define FUNNEL_REACHED			500000
+#define FUNNEL_CONTINUED		501000
+#define FUNNEL_TIMED			502000
+#define FUNNEL_STEP_KEYS_END	503000
 PG_FUNCTION_INFO_V1(funnel_compare);
 
 /* The funnel kind of path_counts, built by funnel_counts */
@@ -46,8 +50,11 @@ PG_FUNCTION_INFO_V1(funnel_compare);
 /* Journeys reaching each step, and the counts of its two time histograms. */
 typedef struct FunnelSums
 {
+	bool		skips;			/* the funnel has open or optional steps */
 	int128		reach[FUNNEL_REPORT_MAX_STEPS + 1];
 	int128		hist[FUNNEL_REPORT_MAX_STEPS][2];
+	int128		level[FUNNEL_REPORT_MAX_STEPS + 1];
+	int128		steps[3][FUNNEL_REPORT_MAX_STEPS];	/* reached, continued, timed */
 } FunnelSums;
 
 static void
@@ -65,7 +72,13 @@ FunnelCheckSpec(const Counts *c)
 static void
 FunnelSumsBegin(const Counts *c, CountsSums *s)
 {
-	s->state = palloc0(sizeof(FunnelSums));
+	FunnelSums *fs = palloc0(sizeof(FunnelSums));
+	FunnelDef	def;
+
+	/* the spec is checked: the definition parses */
+	FunnelDefParse(c->spec.anchor, c->spec.anchor_len, &def);
+	fs->skips = FunnelSkipsSteps(&def);
+	s->state = fs;
 }
 
 static void
@@ -75,7 +88,8 @@ FunnelCheckKey(const Counts *c, int32 k, bool markers)
 	int32		pos = c->positions[k];
 
 	if (c->key_start[k + 1] - c->key_start[k] != 0 ||
-		(pos < FUNNEL_HISTOGRAMS ? pos < 0 || pos > nsteps :
+		(pos >= FUNNEL_REACHED ? pos >= FUNNEL_STEP_KEYS_END || (pos - FUNNEL_REACHED) % 1000 >= nsteps :
+		 pos < FUNNEL_HISTOGRAMS ? pos < 0 || pos > nsteps :
 		 (pos - FUNNEL_HISTOGRAMS) / 4096 >= nsteps ||
 		 (pos - FUNNEL_HISTOGRAMS) % 2048 > GAP_MAX_BUCKET))
 		CountsShapeError(c, k, "a level or histogram bucket of the funnel has no labels");
@@ -89,9 +103,16 @@ FunnelSumsKey(const Counts *c, CountsSums *s, int32 k)
 	int64		count = c->counts[k];
 	int32		step;
 
-	if (pos <= c->spec.param)
+	if (pos >= FUNNEL_REACHED)
+	{
+		if (!fs->skips)
+			CountsShapeError(c, k, "only a funnel with open or optional steps counts its steps apart");
+		fs->steps[(pos - FUNNEL_REACHED) / 1000][(pos - FUNNEL_REACHED) % 1000] += count;
+	}
+	else if (pos <= c->spec.param)
 	{
 		s->sum += count;
+		fs->level[pos] += count;
 		for (step = 0; step < pos; step++)
 			fs->reach[step] += count;
 	}
@@ -111,7 +132,17 @@ FunnelSumsEnd(const Counts *c, CountsSums *s)
 	int32		step;
 
 	CountsSumsAddUp(c, s);
-	for (step = 1; step < c->spec.param; step++)
+	for (step = 0; step < c->spec.param && fs->skips; step++)
+	{
+		int128		timed = fs->steps[2][step];
+
+		if (fs->steps[0][step] > c->total || fs->steps[1][step] > fs->steps[0][step] ||
+			timed > fs->steps[0][step] || fs->level[step + 1] > fs->steps[0][step] ||
+			(step + 1 == c->spec.param && fs->steps[1][step] != 0) ||
+			fs->hist[step][0] != timed || fs->hist[step][1] != timed)
+			CountsShapeError(c, -1, psprintf("step %d has no more journeys continuing, timed or at its level than reaching it, and its histograms count those timed", step + 1));
+	}
+	for (step = 1; step < c->spec.param && !fs->skips; step++)
 		if (fs->hist[step][0] != fs->reach[step] || fs->hist[step][1] != fs->reach[step])
 			CountsShapeError(c, -1, psprintf("the time histograms of step %d count every journey that reached it", step + 1));
 	pfree(fs);
@@ -124,20 +155,45 @@ FunnelCountJourney(CountsBuilder *b, const Journey *j, int32 *path, int32 n,
 {
 	const FunnelDef *def = arg;
 	TimestampTz *times = palloc(def->nsteps * sizeof(TimestampTz));
-	int32		level = FunnelEvaluate(def, j, times);
+	bool	   *flags = palloc(3 * def->nsteps * sizeof(bool));
+	bool	   *matched = flags;
+	bool	   *reached = flags + def->nsteps;
+	bool	   *continued = flags + 2 * def->nsteps;
+	int32		level = FunnelEvaluateSteps(def, j, times, matched, reached, continued);
+	bool		skips = FunnelSkipsSteps(def);
+	int32		entry = -1;
+	int32		prev = -1;
 	int32		s;
 
 	CountsBuilderAdd(b, level, NULL, 0, 1);
-	for (s = 1; s < level; s++)
+	for (s = 0; s < level; s++)
 	{
-		CountsBuilderAdd(b, FUNNEL_HISTOGRAM(s, false,
-											 GapBucket((uint64) times[s] - (uint64) times[0])),
-						 NULL, 0, 1);
-		CountsBuilderAdd(b, FUNNEL_HISTOGRAM(s, true,
-											 GapBucket((uint64) times[s] - (uint64) times[s - 1])),
-						 NULL, 0, 1);
+		if (!matched[s])
+			continue;
+		if (entry < 0)
+			entry = s;
+		else
+		{
+			CountsBuilderAdd(b, FUNNEL_HISTOGRAM(s, false,
+												 GapBucket((uint64) times[s] - (uint64) times[entry])),
+							 NULL, 0, 1);
+			CountsBuilderAdd(b, FUNNEL_HISTOGRAM(s, true,
+												 GapBucket((uint64) times[s] - (uint64) times[prev])),
+							 NULL, 0, 1);
+			if (skips)
+				CountsBuilderAdd(b, FUNNEL_TIMED + s, NULL, 0, 1);
+		}
+		prev = s;
+	}
+	for (s = 0; s < def->nsteps && skips; s++)
+	{
+		if (reached[s])
+			CountsBuilderAdd(b, FUNNEL_REACHED + s, NULL, 0, 1);
+		if (continued[s])
+			CountsBuilderAdd(b, FUNNEL_CONTINUED + s, NULL, 0, 1);
 	}
 	pfree(times);
+	pfree(flags);
 	return true;
 }
 
@@ -197,11 +253,19 @@ const CountsKindRoutine FunnelKind = {
 
 COUNTS_SQL_TYPE(funnel_counts);
 
+/*
+ * Per step, the journeys reaching it and those continuing past it (for a
+ * funnel without open or optional steps, those reaching at least it and
+ * at least the next), and the journeys that reach no step: from these,
+ * every funnel reports alike.
+ */
 typedef struct FunnelSteps
 {
 	Counts		c;
 	FunnelDef	def;
-	int64	   *reached;		/* per step: journeys reaching at least it */
+	int64	   *reached;
+	int64	   *continued;
+	int64		none;
 } FunnelSteps;
 
 static void
@@ -219,15 +283,33 @@ ReadFunnel(FunctionCallInfo fcinfo, int arg, FunnelSteps *f)
 				 errhint("Build them with funnel_counts.")));
 	FunnelDefDeserialize(f->c.spec.anchor, f->c.spec.anchor_len, &f->def);
 	f->reached = palloc0((f->def.nsteps + 1) * sizeof(int64));
+	f->continued = palloc0((f->def.nsteps + 1) * sizeof(int64));
+	f->none = 0;
 	for (k = 0; k < f->c.nkeys; k++)
 	{
-		int32		level = f->c.positions[k];
+		int32		pos = f->c.positions[k];
 
-		if (level > f->def.nsteps)
-			break;				/* histograms follow the levels */
-		for (s = 0; s < level; s++)
-			f->reached[s] += f->c.counts[k];
+		if (pos == 0)
+			f->none = f->c.counts[k];
+		else if (pos >= FUNNEL_REACHED && pos < FUNNEL_CONTINUED)
+			f->reached[pos - FUNNEL_REACHED] += f->c.counts[k];
+		else if (pos >= FUNNEL_CONTINUED && pos < FUNNEL_TIMED)
+			f->continued[pos - FUNNEL_CONTINUED] += f->c.counts[k];
+		else if (pos <= f->def.nsteps && !FunnelSkipsSteps(&f->def))
+			for (s = 0; s < pos; s++)
+				f->reached[s] += f->c.counts[k];
 	}
+	if (!FunnelSkipsSteps(&f->def))
+		for (s = 0; s < f->def.nsteps; s++)
+			f->continued[s] = f->reached[s + 1];
+}
+
+/* Step s's (0-based) entrants and those of them who went no further. */
+static void
+StepFlow(const FunnelSteps *f, int32 s, int64 *entered, int64 *dropped)
+{
+	*entered = s == 0 ? f->c.total : f->reached[s - 1];
+	*dropped = s == 0 ? f->none : f->reached[s - 1] - f->continued[s - 1];
 }
 
 /* Wilson score interval of x successes in n trials. */
@@ -337,20 +419,22 @@ funnel_report(PG_FUNCTION_ARGS)
 
 	for (s = 0; s < f.def.nsteps; s++)
 	{
-		int64		entered = s == 0 ? f.c.total : f.reached[s - 1];
+		int64		entered;
+		int64		dropped;
 		int64		reached = f.reached[s];
 		double		low;
 		double		high;
 
+		StepFlow(&f, s, &entered, &dropped);
 		memset(nulls, false, sizeof(nulls));
-		Wilson(reached, entered, z, &low, &high);
+		Wilson(entered - dropped, entered, z, &low, &high);
 		values[0] = Int32GetDatum(s + 1);
 		values[1] = FunnelStepLabel(&f.def, s);
 		values[2] = Int64GetDatum(entered);
 		values[3] = Int64GetDatum(reached);
-		values[4] = Int64GetDatum(entered - reached);
-		values[5] = Float8GetDatum(Rate(entered - reached, entered));
-		values[6] = Float8GetDatum(Rate(reached, entered));
+		values[4] = Int64GetDatum(dropped);
+		values[5] = Float8GetDatum(Rate(dropped, entered));
+		values[6] = Float8GetDatum(Rate(entered - dropped, entered));
 		values[7] = Float8GetDatum(Rate(reached, f.c.total));
 		values[8] = Float8GetDatum(low);
 		values[9] = Float8GetDatum(high);
@@ -392,12 +476,21 @@ funnel_compare(PG_FUNCTION_ARGS)
 	{
 		Datum		values[lengthof(columns)];
 		bool		nulls[lengthof(columns)] = {0};
-		int64		na = s == 0 ? a.c.total : a.reached[s - 1];
-		int64		nb = s == 0 ? b.c.total : b.reached[s - 1];
-		double		pa = Rate(a.reached[s], na);
-		double		pb = Rate(b.reached[s], nb);
-		double		pooled = Rate(a.reached[s] + b.reached[s], na + nb);
-		double		se = sqrt(pooled * (1 - pooled) * (na > 0 && nb > 0 ? 1.0 / na + 1.0 / nb : 0));
+		int64		na;
+		int64		nb;
+		int64		da;
+		int64		db;
+		double		pa;
+		double		pb;
+		double		pooled;
+		double		se;
+
+		StepFlow(&a, s, &na, &da);
+		StepFlow(&b, s, &nb, &db);
+		pa = Rate(na - da, na);
+		pb = Rate(nb - db, nb);
+		pooled = Rate(na - da + nb - db, na + nb);
+		se = sqrt(pooled * (1 - pooled) * (na > 0 && nb > 0 ? 1.0 / na + 1.0 / nb : 0));
 
 		values[0] = Int32GetDatum(s + 1);
 		values[1] = FunnelStepLabel(&a.def, s);

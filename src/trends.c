@@ -34,8 +34,12 @@ PG_FUNCTION_INFO_V1(funnel_trends);
  * the number of its entry period, in decimal.  Journeys that reach no step
  * count in the total only.  Periods of whole months are numbered from
  * 2000-01 as cohort retention numbers them; periods of seconds from Monday
- * 2000-01-03 00:00 UTC, so that weeks start on Mondays.
+ * 2000-01-03 00:00 UTC, so that weeks start on Mondays.  A funnel with
+ * open or optional steps also counts, at TREND_REACHED + step (1-based),
+ * the journeys of the period some chain of which ends with the step; the
+ * entry is then the reported chain's first match.
  */
+#define TREND_REACHED		1000
 #define TREND_MONDAY		(2 * USECS_PER_DAY) /* 2000-01-03 after 2000-01-01 */
 
 /* The cells funnel_trends returns at most (periods x steps). */
@@ -89,11 +93,15 @@ TrendsCheckKey(const Counts *c, int32 k, bool markers)
 {
 	FunnelDef	def;
 	int64		period;
+	int32		pos;
 
 	/* the spec is checked: the definition parses */
 	FunnelDefParse(c->spec.anchor, c->spec.anchor_len, &def);
+	pos = c->positions[k];
+	if (FunnelSkipsSteps(&def) && pos > TREND_REACHED)
+		pos -= TREND_REACHED;
 	if (markers || c->key_start[k + 1] - c->key_start[k] != 1 ||
-		c->positions[k] < 1 || c->positions[k] > def.nsteps ||
+		pos < 1 || pos > def.nsteps ||
 		!TrendLabelPeriod(c, c->key_labels[c->key_start[k]], &period))
 		CountsShapeError(c, k, "a funnel trend key is a level from 1 to the steps and the number of an entry period");
 }
@@ -101,7 +109,8 @@ TrendsCheckKey(const Counts *c, int32 k, bool markers)
 static void
 TrendsSumsKey(const Counts *c, CountsSums *s, int32 k)
 {
-	s->sum += c->counts[k];
+	if (c->positions[k] < TREND_REACHED)
+		s->sum += c->counts[k];
 }
 
 static void
@@ -118,18 +127,28 @@ TrendsCountJourney(CountsBuilder *b, const Journey *j, int32 *path, int32 n,
 {
 	const FunnelDef *def = arg;
 	TimestampTz *times = palloc(def->nsteps * sizeof(TimestampTz));
-	int32		level = FunnelEvaluate(def, j, times);
+	bool	   *flags = palloc(2 * def->nsteps * sizeof(bool));
+	bool	   *matched = flags;
+	bool	   *reached = flags + def->nsteps;
+	int32		level = FunnelEvaluateSteps(def, j, times, matched, reached, NULL);
 
 	if (level > 0)
 	{
 		char		name[32];
 		int32		label;
+		int32		s;
 
-		snprintf(name, sizeof(name), INT64_FORMAT, TrendPeriod(times[0], b->spec.param));
+		for (s = 0; !matched[s]; s++)
+			;					/* the chain's entry */
+		snprintf(name, sizeof(name), INT64_FORMAT, TrendPeriod(times[s], b->spec.param));
 		label = StringDictIntern(&b->labels, name, strlen(name));
 		CountsBuilderAdd(b, level, &label, 1, 1);
+		for (s = 0; s < def->nsteps && FunnelSkipsSteps(def); s++)
+			if (reached[s])
+				CountsBuilderAdd(b, TREND_REACHED + s + 1, &label, 1, 1);
 	}
 	pfree(times);
+	pfree(flags);
 	return true;
 }
 
@@ -220,6 +239,8 @@ funnel_trends(PG_FUNCTION_ARGS)
 	int64		lo = PG_INT64_MAX;
 	int64		hi = PG_INT64_MIN;
 	int64	   *reached;		/* per period and step */
+	int64	   *entrants;		/* per period: journeys reaching some step */
+	bool		skips;
 	int64		nperiods;
 	int64		rows = 0;
 	int32		k;
@@ -253,12 +274,22 @@ funnel_trends(PG_FUNCTION_ARGS)
 						   nperiods, def.nsteps),
 				 errhint("Count with a longer period.")));
 	reached = palloc0(nperiods * def.nsteps * sizeof(int64));
+	entrants = palloc0(nperiods * sizeof(int64));
+	skips = FunnelSkipsSteps(&def);
 	for (k = 0; k < c.nkeys; k++)
 	{
-		int64	   *cell = reached + (period[c.key_labels[c.key_start[k]]] - lo) * def.nsteps;
+		int64		q = period[c.key_labels[c.key_start[k]]] - lo;
+		int64	   *cell = reached + q * def.nsteps;
+		int32		pos = c.positions[k];
 
-		for (s = 0; s < c.positions[k]; s++)
-			cell[s] += c.counts[k];
+		if (pos > TREND_REACHED)
+			cell[pos - TREND_REACHED - 1] += c.counts[k];
+		else
+		{
+			entrants[q] += c.counts[k];
+			for (s = 0; s < pos && !skips; s++)
+				cell[s] += c.counts[k];
+		}
 	}
 
 	for (p = 0; p < nperiods; p++)
@@ -278,8 +309,8 @@ funnel_trends(PG_FUNCTION_ARGS)
 			values[2] = Int32GetDatum(s + 1);
 			values[3] = FunnelStepLabel(&def, s);
 			values[4] = Int64GetDatum(cell[s]);
-			if (cell[0] > 0)
-				values[5] = Float8GetDatum((double) cell[s] / (double) cell[0]);
+			if (entrants[p] > 0)
+				values[5] = Float8GetDatum((double) cell[s] / (double) entrants[p]);
 			else
 				nulls[5] = true;
 			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);

@@ -3,7 +3,7 @@
 -- summaries against plain SQL over funnel_level, serial against parallel,
 -- and bad input.
 BEGIN;
-SELECT plan(34);
+SELECT plan(35);
 
 -- The error a statement raises, if any.
 CREATE FUNCTION pg_temp.errors_of(q text, OUT code text, OUT msg text) LANGUAGE plpgsql AS $$
@@ -140,10 +140,12 @@ SELECT is((SELECT count(*) FROM cases WHERE cardinality(steps) = 1
 
 -- What does not combine with any_order.
 SELECT is((SELECT count(*) FROM unnest(ARRAY['strict_increase', 'consecutive', 'strict_order', 'strict_deduplication',
-											 'allow_reentry', 'strict_once']) m
+											 'allow_reentry', 'strict_once', 'open']) m
 		   WHERE NOT EXISTS (SELECT FROM pg_temp.errors_of(format($$SELECT funnel_level('[]', '{A}', '1 hour', mode => '{any_order,%s}')$$, m))
 							 WHERE code = '22023' AND msg = 'funnel mode any_order does not combine with ' || m)),
 		  0::bigint, 'each other mode with any_order: 22023 naming it');
+SELECT throws_ok($$SELECT funnel_level('[]', '{A,B}', '1 hour', mode => '{any_order,optional=2}')$$, '22023',
+				 'funnel mode any_order does not combine with optional steps', 'any_order with an optional step');
 SELECT throws_ok($$SELECT funnel_level('[]', '{A}', '1 hour', '5 minutes', mode => '{any_order}')$$, '22023',
 				 'funnel mode any_order does not combine with max_gap', 'any_order with max_gap');
 SELECT throws_ok($$SELECT funnel_trend_counts(j, '{A}', '1 hour', 'day', NULL, NULL, '{strict_once,any_order}') FROM (VALUES ('[]'::journey)) v(j)$$,

@@ -90,6 +90,8 @@ SELECT (SELECT health_counts(j)::text FROM fj), (SELECT pg_typeof(health_counts(
 SELECT (SELECT retention_counts(j, '1 day')::text FROM fj), (SELECT pg_typeof(retention_counts(j, '1 day')) FROM fj), 'cohort_retention(%s)' UNION ALL
 SELECT (SELECT funnel_counts(j, '{search,email,purchase}', '1 day')::text FROM fj), (SELECT pg_typeof(funnel_counts(j, '{search,email,purchase}', '1 day')) FROM fj), 'funnel_report(%s)' UNION ALL
 SELECT (SELECT funnel_counts(j, '{search,email,purchase}', '1 day', NULL, NULL, '{any_order}')::text FROM fj), 'funnel_counts', 'funnel_report(%s)' UNION ALL
+SELECT (SELECT funnel_counts(j, '{search,email,purchase}', '1 day', NULL, NULL, '{open,optional=2}')::text FROM fj), (SELECT pg_typeof(funnel_counts(j, '{search,email,purchase}', '1 day')) FROM fj), 'funnel_report(%s)' UNION ALL
+SELECT (SELECT funnel_trend_counts(j, '{search,email,purchase}', '1 day', '6 hours', NULL, NULL, '{optional=2}')::text FROM fj), (SELECT pg_typeof(funnel_trend_counts(j, '{search,email,purchase}', '1 day', '6 hours')) FROM fj), 'funnel_trends(%s)' UNION ALL
 SELECT (SELECT markov_counts(j, '{purchase}', 2)::text FROM fj), (SELECT pg_typeof(markov_counts(j, '{purchase}', 2)) FROM fj), 'markov_attribution(%s)' UNION ALL
 SELECT (SELECT markov_counts(j, '{purchase}', 2)::text FROM fj), (SELECT pg_typeof(markov_counts(j, '{purchase}', 2)) FROM fj), 'markov_transitions(%s)' UNION ALL
 SELECT (SELECT markov_counts(j, '{purchase}', 2)::text FROM fj), (SELECT pg_typeof(markov_counts(j, '{purchase}', 2)) FROM fj), 'markov_value_attribution(%s)' UNION ALL
