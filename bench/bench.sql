@@ -229,7 +229,8 @@ LANGUAGE sql IMMUTABLE AS $$
 $$;
 
 -- Peers section: the checksum of every query's result (journey and plain
--- SQL here; DuckDB's from bench/duckdb/bench.mjs, with its best time), the
+-- SQL here; DuckDB's from bench/duckdb/bench.mjs and ClickHouse's from
+-- bench/clickhouse/bench.sh, with their best times), the
 -- machine's load around the section, and which queries answer the same
 -- question (report-peers.sql and measure.sh's check read them).
 CREATE TABLE bench.checksums (
@@ -245,33 +246,42 @@ CREATE TABLE bench.duckdb (
 	checksum	text NOT NULL,		-- 'ERROR: ...' if it failed
 	times		text				-- every timed run, ms
 );
+CREATE TABLE bench.clickhouse (
+	size		text NOT NULL,
+	name		text NOT NULL,		-- a query of bench/clickhouse/bench.sh
+	ms			float8,				-- best timed run; NULL: it failed
+	runs		int NOT NULL,
+	checksum	text NOT NULL,		-- 'ERROR: ...' if it failed
+	times		text				-- every timed run, ms
+);
 CREATE TABLE bench.peer_load (
 	size		text NOT NULL,
 	at			text NOT NULL,
 	loadavg		text NOT NULL
 );
--- One row per question: journey's query, the plain-SQL one (if any) and
--- DuckDB's; all of a row's checksums must be equal.
+-- One row per question: journey's query, the plain-SQL one (if any),
+-- DuckDB's and ClickHouse's; all of a row's checksums must be equal.
 CREATE TABLE bench.peer_rows (
 	ord			int PRIMARY KEY,
 	question	text NOT NULL,
 	journey		text NOT NULL,
 	plain		text,
-	duckdb		text NOT NULL
+	duckdb		text NOT NULL,
+	clickhouse	text NOT NULL
 );
 INSERT INTO bench.peer_rows VALUES
-	(1, 'floor: count(*) GROUP BY customer_id', 'count', NULL, 'count'),
-	(2, 'build: journey_agg / count(*) floor / DuckDB list_sort(list())', 'journey_agg', 'count', 'list'),
-	(3, 'sessions, stored (journey_session_count)', 'session_count', 'session_count_sql', 'sessions'),
-	(4, 'funnel, stored (funnel_level)', 'funnel_level', NULL, 'funnel'),
-	(5, 'top 20 paths, stored (top_paths)', 'top_paths', 'top_paths_sql', 'top_paths'),
-	(6, 'first touch, stored (journey_attribution)', 'attr_first_touch', 'attr_first_touch_sql', 'first_touch'),
-	(7, 'last touch, stored', 'attr_last_touch', 'attr_last_touch_sql', 'last_touch'),
-	(8, 'linear attribution, stored', 'attr_linear', 'attr_linear_sql', 'linear'),
-	(9, 'monthly retention, stored (cohort_retention)', 'retention_stored', 'retention_sql', 'retention'),
-	(10, 'window_funnel over raw events', 'window_funnel', NULL, 'funnel'),
-	(11, 'session_number over raw events, every row', 'session_number', 'session_lag_sum', 'session_number'),
-	(12, 'retention() over raw events', 'retention_raw', 'retention_raw_sql', 'retention_raw');
+	(1, 'floor: count(*) GROUP BY customer_id', 'count', NULL, 'count', 'count'),
+	(2, 'build: journey_agg / count(*) floor / list_sort(list()), arraySort(groupArray())', 'journey_agg', 'count', 'list', 'list'),
+	(3, 'sessions, stored (journey_session_count)', 'session_count', 'session_count_sql', 'sessions', 'sessions'),
+	(4, 'funnel, stored (funnel_level)', 'funnel_level', NULL, 'funnel', 'funnel'),
+	(5, 'top 20 paths, stored (top_paths)', 'top_paths', 'top_paths_sql', 'top_paths', 'top_paths'),
+	(6, 'first touch, stored (journey_attribution)', 'attr_first_touch', 'attr_first_touch_sql', 'first_touch', 'first_touch'),
+	(7, 'last touch, stored', 'attr_last_touch', 'attr_last_touch_sql', 'last_touch', 'last_touch'),
+	(8, 'linear attribution, stored', 'attr_linear', 'attr_linear_sql', 'linear', 'linear'),
+	(9, 'monthly retention, stored (cohort_retention)', 'retention_stored', 'retention_sql', 'retention', 'retention'),
+	(10, 'window_funnel over raw events', 'window_funnel', NULL, 'funnel', 'funnel'),
+	(11, 'session_number over raw events, every row', 'session_number', 'session_lag_sum', 'session_number', 'session_number'),
+	(12, 'retention() over raw events', 'retention_raw', 'retention_raw_sql', 'retention_raw', 'retention_raw');
 
 -- Two checksums agree: the same text, or the same words but for numbers
 -- printed to 6 decimals that differ by at most one unit of the last one
@@ -290,23 +300,25 @@ $$;
 -- Per question of one size: best times and whether every checksum agrees.
 CREATE FUNCTION bench.peers(size text)
 RETURNS TABLE (ord int, question text, journey_ms float8, plain_ms float8,
-			   duckdb_ms float8, journey_sum text, plain_sum text,
-			   duckdb_sum text, same bool, journey_over bool, plain_over bool)
+			   duckdb_ms float8, clickhouse_ms float8, journey_sum text, plain_sum text,
+			   duckdb_sum text, clickhouse_sum text, same bool, journey_over bool, plain_over bool)
 LANGUAGE sql STABLE AS $$
 	WITH best AS (
 		SELECT name, min(ms) FILTER (WHERE run > 0 AND NOT timed_out AND error IS NULL) AS ms,
 			bool_or(timed_out) AS over	-- cancelled by statement_timeout
 		FROM bench.runs r WHERE r.size = peers.size AND section = 'peers' GROUP BY name
 	)
-	SELECT p.ord, p.question, j.ms, b.ms, d.ms, cj.checksum, cb.checksum, d.checksum,
+	SELECT p.ord, p.question, j.ms, b.ms, d.ms, c.ms, cj.checksum, cb.checksum, d.checksum, c.checksum,
 		cj.checksum IS NOT NULL AND cj.checksum NOT LIKE 'ERROR%'
 			AND bench.same_sum(cj.checksum, d.checksum)
+			AND coalesce(bench.same_sum(cj.checksum, c.checksum), false)
 			AND (p.plain IS NULL OR coalesce(bench.same_sum(cj.checksum, cb.checksum), false)),
 		coalesce(j.over, false) AND j.ms IS NULL, coalesce(b.over, false) AND b.ms IS NULL
 	FROM bench.peer_rows p
 	LEFT JOIN best j ON j.name = p.journey
 	LEFT JOIN best b ON b.name = p.plain
 	LEFT JOIN bench.duckdb d ON d.size = peers.size AND d.name = p.duckdb
+	LEFT JOIN bench.clickhouse c ON c.size = peers.size AND c.name = p.clickhouse
 	LEFT JOIN bench.checksums cj ON cj.size = peers.size AND cj.name = p.journey
 	LEFT JOIN bench.checksums cb ON cb.size = peers.size AND cb.name = p.plain
 $$;

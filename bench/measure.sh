@@ -193,12 +193,13 @@ query+=(
 	[linear_intervals]="SELECT * FROM credit_intervals((SELECT credit_bootstrap(customer_id, a.label, a.credit) FROM bench_journey_conversion, journey_attribution(j, 'linear', '{purchase}') a))"
 )
 
-# Peers: journey's answers against DuckDB's (bench/duckdb/bench.mjs, the
-# same events exported once per size) and against plain SQL where the
-# sections above have it, each with a checksum of its result that must be
-# the same for every engine (checksum[NAME] reads the result as r; the
-# DuckDB script computes the same text).  The stored forms read the
-# journeys analytics.sql built; DuckDB's queries read its events table.
+# Peers: journey's answers against DuckDB's (bench/duckdb/bench.mjs) and
+# ClickHouse's (bench/clickhouse/bench.sh), the same events exported once
+# per size, and against plain SQL where the sections above have it, each
+# with a checksum of its result that must be the same for every engine
+# (checksum[NAME] reads the result as r; the DuckDB and ClickHouse scripts
+# compute the same text).  The stored forms read the journeys analytics.sql
+# built; DuckDB's and ClickHouse's queries read their events tables.
 funnel_steps="'{product_view,add_to_cart,checkout,purchase}'"
 utc_day="(ts AT TIME ZONE 'UTC')::date"
 query+=(
@@ -426,9 +427,9 @@ for spec in "$@"; do
 	done
 
 	# Peers: journey's queries first (timed like the sections above, then
-	# each once more for its checksum), then DuckDB's over the same events,
-	# exported once, untimed; never at the same time, and the load average
-	# is recorded around both.
+	# each once more for its checksum), then DuckDB's, then ClickHouse's
+	# over the same events, exported once, untimed; never at the same time,
+	# and the load average is recorded around all three.
 	if ((${#peers[@]})); then
 		sql "INSERT INTO bench.peer_load VALUES ('$size', 'start', '$(cut -d' ' -f1-3 /proc/loadavg)')" >/dev/null
 		time_section "$size" peers
@@ -439,11 +440,15 @@ for spec in "$@"; do
 			"${psql[@]}" -v size="$size" -v name="$name" -v sum="$sum" \
 				<<<"INSERT INTO bench.checksums VALUES (:'size', :'name', :'sum')"
 		done
-		log "$size peers: exporting the events for DuckDB"
+		log "$size peers: exporting the events for DuckDB and ClickHouse"
 		"${psql[@]}" -c "\copy (SELECT customer_id, (extract(epoch FROM ts) * 1000000)::bigint, channel, event, value FROM events) TO '$tmp/events.csv' (FORMAT csv)"
 		node "$here/duckdb/bench.mjs" "$tmp/events.csv" "$runs" | awk -v size="$size" '{print size "\t" $0}' >"$tmp/duckdb.tsv"
-		rm -f "$tmp/events.csv"
 		"${psql[@]}" -c "\copy bench.duckdb FROM '$tmp/duckdb.tsv'"
+		# ClickHouse's server starts after DuckDB is done and stops before
+		# the next size, so no two engines run at once.
+		bash "$here/clickhouse/bench.sh" "$tmp/events.csv" "$runs" | awk -v size="$size" '{print size "\t" $0}' >"$tmp/clickhouse.tsv"
+		rm -f "$tmp/events.csv"
+		"${psql[@]}" -c "\copy bench.clickhouse FROM '$tmp/clickhouse.tsv'"
 		sql "INSERT INTO bench.peer_load VALUES ('$size', 'end', '$(cut -d' ' -f1-3 /proc/loadavg)')" >/dev/null
 	fi
 	((${#sections[@]} == 0)) ||

@@ -13,7 +13,8 @@
 # packages, installs the extension and runs pg_virtualenv.  The report goes
 # to stdout and to bench/results/ (ignored by git), progress to stderr.
 # Knobs (see README.md): BENCH_RUNS, BENCH_TIMEOUT, BENCH_SLOW, BENCH_NO_BUILD,
-# BENCH_CHECK_TIMEOUT, BENCH_LOAD_SECONDS, BENCH_SECTIONS, BENCH_DUCKDB_THREADS.
+# BENCH_CHECK_TIMEOUT, BENCH_LOAD_SECONDS, BENCH_SECTIONS, BENCH_DUCKDB_THREADS,
+# BENCH_CLICKHOUSE_PORT.
 # PG_CONFIG=/path/to/pg_config measures that PostgreSQL installation instead
 # of the system's: the extension is built and installed there, and a
 # throwaway cluster of it runs on BENCH_PORT (default 5499) in a temporary
@@ -43,9 +44,12 @@ for size in "$@"; do
 done
 
 bash "$here/../scripts/install-deps.sh"
-# The DuckDB side of the peers section (node and the pinned npm packages).
+# The DuckDB side of the peers section (node and the pinned npm packages)
+# and the ClickHouse side (Debian's clickhouse-server and -client).
 if [[ -z ${BENCH_SECTIONS:-} || " $BENCH_SECTIONS " == *" peers "* ]]; then
 	bash "$here/duckdb/install.sh"
+	command -v clickhouse-server >/dev/null ||
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq clickhouse-server clickhouse-client >/dev/null
 fi
 pg_config=${PG_CONFIG:-pg_config}
 # BENCH_NO_BUILD=1 measures the journey.so already installed, e.g. while the

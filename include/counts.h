@@ -164,6 +164,7 @@ typedef struct CountsKindRoutine
 	const char *type_name;		/* the SQL type that holds this kind */
 	bool		has_value;		/* may carry a conversion value */
 	bool		keeps_labels;	/* stores every label, named by a key or not */
+	bool		no_path;		/* count_journey reads the touchpoints only: n = 0 */
 	int32		max_keys;		/* a lower limit than COUNTS_MAX_KEYS, or 0 */
 	const char *keys_hint;		/* what to do beyond max_keys */
 
@@ -178,8 +179,8 @@ typedef struct CountsKindRoutine
 	/*
 	 * Counts one journey: path[1..n] are its labels as builder ids (repeats
 	 * collapsed if the spec says so), path[0] is (start) and path[n + 1]
-	 * (end); arg is what the transition function passed.  Returns whether
-	 * the journey counts in the total.
+	 * (end), n = 0 for a kind with no_path; arg is what the transition
+	 * function passed.  Returns whether the journey counts in the total.
 	 */
 	bool		(*count_journey) (CountsBuilder *b, const struct Journey *j,
 								  int32 *path, int32 n, const void *arg);

@@ -1382,7 +1382,8 @@ static void
 CountJourney(CountsBuilder *b, const Journey *j, const void *arg)
 {
 	int32	   *path = palloc((j->ntouch + 2) * sizeof(int32));
-	int32		n = JourneyPath(b, j, b->spec.collapse, path + 1);
+	/* a kind that reads no path need not intern the journey's labels for one */
+	int32		n = Kinds[b->spec.kind]->no_path ? 0 : JourneyPath(b, j, b->spec.collapse, path + 1);
 
 	/* path[0] and path[n + 1] hold the markers around the labels */
 	path[0] = COUNTS_START;

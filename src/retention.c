@@ -8,6 +8,7 @@
 #include "postgres.h"
 
 #include "catalog/pg_type.h"
+#include "common/int.h"
 #include "funcapi.h"
 #include "miscadmin.h"
 #include "utils/array.h"
@@ -277,22 +278,66 @@ retention_final(PG_FUNCTION_ARGS)
  * number of the first period, counted from 2000-01-01 00:00 UTC.
  */
 
+/* a / b rounded down, for b > 0 */
+static inline int64
+FloorDiv(int64 a, int64 b)
+{
+	return a / b - (a % b < 0 ? 1 : 0);
+}
+
+/* The month holding ts, counted from 2000-01 in UTC. */
+static int64
+MonthOf(TimestampTz ts)
+{
+	struct pg_tm tm;
+	fsec_t		fsec;
+
+	if (timestamp2tm(ts, NULL, &tm, &fsec, NULL, NULL) != 0)
+		ReportCorrupt("timestamp out of range");
+	return (int64) (tm.tm_year - 2000) * 12 + tm.tm_mon - 1;
+}
+
+/* The start of month number `months` (as MonthOf counts); false if out of range. */
+static bool
+MonthStart(int64 months, TimestampTz *start)
+{
+	struct pg_tm tm = {0};
+
+	tm.tm_year = 2000 + (int) (months >= 0 ? months / 12 : -((-months + 11) / 12));
+	tm.tm_mon = (int) (months - (int64) (tm.tm_year - 2000) * 12) + 1;
+	tm.tm_mday = 1;
+	return tm2timestamp(&tm, 0, NULL, start) == 0;
+}
+
 /* The number of the period holding ts; floor division. */
 int64
 CohortPeriod(TimestampTz ts, int32 param)
 {
 	if (param < 0)
-	{
-		struct pg_tm tm;
-		fsec_t		fsec;
+		return FloorDiv(MonthOf(ts), -param);
+	return FloorDiv(ts, (int64) param * USECS_PER_SEC);
+}
 
-		if (timestamp2tm(ts, NULL, &tm, &fsec, NULL, NULL) != 0)
-			ReportCorrupt("timestamp out of range");
-		return ((int64) (tm.tm_year - 2000) * 12 + tm.tm_mon - 1) / (-param) -
-			(((int64) (tm.tm_year - 2000) * 12 + tm.tm_mon - 1) % (-param) < 0 ? 1 : 0);
+/*
+ * CohortPeriod, and in *next when the period after it starts (PG_INT64_MAX
+ * if after the range of timestamptz), so that a caller going through
+ * timestamps in order needs no calendar arithmetic until it gets there: a
+ * month costs a timestamp2tm, once per period instead of once per
+ * touchpoint.
+ */
+static int64
+CohortPeriodUntil(TimestampTz ts, int32 param, TimestampTz *next)
+{
+	int64		period = CohortPeriod(ts, param);
+
+	if (param < 0)
+	{
+		if (!MonthStart((period + 1) * (-param), next))
+			*next = PG_INT64_MAX;
 	}
-	return ts / ((int64) param * USECS_PER_SEC) -
-		(ts % ((int64) param * USECS_PER_SEC) < 0 ? 1 : 0);
+	else if (pg_mul_s64_overflow(period + 1, (int64) param * USECS_PER_SEC, next))
+		*next = PG_INT64_MAX;
+	return period;
 }
 
 /*
@@ -311,14 +356,9 @@ CohortStart(int64 period, int32 param)
 		return MIN_TIMESTAMP;
 	if (param < 0)
 	{
-		int64		months = period * (-param);
-		struct pg_tm tm = {0};
 		TimestampTz result;
 
-		tm.tm_year = 2000 + (int) (months >= 0 ? months / 12 : -((-months + 11) / 12));
-		tm.tm_mon = (int) (months - (int64) (tm.tm_year - 2000) * 12) + 1;
-		tm.tm_mday = 1;
-		if (tm2timestamp(&tm, 0, NULL, &result) != 0)
+		if (!MonthStart(period * (-param), &result))
 			ReportCorrupt("cohort out of range");
 		return result;
 	}
@@ -431,7 +471,11 @@ CohortsSumsEnd(const Counts *c, CountsSums *s)
 	pfree(s->state);
 }
 
-/* Cohort retention of one journey. */
+/*
+ * Cohort retention of one journey.  Touchpoints are in time order, so those
+ * before the start of the next period (next) are in the period of the one
+ * before them and need no period of their own.
+ */
 static bool
 CohortsCountJourney(CountsBuilder *b, const Journey *j, int32 *path, int32 n,
 					const void *arg)
@@ -439,30 +483,32 @@ CohortsCountJourney(CountsBuilder *b, const Journey *j, int32 *path, int32 n,
 	char		name[32];
 	int32		label;
 	int64		first;
-	int64		prev = -1;
+	TimestampTz next;
 	int32		i;
 
 	if (j->ntouch == 0)
 		return true;
-	first = CohortPeriod(j->touches[0].ts, b->spec.param);
+	first = CohortPeriodUntil(j->touches[0].ts, b->spec.param, &next);
 	snprintf(name, sizeof(name), INT64_FORMAT, first);
 	label = StringDictIntern(&b->labels, name, strlen(name));
-	for (i = 0; i < j->ntouch; i++)
+	CountsBuilderAdd(b, 0, &label, 1, 1);
+	for (i = 1; i < j->ntouch; i++)
 	{
-		int64		k = CohortPeriod(j->touches[i].ts, b->spec.param) - first;
+		int64		k;
 
-		if (k == prev)
+		if (j->touches[i].ts < next)
 			continue;
+		k = CohortPeriodUntil(j->touches[i].ts, b->spec.param, &next) - first;
 		if (k > PG_INT32_MAX)
 			break;
 		CountsBuilderAdd(b, (int32) k, &label, 1, 1);
-		prev = k;
 	}
 	return true;
 }
 
 const CountsKindRoutine CohortsKind = {
-	.name = "cohorts", .type_name = "retention_counts", .sums_begin = CohortsSumsBegin,
+	.name = "cohorts", .type_name = "retention_counts", .no_path = true,
+	.sums_begin = CohortsSumsBegin,
 	.check_key = CohortsCheckKey, .sums_key = CohortsSumsKey,
 	.sums_end = CohortsSumsEnd, .count_journey = CohortsCountJourney
 };
