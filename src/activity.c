@@ -524,7 +524,7 @@ ActivityCountJourney(CountsBuilder *b, const Journey *j, int32 *path, int32 n,
 }
 
 const CountsKindRoutine ActivityKind = {
-	.name = "activity", .type_name = "activity_counts", .check_spec = ActivityCheckSpec,
+	.name = "activity", .type_name = "activity_counts", .no_path = true, .check_spec = ActivityCheckSpec,
 	.sums_begin = ActivitySumsBegin, .check_key = ActivityCheckKey,
 	.sums_key = ActivitySumsKey, .sums_end = ActivitySumsEnd,
 	.count_journey = ActivityCountJourney,

@@ -325,7 +325,7 @@ DriversCountJourney(CountsBuilder *b, const Journey *j, int32 *path, int32 n,
 }
 
 const CountsKindRoutine DriversKind = {
-	.name = "drivers", .type_name = "driver_counts", .check_spec = DriversCheckSpec,
+	.name = "drivers", .type_name = "driver_counts", .no_path = true, .check_spec = DriversCheckSpec,
 	.sums_begin = DriversSumsBegin, .check_key = DriversCheckKey,
 	.sums_key = DriversSumsKey, .sums_end = DriversSumsEnd,
 	.count_journey = DriversCountJourney,

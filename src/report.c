@@ -245,7 +245,7 @@ FunnelCountsAnchor(const FunnelDef *def, const char *what, CountsSpec *spec)
 }
 
 const CountsKindRoutine FunnelKind = {
-	.name = "funnel", .type_name = "funnel_counts", .check_spec = FunnelCheckSpec,
+	.name = "funnel", .type_name = "funnel_counts", .no_path = true, .check_spec = FunnelCheckSpec,
 	.sums_begin = FunnelSumsBegin, .check_key = FunnelCheckKey,
 	.sums_key = FunnelSumsKey, .sums_end = FunnelSumsEnd,
 	.count_journey = FunnelCountJourney

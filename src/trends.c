@@ -153,7 +153,7 @@ TrendsCountJourney(CountsBuilder *b, const Journey *j, int32 *path, int32 n,
 }
 
 const CountsKindRoutine FunnelTrendsKind = {
-	.name = "funnel_trends", .type_name = "funnel_trend_counts",
+	.name = "funnel_trends", .type_name = "funnel_trend_counts", .no_path = true,
 	.check_spec = TrendsCheckSpec, .check_key = TrendsCheckKey,
 	.sums_key = TrendsSumsKey, .sums_end = TrendsSumsEnd,
 	.count_journey = TrendsCountJourney
