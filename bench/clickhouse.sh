@@ -18,38 +18,11 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 customers=${1:-20000}
 
 bash "$here/../scripts/install-deps.sh"
-if ! command -v clickhouse-server >/dev/null; then
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq clickhouse-server clickhouse-client >/dev/null
-fi
 bash "$here/../scripts/build.sh"
 
-work=$(mktemp -d /tmp/journey-ch.XXXXXX)
-chmod 755 "$work"	# the server runs as postgres and reads files here
-cat >"$work/config.xml" <<XML
-<yandex>
-  <logger><level>warning</level><console>1</console></logger>
-  <tcp_port>19000</tcp_port>
-  <listen_host>127.0.0.1</listen_host>
-  <timezone>UTC</timezone>
-  <path>$work/data/</path>
-  <tmp_path>$work/tmp/</tmp_path>
-  <users_config>$work/users.xml</users_config>
-  <mark_cache_size>5368709</mark_cache_size>
-</yandex>
-XML
-cat >"$work/users.xml" <<'XML'
-<yandex>
-  <profiles><default></default></profiles>
-  <users><default><password></password><networks><ip>127.0.0.1</ip></networks><profile>default</profile><quota>default</quota></default></users>
-  <quotas><default></default></quotas>
-</yandex>
-XML
-clickhouse-server --config-file="$work/config.xml" >"$work/server.log" 2>&1 &
-ch_pid=$!
-trap 'kill $ch_pid 2>/dev/null || true; wait $ch_pid 2>/dev/null || true; rm -rf "$work"' EXIT
-ch() { clickhouse-client --host 127.0.0.1 --port 19000 "$@"; }
-for _ in $(seq 50); do ch -q 'SELECT 1' >/dev/null 2>&1 && break; sleep 0.2; done
-kill -0 $ch_pid 2>/dev/null || { cat "$work/server.log" >&2; echo "ClickHouse did not start (is port 19000 taken?)" >&2; exit 1; }
+# shellcheck source=clickhouse/server.sh
+source "$here/clickhouse/server.sh"
+clickhouse_start 19000
 
 # the same events for both: customer, whole-second UTC timestamp, event
 cc -O2 -std=c11 -o "$work/gen_crm" "$here/../data/gen_crm.c" -lm

@@ -36,35 +36,9 @@ port=${BENCH_CLICKHOUSE_PORT:-19000}
 memory=${BENCH_CLICKHOUSE_MEMORY:-8000000000}
 log() { printf '[%(%H:%M:%S)T] clickhouse: %s\n' -1 "$*" >&2; }
 
-command -v clickhouse-server >/dev/null ||
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq clickhouse-server clickhouse-client >/dev/null
-
-work=$(mktemp -d /tmp/journey-ch.XXXXXX)
-cat >"$work/config.xml" <<XML
-<yandex>
-  <logger><level>warning</level><console>1</console></logger>
-  <tcp_port>$port</tcp_port>
-  <listen_host>127.0.0.1</listen_host>
-  <timezone>UTC</timezone>
-  <path>$work/data/</path>
-  <tmp_path>$work/tmp/</tmp_path>
-  <users_config>$work/users.xml</users_config>
-  <mark_cache_size>5368709120</mark_cache_size>
-</yandex>
-XML
-cat >"$work/users.xml" <<XML
-<yandex>
-  <profiles><default><max_memory_usage>$memory</max_memory_usage></default></profiles>
-  <users><default><password></password><networks><ip>127.0.0.1</ip></networks><profile>default</profile><quota>default</quota></default></users>
-  <quotas><default></default></quotas>
-</yandex>
-XML
-clickhouse-server --config-file="$work/config.xml" >"$work/server.log" 2>&1 &
-server=$!
-trap 'kill $server 2>/dev/null || true; wait $server 2>/dev/null || true; rm -rf "$work"' EXIT
-ch() { clickhouse-client --host 127.0.0.1 --port "$port" "$@"; }
-for _ in $(seq 100); do ch -q 'SELECT 1' >/dev/null 2>&1 && break; sleep 0.1; done
-kill -0 $server 2>/dev/null || { cat "$work/server.log" >&2; echo "bench.sh: ClickHouse did not start (is port $port taken?)" >&2; exit 1; }
+# shellcheck source=server.sh
+source "$(dirname "${BASH_SOURCE[0]}")/server.sh"
+clickhouse_start "$port" "$memory"
 
 start=$SECONDS
 # CSV's empty field would be 0 in a Nullable(Float64), not NULL: read the
