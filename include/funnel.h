@@ -10,6 +10,7 @@
 #include "lib/stringinfo.h"
 #include "utils/array.h"
 
+#include "counts.h"
 #include "journey.h"
 
 typedef struct FunnelDef
@@ -87,9 +88,15 @@ extern Datum FunnelStepLabel(const FunnelDef *def, int32 s);
 /* The steps a funnel summary (funnel_counts, funnel_trend_counts) counts at most */
 #define FUNNEL_COUNTS_MAX_STEPS 100
 
-struct CountsSpec;
-extern void FunnelCountsAnchor(const FunnelDef *def, const char *what,
-							   struct CountsSpec *spec);
+/* A funnel summary's definition and spec, parsed once per call site */
+typedef struct FunnelSummaryArgs
+{
+	CountsParsed p;
+	FunnelDef	def;
+} FunnelSummaryArgs;
+
+extern void FunnelSummaryDef(FunctionCallInfo fcinfo, int options, const char *what,
+							 FunnelSummaryArgs *a);
 extern bool FunnelDefParse(const char *stored, int32 len, FunnelDef *def);
 extern void AppendCounted(StringInfo buf, text *t);
 extern bool ReadCounted(const char **pp, const char *end, text ***list, int32 *n);

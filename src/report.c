@@ -197,40 +197,39 @@ FunnelCountJourney(CountsBuilder *b, const Journey *j, int32 *path, int32 n,
 	return true;
 }
 
-/* A funnel summary's definition and spec, parsed once per call site */
-typedef struct FunnelCountsArgs
-{
-	CountsParsed p;
-	FunnelDef	def;
-} FunnelCountsArgs;
-
 static void
 FunnelCountsParse(FunctionCallInfo fcinfo, void *parsed)
 {
-	FunnelCountsArgs *a = parsed;
+	FunnelSummaryArgs *a = parsed;
 
 	CountsRequiredArg(fcinfo, 2, "funnel steps");
-	FunnelDefFromArgs(fcinfo, 2, &a->def);
 	a->p.spec.kind = COUNTS_FUNNEL;
-	FunnelCountsAnchor(&a->def, "funnel report", &a->p.spec);
+	FunnelSummaryDef(fcinfo, 4, "funnel report", a);
 	a->p.spec.param = a->def.nsteps;
-	a->p.arg = &a->def;
 }
 
 /* funnel_counts(j, steps, within [, max_gap, exclude, mode]) */
 Datum
 funnel_counts_transfn(PG_FUNCTION_ARGS)
 {
-	return CountsParsedTransition(fcinfo, sizeof(FunnelCountsArgs), FunnelCountsParse);
+	return CountsParsedTransition(fcinfo, sizeof(FunnelSummaryArgs), FunnelCountsParse);
 }
 
 /*
- * A summary's anchor, the funnel's definition (of at most 100 steps, and
- * within the length of a label); what names the summary in messages.
+ * A funnel summary's definition from arguments 2 (steps) and 3 (within),
+ * and max_gap, exclude and mode from argument options on; its anchor, the
+ * definition (of at most 100 steps, and within the length of a label),
+ * and the definition as count_journey's argument.  What names the summary
+ * in messages; the caller sets the spec's kind and param.
  */
 void
-FunnelCountsAnchor(const FunnelDef *def, const char *what, CountsSpec *spec)
+FunnelSummaryDef(FunctionCallInfo fcinfo, int options, const char *what,
+				 FunnelSummaryArgs *a)
 {
+	const FunnelDef *def = &a->def;
+	CountsSpec *spec = &a->p.spec;
+
+	FunnelDefFromArgsAt(fcinfo, 2, options, &a->def);
 	if (def->nsteps > FUNNEL_COUNTS_MAX_STEPS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -242,6 +241,7 @@ FunnelCountsAnchor(const FunnelDef *def, const char *what, CountsSpec *spec)
 				 errmsg("funnel definition too long for a %s", what),
 				 errdetail("Steps and exclusions take %d bytes; the limit is %d.",
 						   spec->anchor_len, JOURNEY_MAX_LABEL_BYTES)));
+	a->p.arg = def;
 }
 
 const CountsKindRoutine FunnelKind = {

@@ -194,31 +194,22 @@ TrendPeriodArg(text *arg)
 								"funnel trend period must be whole months, or whole seconds up to 68 years");
 }
 
-/* A trend summary's funnel and spec, parsed once per call site */
-typedef struct TrendArgs
-{
-	CountsParsed p;
-	FunnelDef	def;
-} TrendArgs;
-
 static void
 TrendParse(FunctionCallInfo fcinfo, void *parsed)
 {
-	TrendArgs  *a = parsed;
+	FunnelSummaryArgs *a = parsed;
 
 	CountsRequiredArg(fcinfo, 2, "funnel steps");
 	a->p.spec.kind = COUNTS_FUNNEL_TRENDS;
 	a->p.spec.param = TrendPeriodArg(DatumGetTextPP(CountsRequiredArg(fcinfo, 4, "funnel trend period")));
-	FunnelDefFromArgsAt(fcinfo, 2, 5, &a->def);
-	FunnelCountsAnchor(&a->def, "funnel trend", &a->p.spec);
-	a->p.arg = &a->def;
+	FunnelSummaryDef(fcinfo, 5, "funnel trend", a);
 }
 
 /* funnel_trend_counts(j, steps, within, period [, max_gap, exclude, mode]) */
 Datum
 funnel_trend_counts_transfn(PG_FUNCTION_ARGS)
 {
-	return CountsParsedTransition(fcinfo, sizeof(TrendArgs), TrendParse);
+	return CountsParsedTransition(fcinfo, sizeof(FunnelSummaryArgs), TrendParse);
 }
 
 /*
