@@ -21,7 +21,6 @@ typedef struct JourneyCollector
 	TimestampTz last_ts;		/* of the last record, 0 before the first */
 	int32		ntouch;
 	int32		nnew;			/* labels this journey added to the pool */
-	int32		recent[2];		/* pool ids of the last two labels, or -1 */
 } JourneyCollector;
 
 extern void JourneyCollectorAdd(JourneyCollector *c, TimestampTz ts,

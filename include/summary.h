@@ -55,10 +55,6 @@ typedef struct ExpandedSummary
 		PG_RETURN_DATUM(PG_GETARG_DATUM(0)); \
 	} while (0)
 
-extern ExpandedSummary *SummaryCreate(const SummaryType *type,
-									  MemoryContext parent);
-extern ExpandedSummary *SummaryGetRW(const SummaryType *type, Datum d,
-									 MemoryContext parent);
 extern void SummaryAddDatum(ExpandedSummary *es, Datum d);
 extern void SummaryChanged(ExpandedSummary *es);
 extern void *SummaryShared(const SummaryType *type, MemoryContext cxt);

@@ -36,6 +36,8 @@
 /* the most the pool's hash slots (2 per label) can index in MaxAllocSize */
 #define POOL_MAX_LABELS		((1 << 26) - 1)
 #define INTERRUPT_INTERVAL	65536
+/* slots of the pool's cache of recently met labels, a power of two */
+#define LABEL_CACHE_SLOTS	64
 
 typedef struct LabelPool
 {
@@ -45,6 +47,8 @@ typedef struct LabelPool
 	int32	   *local;			/* and its index in that journey */
 	int32		nseen;			/* capacity of seen and local */
 	int32		stamp;
+	/* pool id + 1 of a label met lately, or 0, by LabelCacheSlot */
+	int32		cache[LABEL_CACHE_SLOTS];
 } LabelPool;
 
 static void
@@ -63,38 +67,45 @@ CollectorInit(void *builder, MemoryContext cxt)
 	JourneyCollector *c = builder;
 
 	c->pool = SummaryShared(&JourneySummary, cxt);
-	c->recent[0] = c->recent[1] = -1;
+}
+
+/*
+ * Where the cache keeps a label: a hash of its length and three of its
+ * bytes, far cheaper than hashing it whole, and enough to tell apart the
+ * few labels (event names, channels) that most data has.
+ */
+static inline uint32
+LabelCacheSlot(const char *label, int32 len)
+{
+	uint32		h = (uint32) len;
+
+	if (len > 0)
+		h ^= ((uint32) (uint8) label[0] << 8) ^
+			((uint32) (uint8) label[len / 2] << 16) ^
+			((uint32) (uint8) label[len - 1] << 24);
+	return (h * 0x9E3779B1) >> (32 - 6);
 }
 
 /* The pool id of a label, counting the labels new to the pool. */
 static int32
 CollectorLabel(JourneyCollector *c, const char *label, int32 len)
 {
-	StringDict *d = &c->pool->dict;
+	LabelPool  *pool = c->pool;
+	StringDict *d = &pool->dict;
+	int32	   *slot = &pool->cache[LabelCacheSlot(label, len)];
 	int32		n = d->n;
-	int32		id;
-	int			k;
+	int32		id = *slot - 1;
 
-	/* events often repeat the label of the event before, or the one before */
-	for (k = 0; k < 2; k++)
-	{
-		id = c->recent[k];
-		if (id >= 0 && d->lens[id] == len &&
-			memcmp(d->strs[id], label, len) == 0)
-		{
-			c->recent[k] = c->recent[0];
-			c->recent[0] = id;
-			return id;
-		}
-	}
+	/* most events bear one of a few labels: found without hashing */
+	if (id >= 0 && d->lens[id] == len && memcmp(d->strs[id], label, len) == 0)
+		return id;
 	JourneyCheckLabel(label, len);
 	id = StringDictIntern(d, label, len);
 	/* a label new to the pool is new to this journey too */
 	if (d->n > n && ++c->nnew > JOURNEY_MAX_LABELS)
 		(void) GrowCapacity(JOURNEY_MAX_LABELS, JOURNEY_MAX_LABELS,
 							JOURNEY_LABELS_WHAT, JOURNEY_LABELS_HINT);
-	c->recent[1] = c->recent[0];
-	c->recent[0] = id;
+	*slot = id + 1;
 	return id;
 }
 
@@ -295,12 +306,17 @@ JourneyLabels(LabelPool *pool, int32 *ids, int32 nlocal, char ***strs,
 }
 
 /*
- * Encoding in general: the records decoded into touchpoints, sorted and
- * encoded like a builder's.
+ * The encode decodes the records once, into touchpoints numbered by the
+ * journey's own labels.  Touchpoints in strictly increasing time (events
+ * read by customer and time, say) are then written straight into the
+ * stored form with the time unit found on the way; others, and equal
+ * times, which need the labels' order, are sorted and encoded like a
+ * builder's.
  */
 static struct varlena *
-EncodeSorting(JourneyCollector *c)
+CollectorEncode(void *builder)
 {
+	JourneyCollector *c = builder;
 	LabelPool  *pool = c->pool;
 	int32		stamp = PoolNextStamp(pool);
 	JourneyTouch *touches = palloc(Max(c->ntouch, 1) * sizeof(JourneyTouch));
@@ -312,125 +328,81 @@ EncodeSorting(JourneyCollector *c)
 	const uint8 *p = c->buf;
 	const uint8 *end = c->buf + c->len;
 	TimestampTz ts = 0;
+	bool		increasing = true;
+	uint64		unit = 0;
 	struct varlena *result;
 	int32		i;
 
 	for (i = 0; i < c->ntouch; i++)
 	{
 		JourneyTouch *t = &touches[i];
+		TimestampTz prev = ts;
 		int32		id;
 
 		ReadRecord(&p, end, &ts, &id, &t->has_value, &t->value);
 		t->ts = ts;
 		t->label = MarkLabel(pool, stamp, id, ids, &nlocal);
+		if (i > 0 && increasing)
+		{
+			if (ts <= prev)
+				increasing = false;
+			else
+				unit = JourneyUnitStep(unit, JourneyTimeGap(prev, ts));
+		}
 		if ((i & (INTERRUPT_INTERVAL - 1)) == 0)
 			CHECK_FOR_INTERRUPTS();
 	}
 	JourneyLabels(pool, ids, nlocal, &strs, &lens, &order);
-	JourneySortTouches(touches, c->ntouch, order, nlocal);
-	result = JourneyEncodeOrdered(touches, c->ntouch, strs, lens, nlocal,
-								  order);
+
+	if (!increasing)
+	{
+		JourneySortTouches(touches, c->ntouch, order, nlocal);
+		result = JourneyEncodeOrdered(touches, c->ntouch, strs, lens, nlocal,
+									  order);
+	}
+	else
+	{
+		char	  **sorted_strs = palloc(Max(nlocal, 1) * sizeof(char *));
+		int32	   *sorted_lens = palloc(Max(nlocal, 1) * sizeof(int32));
+		int32	   *rank = palloc(Max(nlocal, 1) * sizeof(int32));
+		JourneyWriter w;
+
+		for (i = 0; i < nlocal; i++)
+		{
+			sorted_strs[i] = strs[order[i]];
+			sorted_lens[i] = lens[order[i]];
+			rank[order[i]] = i;
+		}
+
+		/*
+		 * Each record's bytes bound the touchpoint's: the gap is as long or
+		 * shorter once divided by the unit (and was zigzag-doubled), the
+		 * value the same; only the label may need more than its pool id
+		 * did.
+		 */
+		JourneyWriterBegin(&w, c->ntouch, sorted_strs, sorted_lens, nlocal,
+						   c->ntouch > 0 ? touches[0].ts : 0, Max(unit, 1),
+						   c->len + (Size) c->ntouch * VarintSize((uint64) nlocal << 1));
+		for (i = 0; i < c->ntouch; i++)
+		{
+			const JourneyTouch *t = &touches[i];
+
+			JourneyWriterTouch(&w, t->ts, rank[t->label], t->has_value,
+							   t->value);
+			if ((i & (INTERRUPT_INTERVAL - 1)) == 0)
+				CHECK_FOR_INTERRUPTS();
+		}
+		result = JourneyWriterEnd(&w);
+		pfree(sorted_strs);
+		pfree(sorted_lens);
+		pfree(rank);
+	}
 	pfree(touches);
 	pfree(ids);
 	pfree(strs);
 	pfree(lens);
 	pfree(order);
 	return result;
-}
-
-/*
- * The encode: records in strictly increasing time (events read by
- * customer and time, say) are written straight from the records in two
- * passes, one for the labels and the time unit and one writing; others
- * go through EncodeSorting.  Equal times need the labels' order, so they
- * take the general way too.
- */
-static struct varlena *
-CollectorEncode(void *builder)
-{
-	JourneyCollector *c = builder;
-	LabelPool  *pool = c->pool;
-	int32		stamp = PoolNextStamp(pool);
-	int32	   *ids = palloc(Max(Min(c->ntouch, pool->dict.n), 1) * sizeof(int32));
-	int32		nlocal = 0;
-	int32	   *order;
-	char	  **strs;
-	int32	   *lens;
-	char	  **sorted_strs;
-	int32	   *sorted_lens;
-	int32	   *rank;
-	const uint8 *p = c->buf;
-	const uint8 *end = c->buf + c->len;
-	TimestampTz ts = 0;
-	TimestampTz first_ts = 0;
-	uint64		unit = 0;
-	JourneyWriter w;
-	int32		i;
-
-	for (i = 0; i < c->ntouch; i++)
-	{
-		TimestampTz prev = ts;
-		int32		id;
-		bool		has_value;
-		double		value;
-
-		ReadRecord(&p, end, &ts, &id, &has_value, &value);
-		if (i == 0)
-			first_ts = ts;
-		else if (ts <= prev)
-			break;
-		else
-			unit = JourneyUnitStep(unit, JourneyTimeGap(prev, ts));
-		(void) MarkLabel(pool, stamp, id, ids, &nlocal);
-		if ((i & (INTERRUPT_INTERVAL - 1)) == 0)
-			CHECK_FOR_INTERRUPTS();
-	}
-	if (i < c->ntouch)
-	{
-		pfree(ids);
-		return EncodeSorting(c);
-	}
-
-	JourneyLabels(pool, ids, nlocal, &strs, &lens, &order);
-	sorted_strs = palloc(Max(nlocal, 1) * sizeof(char *));
-	sorted_lens = palloc(Max(nlocal, 1) * sizeof(int32));
-	rank = palloc(Max(nlocal, 1) * sizeof(int32));
-	for (i = 0; i < nlocal; i++)
-	{
-		sorted_strs[i] = strs[order[i]];
-		sorted_lens[i] = lens[order[i]];
-		rank[order[i]] = i;
-	}
-
-	/*
-	 * Each record's bytes bound the touchpoint's: the gap is as long or
-	 * shorter once divided by the unit (and was zigzag-doubled), the value
-	 * the same; only the label may need more than its pool id did.
-	 */
-	JourneyWriterBegin(&w, c->ntouch, sorted_strs, sorted_lens, nlocal,
-					   first_ts, Max(unit, 1),
-					   c->len + (Size) c->ntouch * VarintSize((uint64) nlocal << 1));
-	p = c->buf;
-	ts = 0;
-	for (i = 0; i < c->ntouch; i++)
-	{
-		int32		id;
-		bool		has_value;
-		double		value;
-
-		ReadRecord(&p, end, &ts, &id, &has_value, &value);
-		JourneyWriterTouch(&w, ts, rank[pool->local[id]], has_value, value);
-		if ((i & (INTERRUPT_INTERVAL - 1)) == 0)
-			CHECK_FOR_INTERRUPTS();
-	}
-	pfree(ids);
-	pfree(strs);
-	pfree(lens);
-	pfree(order);
-	pfree(sorted_strs);
-	pfree(sorted_lens);
-	pfree(rank);
-	return JourneyWriterEnd(&w);
 }
 
 const SummaryType JourneySummary = {

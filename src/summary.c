@@ -165,7 +165,7 @@ SummaryShared(const SummaryType *type, MemoryContext cxt)
 }
 
 /* A new, empty summary for the aggregate context parent. */
-ExpandedSummary *
+static ExpandedSummary *
 SummaryCreate(const SummaryType *type, MemoryContext parent)
 {
 	MemoryContext cxt = ArenaFor(parent);
@@ -189,7 +189,7 @@ SummaryCreate(const SummaryType *type, MemoryContext parent)
  * and handed back, never replaced, since a caller that sees a new state
  * deletes the old one, and with it the arena of every other group.
  */
-ExpandedSummary *
+static ExpandedSummary *
 SummaryGetRW(const SummaryType *type, Datum d, MemoryContext parent)
 {
 	ExpandedSummary *es = DatumGetSummary(type, d);
@@ -265,8 +265,22 @@ SummaryAggContext(FunctionCallInfo fcinfo)
 ExpandedSummary *
 SummaryArg(FunctionCallInfo fcinfo, const SummaryType *type)
 {
-	MemoryContext aggcxt = SummaryAggContext(fcinfo);
+	MemoryContext aggcxt;
 
+	/*
+	 * Most rows find the read-write state an earlier row made.  Only an
+	 * aggregate makes one (SummaryCreate is reached through the check
+	 * below), so it needs no check again.
+	 */
+	if (!PG_ARGISNULL(0) &&
+		VARATT_IS_EXTERNAL_EXPANDED_RW(DatumGetPointer(PG_GETARG_DATUM(0))))
+	{
+		ExpandedSummary *es = DatumGetSummary(type, PG_GETARG_DATUM(0));
+
+		if (es != NULL)
+			return es;
+	}
+	aggcxt = SummaryAggContext(fcinfo);
 	if (PG_ARGISNULL(0))
 		return SummaryCreate(type, aggcxt);
 	return SummaryGetRW(type, PG_GETARG_DATUM(0), aggcxt);

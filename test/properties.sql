@@ -1,7 +1,7 @@
 -- Properties that must hold for every journey, checked on a few hundred
 -- random ones (seeded) with awkward labels, values and timestamps.
 BEGIN;
-SELECT plan(28);
+SELECT plan(30);
 
 SELECT setseed(0.4242);
 CREATE TEMP TABLE rj AS
@@ -188,6 +188,34 @@ SELECT ok((SELECT bool_and(journey_map(j, m.f, m.t) = coalesce(
 			  FROM journey_unnest(j) u LEFT JOIN unnest(m.f, m.t) e(f, t) ON e.f = u.label), '[]'))
 		   FROM rj, label_map m),
 		  'journey_map renames, drops and keeps labels as a plain join does');
+
+-- Time gaps of every varint length, 1 to 9 bytes in the stored form (up to
+-- 10 in journey_agg's records, whose gaps are signed), in the middle of a
+-- value and at its very end, in growing, shrinking and shuffled order,
+-- added in shuffled order
+SET LOCAL timezone = 'UTC';
+CREATE TEMP TABLE gap_cases AS
+SELECT c, k, '4714-11-24 00:00:00+00 BC'::timestamptz
+		  + make_interval(days => (s / 86400000000)::int,
+						  secs => (s % 86400000000) / 1e6) AS ts,
+	   CASE WHEN k % 3 = c THEN k * 1.5 END::float8 AS value
+FROM (SELECT c, k, sum(2::numeric ^ e) OVER (PARTITION BY c ORDER BY k) AS s
+	  FROM generate_series(0, 2) c,
+		   LATERAL (SELECT k, CASE c WHEN 0 THEN k WHEN 1 THEN 61 - k ELSE (k * 37) % 62 END AS e
+					FROM generate_series(0, 61) k) g) t;
+CREATE TEMP TABLE gap_journeys AS
+SELECT c, journey_agg(ts, 'gap ' || k % 2, value ORDER BY (k * 17) % 62) AS j,
+	   array_agg(ts ORDER BY ts) AS ts, array_agg(value ORDER BY ts) AS vals
+FROM gap_cases GROUP BY c;
+SELECT ok((SELECT bool_and((SELECT array_agg(u.ts ORDER BY u.ordinality) = g.ts AND
+									   array_agg(u.value ORDER BY u.ordinality) IS NOT DISTINCT FROM g.vals
+								FROM journey_unnest(g.j) u))
+		   FROM gap_journeys g),
+		  'time gaps of every varint length read back exactly');
+SELECT ok((SELECT bool_and(j::text::journey = j AND journey_length(j) = 62 AND
+						   journey_start(j) = ts[1] AND journey_end(j) = ts[62])
+		   FROM gap_journeys),
+		  'and so do their text forms, starts and ends');
 
 SELECT * FROM finish();
 ROLLBACK;
