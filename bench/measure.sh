@@ -69,6 +69,9 @@ query+=(
 	[session_lag_sum]="SELECT customer_id, ts, sum(new) OVER (PARTITION BY customer_id ORDER BY ts ROWS UNBOUNDED PRECEDING) AS session FROM (SELECT customer_id, ts, $session_new AS new FROM events $session_w) s"
 	[session_count]="SELECT sum(journey_session_count(j)) FROM bench_journey_event"
 	[journey_sessions]="SELECT count(*) FROM bench_journey_event, journey_sessions(j)"
+	# every stored journey read, only its header decoded; then every touchpoint
+	[decode_header]="SELECT count(journey_length(j)) FROM bench_journey_event"
+	[decode_all]="SELECT count(journey_end(j)) FROM bench_journey_event"
 	[session_count_sql]="SELECT sum(new) FROM (SELECT $session_new AS new FROM events $session_w) s"
 )
 # Identity stitching: connected components of the links graph.  The
@@ -245,7 +248,7 @@ analytics=(sessions identity paths attribution drivers trends retention markov m
 settings+=([sessions]="" [identity]="" [paths]="" [attribution]="" [drivers]="" [trends]="" [retention]="" [markov]="" [models]="" [peers]="")
 section_names+=(
 	[peers]="count journey_agg session_count session_count_sql session_number session_lag_sum funnel_level window_funnel top_paths top_paths_sql attr_first_touch attr_first_touch_sql attr_last_touch attr_last_touch_sql attr_linear attr_linear_sql retention_stored retention_sql retention_raw retention_raw_sql"
-	[sessions]="session_row_number session_number session_lag_sum session_count journey_sessions session_count_sql"
+	[sessions]="session_row_number session_number session_lag_sum session_count journey_sessions session_count_sql decode_header decode_all"
 	[identity]="identity_resolve identity_cte"
 	[paths]="top_paths top_paths_sql transitions transitions_sql"
 	[attribution]="attr_linear attr_linear_sql attr_position_based attr_position_based_sql attr_time_decay attr_time_decay_sql attr_last_touch attr_last_touch_sql"

@@ -38,6 +38,8 @@ INSERT INTO aq VALUES
 	('sessions', 4, 'session_count', 'stored: sum(journey_session_count(j))', 'session_count_sql', 10),
 	('sessions', 5, 'journey_sessions', 'stored: count(*) FROM journeys, journey_sessions(j)', 'session_count_sql', 10),
 	('sessions', 6, 'session_count_sql', '  baseline: sum(CASE WHEN ts - lag(ts) > 30 min OR lag IS NULL ...) over raw events', NULL, NULL),
+	('sessions', 7, 'decode_header', '  floor of a stored query: count(journey_length(j)), every journey read, its header decoded', NULL, NULL),
+	('sessions', 8, 'decode_all', '  bare decode: count(journey_end(j)), every touchpoint decoded', NULL, NULL),
 	('identity', 1, 'identity_resolve', 'identity_resolve((SELECT identity_links(a, b) FROM links))', 'identity_cte', NULL),
 	('identity', 2, 'identity_cte', '  baseline: recursive CTE (closure, UNION), min(id) per identifier; enable_mergejoin=off', NULL, NULL),
 	('paths', 1, 'top_paths', 'top_paths((SELECT path_counts(j) FROM channel journeys), 20)', 'top_paths_sql', 10),
@@ -112,6 +114,17 @@ FROM bench.builds WHERE size = :'size' ORDER BY ord;
 \pset title 'Sessions (speed-up = baseline median / this median)'
 SELECT query, plan, "median ms", "min..max", "peak anon", "speed-up", target, verdict
 FROM arows WHERE section = 'sessions' ORDER BY ord;
+-- What the stored queries cost per touchpoint above reading the values
+SELECT format('Per touchpoint above the header floor (%s ms): bare decode %s ns, journey_session_count %s ns, journey_sessions %s ns',
+		round(h.ms::numeric, 1),
+		round(((d.ms - h.ms) * 1e6 / z.events)::numeric, 1),
+		round(((c.ms - h.ms) * 1e6 / z.events)::numeric, 1),
+		round(((s.ms - h.ms) * 1e6 / z.events)::numeric, 1))
+FROM bench.sizes z, amed h, amed d, amed c, amed s
+WHERE z.size = :'size' AND h.name = 'decode_header' AND d.name = 'decode_all'
+	AND c.name = 'session_count' AND s.name = 'journey_sessions'
+	AND h.section = 'sessions' AND d.section = 'sessions' AND c.section = 'sessions' AND s.section = 'sessions'
+\g (tuples_only format=unaligned)
 \endif
 
 \if :ran_identity
