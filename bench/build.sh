@@ -11,10 +11,12 @@
 #
 #   bash bench/build.sh DATABASE ...       libpq variables for the rest
 #
-# Per database, four plans: "hash" (the planner's choice: HashAggregate),
-# "sorted" (enable_hashagg = off: Sort + GroupAggregate), "index"
-# (GroupAggregate over an index on (customer_id, ts), created if missing,
-# the input already in journey order) and "parallel" (2 workers).  Each
+# Per database, four plans (BENCH_PLANS to run fewer): "hash" (the
+# planner's choice: HashAggregate), "sorted" (enable_hashagg = off: Sort +
+# GroupAggregate), "index" (GroupAggregate over an index on (customer_id,
+# ts), created if missing, the input already in journey order) and
+# "parallel" (2 workers).  Server settings come from the cluster, or from
+# PGOPTIONS (bench/run.sh's: -c work_mem=256MB -c jit=off).  Each
 # query runs under EXPLAIN (ANALYZE, TIMING OFF): once to warm up, then
 # BENCH_RUNS (5) rounds that run every query once, interleaved; the best
 # run counts.  The load average is printed beside every plan, since the
@@ -37,7 +39,7 @@ declare -A query=(
 	[array_agg]="SELECT customer_id, array_agg(event ORDER BY ts) FROM events GROUP BY 1"
 )
 names=(count count_cols journey_agg array_agg)
-plans=(hash sorted index parallel)
+read -ra plans <<<"${BENCH_PLANS:-hash sorted index parallel}"
 noindex="SET enable_indexscan = off; SET enable_indexonlyscan = off; SET enable_bitmapscan = off;"
 declare -A settings=(
 	[hash]="SET max_parallel_workers_per_gather = 0; $noindex"

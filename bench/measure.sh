@@ -261,27 +261,31 @@ section_names+=(
 # A failing query of these sections (a Markov model over the state limit,
 # say) is reported with its error instead of stopping the run.
 declare -A catch=([sessions]=true [identity]=true [paths]=true [attribution]=true [drivers]=true [trends]=true [retention]=true [markov]=true [models]=true [peers]=true)
-# The peers section runs after the analytics ones; BENCH_SECTIONS may leave
-# it out like any other.
-peers=(peers)
+# The peers section runs after the analytics ones, the incremental one
+# (bench/incremental.sh --loaded: appending the newest 1% of the events to
+# stored journeys, against rebuilding them) last; BENCH_SECTIONS may leave
+# them out like any other.
+all_sections=("${sections[@]}")
+all_analytics=("${analytics[@]}")
 
 # BENCH_SECTIONS="attribution markov models" runs only the sections named
-# (of serial sorted parallel, the analytics above and peers), e.g. to time the
-# models on 1M journeys without the rest.
-if [[ -n ${BENCH_SECTIONS:-} ]]; then
+# (of serial sorted parallel, the analytics above, peers and incremental),
+# e.g. to time the models on 1M journeys without the rest; a size given as
+# 30M:serial,parallel,incremental runs only those at that size.
+select_sections() {
+	local wanted=$1 s
 	keep() {
-		local s
-		for s in $BENCH_SECTIONS; do [[ $s == "$1" ]] && return 0; done
+		[[ -z $wanted ]] && return 0
+		for s in $wanted; do [[ $s == "$1" ]] && return 0; done
 		return 1
 	}
-	selected=()
-	for s in "${sections[@]}"; do keep "$s" && selected+=("$s"); done
-	sections=("${selected[@]}")
-	selected=()
-	for s in "${analytics[@]}"; do keep "$s" && selected+=("$s"); done
-	analytics=("${selected[@]}")
-	keep peers || peers=()
-fi
+	sections=() analytics=() peers=() incremental=()
+	for s in "${all_sections[@]}"; do keep "$s" && sections+=("$s"); done
+	for s in "${all_analytics[@]}"; do keep "$s" && analytics+=("$s"); done
+	keep peers && peers=(peers)
+	keep incremental && incremental=(incremental)
+	return 0
+}
 
 # Queries whose memory is not probed (none so far).
 declare -A probe_skip=()
@@ -380,6 +384,13 @@ echo "$(nproc) CPUs, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/
 for spec in "$@"; do
 	size=${spec%%=*}
 	customers=${spec#*=}
+	only=
+	if [[ $customers == *:* ]]; then
+		only=${customers#*:}
+		only=${only//,/ }
+		customers=${customers%%:*}
+	fi
+	select_sections "${only:-${BENCH_SECTIONS:-}}"
 
 	log "$size: loading $customers customers"
 	start=$SECONDS
@@ -406,8 +417,10 @@ for spec in "$@"; do
 	# Analytics: build the stored journeys and links once (storage.sql left
 	# its event-labelled journeys for the sessions), check that each
 	# journey function and its baseline agree, then time them.
-	log "$size: building the analytics tables"
-	"${psql[@]}" -v size="$size" -f "$here/analytics.sql"
+	if ((${#analytics[@]} + ${#peers[@]})); then
+		log "$size: building the analytics tables"
+		"${psql[@]}" -v size="$size" -f "$here/analytics.sql"
+	fi
 	log "$size: checking journey functions against their baselines (untimed)"
 	# A failed check is reported, not fatal: without ON_ERROR_STOP psql
 	# logs the error and goes on with the next check.
@@ -454,12 +467,20 @@ for spec in "$@"; do
 		"${psql[@]}" -c "\copy bench.clickhouse FROM '$tmp/clickhouse.tsv'"
 		sql "INSERT INTO bench.peer_load VALUES ('$size', 'end', '$(cut -d' ' -f1-3 /proc/loadavg)')" >/dev/null
 	fi
+	if ((${#incremental[@]})); then
+		log "$size incremental: appending the newest 1% to stored journeys, against rebuilding them"
+		incremental_out=$(bash "$here/incremental.sh" --loaded)
+	fi
 	((${#sections[@]} == 0)) ||
 		"${psql[@]}" -v size="$size" -v timeout="$timeout_s" -v slow="$slow_s" \
 		-f "$here/report.sql" >&3
 	((${#analytics[@]} == 0)) ||
 		"${psql[@]}" -v size="$size" -v timeout="$timeout_s" -v slow="$slow_s" \
 		-f "$here/report-analytics.sql" >&3
+	if ((${#incremental[@]})); then
+		printf '\n=== %s: keeping journeys current (bench/incremental.sh --loaded) ===\n%s\n' \
+			"$size" "$incremental_out" >&3
+	fi
 	if ((${#peers[@]})); then
 		"${psql[@]}" -v size="$size" -v timeout="$timeout_s" -f "$here/report-peers.sql" >&3
 		differ=$(sql "SELECT string_agg(ord::text, ', ') FROM bench.peers('$size') WHERE NOT same")

@@ -68,6 +68,7 @@ WITH t(ord, what, a_section, a_name, b_section, b_name, target, limit_) AS (VALU
 	(1, 'journey_agg / count (the floor), serial, hash allowed',
 		'serial', 'journey_agg', 'serial', 'count', '<= 1.5x', 1.5),
 	(2, 'array_agg(ORDER BY ts) / count (the floor)', 'serial', 'array_agg', 'serial', 'count', NULL, NULL),
+	(2.5, 'count_cols / count: reading the columns journey_agg reads', 'serial', 'count_cols', 'serial', 'count', NULL, NULL),
 	(3, 'journey_agg / array_agg(ORDER BY ts), serial', 'serial', 'journey_agg', 'serial', 'array_agg', '< 1x', 1),
 	(4, 'journey_agg / count, both sorted (enable_hashagg=off)',
 		'sorted', 'journey_agg', 'sorted', 'count', NULL, NULL),

@@ -6,7 +6,8 @@
 # paths and attribution against plain SQL, in one throwaway cluster.
 #
 #   bash bench/run.sh [SIZE ...]      SIZE = events, e.g. 100k 1M 10M
-#                                     (default: 1M 10M)
+#                                     (default: 1M 10M); SIZE:A,B runs
+#                                     only sections A and B at that size
 #
 # About 20.5 events are generated per customer, so a size of N events loads
 # N/20 customers (1M = 50000, 10M = 500000).  Run as root: it installs
@@ -14,7 +15,7 @@
 # to stdout and to bench/results/ (ignored by git), progress to stderr.
 # Knobs (see README.md): BENCH_RUNS, BENCH_TIMEOUT, BENCH_SLOW, BENCH_NO_BUILD,
 # BENCH_CHECK_TIMEOUT, BENCH_LOAD_SECONDS, BENCH_SECTIONS, BENCH_DUCKDB_THREADS,
-# BENCH_CLICKHOUSE_PORT.
+# BENCH_CLICKHOUSE_PORT, BENCH_INCREMENTAL_LONG_MAX.
 # PG_CONFIG=/path/to/pg_config measures that PostgreSQL installation instead
 # of the system's: the extension is built and installed there, and a
 # throwaway cluster of it runs on BENCH_PORT (default 5499) in a temporary
@@ -24,7 +25,7 @@ set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
 usage() {
-	echo "usage: $0 [SIZE ...]   SIZE = number of events, e.g. 100k 1M 10M" >&2
+	echo "usage: $0 [SIZE[:SECTION,...] ...]   SIZE = number of events, e.g. 100k 1M 10M 30M:serial,incremental" >&2
 	exit 2
 }
 
@@ -33,14 +34,15 @@ usage() {
 (($#)) || set -- 1M 10M
 specs=()
 for size in "$@"; do
-	[[ $size =~ ^([0-9]+)([kKmM]?)$ ]] || usage
+	[[ $size =~ ^([0-9]+)([kKmM]?)(:[a-z,]+)?$ ]] || usage
 	n=${BASH_REMATCH[1]}
+	only=${BASH_REMATCH[3]}
 	case ${BASH_REMATCH[2]} in
 	k | K) n=$((n * 1000)) ;;
 	m | M) n=$((n * 1000000)) ;;
 	esac
 	((n >= 20)) || usage
-	specs+=("$size=$((n / 20))")
+	specs+=("${size%%:*}=$((n / 20))$only")
 done
 
 bash "$here/../scripts/install-deps.sh"
