@@ -33,16 +33,6 @@ extern void JourneyBuilderAdd(JourneyBuilder *b, TimestampTz ts, int32 label,
 							  bool has_value, double value);
 extern void JourneyBuilderAddJourney(JourneyBuilder *b, const Journey *j,
 									 int32 from, int32 to, const bool *keep);
-/* A journey written in one pass (builder.c). */
-typedef struct JourneyWriter
-{
-	struct varlena *result;
-	uint8	   *p;
-	uint8	   *end;			/* of the bytes allocated */
-	uint64		unit;
-	TimestampTz prev;
-	bool		first;
-} JourneyWriter;
 
 /* later - earlier, exact even where it would overflow int64 */
 static inline uint64
@@ -52,46 +42,86 @@ JourneyTimeGap(TimestampTz earlier, TimestampTz later)
 }
 
 /*
- * Gaps divided by the time unit: a 64-bit division takes several times as
- * long as a 32-bit one on common CPUs, and most gaps and units fit in 32
- * bits (71 minutes of microseconds).
+ * The time unit of a journey, the greatest common divisor of its gaps, kept
+ * with what makes dividing by it cheap: a 64-bit division takes tens of
+ * cycles, and the encoders test and divide every gap.  For unit = 2^shift
+ * x odd, a gap is a multiple of it when its low shift bits are zero and
+ * (gap >> shift) times the inverse of odd modulo 2^64 is at most
+ * UINT64_MAX / odd; that product is then the exact quotient.  unit 0
+ * means no gap yet.
  */
-static inline uint64
-JourneyQuotient(uint64 gap, uint64 unit)
+typedef struct JourneyUnit
 {
-	if (unit == 1)
-		return gap;
-	if ((gap | unit) <= PG_UINT32_MAX)
-		return (uint32) gap / (uint32) unit;
-	return gap / unit;
+	uint64		unit;
+	int			shift;
+	uint64		inverse;
+	uint64		limit;
+} JourneyUnit;
+
+static inline void
+JourneyUnitSet(JourneyUnit *u, uint64 unit)
+{
+	uint64		odd;
+	uint64		inverse;
+	int			i;
+
+	u->unit = unit;
+	if (unit == 0)
+		return;
+	u->shift = pg_rightmost_one_pos64(unit);
+	odd = unit >> u->shift;
+	/* Newton's iteration: odd is its own inverse to 3 bits, each step doubles them */
+	inverse = odd;
+	for (i = 0; i < 5; i++)
+		inverse *= 2 - odd * inverse;
+	u->inverse = inverse;
+	u->limit = PG_UINT64_MAX / odd;
 }
 
-static inline uint64
-JourneyRemainder(uint64 gap, uint64 unit)
+static inline bool
+JourneyUnitDivides(const JourneyUnit *u, uint64 gap)
 {
-	if ((gap | unit) <= PG_UINT32_MAX)
-		return (uint32) gap % (uint32) unit;
-	return gap % unit;
+	return (gap & ((UINT64CONST(1) << u->shift) - 1)) == 0 &&
+		(gap >> u->shift) * u->inverse <= u->limit;
 }
+
+/* gap / unit, for a gap that is a multiple of the unit */
+static inline uint64
+JourneyUnitQuotient(const JourneyUnit *u, uint64 gap)
+{
+	return (gap >> u->shift) * u->inverse;
+}
+
+extern uint64 JourneyGcd(uint64 a, uint64 b);
+
+/* Makes the unit divide gap too. */
+static inline void
+JourneyUnitAdd(JourneyUnit *u, uint64 gap)
+{
+	/* most gaps are multiples of the unit so far: one multiplication */
+	if (u->unit != 0 && JourneyUnitDivides(u, gap))
+		return;
+	JourneyUnitSet(u, JourneyGcd(u->unit, gap));
+}
+
+/* A journey written in one pass (builder.c). */
+typedef struct JourneyWriter
+{
+	struct varlena *result;
+	uint8	   *p;
+	uint8	   *end;			/* of the bytes allocated */
+	JourneyUnit unit;			/* divides every gap */
+	TimestampTz prev;
+	bool		first;
+} JourneyWriter;
 
 extern struct varlena *JourneyBuilderEncode(JourneyBuilder *b);
-extern uint64 JourneyGcd(uint64 a, uint64 b);
 extern void JourneyWriterBegin(JourneyWriter *w, int32 ntouch,
 							   char *const *strs, const int32 *lens,
 							   int32 nlabels, TimestampTz first_ts,
 							   uint64 unit, Size touch_bytes);
 extern void JourneyWriterOverrun(void) pg_attribute_noreturn();
 extern struct varlena *JourneyWriterEnd(JourneyWriter *w);
-
-/* The greatest common divisor of the gaps so far (0: none yet) and gap. */
-static inline uint64
-JourneyUnitStep(uint64 unit, uint64 gap)
-{
-	/* most gaps are multiples of the unit so far: one division */
-	if (unit != 0 && JourneyRemainder(gap, unit) == 0)
-		return unit;
-	return JourneyGcd(unit, gap);
-}
 
 /* Writes the next touchpoint (inline: it runs once per touchpoint). */
 static inline void
@@ -101,7 +131,7 @@ JourneyWriterTouch(JourneyWriter *w, TimestampTz ts, int32 label,
 	uint8	   *p = w->p;
 
 	if (!w->first)
-		p = VarintWrite(p, JourneyQuotient(JourneyTimeGap(w->prev, ts), w->unit));
+		p = VarintWrite(p, JourneyUnitQuotient(&w->unit, JourneyTimeGap(w->prev, ts)));
 	p = VarintWrite(p, ((uint64) label << 1) | has_value);
 	if (has_value)
 		p = Float8Write(p, value);

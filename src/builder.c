@@ -122,7 +122,7 @@ CompareRankedTouches(const void *a, const void *b, void *arg)
 	return 0;
 }
 
-/* The greatest common divisor of two gaps (JourneyUnitStep's slow way). */
+/* The greatest common divisor of two gaps (JourneyUnitAdd's slow way). */
 uint64
 JourneyGcd(uint64 a, uint64 b)
 {
@@ -185,7 +185,8 @@ JourneyEncodeOrdered(const JourneyTouch *touches, int32 ntouch,
 	int32	   *final = palloc(Max(nlabels, 1) * sizeof(int32));
 	uint64	   *gaps = palloc(Max(ntouch, 1) * sizeof(uint64));
 	int32		nused = 0;
-	uint64		unit = 0;
+	JourneyUnit u = {0};
+	uint64		unit;
 	Size		size;
 	struct varlena *result;
 	uint8	   *p;
@@ -208,14 +209,15 @@ JourneyEncodeOrdered(const JourneyTouch *touches, int32 ntouch,
 		uint64		gap = JourneyTimeGap(touches[i - 1].ts, touches[i].ts);
 
 		gaps[i] = gap;
-		unit = JourneyUnitStep(unit, gap);
+		JourneyUnitAdd(&u, gap);
 	}
-	if (unit == 0)
-		unit = 1;
+	if (u.unit == 0)
+		JourneyUnitSet(&u, 1);
+	unit = u.unit;
 	/* each gap divided once, for both the size and the writing below */
 	if (unit > 1)
 		for (i = 1; i < ntouch; i++)
-			gaps[i] = JourneyQuotient(gaps[i], unit);
+			gaps[i] = JourneyUnitQuotient(&u, gaps[i]);
 
 	size = VARHDRSZ + STORED_HEADER_BYTES + VarintSize(ntouch) +
 		VarintSize(nused);
@@ -316,7 +318,7 @@ JourneyWriterBegin(JourneyWriter *w, int32 ntouch, char *const *strs,
 		p += lens[i];
 	}
 	w->p = p;
-	w->unit = unit;
+	JourneyUnitSet(&w->unit, unit);
 	w->prev = first_ts;
 	w->first = true;
 }

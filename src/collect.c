@@ -329,7 +329,7 @@ CollectorEncode(void *builder)
 	const uint8 *end = c->buf + c->len;
 	TimestampTz ts = 0;
 	bool		increasing = true;
-	uint64		unit = 0;
+	JourneyUnit unit = {0};
 	struct varlena *result;
 	int32		i;
 
@@ -347,7 +347,7 @@ CollectorEncode(void *builder)
 			if (ts <= prev)
 				increasing = false;
 			else
-				unit = JourneyUnitStep(unit, JourneyTimeGap(prev, ts));
+				JourneyUnitAdd(&unit, JourneyTimeGap(prev, ts));
 		}
 		if ((i & (INTERRUPT_INTERVAL - 1)) == 0)
 			CHECK_FOR_INTERRUPTS();
@@ -381,7 +381,7 @@ CollectorEncode(void *builder)
 		 * did.
 		 */
 		JourneyWriterBegin(&w, c->ntouch, sorted_strs, sorted_lens, nlocal,
-						   c->ntouch > 0 ? touches[0].ts : 0, Max(unit, 1),
+						   c->ntouch > 0 ? touches[0].ts : 0, Max(unit.unit, 1),
 						   c->len + (Size) c->ntouch * VarintSize((uint64) nlocal << 1));
 		for (i = 0; i < c->ntouch; i++)
 		{

@@ -1,7 +1,7 @@
 -- Properties that must hold for every journey, checked on a few hundred
 -- random ones (seeded) with awkward labels, values and timestamps.
 BEGIN;
-SELECT plan(30);
+SELECT plan(31);
 
 SELECT setseed(0.4242);
 CREATE TEMP TABLE rj AS
@@ -216,6 +216,33 @@ SELECT ok((SELECT bool_and(j::text::journey = j AND journey_length(j) = 62 AND
 						   journey_start(j) = ts[1] AND journey_end(j) = ts[62])
 		   FROM gap_journeys),
 		  'and so do their text forms, starts and ends');
+
+-- Time units of every shape (odd, even, powers of two, whole seconds and
+-- days, the largest a gap can have), kept to the end or shrunk on the way
+-- (v = 1), built in order, shuffled and from text: every timestamp reads
+-- back
+CREATE TEMP TABLE unit_cases AS
+SELECT u, v, k, '4714-11-24 00:00:00+00 BC'::timestamptz
+		  + make_interval(days => (s / 86400000000)::int,
+						  secs => (s % 86400000000) / 1e6) AS ts
+FROM (SELECT u, v, k, sum(g) OVER (PARTITION BY u, v ORDER BY k) AS s
+	  FROM unnest('{1,2,3,7,1000,1000000,86400000000,1099511627776,3298534883328}'::numeric[]) u,
+		   generate_series(0, 1) v,
+		   LATERAL (SELECT k, u * ((k * 7919) % 97)
+						  + CASE WHEN v = 1 AND k = 20 AND u % 2 = 0 THEN u / 2
+								 WHEN v = 1 AND k = 30 THEN 1 ELSE 0 END AS g
+					FROM generate_series(0, 40) k) g
+	  UNION ALL
+	  SELECT 4611686018427387903, 0, k, k * 4611686018427387903 FROM generate_series(0, 1) k) t;
+SELECT ok((SELECT bool_and(got_in_order = want AND got_shuffled = want AND from_text)
+		   FROM (SELECT array_agg(ts ORDER BY ts) AS want,
+						(SELECT array_agg(x.ts ORDER BY x.ordinality)
+						 FROM journey_unnest(journey_agg(ts, 'x', NULL::float8 ORDER BY ts)) x) AS got_in_order,
+						(SELECT array_agg(x.ts ORDER BY x.ordinality)
+						 FROM journey_unnest(journey_agg(ts, 'x', NULL::float8 ORDER BY (k * 13) % 41)) x) AS got_shuffled,
+						journey_agg(ts, 'x', NULL::float8)::text::journey = journey_agg(ts, 'x', NULL::float8) AS from_text
+				 FROM unit_cases GROUP BY u, v) c),
+		  'time units of every shape read back exactly, built in order, shuffled or from text');
 
 SELECT * FROM finish();
 ROLLBACK;
