@@ -69,10 +69,11 @@ typedef enum CountsKind
 	COUNTS_CREDITS = 13,
 	COUNTS_DRIVERS = 14,
 	COUNTS_FUNNEL_TRENDS = 15,
-	COUNTS_ACTIVITY = 16
+	COUNTS_ACTIVITY = 16,
+	COUNTS_ATTRIBUTION = 17
 } CountsKind;
 
-#define COUNTS_LAST_KIND		COUNTS_ACTIVITY
+#define COUNTS_LAST_KIND		COUNTS_ATTRIBUTION
 
 /* splitmix64's finalizer, a bijection that mixes every bit (sketches, credit weights) */
 static inline uint64
@@ -212,6 +213,7 @@ extern const CountsKindRoutine CreditsKind;
 extern const CountsKindRoutine DriversKind;
 extern const CountsKindRoutine ActivityKind;
 extern const CountsKindRoutine FunnelTrendsKind;
+extern const CountsKindRoutine AttributionKind;
 
 /*
  * The SQL type of a summary other than path_counts, in the module of its

@@ -28,7 +28,8 @@ SELECT customer % 16 AS part, path_counts(j) AS paths, transition_counts(j) AS t
 	   credit_bootstrap(customer, journey_first_label(j), journey_length(j)) AS credits,
 	   driver_counts(j, '{purchase}', true) AS drivers,
 	   activity_counts(j, 'search', 'purchase', 'day', 'Europe/Paris') AS activity,
-	   funnel_trend_counts(j, '{search,email,purchase}', '1 day', 'day') AS trends
+	   funnel_trend_counts(j, '{search,email,purchase}', '1 day', 'day') AS trends,
+	   attribution_counts(j, 'linear', '{purchase}') AS attribution
 FROM pjourneys GROUP BY 1;
 ANALYZE pjourneys, pslices, pgraphs, psummaries;
 
@@ -149,6 +150,12 @@ INSERT INTO cases VALUES
 	('driver_counts_rollup', 'psummaries', 'driver_counts_rollup(drivers)'),
 	('activity_counts', 'pjourneys', $$activity_counts(j, 'search', 'purchase', 'week', 'America/New_York')$$),
 	('activity_counts_rollup', 'psummaries', 'activity_counts_rollup(activity)'),
+	('attribution_counts(j, model, conversions)', 'pjourneys', $$attribution_counts(j, 'linear', '{purchase}')$$),
+	('attribution_counts(j, model, converted, value)', 'pjourneys',
+	 $$attribution_counts(j, 'time_decay', j ? 'purchase', journey_length(j) / 3.0)$$),
+	('attribution_counts(j, model, conversions, converted, value, lookback, since_previous, skip, weights, half_life)', 'pjourneys',
+	 $$attribution_counts(j, 'position_based', '{purchase}', NULL, NULL, '6 hours', false, '{direct}', '{0.3,0.3,0.4}', '1 day')$$),
+	('attribution_counts_rollup', 'psummaries', 'attribution_counts_rollup(attribution)'),
 	('path_counts_rollup', 'psummaries', 'path_counts_rollup(paths)'),
 	('transition_counts_rollup', 'psummaries', 'transition_counts_rollup(transitions)'),
 	('ngram_counts_rollup', 'psummaries', 'ngram_counts_rollup(ngrams)'),

@@ -27,47 +27,33 @@
 #include "utils/array.h"
 #include "utils/builtins.h"
 
+#include "attribution.h"
 #include "dict.h"
 #include "journey.h"
 #include "params.h"
 
 PG_FUNCTION_INFO_V1(journey_attribution);
 
-typedef enum Model
-{
-	MODEL_FIRST,
-	MODEL_LAST,
-	MODEL_LAST_NON_DIRECT,
-	MODEL_LINEAR,
-	MODEL_POSITION,
-	MODEL_TIME_DECAY
-} Model;
-
-static const char *const ModelNames[] = {
+const char *const AttributionModelNames[] = {
 	"first_touch", "last_touch", "last_non_direct", "linear",
 	"position_based", "time_decay"
 };
 
-typedef struct Options
+/* What one journey's rows need beyond the options */
+typedef struct Rows
 {
-	Model		model;
-	bool	   *conversion;		/* per journey label, or NULL: form B */
-	bool	   *skip;			/* per journey label, for last_non_direct */
-	int64		lookback;		/* 0: none */
-	bool		since_previous;
-	double		weights[3];		/* position_based: first, middle, last */
-	int64		half_life;
+	ReturnSetInfo *rsinfo;
 	bool		per_label;
 	bool		zero_credit;	/* emit rows of credit 0 too */
-} Options;
+} Rows;
 
 /*
  * Credits of touchpoints idx[0..n) for one conversion, into credit[0..n);
  * they add up to 1.
  */
 static void
-Credit(const Journey *j, const Options *o, const int32 *idx, int32 n,
-	   double *credit)
+Credit(const Journey *j, const AttributionOptions *o, const bool *skip,
+	   const int32 *idx, int32 n, double *credit)
 {
 	int32		i;
 	int32		pick;
@@ -86,7 +72,7 @@ Credit(const Journey *j, const Options *o, const int32 *idx, int32 n,
 		case MODEL_LAST_NON_DIRECT:
 			pick = n - 1;
 			for (i = n - 1; i >= 0; i--)
-				if (!o->skip[j->touches[idx[i]].label])
+				if (!skip[j->touches[idx[i]].label])
 				{
 					pick = i;
 					break;
@@ -136,46 +122,59 @@ Credit(const Journey *j, const Options *o, const int32 *idx, int32 n,
 	}
 }
 
-static void
-ParseOptions(FunctionCallInfo fcinfo, const Journey *j, Options *o)
+void
+AttributionCheckForm(bool has_conversions, bool has_converted)
+{
+	if (has_conversions == has_converted)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("give either conversions or converted"),
+				 errhint("conversions names the labels that are conversions; converted says whether the whole journey converted.")));
+}
+
+/*
+ * With check_form, args[ATTR_ARG_CONVERTED] is checked here, in
+ * journey_attribution's order of checks; else the caller checks it.
+ */
+void
+AttributionParse(const NullableDatum *args, bool check_form, AttributionOptions *o)
 {
 	char	   *model;
 	int			m;
 
 	memset(o, 0, sizeof(*o));
-	if (PG_ARGISNULL(1))
+	if (args[ATTR_ARG_MODEL].isnull)
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 				 errmsg("attribution model must not be NULL")));
-	model = text_to_cstring(PG_GETARG_TEXT_PP(1));
-	for (m = 0; m < (int) lengthof(ModelNames); m++)
-		if (strcmp(model, ModelNames[m]) == 0)
+	model = TextDatumGetCString(args[ATTR_ARG_MODEL].value);
+	for (m = 0; m < (int) lengthof(AttributionModelNames); m++)
+		if (strcmp(model, AttributionModelNames[m]) == 0)
 			break;
-	if (m == (int) lengthof(ModelNames))
+	if (m == (int) lengthof(AttributionModelNames))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("unknown attribution model \"%s\"", model),
 				 errhint("Use first_touch, last_touch, last_non_direct, linear, position_based or time_decay.")));
-	o->model = (Model) m;
-	if (PG_ARGISNULL(2) == PG_ARGISNULL(3))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("give either conversions or converted"),
-				 errhint("conversions names the labels that are conversions; converted says whether the whole journey converted.")));
-	if (!PG_ARGISNULL(2))
-		o->conversion = JourneyLabelFlags(j, PG_GETARG_ARRAYTYPE_P(2));
-	if (!PG_ARGISNULL(5))
-		o->lookback = IntervalMicros(PG_GETARG_INTERVAL_P(5), "lookback",
-										"Pass NULL to credit touchpoints of any age.");
-	o->since_previous = PG_ARGISNULL(6) || PG_GETARG_BOOL(6);
-	o->skip = PG_ARGISNULL(7) ? palloc0(Max(j->nlabels, 1) * sizeof(bool)) :
-		JourneyLabelFlags(j, PG_GETARG_ARRAYTYPE_P(7));
+	o->model = (AttributionModel) m;
+	if (check_form)
+		AttributionCheckForm(!args[ATTR_ARG_CONVERSIONS].isnull,
+							 !args[ATTR_ARG_CONVERTED].isnull);
+	if (!args[ATTR_ARG_CONVERSIONS].isnull)
+		o->conversions = DatumGetArrayTypeP(args[ATTR_ARG_CONVERSIONS].value);
+	if (!args[ATTR_ARG_LOOKBACK].isnull)
+		o->lookback = IntervalMicros(DatumGetIntervalP(args[ATTR_ARG_LOOKBACK].value), "lookback",
+									 "Pass NULL to credit touchpoints of any age.");
+	o->since_previous = args[ATTR_ARG_SINCE_PREVIOUS].isnull ||
+		DatumGetBool(args[ATTR_ARG_SINCE_PREVIOUS].value);
+	if (!args[ATTR_ARG_SKIP].isnull)
+		o->skip = DatumGetArrayTypeP(args[ATTR_ARG_SKIP].value);
 	o->weights[0] = 0.4;
 	o->weights[1] = 0.2;
 	o->weights[2] = 0.4;
-	if (!PG_ARGISNULL(8))
+	if (!args[ATTR_ARG_WEIGHTS].isnull)
 	{
-		ArrayType  *w = PG_GETARG_ARRAYTYPE_P(8);
+		ArrayType  *w = DatumGetArrayTypeP(args[ATTR_ARG_WEIGHTS].value);
 		Datum	   *elems;
 		bool	   *nulls;
 		int			n;
@@ -195,23 +194,20 @@ ParseOptions(FunctionCallInfo fcinfo, const Journey *j, Options *o)
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("position weights must be non-negative and add up to 1")));
 	}
-	o->half_life = PG_ARGISNULL(9) ? 7 * USECS_PER_DAY :
-		IntervalMicros(PG_GETARG_INTERVAL_P(9), "half-life", NULL);
-	o->per_label = !PG_ARGISNULL(10) && PG_GETARG_BOOL(10);
-	/* declared without zero_credit (before 0.4.0): rows of credit 0 as then */
-	o->zero_credit = PG_NARGS() <= 11 || (!PG_ARGISNULL(11) && PG_GETARG_BOOL(11));
+	o->half_life = args[ATTR_ARG_HALF_LIFE].isnull ? 7 * USECS_PER_DAY :
+		IntervalMicros(DatumGetIntervalP(args[ATTR_ARG_HALF_LIFE].value), "half-life", NULL);
 }
 
-/* Emits the rows of one conversion. */
+/* Emits the rows of one conversion (an AttributionEmit). */
 static void
-EmitConversion(ReturnSetInfo *rsinfo, const Journey *j, const Options *o,
-			   int32 conv_no, TimestampTz conv_ts, double value,
-			   const int32 *idx, int32 n, double *credit)
+EmitConversion(void *arg, const Journey *j, int32 conv_no, TimestampTz conv_ts,
+			   double value, const int32 *idx, int32 n, const double *credit)
 {
+	const Rows *r = arg;
+	ReturnSetInfo *rsinfo = r->rsinfo;
 	int32		i;
 
-	Credit(j, o, idx, n, credit);
-	if (o->per_label)
+	if (r->per_label)
 	{
 		/* add up per label, in label order */
 		double	   *per = palloc0(Max(j->nlabels, 1) * sizeof(double));
@@ -228,7 +224,7 @@ EmitConversion(ReturnSetInfo *rsinfo, const Journey *j, const Options *o,
 			Datum		values[7];
 			bool		nulls[7] = {false, false, true, true, false, false, false};
 
-			if (!seen[l] || (per[l] == 0 && !o->zero_credit))
+			if (!seen[l] || (per[l] == 0 && !r->zero_credit))
 				continue;
 			values[0] = Int32GetDatum(conv_no);
 			values[1] = TimestampTzGetDatum(conv_ts);
@@ -241,7 +237,6 @@ EmitConversion(ReturnSetInfo *rsinfo, const Journey *j, const Options *o,
 		/* a journey may convert many times: nothing per conversion is kept */
 		pfree(per);
 		pfree(seen);
-		CHECK_FOR_INTERRUPTS();
 		return;
 	}
 	for (i = 0; i < n; i++)
@@ -250,7 +245,7 @@ EmitConversion(ReturnSetInfo *rsinfo, const Journey *j, const Options *o,
 		Datum		values[7];
 		bool		nulls[7] = {0};
 
-		if (credit[i] == 0 && !o->zero_credit)
+		if (credit[i] == 0 && !r->zero_credit)
 			continue;
 		values[0] = Int32GetDatum(conv_no);
 		values[1] = TimestampTzGetDatum(conv_ts);
@@ -263,7 +258,87 @@ EmitConversion(ReturnSetInfo *rsinfo, const Journey *j, const Options *o,
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 		pfree(DatumGetPointer(values[4]));
 	}
-	CHECK_FOR_INTERRUPTS();
+}
+
+void
+AttributionWalk(const Journey *j, const AttributionOptions *o, bool converted,
+				double value, AttributionEmit emit, void *arg)
+{
+	int32	   *idx;
+	double	   *credit;
+	bool	   *conversion;
+	bool	   *skip;
+	int32		i;
+
+	if (o->conversions == NULL && (!converted || j->ntouch == 0))
+		return;
+	idx = palloc(Max(j->ntouch, 1) * sizeof(int32));
+	credit = palloc(Max(j->ntouch, 1) * sizeof(double));
+	skip = o->model != MODEL_LAST_NON_DIRECT ? NULL : o->skip == NULL ?
+		palloc0(Max(j->nlabels, 1) * sizeof(bool)) : JourneyLabelFlags(j, o->skip);
+
+	if (o->conversions == NULL)
+	{
+		/* form B: one conversion at the end, the journey converted */
+		for (i = 0; i < j->ntouch; i++)
+			idx[i] = i;
+		Credit(j, o, skip, idx, j->ntouch, credit);
+		emit(arg, j, 1, j->touches[j->ntouch - 1].ts, value, idx, j->ntouch, credit);
+	}
+	else
+	{
+		int32		conv_no = 0;
+		int32		from = 0;	/* first touch after the previous conversion's instant */
+		int32		last = -1;	/* last touch at the current conversion's instant */
+
+		conversion = JourneyLabelFlags(j, o->conversions);
+		for (i = 0; i < j->ntouch; i++)
+		{
+			const JourneyTouch *c = &j->touches[i];
+			int32		n = 0;
+			int32		p;
+
+			if (!conversion[c->label])
+				continue;
+			conv_no++;
+
+			/*
+			 * Touches sort by label within an instant; those at the
+			 * conversion's instant count as before it whatever their label,
+			 * and a later conversion at that instant takes the same ones.
+			 */
+			if (i > last)
+			{
+				if (o->since_previous && last >= 0)
+					from = last + 1;
+				last = i;
+				while (last + 1 < j->ntouch && j->touches[last + 1].ts == c->ts)
+					last++;
+			}
+			for (p = o->since_previous ? from : 0; p <= last; p++)
+			{
+				const JourneyTouch *t = &j->touches[p];
+
+				if (conversion[t->label] ||
+					(o->lookback > 0 &&
+					 (uint64) c->ts - (uint64) t->ts > (uint64) o->lookback))
+					continue;
+				idx[n++] = p;
+			}
+			if (n > 0)
+			{
+				Credit(j, o, skip, idx, n, credit);
+				emit(arg, j, conv_no, c->ts, c->has_value ? c->value : 0,
+					 idx, n, credit);
+			}
+			CHECK_FOR_INTERRUPTS();
+		}
+		pfree(conversion);
+	}
+	if (skip)
+		pfree(skip);
+	pfree(idx);
+	pfree(credit);
 }
 
 /*
@@ -276,76 +351,20 @@ Datum
 journey_attribution(PG_FUNCTION_ARGS)
 {
 	static const Oid columns[] = {INT4OID, TIMESTAMPTZOID, INT4OID, TIMESTAMPTZOID, TEXTOID, FLOAT8OID, FLOAT8OID};
-	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	Journey		j;
-	Options		o;
-	int32	   *idx;
-	double	   *credit;
-	int32		i;
+	AttributionOptions o;
+	Rows		r;
 
 	JourneyInitRows(fcinfo, columns, lengthof(columns));
 	if (PG_ARGISNULL(0))
 		return (Datum) 0;
 	JourneyDecode(PG_GETARG_JOURNEY_P(0), &j);
-	ParseOptions(fcinfo, &j, &o);
-	idx = palloc(Max(j.ntouch, 1) * sizeof(int32));
-	credit = palloc(Max(j.ntouch, 1) * sizeof(double));
-
-	if (o.conversion == NULL)
-	{
-		/* form B: one conversion at the end, if the journey converted */
-		if (!PG_GETARG_BOOL(3) || j.ntouch == 0)
-			return (Datum) 0;
-		for (i = 0; i < j.ntouch; i++)
-			idx[i] = i;
-		EmitConversion(rsinfo, &j, &o, 1, j.touches[j.ntouch - 1].ts,
-					   PG_ARGISNULL(4) ? 0 : PG_GETARG_FLOAT8(4),
-					   idx, j.ntouch, credit);
-	}
-	else
-	{
-		int32		conv_no = 0;
-		int32		from = 0;	/* first touch after the previous conversion's instant */
-		int32		last = -1;	/* last touch at the current conversion's instant */
-
-		for (i = 0; i < j.ntouch; i++)
-		{
-			const JourneyTouch *c = &j.touches[i];
-			int32		n = 0;
-			int32		p;
-
-			if (!o.conversion[c->label])
-				continue;
-			conv_no++;
-
-			/*
-			 * Touches sort by label within an instant; those at the
-			 * conversion's instant count as before it whatever their label,
-			 * and a later conversion at that instant takes the same ones.
-			 */
-			if (i > last)
-			{
-				if (o.since_previous && last >= 0)
-					from = last + 1;
-				last = i;
-				while (last + 1 < j.ntouch && j.touches[last + 1].ts == c->ts)
-					last++;
-			}
-			for (p = o.since_previous ? from : 0; p <= last; p++)
-			{
-				const JourneyTouch *t = &j.touches[p];
-
-				if (o.conversion[t->label] ||
-					(o.lookback > 0 &&
-					 (uint64) c->ts - (uint64) t->ts > (uint64) o.lookback))
-					continue;
-				idx[n++] = p;
-			}
-			if (n > 0)
-				EmitConversion(rsinfo, &j, &o, conv_no, c->ts,
-							   c->has_value ? c->value : 0, idx, n, credit);
-			CHECK_FOR_INTERRUPTS();
-		}
-	}
+	AttributionParse(&fcinfo->args[1], true, &o);
+	r.rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	r.per_label = !PG_ARGISNULL(10) && PG_GETARG_BOOL(10);
+	/* declared without zero_credit (before 0.4.0): rows of credit 0 as then */
+	r.zero_credit = PG_NARGS() <= 11 || (!PG_ARGISNULL(11) && PG_GETARG_BOOL(11));
+	AttributionWalk(&j, &o, !PG_ARGISNULL(3) && PG_GETARG_BOOL(3),
+					PG_ARGISNULL(4) ? 0 : PG_GETARG_FLOAT8(4), EmitConversion, &r);
 	return (Datum) 0;
 }

@@ -54,7 +54,7 @@ static const CountsKindRoutine *const Kinds[] = {
 	NULL, &PathsKind, &TransitionsKind, &NgramsKind, &StepsKind, &FlowsKind,
 	&FlowsBackwardKind, &MarkovKind, &SketchKind, &HealthKind, &FunnelKind,
 	&CohortsKind, &ShapleyKind, &CreditsKind, &DriversKind,
-	&FunnelTrendsKind, &ActivityKind
+	&FunnelTrendsKind, &ActivityKind, &AttributionKind
 };
 
 StaticAssertDecl(lengthof(Kinds) == COUNTS_LAST_KIND + 1,
@@ -355,13 +355,6 @@ CountsBuilderAddCounts(CountsBuilder *b, const Counts *c)
 	b->value += c->value;
 	for (i = 0; i < c->nlabels; i++)
 		map[i] = StringDictIntern(&b->labels, c->labels[i], c->label_lens[i]);
-	if (Kinds[c->spec.kind]->add_key)
-	{
-		for (k = 0; k < c->nkeys; k++)
-			CountsBuilderAddKey(b, c->positions[k], NULL,
-								c->key_start[k + 1] - c->key_start[k], c->counts[k]);
-		return;
-	}
 	for (k = 0; k < c->nkeys; k++)
 	{
 		int32		n = c->key_start[k + 1] - c->key_start[k];
@@ -375,7 +368,7 @@ CountsBuilderAddCounts(CountsBuilder *b, const Counts *c)
 		}
 		for (i = 0; i < n; i++)
 			key[i] = src[i] < 0 ? src[i] : map[src[i]];
-		CountsBuilderAdd(b, c->positions[k], key, n, c->counts[k]);
+		CountsBuilderAddKey(b, c->positions[k], key, n, c->counts[k]);
 		if ((k & 0xFFFF) == 0)
 			CHECK_FOR_INTERRUPTS();
 	}
@@ -1074,7 +1067,7 @@ CountsParse(char *input, const char *type, bool any_kind)
 		if (KindKnown(kind) && strncmp(ps.p, Kinds[kind]->name, strlen(Kinds[kind]->name)) == 0)
 			break;
 	if (kind < COUNTS_PATHS)
-		ParseError(&ps, "a kind (paths, transitions, ngrams, steps, flows, backward_flows, markov, paths_sketch, health, funnel, cohorts, shapley, credits, drivers, funnel_trends, activity)");
+		ParseError(&ps, "a kind (paths, transitions, ngrams, steps, flows, backward_flows, markov, paths_sketch, health, funnel, cohorts, shapley, credits, drivers, funnel_trends, activity, attribution)");
 	ps.p += strlen(Kinds[kind]->name);
 	CountsCheckKind(kind, type, any_kind, ERRCODE_INVALID_TEXT_REPRESENTATION,
 					"invalid input");

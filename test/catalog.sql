@@ -71,8 +71,8 @@ SELECT is_empty($$SELECT t.typname::text FROM pg_type t JOIN pg_proc o ON o.oid 
 						t.typname <> 'path_counts' AND NOT EXISTS (SELECT FROM pg_cast c
 							WHERE c.castsource = 'path_counts'::regtype AND c.casttarget = t.oid))$$,
 				'every summary type has a rollup and a cast from path_counts');
-SELECT is((SELECT count(*)::int FROM pg_type t JOIN pg_proc o ON o.oid = t.typoutput WHERE o.prosrc = 'path_counts_out'), 15,
-		  'fifteen summary types');
+SELECT is((SELECT count(*)::int FROM pg_type t JOIN pg_proc o ON o.oid = t.typoutput WHERE o.prosrc = 'path_counts_out'), 16,
+		  'sixteen summary types');
 
 SELECT is_empty($$SELECT a.aggfnoid::regprocedure::text FROM pg_aggregate a JOIN ext_functions f ON f.oid = a.aggfnoid
 				 WHERE a.aggcombinefn = 0 OR a.aggtranstype = 'internal'::regtype$$,
