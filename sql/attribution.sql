@@ -104,4 +104,70 @@ SELECT * FROM credit_intervals((SELECT credit_bootstrap(unit, label, credit) FRO
 SELECT * FROM credit_intervals((SELECT path_counts(j) FROM aj));
 DROP TABLE cr;
 
+-- Heuristic attribution per label in one aggregate: attribution_counts sums
+-- what journey_attribution credits, attribution_credits reads it.  On aj
+-- (worked out above): conversion 1 (100) credits search, email, direct,
+-- conversion 2 (50) social alone.  first_touch: search 1 (100), social 1
+-- (50); last_touch: direct 1, social 1; last_non_direct: email 1, social 1;
+-- linear: social 1 (50), then direct, email and search 1/3 each (33.33);
+-- position_based: social 1, direct and search 0.4 (40), email 0.2 (20);
+-- time_decay: social 1, then direct 1 / (1 + 2^(-1/7) + 2^(-2/7)) =
+-- 0.3668, email 0.3323, search 0.3009.  Credit descending, then label
+-- bytewise; share of all credit (2).
+SELECT m AS model, r.label, r.conversions, r.touchpoints, round(r.credit::numeric, 6) AS credit,
+	   round(r.value_credit::numeric, 4) AS value_credit, round(r.share::numeric, 6) AS share
+FROM unnest('{first_touch,last_touch,last_non_direct,linear,position_based,time_decay}'::text[]) WITH ORDINALITY u(m, o),
+	 LATERAL attribution_credits((SELECT attribution_counts(j, m, '{purchase}') FROM aj)) r
+ORDER BY o;
+-- The text form: total = conversions credited; per label @0 conversions,
+-- @1 touchpoints, @2 and @3 the credit's whole part and fraction in 2^-40
+-- (1/3 is 366503875925 / 2^40), @4 and @5 the value credit's
+-- (33.33 = 33 + 366503875925 / 2^40).
+SELECT attribution_counts(j, 'linear', '{purchase}') FROM aj;
+-- it reads back as it prints
+SELECT (SELECT array_agg(r) FROM attribution_credits(a::text::attribution_counts) r) = (SELECT array_agg(r) FROM attribution_credits(a) r) AS text_same
+FROM (SELECT attribution_counts(j, 'linear', '{purchase}') a FROM aj) s;
+-- A > A > B, converted, worth 30, linear: A twice (2/3, 20), B once (1/3, 10);
+-- conversions counts the conversion once for A.
+SELECT * FROM attribution_credits((SELECT attribution_counts('[2024-01-01 00:00:00+00 A, 2024-01-02 00:00:00+00 A, 2024-01-03 00:00:00+00 B]'::journey,
+															 'linear', true, 30)));
+-- Negative value credit; a journey that did not convert, a NULL journey, a
+-- conversion with nothing before it count nowhere.
+SELECT label, conversions, touchpoints, credit, value_credit
+FROM attribution_credits((SELECT attribution_counts(j, 'first_touch', c, v)
+						  FROM (VALUES ('[2024-01-01 00:00:00+00 A, 2024-01-02 00:00:00+00 B]'::journey, true, -8::float8),
+									   ('[2024-01-01 00:00:00+00 B]', false, 5), (NULL, true, 5),
+									   ('[2024-01-01 00:00:00+00 B, 2024-01-03 00:00:00+00 A]', true, 2)) t(j, c, v)));
+SELECT count(*) FROM attribution_credits((SELECT attribution_counts(j, 'linear', '{purchase}')
+										  FROM (VALUES ('[2024-01-01 00:00:00+00 purchase]'::journey), ('[2024-01-01 00:00:00+00 A]')) t(j)));
+SELECT attribution_counts(j, 'linear', '{purchase}') IS NULL AS no_rows FROM aj WHERE false;
+-- Every argument: since_previous false credits search, email, direct to
+-- the second purchase too; lookback 2 days leaves it only social (and the
+-- first purchase nothing); position weights and half-life as given.
+SELECT label, conversions, touchpoints, round(credit::numeric, 6) AS credit
+FROM attribution_credits((SELECT attribution_counts(j, 'linear', '{purchase}', NULL, NULL, NULL, false, '{direct}', '{0.4,0.2,0.4}', '7 days') FROM aj));
+SELECT label, conversions, touchpoints, round(credit::numeric, 6) AS credit
+FROM attribution_credits((SELECT attribution_counts(j, 'linear', '{purchase}', NULL, NULL, '2 days', false, '{direct}', '{0.4,0.2,0.4}', '7 days') FROM aj));
+-- the same arguments as the short form's defaults make the same summary
+SELECT attribution_counts(j, 'linear', '{purchase}', NULL, NULL, NULL, true, '{direct}', '{0.4,0.2,0.4}', '7 days')::text =
+	   attribution_counts(j, 'linear', '{purchase}')::text AS same_as_defaults
+FROM aj;
+-- rolled up: two halves add up to the whole
+SELECT attribution_counts_rollup(a)::text = (SELECT attribution_counts(j, 'linear', '{purchase}')::text FROM aj) AS rollup_same
+FROM (SELECT attribution_counts(journey_slice(j, tstzrange(NULL, '2024-01-09'))::journey, 'linear', '{purchase}') AS a FROM aj
+	  UNION ALL SELECT attribution_counts(journey_slice(j, tstzrange('2024-01-09', NULL)), 'linear', '{purchase}') FROM aj) s;
+
+-- Bad arguments: as journey_attribution's.
+SELECT attribution_counts(j, 'magic', '{purchase}') FROM aj;
+SELECT attribution_counts(j, NULL, '{purchase}') FROM aj;
+SELECT attribution_counts(j, 'linear', NULL::text[]) FROM aj;
+SELECT attribution_counts(j, 'linear', NULL::boolean, 1) FROM aj;
+SELECT attribution_counts(j, 'linear', '{purchase}', true, NULL, NULL, true, NULL, NULL, NULL) FROM aj;
+SELECT attribution_counts(j, 'position_based', '{purchase}', NULL, NULL, NULL, true, NULL, '{0.5,0.5,0.5}', NULL) FROM aj;
+SELECT attribution_counts(j, 'time_decay', '{purchase}', NULL, NULL, NULL, true, NULL, NULL, '0 days') FROM aj;
+SELECT attribution_counts(j, 'linear', true, 'infinity') FROM aj;
+SELECT attribution_counts_rollup(a) FROM (SELECT attribution_counts(j, 'linear', '{purchase}') a FROM aj
+										  UNION ALL SELECT attribution_counts(j, 'first_touch', '{purchase}') FROM aj) s;
+SELECT * FROM attribution_credits((SELECT path_counts(j) FROM aj)::attribution_counts);
+
 DROP TABLE aj;

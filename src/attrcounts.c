@@ -157,8 +157,11 @@ AttrConversion(void *arg, const Journey *j, int32 conv_no, TimestampTz conv_ts,
 	AttrState  *st = aj->st;
 	int32		i;
 
-	if (value != 0)
-		(void) ValueUnits(value);	/* checks it is finite and at most 1e18 */
+	if (!(fabs(value) <= COUNTS_MAX_VALUE))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("conversion value out of range for attribution_counts"),
+				 errdetail("Conversion values are limited to plus or minus 1e18.")));
 	st->serial++;
 	for (i = 0; i < n; i++)
 	{
