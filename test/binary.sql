@@ -1,6 +1,6 @@
 -- Binary input: crafted values reach journey_recv through binary COPY.
 BEGIN;
-SELECT plan(34);
+SELECT plan(37);
 
 -- COPY of one row holding payload as its only field into a column of
 -- type typ; the value read back, as text.
@@ -134,6 +134,22 @@ SELECT is(recv_value(step_counts_send((SELECT c FROM pc_src)), 'path_counts'), (
 -- the total of a valid value, overwritten (bytes 12-19 of the binary form)
 SELECT throws_ok($$SELECT recv_value(overlay(path_counts_send('paths collapse=0 param=0 total=1 [1 @0 "a"]') PLACING int8send(5) FROM 12 FOR 8), 'path_counts')$$,
 				 '22000', 'invalid path counts of kind paths', 'binary input: counts that do not add up to the total');
+
+-- attribution_counts: a round trip, and crafted keys (bytes as
+-- path_counts_send writes them: version, kind 17, collapse, param, anchor,
+-- total, value, labels, then count, position, length and labels per key)
+CREATE FUNCTION wire_attribution(keys bytea, nkeys int) RETURNS bytea LANGUAGE sql
+AS $$ SELECT '\x011100'::bytea || int4send(3) || wire_label('x') || int8send(1) || int8send(0) || int8send(0)
+		|| int4send(1) || wire_label('a') || int4send(nkeys) || keys $$;
+SELECT is(recv_value(attribution_counts_send((SELECT attribution_counts(j, 'linear', true, 2.5)
+											  FROM (VALUES ('[2024-01-01 00:00:00+00 a, 2024-01-02 00:00:00+00 b]'::journey), (NULL)) t(j))),
+					 'attribution_counts'),
+		  'attribution collapse=0 param=3 anchor="form=converted;conversions=-;lookback=0;since_previous=1;skip=6:direct;weights=0.40000000000000002,0.20000000000000001,0.40000000000000002;half_life=604800000000" total=1 [1 @0 "a", 1 @0 "b", 1 @1 "a", 1 @1 "b", 549755813888 @3 "a", 549755813888 @3 "b", 1 @4 "a", 1 @4 "b", 274877906944 @5 "a", 274877906944 @5 "b"]',
+		  'attribution_counts binary round trip (halves: 2^39 / 2^40)');
+SELECT throws_ok($$SELECT recv_value(wire_attribution(int8send(1) || int4send(0) || int4send(2) || int4send(0) || int4send(0), 1), 'attribution_counts')$$,
+				 '22000', 'invalid path counts of kind attribution', 'binary input: an attribution key of two labels');
+SELECT throws_ok($$SELECT recv_value(wire_attribution(int8send(1) || int4send(1) || int4send(1) || int4send(0), 1), 'attribution_counts')$$,
+				 '22000', 'invalid path counts of kind attribution', 'binary input: touchpoints without a conversion');
 
 SELECT * FROM finish();
 ROLLBACK;
