@@ -118,6 +118,27 @@ SELECT :'size', 'attribution', ord, model || ': journey_attribution = window SQL
 FROM attribution_pairs
 GROUP BY ord, model;
 DROP TABLE attribution_pairs;
+-- The one-aggregate form: the rows' sums per channel, to 1e-9 (relative;
+-- each touchpoint's credit is rounded to 2^-40 before its exact sum).
+CREATE TEMP TABLE attribution_pairs (ord int, model text, label text, a float8, b float8);
+INSERT INTO attribution_pairs SELECT 5, 'linear', label, a.credit, b.credit
+	FROM (:q_attr_counts_linear) a FULL JOIN (:q_attr_linear) b USING (label);
+INSERT INTO attribution_pairs SELECT 6, 'position_based', label, a.credit, b.credit
+	FROM (:q_attr_counts_position_based) a FULL JOIN (:q_attr_position_based) b USING (label);
+INSERT INTO attribution_pairs SELECT 7, 'time_decay', label, a.credit, b.credit
+	FROM (:q_attr_counts_time_decay) a FULL JOIN (:q_attr_time_decay) b USING (label);
+INSERT INTO attribution_pairs SELECT 8, 'last_touch', label, a.credit, b.credit
+	FROM (:q_attr_counts_last_touch) a FULL JOIN (:q_attr_last_touch) b USING (label);
+INSERT INTO attribution_pairs SELECT 9, 'first_touch', label, a.credit, b.credit
+	FROM (:q_attr_counts_first_touch) a FULL JOIN (:q_attr_first_touch) b USING (label);
+INSERT INTO bench.checks
+SELECT :'size', 'attribution', ord, model || ': attribution_credits(attribution_counts) = journey_attribution GROUP BY label',
+	count(*) FILTER (WHERE NOT coalesce(abs(a - b) <= 1e-9 * greatest(1, abs(b)), false)) = 0,
+	format('%s channels, %s conversions credited; largest difference %s',
+		count(*), round(sum(a)::numeric, 6), coalesce(max(abs(a - b))::text, 'n/a'))
+FROM attribution_pairs
+GROUP BY ord, model;
+DROP TABLE attribution_pairs;
 \endif
 
 \if :run_drivers

@@ -109,6 +109,12 @@ conv_g="WINDOW g AS (PARTITION BY customer_id, grp)"
 for model in linear position_based time_decay last_touch; do
 	query[attr_$model]="SELECT label, sum(credit) AS credit FROM bench_journey_conversion, journey_attribution(j, '$model', '{purchase}') GROUP BY label"
 done
+# The same per channel in one aggregate (attribution_counts, exact sums:
+# equal to the rows' sum to 6 decimals), the journey side of the peers'
+# attribution rows; the per-touchpoint rows stay timed in this section.
+for model in linear position_based time_decay last_touch first_touch; do
+	query[attr_counts_$model]="SELECT * FROM attribution_credits((SELECT attribution_counts(j, '$model', '{purchase}') FROM bench_journey_conversion))"
+done
 query+=(
 	[attr_linear_sql]="SELECT label, sum(1 / n::float8) AS credit FROM (SELECT label, conv, count(*) FILTER (WHERE NOT conv) OVER g AS n, bool_or(conv) OVER g AS converted FROM ($conv_groups) t $conv_g) s WHERE converted AND NOT conv GROUP BY label"
 	[attr_position_based_sql]="SELECT label, sum(CASE WHEN n = 1 THEN 1::float8 WHEN n = 2 THEN 0.5::float8 WHEN pos = 1 OR pos = n THEN 0.4::float8 ELSE 0.2::float8 / (n - 2) END) AS credit FROM (SELECT label, conv, count(*) FILTER (WHERE NOT conv) OVER g AS n, bool_or(conv) OVER g AS converted, row_number() OVER (g $conv_order) AS pos FROM ($conv_groups) t $conv_g) s WHERE converted AND NOT conv GROUP BY label"
@@ -232,6 +238,9 @@ declare -A checksum=(
 	[window_funnel]=$levels
 	[top_paths]="${paths_sum/%FROM r/FROM r WHERE rank IS NOT NULL}"	# not (other)
 	[top_paths_sql]=$paths_sum
+	[attr_counts_first_touch]=$credits
+	[attr_counts_last_touch]=$credits
+	[attr_counts_linear]=$credits
 	[attr_first_touch]=$credits
 	[attr_first_touch_sql]=$credits
 	[attr_last_touch]=$credits
@@ -247,11 +256,11 @@ declare -A checksum=(
 analytics=(sessions identity paths attribution drivers trends retention markov models)
 settings+=([sessions]="" [identity]="" [paths]="" [attribution]="" [drivers]="" [trends]="" [retention]="" [markov]="" [models]="" [peers]="")
 section_names+=(
-	[peers]="count journey_agg session_count session_count_sql session_number session_lag_sum funnel_level window_funnel top_paths top_paths_sql attr_first_touch attr_first_touch_sql attr_last_touch attr_last_touch_sql attr_linear attr_linear_sql retention_stored retention_sql retention_raw retention_raw_sql"
+	[peers]="count journey_agg session_count session_count_sql session_number session_lag_sum funnel_level window_funnel top_paths top_paths_sql attr_counts_first_touch attr_first_touch_sql attr_counts_last_touch attr_last_touch_sql attr_counts_linear attr_linear_sql retention_stored retention_sql retention_raw retention_raw_sql"
 	[sessions]="session_row_number session_number session_lag_sum session_count journey_sessions session_count_sql decode_header decode_all"
 	[identity]="identity_resolve identity_cte"
 	[paths]="top_paths top_paths_sql transitions transitions_sql"
-	[attribution]="attr_linear attr_linear_sql attr_position_based attr_position_based_sql attr_time_decay attr_time_decay_sql attr_last_touch attr_last_touch_sql"
+	[attribution]="attr_linear attr_linear_sql attr_position_based attr_position_based_sql attr_time_decay attr_time_decay_sql attr_last_touch attr_last_touch_sql attr_first_touch attr_counts_linear attr_counts_position_based attr_counts_time_decay attr_counts_last_touch attr_counts_first_touch"
 	[drivers]="conversion_drivers conversion_drivers_sql"
 	[trends]="funnel_trends funnel_trends_sql funnel_any funnel_any_sql funnel_optional funnel_optional_sql"
 	[retention]="activity_retention activity_retention_sql"
