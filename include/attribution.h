@@ -4,6 +4,29 @@
  *	  journey_attribution, which emits a row per credited touchpoint, and
  *	  the attribution_counts summary, which adds the credits up per label
  *	  (attrcounts.c).
+ *
+ * Stored form of an attribution_counts value: a path_counts value
+ * (counts.h, COUNTS_FORMAT_VERSION in its first byte) of kind
+ * COUNTS_ATTRIBUTION, with
+ *
+ *	 param			 the model, an AttributionModel (0 first_touch .. 5
+ *					 time_decay)
+ *	 anchor			 the other arguments as text, compared to combine:
+ *					 form=conversions|converted;conversions=len:label...|-;
+ *					 lookback=us;since_previous=0|1;skip=len:label...|-;
+ *					 weights=%.17g,%.17g,%.17g;half_life=us (label sets
+ *					 sorted bytewise, distinct, NULLs left out)
+ *	 total			 the conversions credited
+ *	 keys			 one label each, per label at position 0 the conversions
+ *					 that credited it, 1 its credited touchpoints, 2 and 3
+ *					 its credit's whole units and fraction (below 2^40) in
+ *					 units of 2^-40, 4 and 5 the same of a positive value
+ *					 credit, 6 and 7 of a negative one; a key of count 0 is
+ *					 not stored
+ *
+ * Every label stored has touchpoints, from one to its touchpoints
+ * conversions, at most the total, and at most one credit per conversion
+ * (give or take each touchpoint's rounding); CountsDecode checks this.
  */
 #ifndef JOURNEY_ATTRIBUTION_H
 #define JOURNEY_ATTRIBUTION_H

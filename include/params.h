@@ -15,5 +15,6 @@ extern int32 IntervalWholeSeconds(Interval *iv, const char *what,
 extern void DurationColumns(Datum *values, bool *nulls, int col, int64 us);
 extern Datum SecondsBetween(TimestampTz from, TimestampTz to);
 extern Datum *TextElements(ArrayType *array, const char *what, int *n);
+extern int	CompareTextDatums(const void *a, const void *b);
 
 #endif							/* JOURNEY_PARAMS_H */

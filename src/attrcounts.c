@@ -30,6 +30,7 @@
 #include "counts.h"
 #include "funnel.h"
 #include "journey.h"
+#include "params.h"
 #include "summary.h"
 
 PG_FUNCTION_INFO_V1(attribution_counts_transfn);
@@ -354,16 +355,6 @@ const CountsKindRoutine AttributionKind = {
 
 COUNTS_SQL_TYPE(attribution_counts);
 
-static int
-CompareTexts(const void *a, const void *b)
-{
-	text	   *x = DatumGetTextPP(*(const Datum *) a);
-	text	   *y = DatumGetTextPP(*(const Datum *) b);
-
-	return CompareBytes(VARDATA_ANY(x), VARSIZE_ANY_EXHDR(x),
-						VARDATA_ANY(y), VARSIZE_ANY_EXHDR(y));
-}
-
 /* The labels of a text array, NULLs left out (as JourneyLabelFlags does), sorted and distinct. */
 static void
 AppendLabelSet(StringInfo buf, const char *name, ArrayType *array)
@@ -384,9 +375,9 @@ AppendLabelSet(StringInfo buf, const char *name, ArrayType *array)
 	for (i = 0; i < n; i++)
 		if (!nulls[i])
 			elems[m++] = elems[i];
-	qsort(elems, m, sizeof(Datum), CompareTexts);
+	qsort(elems, m, sizeof(Datum), CompareTextDatums);
 	for (i = 0; i < m; i++)
-		if (i == 0 || CompareTexts(&elems[i - 1], &elems[i]) != 0)
+		if (i == 0 || CompareTextDatums(&elems[i - 1], &elems[i]) != 0)
 			AppendCounted(buf, DatumGetTextPP(elems[i]));
 }
 

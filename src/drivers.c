@@ -354,16 +354,6 @@ PairsArg(FunctionCallInfo fcinfo, int n)
 	return PG_NARGS() > n && DatumGetBool(CountsRequiredArg(fcinfo, n, "pairs"));
 }
 
-static int
-CompareTexts(const void *a, const void *b)
-{
-	text	   *x = DatumGetTextPP(*(const Datum *) a);
-	text	   *y = DatumGetTextPP(*(const Datum *) b);
-
-	return CompareBytes(VARDATA_ANY(x), VARSIZE_ANY_EXHDR(x),
-						VARDATA_ANY(y), VARSIZE_ANY_EXHDR(y));
-}
-
 /* A driver summary's outcome and spec, parsed once per call site */
 typedef struct DriversArgs
 {
@@ -387,7 +377,7 @@ DriversConversionsParse(FunctionCallInfo fcinfo, void *parsed)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("conversion drivers need at least one conversion label")));
-	qsort(elems, n, sizeof(Datum), CompareTexts);
+	qsort(elems, n, sizeof(Datum), CompareTextDatums);
 	initStringInfo(&anchor);
 	appendStringInfoString(&anchor, CONVERSIONS_PREFIX);
 	for (i = 0; i < n; i++)
@@ -395,7 +385,7 @@ DriversConversionsParse(FunctionCallInfo fcinfo, void *parsed)
 		text	   *t = DatumGetTextPP(elems[i]);
 
 		JourneyCheckLabel(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t));
-		if (i == 0 || CompareTexts(&elems[i - 1], &elems[i]) != 0)
+		if (i == 0 || CompareTextDatums(&elems[i - 1], &elems[i]) != 0)
 			AppendCounted(&anchor, t);
 	}
 	a->p.spec.kind = COUNTS_DRIVERS;

@@ -9,6 +9,7 @@
 #include "utils/array.h"
 #include "utils/timestamp.h"
 
+#include "dict.h"
 #include "params.h"
 
 /*
@@ -110,4 +111,15 @@ TextElements(ArrayType *array, const char *what, int *n)
 					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 					 errmsg("%s must not contain NULL", what)));
 	return elems;
+}
+
+/* qsort order of text Datums: bytewise */
+int
+CompareTextDatums(const void *a, const void *b)
+{
+	text	   *x = DatumGetTextPP(*(const Datum *) a);
+	text	   *y = DatumGetTextPP(*(const Datum *) b);
+
+	return CompareBytes(VARDATA_ANY(x), VARSIZE_ANY_EXHDR(x),
+						VARDATA_ANY(y), VARSIZE_ANY_EXHDR(y));
 }

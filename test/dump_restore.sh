@@ -25,7 +25,8 @@ SELECT path_counts(j) AS paths, transition_counts(j, false) AS transitions, ngra
 	   (SELECT credit_bootstrap(id, u.label, coalesce(u.value, -1), 20, 3) FROM j, journey_unnest(j) u) AS credits,
 	   driver_counts(j, '{purchase}', true) AS drivers,
 	   activity_counts(j, 'search', 'purchase', 'week', 'Europe/Paris') AS activity,
-	   funnel_trend_counts(j, '{search,email,purchase}', '1 day', 'week') AS trends
+	   funnel_trend_counts(j, '{search,email,purchase}', '1 day', 'week') AS trends,
+	   attribution_counts(j, 'position_based', '{purchase}') AS attribution
 FROM j;
 INSERT INTO c
 SELECT 'trends', funnel_trend_counts(j, '{search,email,purchase}', '1 day', '1 hour')::text::path_counts FROM j;

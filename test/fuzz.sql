@@ -114,6 +114,8 @@ SELECT (SELECT activity_counts(j, 'search', 'purchase', 'week', 'Europe/Paris'):
 SELECT (SELECT activity_counts(j, 'search', 'purchase', 'day', 'Europe/Paris')::text FROM fj), 'activity_counts', 'activity_lifecycle(%s)' UNION ALL
 SELECT (SELECT activity_counts(j, 'search', 'purchase', 'week', 'Europe/Paris')::text FROM fj), 'activity_counts', 'activity_stickiness(%s)' UNION ALL
 SELECT (SELECT funnel_trend_counts(j, '{search,email,purchase}', '1 day', '6 hours')::text FROM fj), (SELECT pg_typeof(funnel_trend_counts(j, '{search,email,purchase}', '1 day', '6 hours')) FROM fj), 'funnel_trends(%s)' UNION ALL
+SELECT (SELECT attribution_counts(j, 'time_decay', '{purchase}')::text FROM fj), 'attribution_counts', 'attribution_credits(%s)' UNION ALL
+SELECT (SELECT attribution_counts(j, 'linear', '{purchase}')::text FROM fj), 'attribution_counts', '(SELECT attribution_counts_rollup(v) FROM (VALUES (%1$s), (%1$s)) x(v)) s' UNION ALL
 SELECT (SELECT transition_counts(j)::text FROM fj), (SELECT pg_typeof(transition_counts(j)) FROM fj), '(SELECT transition_counts_rollup(v) FROM (VALUES (%1$s), (%1$s)) x(v)) s';
 SELECT is((SELECT string_agg(reader, ', ') FROM readers, LATERAL fuzz_text(value, typ, 300, reader) f
 		   WHERE NOT (f.bad = 0 AND f.ok > 0 AND f.errors > 0)),
