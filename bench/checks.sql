@@ -98,46 +98,40 @@ FROM (:q_transitions) a FULL JOIN (:q_transitions_sql) b USING (from_label, to_l
 \endif
 
 \if :run_attribution
--- Attribution: the same credit per channel (sums of float8 in another
--- order: equal to 1e-9, relative).  Each model's pairs are collected by a
--- statement of their own, so one that fails loses only its own check.
-CREATE TEMP TABLE attribution_pairs (ord int, model text, label text, a float8, b float8);
-INSERT INTO attribution_pairs SELECT 1, 'linear', label, a.credit, b.credit
+-- Attribution: the same credit per channel, from journey_attribution and
+-- the window SQL (sums of float8 in another order), and from the one
+-- aggregate and journey_attribution (each touchpoint's credit rounded to
+-- 2^-40 before its exact sum): equal to 1e-9, relative.  Each pair is
+-- collected by a statement of its own, so one that fails loses only its
+-- own check.
+CREATE TEMP TABLE attribution_pairs (ord int, model text, what text, label text, a float8, b float8);
+INSERT INTO attribution_pairs SELECT 1, 'linear', 'rows', label, a.credit, b.credit
 	FROM (:q_attr_linear) a FULL JOIN (:q_attr_linear_sql) b USING (label);
-INSERT INTO attribution_pairs SELECT 2, 'position_based', label, a.credit, b.credit
+INSERT INTO attribution_pairs SELECT 2, 'position_based', 'rows', label, a.credit, b.credit
 	FROM (:q_attr_position_based) a FULL JOIN (:q_attr_position_based_sql) b USING (label);
-INSERT INTO attribution_pairs SELECT 3, 'time_decay', label, a.credit, b.credit
+INSERT INTO attribution_pairs SELECT 3, 'time_decay', 'rows', label, a.credit, b.credit
 	FROM (:q_attr_time_decay) a FULL JOIN (:q_attr_time_decay_sql) b USING (label);
-INSERT INTO attribution_pairs SELECT 4, 'last_touch', label, a.credit, b.credit
+INSERT INTO attribution_pairs SELECT 4, 'last_touch', 'rows', label, a.credit, b.credit
 	FROM (:q_attr_last_touch) a FULL JOIN (:q_attr_last_touch_sql) b USING (label);
-INSERT INTO bench.checks
-SELECT :'size', 'attribution', ord, model || ': journey_attribution = window SQL, per channel',
-	count(*) FILTER (WHERE NOT coalesce(abs(a - b) <= 1e-9 * greatest(1, abs(b)), false)) = 0,
-	format('%s channels, %s conversions credited; largest difference %s',
-		count(*), round(sum(a)::numeric, 6), coalesce(max(abs(a - b))::text, 'n/a'))
-FROM attribution_pairs
-GROUP BY ord, model;
-DROP TABLE attribution_pairs;
--- The one-aggregate form: the rows' sums per channel, to 1e-9 (relative;
--- each touchpoint's credit is rounded to 2^-40 before its exact sum).
-CREATE TEMP TABLE attribution_pairs (ord int, model text, label text, a float8, b float8);
-INSERT INTO attribution_pairs SELECT 5, 'linear', label, a.credit, b.credit
+INSERT INTO attribution_pairs SELECT 5, 'linear', 'aggregate', label, a.credit, b.credit
 	FROM (:q_attr_counts_linear) a FULL JOIN (:q_attr_linear) b USING (label);
-INSERT INTO attribution_pairs SELECT 6, 'position_based', label, a.credit, b.credit
+INSERT INTO attribution_pairs SELECT 6, 'position_based', 'aggregate', label, a.credit, b.credit
 	FROM (:q_attr_counts_position_based) a FULL JOIN (:q_attr_position_based) b USING (label);
-INSERT INTO attribution_pairs SELECT 7, 'time_decay', label, a.credit, b.credit
+INSERT INTO attribution_pairs SELECT 7, 'time_decay', 'aggregate', label, a.credit, b.credit
 	FROM (:q_attr_counts_time_decay) a FULL JOIN (:q_attr_time_decay) b USING (label);
-INSERT INTO attribution_pairs SELECT 8, 'last_touch', label, a.credit, b.credit
+INSERT INTO attribution_pairs SELECT 8, 'last_touch', 'aggregate', label, a.credit, b.credit
 	FROM (:q_attr_counts_last_touch) a FULL JOIN (:q_attr_last_touch) b USING (label);
-INSERT INTO attribution_pairs SELECT 9, 'first_touch', label, a.credit, b.credit
+INSERT INTO attribution_pairs SELECT 9, 'first_touch', 'aggregate', label, a.credit, b.credit
 	FROM (:q_attr_counts_first_touch) a FULL JOIN (:q_attr_first_touch) b USING (label);
 INSERT INTO bench.checks
-SELECT :'size', 'attribution', ord, model || ': attribution_credits(attribution_counts) = journey_attribution GROUP BY label',
+SELECT :'size', 'attribution', ord, model || CASE what
+		WHEN 'rows' THEN ': journey_attribution = window SQL, per channel'
+		ELSE ': attribution_credits(attribution_counts) = journey_attribution GROUP BY label' END,
 	count(*) FILTER (WHERE NOT coalesce(abs(a - b) <= 1e-9 * greatest(1, abs(b)), false)) = 0,
 	format('%s channels, %s conversions credited; largest difference %s',
 		count(*), round(sum(a)::numeric, 6), coalesce(max(abs(a - b))::text, 'n/a'))
 FROM attribution_pairs
-GROUP BY ord, model;
+GROUP BY ord, model, what;
 DROP TABLE attribution_pairs;
 \endif
 
