@@ -123,6 +123,20 @@ Units(double x)
 	return (int128) rint(ldexp(x, ATTR_FRAC_BITS));
 }
 
+/*
+ * The signed units a credit or value key holds: a whole part at an even
+ * position, a fraction at the odd one after it, negative at the value's
+ * minus positions.
+ */
+static inline int128
+KeyUnits(int32 position, int64 count)
+{
+	int128		units = position % 2 == 0 ?
+		(int128) count << ATTR_FRAC_BITS : (int128) count;
+
+	return position >= ATTR_VALUE_MINUS ? -units : units;
+}
+
 /* Room in the dense arrays for every label id the builder has. */
 static AttrState *
 AttrReserve(CountsBuilder *b)
@@ -241,16 +255,10 @@ AttrAddKey(CountsBuilder *b, int32 position, const int32 *labels, int32 n,
 			break;
 		case ATTR_CREDIT:
 		case ATTR_CREDIT + 1:
-			AddUnits(&st->credit[id], position == ATTR_CREDIT ?
-					 (int128) count << ATTR_FRAC_BITS : (int128) count);
+			AddUnits(&st->credit[id], KeyUnits(position, count));
 			break;
 		default:
-			{
-				int128		units = position % 2 == 0 ?
-					(int128) count << ATTR_FRAC_BITS : (int128) count;
-
-				AddUnits(&st->value[id], position < ATTR_VALUE_MINUS ? units : -units);
-			}
+			AddUnits(&st->value[id], KeyUnits(position, count));
 			break;
 	}
 }
@@ -518,19 +526,21 @@ attribution_counts_converted_transfn(PG_FUNCTION_ARGS)
 Datum
 attribution_counts_full_transfn(PG_FUNCTION_ARGS)
 {
+	const int	converted = 2 + ATTR_ARG_CONVERTED;
+	const int	value = 2 + ATTR_ARG_VALUE;
 	NullableDatum kept[2];
 	const AttrArgs *a;
 
 	if (PG_ARGISNULL(1))
 		RETURN_STATE_UNCHANGED();
-	kept[0] = fcinfo->args[4];
-	kept[1] = fcinfo->args[5];
-	fcinfo->args[4].isnull = fcinfo->args[5].isnull = true;
-	fcinfo->args[4].value = fcinfo->args[5].value = (Datum) 0;
+	kept[0] = fcinfo->args[converted];
+	kept[1] = fcinfo->args[value];
+	fcinfo->args[converted].isnull = fcinfo->args[value].isnull = true;
+	fcinfo->args[converted].value = fcinfo->args[value].value = (Datum) 0;
 	a = ArgCacheLookup(fcinfo, 2, ATTR_NARGS, sizeof(AttrArgs), AttrParseFull);
-	fcinfo->args[4] = kept[0];
-	fcinfo->args[5] = kept[1];
-	return AttrTransition(fcinfo, a, 4);
+	fcinfo->args[converted] = kept[0];
+	fcinfo->args[value] = kept[1];
+	return AttrTransition(fcinfo, a, converted);
 }
 
 /* A label's sums as read */
@@ -580,21 +590,19 @@ attribution_credits(PG_FUNCTION_ARGS)
 	{
 		LabelCredit *x = &lc[c.key_labels[c.key_start[k]]];
 		int32		pos = c.positions[k];
-		int128		units = pos % 2 == 0 ? (int128) c.counts[k] << ATTR_FRAC_BITS :
-			(int128) c.counts[k];
 
 		if (pos == ATTR_CONVERSIONS)
 			x->conversions = c.counts[k];
 		else if (pos == ATTR_TOUCHPOINTS)
 			x->touchpoints = c.counts[k];
 		else if (pos < ATTR_VALUE_PLUS)
-			x->credit += units;
+			x->credit += KeyUnits(pos, c.counts[k]);
 		else
-			x->value += pos < ATTR_VALUE_MINUS ? units : -units;
+			x->value += KeyUnits(pos, c.counts[k]);
 	}
 	for (l = 0; l < c.nlabels; l++)
 		total += lc[l].credit;
-	qsort(lc, Max(c.nlabels, 0), sizeof(LabelCredit), CompareCredits);
+	qsort(lc, c.nlabels, sizeof(LabelCredit), CompareCredits);
 	for (l = 0; l < c.nlabels; l++)
 	{
 		const LabelCredit *x = &lc[l];
