@@ -119,7 +119,7 @@ extern struct varlena *JourneyBuilderEncode(JourneyBuilder *b);
 extern void JourneyWriterBegin(JourneyWriter *w, int32 ntouch,
 							   char *const *strs, const int32 *lens,
 							   int32 nlabels, TimestampTz first_ts,
-							   uint64 unit, Size touch_bytes);
+							   const JourneyUnit *unit, Size touch_bytes);
 extern void JourneyWriterOverrun(void) pg_attribute_noreturn();
 extern struct varlena *JourneyWriterEnd(JourneyWriter *w);
 

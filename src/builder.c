@@ -287,13 +287,13 @@ JourneyEncodeOrdered(const JourneyTouch *touches, int32 ntouch,
 void
 JourneyWriterBegin(JourneyWriter *w, int32 ntouch, char *const *strs,
 				   const int32 *lens, int32 nlabels, TimestampTz first_ts,
-				   uint64 unit, Size touch_bytes)
+				   const JourneyUnit *unit, Size touch_bytes)
 {
 	Size		size;
 	uint8	   *p;
 	int32		i;
 
-	Assert(unit > 0);
+	Assert(unit->unit > 0);
 	size = VARHDRSZ + STORED_HEADER_BYTES + VarintSize(ntouch) +
 		VarintSize(nlabels) + 2 * VARINT_MAX_BYTES + touch_bytes;
 	for (i = 0; i < nlabels; i++)
@@ -309,7 +309,7 @@ JourneyWriterBegin(JourneyWriter *w, int32 ntouch, char *const *strs,
 	if (ntouch > 0)
 	{
 		p = VarintWrite(p, ZigzagEncode(first_ts));
-		p = VarintWrite(p, unit);
+		p = VarintWrite(p, unit->unit);
 	}
 	for (i = 0; i < nlabels; i++)
 	{
@@ -318,7 +318,7 @@ JourneyWriterBegin(JourneyWriter *w, int32 ntouch, char *const *strs,
 		p += lens[i];
 	}
 	w->p = p;
-	JourneyUnitSet(&w->unit, unit);
+	w->unit = *unit;
 	w->prev = first_ts;
 	w->first = true;
 }

@@ -374,6 +374,10 @@ CollectorEncode(void *builder)
 			rank[order[i]] = i;
 		}
 
+		/* no gap (one touchpoint or none): the unit 1, as the encoder writes */
+		if (unit.unit == 0)
+			JourneyUnitSet(&unit, 1);
+
 		/*
 		 * Each record's bytes bound the touchpoint's: the gap is as long or
 		 * shorter once divided by the unit (and was zigzag-doubled), the
@@ -381,7 +385,7 @@ CollectorEncode(void *builder)
 		 * did.
 		 */
 		JourneyWriterBegin(&w, c->ntouch, sorted_strs, sorted_lens, nlocal,
-						   c->ntouch > 0 ? touches[0].ts : 0, Max(unit.unit, 1),
+						   c->ntouch > 0 ? touches[0].ts : 0, &unit,
 						   c->len + (Size) c->ntouch * VarintSize((uint64) nlocal << 1));
 		for (i = 0; i < c->ntouch; i++)
 		{
