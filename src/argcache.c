@@ -10,11 +10,13 @@
  * fn_mcxt, so it lives exactly as long as the FmgrInfo, and compares the
  * next row's arguments with the copies: equal bytes mean the same value.
  * Arguments that change from row to row reset the context before each
- * parse, so they never pile up.  Without a call expression (no argument
- * types to copy by) every call parses afresh in the caller's context.
+ * parse, so they never pile up.  Without a call expression (Citus calls
+ * transition functions so) the declared argument types serve; only where
+ * one is polymorphic does every call parse afresh in the caller's context.
  */
 #include "postgres.h"
 
+#include "catalog/pg_type.h"
 #include "fmgr.h"
 #include "utils/datum.h"
 #include "utils/lsyscache.h"
@@ -40,15 +42,26 @@ static ArgCache *
 ArgCacheCreate(FunctionCallInfo fcinfo, int first, int nargs, ArgCacheParse parse)
 {
 	Oid		   *types = palloc(Max(nargs, 1) * sizeof(Oid));
+	Oid		   *declared = NULL;	/* of fn_oid, looked up if needed */
+	int			ndeclared = 0;
 	ArgCache   *c;
 	int			i;
 
 	for (i = 0; i < nargs; i++)
 	{
 		types[i] = get_fn_expr_argtype(fcinfo->flinfo, first + i);
-		if (!OidIsValid(types[i]))
+		if (OidIsValid(types[i]))
+			continue;
+		/* no call expression: the declared type, if it is one type */
+		if (declared == NULL && OidIsValid(fcinfo->flinfo->fn_oid))
+			(void) get_func_signature(fcinfo->flinfo->fn_oid, &declared, &ndeclared);
+		if (first + i >= ndeclared || IsPolymorphicType(declared[first + i]) ||
+			declared[first + i] == ANYOID)
 			return NULL;
+		types[i] = declared[first + i];
 	}
+	if (declared != NULL)
+		pfree(declared);
 	c = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(ArgCache));
 	c->cxt = AllocSetContextCreate(fcinfo->flinfo->fn_mcxt, "journey argument cache",
 								   ALLOCSET_SMALL_SIZES);

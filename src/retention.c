@@ -285,28 +285,57 @@ FloorDiv(int64 a, int64 b)
 	return a / b - (a % b < 0 ? 1 : 0);
 }
 
+/*
+ * Months and days in the proleptic Gregorian calendar, as timestamp2tm and
+ * tm2timestamp count them, without their struct pg_tm: a cohort of months
+ * asks for the month of every journey's first touchpoint and of each later
+ * period it reaches.  Days count from 2000-01-01; the arithmetic counts
+ * from 0000-03-01, so that a leap day ends its year, in eras of 400 years
+ * (146097 days).  Astronomical years: 0 is 1 BC.
+ */
+#define DAYS_0000_03_01_TO_2000_01_01	730425
+
 /* The month holding ts, counted from 2000-01 in UTC. */
 static int64
 MonthOf(TimestampTz ts)
 {
-	struct pg_tm tm;
-	fsec_t		fsec;
+	int64		z = FloorDiv(ts, USECS_PER_DAY) + DAYS_0000_03_01_TO_2000_01_01;
+	int64		era = FloorDiv(z, 146097);
+	int64		day_of_era = z - era * 146097;
+	int64		year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36524 -
+							   day_of_era / 146096) / 365;
+	int64		day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+	int64		month_from_march = (5 * day_of_year + 2) / 153;
 
-	if (timestamp2tm(ts, NULL, &tm, &fsec, NULL, NULL) != 0)
-		ReportCorrupt("timestamp out of range");
-	return (int64) (tm.tm_year - 2000) * 12 + tm.tm_mon - 1;
+	/* months from 0000-03, then from 2000-01 */
+	return (era * 400 + year_of_era) * 12 + month_from_march + 2 - 2000 * 12;
 }
 
 /* The start of month number `months` (as MonthOf counts); false if out of range. */
 static bool
 MonthStart(int64 months, TimestampTz *start)
 {
-	struct pg_tm tm = {0};
+	int64		m;
+	int64		year;
+	int64		month_from_march;
+	int64		era;
+	int64		year_of_era;
+	int64		days;
 
-	tm.tm_year = 2000 + (int) (months >= 0 ? months / 12 : -((-months + 11) / 12));
-	tm.tm_mon = (int) (months - (int64) (tm.tm_year - 2000) * 12) + 1;
-	tm.tm_mday = 1;
-	return tm2timestamp(&tm, 0, NULL, start) == 0;
+	/* far beyond the range of timestamptz, and far inside that of int64 */
+	if (months < -PG_INT32_MAX || months > PG_INT32_MAX)
+		return false;
+	m = months + 2000 * 12 - 2;	/* from 0000-03 */
+	year = FloorDiv(m, 12);
+	month_from_march = m - year * 12;
+	era = FloorDiv(year, 400);
+	year_of_era = year - era * 400;
+	days = era * 146097 + 365 * year_of_era + year_of_era / 4 - year_of_era / 100 +
+		(153 * month_from_march + 2) / 5 - DAYS_0000_03_01_TO_2000_01_01;
+	if (days < MIN_TIMESTAMP / USECS_PER_DAY || days >= END_TIMESTAMP / USECS_PER_DAY)
+		return false;
+	*start = days * USECS_PER_DAY;
+	return true;
 }
 
 /* The number of the period holding ts; floor division. */
@@ -472,6 +501,45 @@ CohortsSumsEnd(const Counts *c, CountsSums *s)
 }
 
 /*
+ * The builder's label of each cohort seen, by its first period (a cache in
+ * kind_state): a journey's cohort is a handful of periods in most tables,
+ * and naming one costs a snprintf and a hash.  Direct-mapped; a miss names
+ * the period and takes its slot.
+ */
+#define COHORT_CACHE_SLOTS	64
+
+typedef struct CohortCache
+{
+	int64		period[COHORT_CACHE_SLOTS];
+	int32		label[COHORT_CACHE_SLOTS];	/* -1: empty */
+} CohortCache;
+
+static void
+CohortsSetSpec(CountsBuilder *b)
+{
+	CohortCache *cache = MemoryContextAlloc(b->cxt, sizeof(CohortCache));
+
+	memset(cache->label, -1, sizeof(cache->label));
+	b->kind_state = cache;
+}
+
+static int32
+CohortLabelId(CountsBuilder *b, int64 period)
+{
+	CohortCache *cache = b->kind_state;
+	int			slot = (int) ((uint64) period % COHORT_CACHE_SLOTS);
+	char		name[32];
+
+	if (cache->label[slot] < 0 || cache->period[slot] != period)
+	{
+		snprintf(name, sizeof(name), INT64_FORMAT, period);
+		cache->label[slot] = StringDictIntern(&b->labels, name, strlen(name));
+		cache->period[slot] = period;
+	}
+	return cache->label[slot];
+}
+
+/*
  * Cohort retention of one journey.  Touchpoints are in time order, so those
  * before the start of the next period (next) are in the period of the one
  * before them and need no period of their own.
@@ -480,7 +548,6 @@ static bool
 CohortsCountJourney(CountsBuilder *b, const Journey *j, int32 *path, int32 n,
 					const void *arg)
 {
-	char		name[32];
 	int32		label;
 	int64		first;
 	TimestampTz next;
@@ -489,8 +556,7 @@ CohortsCountJourney(CountsBuilder *b, const Journey *j, int32 *path, int32 n,
 	if (j->ntouch == 0)
 		return true;
 	first = CohortPeriodUntil(j->touches[0].ts, b->spec.param, &next);
-	snprintf(name, sizeof(name), INT64_FORMAT, first);
-	label = StringDictIntern(&b->labels, name, strlen(name));
+	label = CohortLabelId(b, first);
 	CountsBuilderAdd(b, 0, &label, 1, 1);
 	for (i = 1; i < j->ntouch; i++)
 	{
@@ -510,7 +576,8 @@ const CountsKindRoutine CohortsKind = {
 	.name = "cohorts", .type_name = "retention_counts", .no_path = true,
 	.sums_begin = CohortsSumsBegin,
 	.check_key = CohortsCheckKey, .sums_key = CohortsSumsKey,
-	.sums_end = CohortsSumsEnd, .count_journey = CohortsCountJourney
+	.sums_end = CohortsSumsEnd, .count_journey = CohortsCountJourney,
+	.set_spec = CohortsSetSpec
 };
 
 COUNTS_SQL_TYPE(retention_counts);

@@ -1,6 +1,6 @@
 -- Funnel reports and retention against plain SQL, and bad input.
 BEGIN;
-SELECT plan(9);
+SELECT plan(10);
 
 \ir random_journeys.psql
 SELECT pg_temp.random_journeys('rj', 0.66, 500, ARRAY['view', 'cart', 'buy', 'other'], 9e6, 10);
@@ -38,6 +38,35 @@ SELECT ok((SELECT bool_and(c.journeys = s.n)
 				 GROUP BY 1, 2) s USING (cohort, period))
 		  AND (SELECT count(*) FROM cohort_retention((SELECT retention_counts(j, '1 month') FROM rj))) > 5,
 		  'monthly cohorts equal plain SQL');
+
+-- Month periods over the whole range of timestamptz, month boundaries and
+-- the microsecond before them included, against the calendar of plain SQL.
+SET LOCAL TimeZone = 'UTC';
+CREATE TEMP TABLE mj AS
+	SELECT id % 97 AS id, journey_agg(t, 'x'::text) AS j
+	FROM (SELECT i AS id, CASE i % 3 WHEN 0 THEN b WHEN 1 THEN b - interval '1 microsecond' ELSE r END AS t
+		  FROM (SELECT i, r, date_trunc('month', r) AS b
+				FROM (SELECT i, to_timestamp(-210866803200 + random() * 9435184819000) AS r
+					  FROM generate_series(1, 600) i) x) y
+		  UNION ALL VALUES (601, '4714-11-24 00:00:00+00 BC'::timestamptz),
+						   (602, '294276-12-31 23:59:59.999999+00')) z
+	WHERE t >= '4714-11-24 00:00:00+00 BC' GROUP BY 1;
+CREATE FUNCTION pg_temp.month_number(t timestamptz) RETURNS int LANGUAGE sql AS $$
+	SELECT (CASE WHEN y < 0 THEN y + 1 ELSE y END - 2000) * 12 + m - 1
+	FROM (SELECT extract(year FROM t)::int AS y, extract(month FROM t)::int AS m) s $$;
+SELECT ok((SELECT bool_and(r.ok) FROM (
+			 SELECT every_ IS NOT DISTINCT FROM true AS ok FROM (VALUES (1), (3), (7), (12)) p(months),
+			 LATERAL (SELECT bool_and(c.journeys = s.n) AND count(*) = (SELECT count(*) FROM (
+						  SELECT DISTINCT id, floor(pg_temp.month_number(u.ts)::float8 / months) FROM mj, journey_unnest(j) u) d) AS every_
+					  FROM cohort_retention((SELECT retention_counts(j, make_interval(months => months)) FROM mj), dense => false) c
+					  JOIN (SELECT cohort, period, count(*) AS n
+							FROM (SELECT DISTINCT id, floor(min(pg_temp.month_number(u.ts)) OVER w::float8 / months) AS cohort,
+										 (floor(pg_temp.month_number(u.ts)::float8 / months)
+										  - floor(min(pg_temp.month_number(u.ts)) OVER w::float8 / months))::int AS period
+								  FROM mj, journey_unnest(j) u WINDOW w AS (PARTITION BY id)) x
+							GROUP BY 1, 2) s
+					  ON s.cohort = floor(pg_temp.month_number(c.cohort)::float8 / months) AND s.period = c.period) t) r),
+		  'month periods over the whole range of timestamptz equal plain SQL');
 
 SELECT throws_ok($$SELECT funnel_counts(j, NULL, '1 day') FROM rj$$, '22004', NULL, 'NULL steps');
 SELECT throws_ok($$SELECT funnel_counts(j, (SELECT array_agg('s' || i) FROM generate_series(1, 101) i), '1 day') FROM rj$$,
