@@ -54,18 +54,18 @@ CREATE TEMP TABLE mj AS
 CREATE FUNCTION pg_temp.month_number(t timestamptz) RETURNS int LANGUAGE sql AS $$
 	SELECT (CASE WHEN y < 0 THEN y + 1 ELSE y END - 2000) * 12 + m - 1
 	FROM (SELECT extract(year FROM t)::int AS y, extract(month FROM t)::int AS m) s $$;
-SELECT ok((SELECT bool_and(r.ok) FROM (
-			 SELECT every_ IS NOT DISTINCT FROM true AS ok FROM (VALUES (1), (3), (7), (12)) p(months),
-			 LATERAL (SELECT bool_and(c.journeys = s.n) AND count(*) = (SELECT count(*) FROM (
-						  SELECT DISTINCT id, floor(pg_temp.month_number(u.ts)::float8 / months) FROM mj, journey_unnest(j) u) d) AS every_
-					  FROM cohort_retention((SELECT retention_counts(j, make_interval(months => months)) FROM mj), dense => false) c
-					  JOIN (SELECT cohort, period, count(*) AS n
-							FROM (SELECT DISTINCT id, floor(min(pg_temp.month_number(u.ts)) OVER w::float8 / months) AS cohort,
-										 (floor(pg_temp.month_number(u.ts)::float8 / months)
-										  - floor(min(pg_temp.month_number(u.ts)) OVER w::float8 / months))::int AS period
-								  FROM mj, journey_unnest(j) u WINDOW w AS (PARTITION BY id)) x
-							GROUP BY 1, 2) s
-					  ON s.cohort = floor(pg_temp.month_number(c.cohort)::float8 / months) AND s.period = c.period) t) r),
+-- every cell on both sides, by a full join: one missing on either side fails
+SELECT ok((SELECT bool_and(t.ok) FROM (VALUES (1), (3), (7), (12)) p(months),
+			 LATERAL (SELECT coalesce(bool_and(c.journeys IS NOT DISTINCT FROM s.n), false) AS ok
+					  FROM (SELECT floor(pg_temp.month_number(cohort)::float8 / months) AS cohort, period, journeys
+							FROM cohort_retention((SELECT retention_counts(j, make_interval(months => months)) FROM mj),
+												  dense => false)) c
+					  FULL JOIN (SELECT cohort, period, count(*) AS n
+								 FROM (SELECT DISTINCT id, floor(min(pg_temp.month_number(u.ts)) OVER w::float8 / months) AS cohort,
+											  (floor(pg_temp.month_number(u.ts)::float8 / months)
+											   - floor(min(pg_temp.month_number(u.ts)) OVER w::float8 / months))::int AS period
+									   FROM mj, journey_unnest(j) u WINDOW w AS (PARTITION BY id)) x
+								 GROUP BY 1, 2) s USING (cohort, period)) t),
 		  'month periods over the whole range of timestamptz equal plain SQL');
 
 SELECT throws_ok($$SELECT funnel_counts(j, NULL, '1 day') FROM rj$$, '22004', NULL, 'NULL steps');
